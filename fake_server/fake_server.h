@@ -1,0 +1,51 @@
+// FakeServer: the bundled SMTP server, embedded in-process.
+//
+// Start() binds (port 0: an ephemeral port) and serves on a background thread
+// with its own single-threaded io_context; Stop() closes the acceptor and all
+// sessions and joins. Received messages and session transcripts are kept in
+// memory and can be read at any time (thread-safe copies).
+// Every accepted message is stored before its 250 is sent.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "fake_server/config.h"
+#include "harness/core/transcript.h"
+#include "harness/util/status.h"
+
+namespace smtp {
+
+struct ReceivedMessage {
+  int session = 0;               // 1-based session number
+  std::string helo;              // HELO/EHLO argument
+  std::string mail_from;         // reverse-path without brackets ("" for <>)
+  std::vector<std::string> rcpt_to;
+  std::string data;              // the message as received: CRLF lines, dots removed
+  bool tls = false;              // received over TLS
+  std::string auth_user;         // empty unless authenticated
+};
+
+class FakeServer {
+ public:
+  explicit FakeServer(FakeServerConfig config);
+  ~FakeServer();  // stops if running
+  FakeServer(const FakeServer&) = delete;
+  FakeServer& operator=(const FakeServer&) = delete;
+
+  // Binds and starts serving; returns the bound port.
+  Result<uint16_t> Start();
+  void Stop();
+
+  uint16_t port() const;
+  std::vector<ReceivedMessage> Messages() const;
+  std::vector<Transcript> Transcripts() const;  // one per session, in start order
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace smtp

@@ -1,0 +1,41 @@
+// smtp-harness: parse flags, hand over to a command, exit with its status.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "harness/cli/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace smtp::cli;
+  CLI::App app{
+      "smtp-harness: scriptable SMTP test and conformance harness.\n"
+      "YAML scenarios describe an SMTP conversation; `run` replays them against a server\n"
+      "(the bundled fake server by default), `grade` checks an SMTP client instead.\n"
+      "First try: smtp-harness run scenarios/basic_send.yaml",
+      "smtp-harness"};
+  app.set_version_flag("--version", std::string("smtp-harness ") + SMTP_HARNESS_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+
+  int exit_status = kExitOk;
+  AddRunCommand(app, &exit_status);
+  AddValidateCommand(app, &exit_status);
+  AddSendCommand(app, &exit_status);
+  AddServeCommand(app, &exit_status);
+  AddGradeCommand(app, &exit_status);
+  AddRecordCommand(app, &exit_status);
+  AddLoadCommand(app, &exit_status);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUsage;
+  }
+  return exit_status;
+}
