@@ -3,7 +3,8 @@
 // Start() binds (port 0: an ephemeral port) and serves on a background thread
 // with its own single-threaded io_context; Stop() closes the acceptor and all
 // sessions and joins. Received messages and session transcripts are kept in
-// memory and can be read at any time (thread-safe copies).
+// memory and can be read at any time (thread-safe copies). `serve` stores
+// them in a maildir as well (see its options in the config).
 // Every accepted message is stored before its 250 is sent.
 #pragma once
 
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "fake_server/config.h"
+#include "fake_server/session_logic.h"
 #include "harness/core/transcript.h"
 #include "harness/util/status.h"
 
@@ -30,7 +32,11 @@ struct ReceivedMessage {
 
 class FakeServer {
  public:
+  // The RFC 5321 server configured by `config`.
   explicit FakeServer(FakeServerConfig config);
+  // A server whose sessions run `logic` (server mode's scripted sessions);
+  // `config` still gives the listener, limits and TLS.
+  FakeServer(FakeServerConfig config, SessionLogicFactory logic);
   ~FakeServer();  // stops if running
   FakeServer(const FakeServer&) = delete;
   FakeServer& operator=(const FakeServer&) = delete;
@@ -42,6 +48,8 @@ class FakeServer {
   uint16_t port() const;
   std::vector<ReceivedMessage> Messages() const;
   std::vector<Transcript> Transcripts() const;  // one per session, in start order
+  int SessionsStarted() const;  // connections accepted so far
+  int SessionsActive() const;   // connections still open
 
  private:
   class Impl;

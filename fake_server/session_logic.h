@@ -1,0 +1,72 @@
+// SessionLogic: what one server-side SMTP session does with the bytes it
+// receives, with no I/O. The FakeServer's network loop feeds it raw bytes
+// and carries out the actions it returns, in order.
+//
+// Two implementations: the RFC 5321 server (the default, driven by the core
+// state machine and the `rules:` of FakeServerConfig), and the scripted
+// server of server-mode scenarios (it plays a transcript and checks the
+// client). A factory makes one per accepted connection.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/util/duration.h"
+#include "harness/util/status.h"
+
+namespace smtp {
+
+struct ReceivedMessage;
+
+struct SessionAction {
+  enum class Kind {
+    kWrite,     // write `bytes`
+    kPause,     // wait `pause` before the next action (delays, split replies)
+    kClose,     // close the connection (after everything before it was written)
+    kStartTls,  // do the server side of a TLS handshake now (after a 220 to STARTTLS)
+  };
+  Kind kind = Kind::kWrite;
+  std::string bytes;
+  Duration pause{0};
+
+  static SessionAction Write(std::string b) { return {Kind::kWrite, std::move(b), Duration(0)}; }
+  static SessionAction Pause(Duration d) { return {Kind::kPause, {}, d}; }
+  static SessionAction Close() { return {Kind::kClose, {}, Duration(0)}; }
+  static SessionAction StartTls() { return {Kind::kStartTls, {}, Duration(0)}; }
+};
+
+using SessionActions = std::vector<SessionAction>;
+
+// What the network side tells a new session about itself.
+struct SessionContext {
+  int session = 0;   // 1-based, in accept order
+  std::string peer;  // "127.0.0.1:53122"
+  bool tls = false;  // implicit TLS listener
+  // Stores an accepted message; the logic calls it BEFORE answering 250 and
+  // answers 451 if it fails (nothing lost that was acknowledged).
+  std::function<Status(const ReceivedMessage&)> store;
+};
+
+class SessionLogic {
+ public:
+  virtual ~SessionLogic() = default;
+  // The connection is open: usually the greeting.
+  virtual SessionActions OnConnect() = 0;
+  // Bytes arrived, exactly as read (the logic does its own framing).
+  virtual SessionActions OnBytes(std::string_view bytes) = 0;
+  // The TLS handshake requested by kStartTls finished.
+  virtual void OnTlsStarted() {}
+  // The peer closed, the idle timeout passed, or the server is stopping.
+  // `reason` is a short phrase for transcripts ("client closed", "idle timeout").
+  virtual SessionActions OnEnd(std::string_view reason) {
+    (void)reason;
+    return {};
+  }
+};
+
+using SessionLogicFactory = std::function<std::unique_ptr<SessionLogic>(const SessionContext&)>;
+
+}  // namespace smtp
