@@ -89,7 +89,9 @@ std::string GenerateMessageId(std::string_view address) {
   gmtime_r(&t, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y%m%d%H%M%S", &tm);
-  return "<" + std::string(stamp) + "." + RandomHex(8) + "@" + domain + ">";
+  std::string id = "<";  // appended piecewise: GCC 12 -Wrestrict false positive on "<" + string&&
+  id.append(stamp).append(".").append(RandomHex(8)).append("@").append(domain).append(">");
+  return id;
 }
 
 Result<std::string> ExtractAddress(std::string_view mailbox) {
