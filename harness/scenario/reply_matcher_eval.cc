@@ -108,7 +108,7 @@ MatchOutcome Match(const ReplyMatcher& m, const Reply& reply, VarMap& vars) {
     auto re = ExpandForRegex(*m.text, vars);
     if (!re.ok()) return Fail(m, re.status().message());
     try {
-      if (!std::regex_search(text, std::regex(*re, std::regex::ECMAScript))) {
+      if (!std::regex_search(text, std::regex(*re, std::regex::ECMAScript | std::regex::multiline))) {
         return Fail(m, "text /" + *re + "/ not found in \"" + Shorten(text) + "\"");
       }
     } catch (const std::regex_error& e) {
@@ -141,7 +141,7 @@ MatchOutcome Match(const ReplyMatcher& m, const Reply& reply, VarMap& vars) {
   for (const auto& [name, regex] : m.capture) {
     try {
       std::smatch match;
-      if (!std::regex_search(text, match, std::regex(regex, std::regex::ECMAScript)) ||
+      if (!std::regex_search(text, match, std::regex(regex, std::regex::ECMAScript | std::regex::multiline)) ||
           match.size() < 2) {
         return Fail(m, "capture " + name + ": /" + regex + "/ not found in \"" + Shorten(text) +
                            "\"");

@@ -215,7 +215,7 @@ MatchOutcome MatchData(const DataMatcher& m, std::string_view message, const Var
         out.reason = re.status().message();
         return out;
       }
-      if (!std::regex_search(text, std::regex(*re, std::regex::ECMAScript))) {
+      if (!std::regex_search(text, std::regex(*re, std::regex::ECMAScript | std::regex::multiline))) {
         out.reason = "the message does not match /" + *re + "/";
         return out;
       }
