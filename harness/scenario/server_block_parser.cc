@@ -27,7 +27,7 @@ void ParseReplyText(YamlReader& r, const YAML::Node& node, std::optional<std::st
   if (!s) return;
   auto reply = ReplyFromText(*s);
   if (!reply.ok()) {
-    r.Error(node, "reply: " + reply.status().message());
+    r.Error(node, reply.status().message());
     return;
   }
   out = *s;

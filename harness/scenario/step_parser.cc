@@ -327,7 +327,7 @@ void ScenarioParser::ParseServerReply(const YAML::Node& node, Step& step) {
   CheckVars(node, *text, "reply");
   auto expanded = ExpandStandardReply(*text);
   if (!expanded.ok()) {
-    r_.Error(node, "reply: " + expanded.status().message());
+    r_.Error(node, expanded.status().message());
     return;
   }
   step.text = *expanded;

@@ -50,6 +50,8 @@ class Builder {
         diag_.Add(l.pos, "transcript: server reply inside the message that started at line " +
                              Line(data_pos_) + " (end the message with 'C: .')");
         in_data_ = false;
+        while (IsContinuation(lines[i].text) && i + 1 < lines.size() && lines[i + 1].dir == 'S') ++i;
+        continue;  // that reply answers nothing we know of
       }
       if (l.dir == 'C') {
         OnCommand(l);
@@ -79,8 +81,9 @@ class Builder {
  private:
   std::string PipelineMismatch() const {
     return "transcript: " + std::to_string(pending_.size()) +
-           " commands sent together (from line " + Line(pending_.front().pos) + ") but " +
-           std::to_string(replies_.size()) + " replies follow them";
+           " commands sent together (from line " + Line(pending_.front().pos) + ") but only " +
+           std::to_string(replies_.size()) + (replies_.size() == 1 ? " reply follows" : " replies follow") +
+           " them";
   }
 
   void OnCommand(const TranscriptLine& l) {
