@@ -8,9 +8,9 @@
 #include <thread>
 
 #include "harness/core/dot_stuffing.h"
-#include "harness/runner/reply_check.h"
 #include "harness/runner/sasl_encode.h"
 #include "harness/runner/target.h"
+#include "harness/scenario/reply_matcher_eval.h"
 #include "harness/scenario/var_expander.h"
 
 namespace smtp {
@@ -137,7 +137,8 @@ void ScenarioRun::Fail(const Step& step, const StepResult& r, const Problem& p) 
     f.message = where + ": " + OneLine(p.why.empty() ? p.actual : p.why);
   } else {
     f.message = where + ": expected " + OneLine(r.expected) + ", got " + OneLine(p.actual);
-    if (!p.why.empty()) f.message += " (" + OneLine(p.why) + ")";
+    // "code 550 is not 2xx" says nothing that expected-vs-got does not.
+    if (!p.why.empty() && p.why.rfind("code ", 0) != 0) f.message += " (" + OneLine(p.why) + ")";
   }
   res_.failure = f;
 }
@@ -166,7 +167,7 @@ std::optional<Problem> ScenarioRun::SendLine(const std::string& line, StepResult
 
 std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::string& sent_line,
                                            StepResult& r, Reply* out) {
-  std::string described = DescribeMatcher(m);
+  std::string described = DescribeReplyMatcher(m);
   if (!r.expected.empty()) r.expected += "; ";
   r.expected += described;
   auto reply = conn_->ReadReply(timeout_);
@@ -193,14 +194,13 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
   r.received += reply->ToDisplay();
   if (out) *out = *reply;
   if (StartsWithVerb(sent_line, "EHLO") && reply->code == 250) ehlo_ = ParseEhlo(*reply);
-  auto check = CheckReply(m, *reply, vars_);
-  if (!check.ok()) return Problem{true, reply->ToDisplay(), check.status().message()};
+  MatchOutcome check = Match(m, *reply, vars_);
   // The description with variables expanded says what was really checked.
-  if (check->expected != described) {
-    r.expected.replace(r.expected.size() - described.size(), described.size(), check->expected);
+  if (!check.expected.empty() && check.expected != described) {
+    r.expected.replace(r.expected.size() - described.size(), described.size(), check.expected);
   }
-  if (check->matched) return std::nullopt;
-  return Problem{false, reply->ToDisplay(), check->why};
+  if (check.ok) return std::nullopt;
+  return Problem{false, reply->ToDisplay(), check.reason};
 }
 
 std::optional<Problem> ScenarioRun::ExpectDefault(const std::vector<ReplyMatcher>& ms,
@@ -253,10 +253,8 @@ std::optional<Problem> ScenarioRun::RunAuth(const Step& step, StepResult& r) {
         ms.emplace_back();
         ms.back().codes = {"235"};
       }
-      r.expected = DescribeMatcher(ms.front());
-      auto check = CheckReply(ms.front(), *reply, vars_);
-      if (!check.ok()) return Problem{true, reply->ToDisplay(), check.status().message()};
-      if (check->matched) return std::nullopt;
+      r.expected = DescribeReplyMatcher(ms.front());
+      if (Match(ms.front(), *reply, vars_).ok) return std::nullopt;
       return Problem{false, reply->ToDisplay(), "expected a 334 challenge"};
     }
   }

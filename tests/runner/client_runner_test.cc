@@ -76,7 +76,7 @@ TEST(ClientRunner, WrongReplyFailsWithStepLineAndMessage) {
   EXPECT_EQ(r.failure->expected, "2xx");
   EXPECT_EQ(r.failure->actual, "550 5.1.1 No such user");
   EXPECT_EQ(r.failure->message,
-            "t.yaml:9: step 3 (send): expected 2xx, got 550 5.1.1 No such user (code 550)");
+            "t.yaml:9: step 3 (send): expected 2xx, got 550 5.1.1 No such user");
   EXPECT_EQ(r.steps[3].status, Verdict::kFailed);
   for (size_t i = 4; i < r.steps.size(); ++i) EXPECT_EQ(r.steps[i].status, Verdict::kNotRun);
 }
@@ -266,7 +266,7 @@ TEST(ClientRunner, NotMatcherAndExpectClose) {
   EXPECT_EQ(r.failure->message,
             "t.yaml:5: step 2 (expect_close): expected connection closed within 30ms, got connection "
             "still open after 30ms");
-  EXPECT_EQ(r.steps[0].expected, "not (5xx)");
+  EXPECT_EQ(r.steps[0].expected, "not 5xx");
 }
 
 }  // namespace
