@@ -333,6 +333,12 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
 
   std::vector<char> buf(kReadBuffer);
   while (open) {
+    // Stop() may have run while this session was between operations (a write
+    // just completed): nothing was pending to cancel, so check before reading.
+    if (conn->stopping) {
+      reason = "server stopping";
+      break;
+    }
     asio::steady_timer timer(io_, OrForever(config_.idle_timeout));
     std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
     if (conn->tls) {
