@@ -21,7 +21,7 @@ std::map<std::string, std::string> Statuses(const json& report) {
 
 TEST(RunExamples, AllScenariosPassAgainstFake) {
   TempDir dir;
-  auto r = Run({Source("scenarios"), "--report", dir.path() + "/r.json", "--junit",
+  auto r = RunHarness({Source("scenarios"), "--report", dir.path() + "/r.json", "--junit",
                 dir.path() + "/junit.xml"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   json report = ParseJson(dir.Read("r.json"));
@@ -42,9 +42,9 @@ TEST(RunExamples, AllScenariosPassAgainstFake) {
 
 TEST(RunExamples, ParallelAndShardedRunsMatchSerial) {
   TempDir dir;
-  auto serial = Run({Source("scenarios"), "--report", dir.path() + "/serial.json"});
+  auto serial = RunHarness({Source("scenarios"), "--report", dir.path() + "/serial.json"});
   ASSERT_EQ(serial.exit_code, 0) << serial.err;
-  auto parallel = Run({Source("scenarios"), "-j", "4", "--report", dir.path() + "/par.json"});
+  auto parallel = RunHarness({Source("scenarios"), "-j", "4", "--report", dir.path() + "/par.json"});
   ASSERT_EQ(parallel.exit_code, 0) << parallel.err;
   json s = ParseJson(dir.Read("serial.json"));
   json p = ParseJson(dir.Read("par.json"));
@@ -71,7 +71,7 @@ TEST(RunExamples, ParallelAndShardedRunsMatchSerial) {
   size_t total = 0;
   for (int k = 1; k <= 3; ++k) {
     std::string path = dir.path() + "/shard" + std::to_string(k) + ".json";
-    auto r = Run({Source("scenarios"), "--shard", std::to_string(k) + "/3", "--report", path});
+    auto r = RunHarness({Source("scenarios"), "--shard", std::to_string(k) + "/3", "--report", path});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     json j = ParseJson(dir.Read("shard" + std::to_string(k) + ".json"));
     EXPECT_GE(j["scenarios"].size(), 3u);  // round-robin slices stay balanced
@@ -87,7 +87,7 @@ TEST(RunExamples, ParallelAndShardedRunsMatchSerial) {
 
 TEST(RunExamples, FilterSelectsByName) {
   TempDir dir;
-  auto r = Run({Source("scenarios"), "--filter", "*pipelin*", "--report", "-"});
+  auto r = RunHarness({Source("scenarios"), "--filter", "*pipelin*", "--report", "-"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json j = ParseJson(r.out);
   ASSERT_EQ(j["scenarios"].size(), 1u);

@@ -112,10 +112,16 @@ inline ProcResult RunProcess(const std::vector<std::string>& argv, const ProcOpt
 }
 
 // `smtp-harness run ARGS...` in `cwd`, with NO_COLOR unset unless given.
-inline ProcResult Run(std::vector<std::string> args, ProcOptions o = {}) {
+inline ProcResult RunHarness(std::vector<std::string> args, ProcOptions o = {}) {
   args.insert(args.begin(), {SMTP_HARNESS_BINARY, "run"});
   o.env.emplace("NO_COLOR", "");
   return RunProcess(args, o);
+}
+
+inline ProcOptions InDir(const std::string& cwd) {
+  ProcOptions o;
+  o.cwd = cwd;
+  return o;
 }
 
 // A fresh directory under the test temp dir, removed on destruction.
