@@ -177,6 +177,11 @@ void FakeServer::Impl::Stop() {
   });
   thread_.join();
   running_ = false;
+  // Sessions that did not finish within the grace period: cut them off.
+  for (auto& c : conns_) {
+    asio::error_code ec;
+    c->lowest().close(ec);
+  }
   conns_.clear();
 }
 
@@ -273,6 +278,7 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
         break;
       }
       case SessionAction::Kind::kPause: {
+        if (conn.stopping) co_return false;
         conn.pause.expires_after(a.pause);
         co_await conn.pause.async_wait(kTuple);
         if (conn.stopping) co_return false;
@@ -333,6 +339,10 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
 
   std::vector<char> buf(kReadBuffer);
   while (open) {
+    if (conn->stopping) {  // Stop() came while no read was pending
+      reason = "server stopping";
+      break;
+    }
     asio::steady_timer timer(io_, OrForever(config_.idle_timeout));
     std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
     if (conn->tls) {
