@@ -361,6 +361,7 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       if (auto p = ExpectDefault(step.expect, "220", "STARTTLS", r)) return p;
       TlsOptions tls;
       tls.verify = step.tls_verify;
+      tls.ca_file = opt_.tls_ca_file;
       tls.server_name = host_;
       Status s = conn_->StartTls(tls, timeout_);
       if (!s.ok()) return Err("TLS handshake failed: " + s.message());
@@ -446,7 +447,8 @@ ScenarioResult ScenarioRun::Execute() {
 
   ConnectOptions co;
   co.connect_timeout = default_timeout_;
-  co.tls.verify = false;  // a test harness talks to test servers; starttls steps choose
+  co.tls.verify = opt_.tls_verify;  // smtps only; starttls steps choose their own
+  co.tls.ca_file = opt_.tls_ca_file;
   if (target->kind == Target::Kind::kFake) {
     auto fake = env_.start_fake(sc_.server);
     if (!fake.ok()) {

@@ -161,6 +161,24 @@ TEST(RunCli, JunitParsesBack) {
   EXPECT_NE(xml.find("</testsuites>\n"), std::string::npos);
 }
 
+TEST(RunCli, GradescopeResults) {
+  TempDir dir;
+  dir.Write("a.yaml", kPass);
+  dir.Write("b.yaml", kFail);
+  auto r = RunHarness({"a.yaml", "b.yaml", "--gradescope", "results.json"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 1);
+  auto j = ParseJson(dir.Read("results.json"));
+  EXPECT_EQ(j["score"], 1.0);
+  ASSERT_EQ(j["tests"].size(), 2u);
+  EXPECT_EQ(j["tests"][0]["name"], "ok");
+  EXPECT_EQ(j["tests"][0]["status"], "passed");
+  EXPECT_EQ(j["tests"][0]["max_score"], 1.0);
+  EXPECT_EQ(j["tests"][1]["status"], "failed");
+  EXPECT_EQ(j["tests"][1]["score"], 0.0);
+  EXPECT_NE(j["tests"][1]["output"].get<std::string>().find("b.yaml:4: step 1 (send): expected 550, got 250 Ok"),
+            std::string::npos);
+}
+
 TEST(RunCli, FailFastStopsStartingScenarios) {
   TempDir dir;
   dir.Write("1.yaml", kFail);

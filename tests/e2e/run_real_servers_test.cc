@@ -88,5 +88,23 @@ TEST(RunRealServers, AiosmtpdImplicitTlsWithAuth) {
   EXPECT_NE(report.find("AUTH PLAIN <redacted>"), std::string::npos);
 }
 
+TEST(RunRealServers, AiosmtpdCertificateVerification) {
+  REQUIRE_SERVER("AIOSMTPD_SMTPS");
+  TempDir dir;
+  dir.Write("greet.yaml", "steps:\n  - expect: 220\n  - send: QUIT\n    expect: 221\n");
+  std::string target = "smtps://" + EnvOr("AIOSMTPD_SMTPS");
+  // Self-signed and not trusted: the run cannot be carried out -> error.
+  auto r = RunHarness({"greet.yaml", "--target", target, "--tls-verify", "--report", "-"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  auto j = ParseJson(r.out);
+  EXPECT_EQ(j["scenarios"][0]["status"], "error");
+  EXPECT_EQ(r.err.rfind("greet.yaml: target " + target + ": ", 0), 0u) << r.err;
+  // Trusted through --ca-file: passes.
+  r = RunHarness({"greet.yaml", "--target", target, "--tls-verify", "--ca-file", EnvOr("AIOSMTPD_CA"),
+                  "--report", "-"},
+                 InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 }  // namespace
 }  // namespace smtp::run_e2e
