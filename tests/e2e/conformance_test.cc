@@ -153,11 +153,15 @@ class ConformanceSuite : public ::testing::Test {
 
   // Runs the suite against `target` and compares every verdict with the
   // expected file of `server`.
-  void RunAndCompare(const std::string& server, const std::string& target,
-                     bool configured) {
+  void RunAndCompare(const std::string& server, const std::string& target, bool configured,
+                     const std::vector<std::string>& vars = {}) {
     fs::path report = work_ / (server + ".json");
     std::vector<std::string> args = {"run"};
     for (const auto& d : SuiteDirs(configured)) args.push_back(d);
+    for (const auto& v : vars) {
+      args.push_back("--var");
+      args.push_back(v);
+    }
     for (std::string a : {"--target", target.c_str(), "--report", report.c_str(), "--no-color",
                           "-j", "4", "--timeout", "5s"}) {
       args.push_back(a);
@@ -243,7 +247,12 @@ TEST_F(ConformanceSuite, PostfixMatchesKnownResults) {
     if (HasFailure()) return;
     GTEST_SKIP() << "POSTFIX_SMTP not set (run through ci/test)";
   }
-  RunAndCompare("postfix", "smtp://" + *addr, /*configured=*/false);
+  // ci/postfix serves mailboxes at POSTFIX_DOMAIN (bob, alice, carol).
+  std::vector<std::string> vars;
+  if (const char* domain = std::getenv("POSTFIX_DOMAIN")) {
+    vars.push_back(std::string("rcpt=bob@") + domain);
+  }
+  RunAndCompare("postfix", "smtp://" + *addr, /*configured=*/false, vars);
 }
 
 TEST_F(ConformanceSuite, AiosmtpdMatchesKnownResults) {
@@ -252,7 +261,15 @@ TEST_F(ConformanceSuite, AiosmtpdMatchesKnownResults) {
     if (HasFailure()) return;
     GTEST_SKIP() << "AIOSMTPD_SMTP not set (run through ci/test)";
   }
-  RunAndCompare("aiosmtpd", "smtp://" + *addr, /*configured=*/false);
+  // AUTH is offered after STARTTLS only, for the user ci/aiosmtpd prints.
+  std::vector<std::string> vars;
+  const char* user = std::getenv("AIOSMTPD_USER");
+  const char* password = std::getenv("AIOSMTPD_PASSWORD");
+  if (user && password) {
+    vars.push_back(std::string("user=") + user);
+    vars.push_back(std::string("password=") + password);
+  }
+  RunAndCompare("aiosmtpd", "smtp://" + *addr, /*configured=*/false, vars);
 }
 
 }  // namespace
