@@ -155,7 +155,7 @@ int RunServe(const ServeOptions& o) {
     std::lock_guard<std::mutex> lock(out_mu);
     std::cout << UtcTimestamp() << " session=" << m.session << " from=<" << m.mail_from
               << "> to=" << JoinRecipients(m.rcpt_to) << " size=" << m.data.size()
-              << " file=" << file << "\n";
+              << " file=" << file << std::endl;  // one line per message, as it happens
     return Status::Ok();
   });
   if (o.verbose) {
