@@ -236,7 +236,7 @@ TEST_F(ConformanceSuite, FakeServerPassesEverything) {
   auto expected = LoadExpected("fake");
   for (const auto& [name, status] : expected) {
     EXPECT_EQ(status, "passed") << "expected-fake.json records " << name << " as " << status
-                                << ": a scenario the fake server fails is a fake-server bug";
+                                << ": the fake server must pass every scenario; if it does not, the fake server or the runner has a bug";
   }
   RunAndCompare("fake", "fake", /*configured=*/true);
 }
