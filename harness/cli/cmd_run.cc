@@ -13,7 +13,7 @@
 #include "harness/cli/interrupt_guard.h"
 #include "harness/cli/run_options_cli.h"
 #include "harness/cli/run_output.h"
-#include "harness/runner/scenario_files.h"
+#include "harness/scenario/scenario_files.h"
 #include "harness/runner/selection.h"
 #include "harness/runner/suite_runner.h"
 #include "harness/runner/transcript_update.h"
