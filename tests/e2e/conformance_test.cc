@@ -50,8 +50,9 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-// Runs the binary with argv, stdout/stderr to files, killed after `timeout`.
-ProcessResult RunHarness(const std::vector<std::string>& args, const fs::path& work,
+// Runs argv[0] (a path) in the source dir, stdout/stderr to files under
+// `work`, killed after `timeout`.
+ProcessResult RunProcess(const std::vector<std::string>& argv_in, const fs::path& work,
                          std::chrono::seconds timeout) {
   ProcessResult r;
   fs::path out = work / "stdout.txt", err = work / "stderr.txt";
@@ -65,13 +66,11 @@ ProcessResult RunHarness(const std::vector<std::string>& args, const fs::path& w
     dup2(o, 1);
     dup2(e, 2);
     if (chdir(kSource.c_str()) != 0) _exit(126);
+    std::vector<std::string> copy = argv_in;
     std::vector<char*> argv;
-    std::string bin = SMTP_HARNESS_BINARY;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
     for (auto& a : copy) argv.push_back(a.data());
     argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
+    execv(argv[0], argv.data());
     _exit(127);
   }
   if (pid < 0) return r;
@@ -92,6 +91,12 @@ ProcessResult RunHarness(const std::vector<std::string>& args, const fs::path& w
   r.out = ReadFile(out);
   r.err = ReadFile(err);
   return r;
+}
+
+ProcessResult RunHarness(std::vector<std::string> args, const fs::path& work,
+                         std::chrono::seconds timeout) {
+  args.insert(args.begin(), SMTP_HARNESS_BINARY);
+  return RunProcess(args, work, timeout);
 }
 
 // The suite folders, relative to the source dir: every scenarios/rfc* folder;
@@ -239,6 +244,49 @@ TEST_F(ConformanceSuite, FakeServerPassesEverything) {
                                 << ": the fake server must pass every scenario; if it does not, the fake server or the runner has a bug";
   }
   RunAndCompare("fake", "fake", /*configured=*/true);
+}
+
+// ci/conformance-expected and ci/conformance-matrix (what --update runs) turn
+// a report into an expected file with the same verdicts and into the matrix.
+TEST_F(ConformanceSuite, ScriptsTurnAReportIntoExpectedFileAndMatrix) {
+  fs::path report = work_ / "fake.json";
+  std::vector<std::string> args = {"run"};
+  for (const auto& d : SuiteDirs(true)) args.push_back(d);
+  args.insert(args.end(), {"--report", report.string(), "--no-color"});
+  ProcessResult run = RunHarness(args, work_, std::chrono::seconds(120));
+  ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1) << run.out << run.err;
+
+  fs::path out = work_ / "expected-fake.json";
+  ProcessResult gen = RunProcess(
+      {"/usr/bin/python3", "ci/conformance-expected", "fake", report.string(), out.string()},
+      work_, std::chrono::seconds(60));
+  ASSERT_EQ(gen.exit_code, 0) << gen.err;
+  json j = json::parse(ReadFile(out), nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << ReadFile(out);
+  std::map<std::string, std::string> regenerated;
+  for (const auto& [name, status] : j.at("results").items()) regenerated[name] = status;
+  std::map<std::string, std::string> reported;
+  std::map<std::string, int> counts;
+  json report_json = json::parse(ReadFile(report));
+  for (const auto& sc : report_json.at("scenarios")) {
+    reported[sc.at("name")] = sc.at("status");
+    ++counts[sc.at("status")];
+  }
+  EXPECT_EQ(regenerated, reported);
+
+  ProcessResult matrix = RunProcess(
+      {"/usr/bin/python3", "ci/conformance-matrix", "fake=" + report.string()}, work_,
+      std::chrono::seconds(60));
+  ASSERT_EQ(matrix.exit_code, 0) << matrix.err;
+  EXPECT_NE(matrix.out.find("| greeting_220 | 5321 3.1, 5321 4.2, 5321 4.3.2 | pass |"),
+            std::string::npos)
+      << matrix.out;
+  EXPECT_NE(matrix.out.find("| 5321 4.5.1 | "), std::string::npos) << matrix.out;
+  EXPECT_NE(matrix.out.find("Totals: fake: " + std::to_string(counts["passed"]) + " passed, " +
+                            std::to_string(counts["failed"]) + " failed, " +
+                            std::to_string(counts["skipped"]) + " skipped."),
+            std::string::npos)
+      << matrix.out;
 }
 
 TEST_F(ConformanceSuite, PostfixMatchesKnownResults) {
