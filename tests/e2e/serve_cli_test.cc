@@ -153,8 +153,10 @@ TEST(ServeCli, BadConfigIsAUsageError) {
   Process p({SMTP_HARNESS_BINARY, "serve", "--listen", "127.0.0.1:0", "--config", (dir / "bad.yaml").string()},
             dir, "serve");
   EXPECT_EQ(p.Wait(), 2);
-  EXPECT_EQ(p.Stderr(), "smtp-harness serve: " + (dir / "bad.yaml").string() +
-                            ":4:14: rules[0].times: expected a non-negative integer, got 'many'\n");
+  std::string file = (dir / "bad.yaml").string();
+  EXPECT_EQ(p.Stderr(), file + ":3:7: rule: needs 'reply', 'delay' or 'split' (or 'action: disconnect' / "
+                            "'action: drop')\n" +
+                            file + ":4:14: times: expected an integer, got 'many'\n");
   std::filesystem::remove_all(dir);
 }
 
