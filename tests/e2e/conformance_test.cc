@@ -10,6 +10,7 @@
 // by ci/test from `ci/postfix start` / `ci/aiosmtpd start`); without them the
 // tests skip, unless SMTP_HARNESS_REQUIRE_REAL_SERVERS=1, then they fail.
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -27,8 +28,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 namespace {
 
@@ -174,8 +173,9 @@ class ConformanceSuite : public ::testing::Test {
     ProcessResult r = RunHarness(args, work_, std::chrono::seconds(240));
     ASSERT_FALSE(r.timed_out) << "smtp-harness run did not finish within 240s\n" << r.err;
     // 0: all passed, 1: some failed; 2/3 mean the suite did not run properly.
-    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1)
-        << "exit " << r.exit_code << "\nstdout:\n" << r.out << "\nstderr:\n" << r.err;
+    ASSERT_TRUE(r.exit_code == 0 || r.exit_code == 1) << "exit " << r.exit_code << "\nstdout:\n"
+                                                      << r.out << "\nstderr:\n"
+                                                      << r.err;
 
     json j = json::parse(ReadFile(report), nullptr, false);
     ASSERT_FALSE(j.is_discarded()) << "report " << report << " is not JSON";
@@ -241,7 +241,8 @@ TEST_F(ConformanceSuite, FakeServerPassesEverything) {
   auto expected = LoadExpected("fake");
   for (const auto& [name, status] : expected) {
     EXPECT_EQ(status, "passed") << "expected-fake.json records " << name << " as " << status
-                                << ": the fake server must pass every scenario; if it does not, the fake server or the runner has a bug";
+                                << ": the fake server must pass every scenario; if it does not, "
+                                   "the fake server or the runner has a bug";
   }
   RunAndCompare("fake", "fake", /*configured=*/true);
 }
@@ -258,8 +259,8 @@ TEST_F(ConformanceSuite, ScriptsTurnAReportIntoExpectedFileAndMatrix) {
 
   fs::path out = work_ / "expected-fake.json";
   ProcessResult gen = RunProcess(
-      {"/usr/bin/python3", "ci/conformance-expected", "fake", report.string(), out.string()},
-      work_, std::chrono::seconds(60));
+      {"/usr/bin/python3", "ci/conformance-expected", "fake", report.string(), out.string()}, work_,
+      std::chrono::seconds(60));
   ASSERT_EQ(gen.exit_code, 0) << gen.err;
   json j = json::parse(ReadFile(out), nullptr, false);
   ASSERT_FALSE(j.is_discarded()) << ReadFile(out);
@@ -274,9 +275,9 @@ TEST_F(ConformanceSuite, ScriptsTurnAReportIntoExpectedFileAndMatrix) {
   }
   EXPECT_EQ(regenerated, reported);
 
-  ProcessResult matrix = RunProcess(
-      {"/usr/bin/python3", "ci/conformance-matrix", "fake=" + report.string()}, work_,
-      std::chrono::seconds(60));
+  ProcessResult matrix =
+      RunProcess({"/usr/bin/python3", "ci/conformance-matrix", "fake=" + report.string()}, work_,
+                 std::chrono::seconds(60));
   ASSERT_EQ(matrix.exit_code, 0) << matrix.err;
   EXPECT_NE(matrix.out.find("| greeting_220 | 5321 3.1, 5321 4.2, 5321 4.3.2 | pass |"),
             std::string::npos)
