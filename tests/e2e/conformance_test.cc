@@ -131,6 +131,50 @@ std::map<std::string, std::string> LoadExpected(const std::string& server) {
   return m;
 }
 
+// Data transparency end to end (RFC 5321 §4.5.2): the messages of the
+// data_dot_stuffing and data_dot_inside_line scenarios, as the server stored
+// them under `maildir`, hold exactly the lines the scenarios meant, leading
+// periods restored. Delivery may be asynchronous (Postfix): wait up to 20s.
+void ExpectDotsSurvivedRoundTrip(const fs::path& maildir) {
+  struct Case {
+    std::string subject;
+    std::string body;  // LF line ends
+  };
+  const std::vector<Case> cases = {
+      {"Subject: smtp-harness conformance: dot-stuffing",
+       "The next line is a single period:\n.\n..two periods\n"
+       ".XYZZY a line that starts with a period\n. and one with a period and a space\nEnd.\n"},
+      {"Subject: smtp-harness conformance: stuffed lines", ".\n..\n.XYZZY\nlast line\n"},
+  };
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  for (const auto& c : cases) {
+    std::vector<std::string> found;
+    while (found.empty()) {
+      std::error_code ec;
+      for (auto it = fs::recursive_directory_iterator(maildir, ec);
+           !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (!it->is_regular_file()) continue;
+        std::string text = ReadFile(it->path());
+        if (text.find(c.subject) == std::string::npos) continue;
+        std::string lf;
+        for (size_t i = 0; i < text.size(); ++i) {
+          if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+          lf += text[i];
+        }
+        found.push_back(lf);
+      }
+      if (!found.empty() || std::chrono::steady_clock::now() > deadline) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    ASSERT_FALSE(found.empty()) << "no message with \"" << c.subject << "\" under " << maildir;
+    for (const auto& text : found) {
+      size_t body = text.find("\n\n", text.find(c.subject));
+      ASSERT_NE(body, std::string::npos) << text;
+      EXPECT_EQ(text.substr(body + 2), c.body) << "stored message:\n" << text;
+    }
+  }
+}
+
 class ConformanceSuite : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -302,6 +346,9 @@ TEST_F(ConformanceSuite, PostfixMatchesKnownResults) {
     vars.push_back(std::string("rcpt=bob@") + domain);
   }
   RunAndCompare("postfix", "smtp://" + *addr, /*configured=*/false, vars);
+  if (const char* maildir = std::getenv("POSTFIX_MAILDIR")) {
+    ExpectDotsSurvivedRoundTrip(fs::path(maildir) / "bob");
+  }
 }
 
 TEST_F(ConformanceSuite, AiosmtpdMatchesKnownResults) {
@@ -319,6 +366,7 @@ TEST_F(ConformanceSuite, AiosmtpdMatchesKnownResults) {
     vars.push_back(std::string("password=") + password);
   }
   RunAndCompare("aiosmtpd", "smtp://" + *addr, /*configured=*/false, vars);
+  if (const char* maildir = std::getenv("AIOSMTPD_MAILDIR")) ExpectDotsSurvivedRoundTrip(maildir);
 }
 
 }  // namespace
