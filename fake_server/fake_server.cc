@@ -208,7 +208,20 @@ awaitable<void> FakeServer::Impl::Accept() {
     }
     auto conn = std::make_shared<Conn>(std::move(socket));
     conns_.insert(conn);
-    asio::co_spawn(io_, Session(conn, id), [this, conn](std::exception_ptr) {
+    asio::co_spawn(io_, Session(conn, id), [this, conn, id](std::exception_ptr e) {
+      if (e) {
+        // A logic that throws ends its session, not the server.
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          what = ex.what();
+        } catch (...) {
+        }
+        Record(id, std::chrono::steady_clock::now(), '*', "session failed: " + what);
+        asio::error_code ec;
+        conn->lowest().close(ec);
+      }
       conns_.erase(conn);
       --active_;
       if (stopping_ && conns_.empty()) io_.stop();
@@ -337,6 +350,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
     }
   }
   std::unique_ptr<SessionLogic> logic = factory_(ctx);
+  if (!logic) throw std::runtime_error("the session logic factory returned nothing");
   if (open) open = co_await Perform(*conn, *logic, logic->OnConnect(), id, t0, out);
 
   std::vector<char> buf(kReadBuffer);

@@ -306,3 +306,36 @@ TEST_F(FakeServerTest, CustomLogicFactory) {
 
 }  // namespace
 }  // namespace smtp
+
+namespace smtp {
+namespace {
+
+class ThrowingLogic : public SessionLogic {
+ public:
+  SessionActions OnConnect() override { return {SessionAction::Write("220 x\r\n")}; }
+  SessionActions OnBytes(std::string_view) override { throw std::runtime_error("script bug"); }
+};
+
+TEST(FakeServerFailures, ThrowingLogicEndsOnlyItsSession) {
+  FakeServerConfig config;
+  FakeServer server(config, [](const SessionContext&) { return std::make_unique<ThrowingLogic>(); });
+  auto port = server.Start();
+  ASSERT_TRUE(port.ok());
+  testing::TestClient a(*port);
+  EXPECT_EQ(a.ReadReply(), "220 x\r\n");
+  a.Send("boom\r\n");
+  bool closed = false;
+  EXPECT_EQ(a.ReadAll(&closed, std::chrono::seconds(2)), "");
+  EXPECT_TRUE(closed);
+  testing::TestClient b(*port);
+  EXPECT_EQ(b.ReadReply(), "220 x\r\n");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (server.Transcripts()[0].back().text.rfind("session failed", 0) != 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(server.Transcripts()[0].back().text, "session failed: script bug");
+}
+
+}  // namespace
+}  // namespace smtp
