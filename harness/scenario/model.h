@@ -43,6 +43,7 @@ struct CommandMatcher {
   std::optional<std::string> verb;   // e.g. MAIL (case-insensitive)
   std::optional<std::string> arg;    // glob on the argument
   std::optional<std::string> regex;  // on the whole line
+  SourcePos pos;
 };
 
 // A server-mode message matcher (SPEC §4 `expect_data:`).
@@ -51,6 +52,7 @@ struct DataMatcher {
   std::map<std::string, std::string> headers;  // header name -> glob on its value
   std::optional<std::string> regex;
   std::optional<std::string> equals;
+  SourcePos pos;
 };
 
 enum class StepKind {
@@ -86,7 +88,7 @@ struct Step {
   std::vector<ReplyMatcher> expect;  // client mode; empty: no expectation
   std::optional<Duration> timeout;
   bool optional = false;
-  std::vector<std::string> requires;  // EHLO extensions needed, else skipped
+  std::vector<std::string> required_extensions;  // `requires:` (a C++20 keyword); EHLO extensions needed, else skipped
 
   bool tls_verify = false;  // starttls
   std::string auth_mechanism, auth_username, auth_password;  // auth
@@ -119,7 +121,7 @@ struct Scenario {
   Duration timeout{std::chrono::seconds(5)};
   std::vector<std::pair<std::string, std::string>> vars;  // in file order
   FakeServerConfig server;
-  std::vector<std::string> requires;  // EHLO extensions needed, else skipped
+  std::vector<std::string> required_extensions;  // `requires:` (a C++20 keyword); EHLO extensions needed, else skipped
   std::vector<std::string> rfc;       // "5321 4.1.4"
   std::vector<Step> steps;
 

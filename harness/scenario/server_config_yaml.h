@@ -1,10 +1,6 @@
-// The `server:` block (SPEC §5) read from YAML into a FakeServerConfig, for
-// `smtp-harness serve --config FILE.yaml`. The file is either a scenario with
-// a `server:` key or just the block's contents. Errors name the file, line
-// and column: "cfg.yaml:4:3: rules[0].times: expected an integer, got 'x'".
-//
-// Only this file knows the YAML; the scenario loader may reuse
-// ParseServerConfigNode for scenarios' own `server:` blocks.
+// `serve --config FILE.yaml`: a fake-server configuration from YAML. The file
+// is either a `server:` block (as in a scenario) or that block's keys at the
+// top level; `listen: HOST:PORT` and `port:` are allowed here too.
 #pragma once
 
 #include <string>
@@ -12,16 +8,14 @@
 #include "fake_server/config.h"
 #include "harness/util/status.h"
 
-namespace YAML {
-class Node;
-}
-
 namespace smtp {
 
+// Errors: InvalidArgument whose message is one "file:line:col: message"
+// line per problem (all of them); NotFound when the file cannot be read.
 Result<FakeServerConfig> LoadServerConfigFile(const std::string& path);
 
-// Fills `config` from a `server:` mapping; `file` is used in messages.
-Status ParseServerConfigNode(const YAML::Node& node, const std::string& file,
-                             FakeServerConfig& config);
+// The same from text; `file_name` is used in messages.
+Result<FakeServerConfig> LoadServerConfigString(const std::string& yaml,
+                                                const std::string& file_name);
 
 }  // namespace smtp
