@@ -7,6 +7,7 @@
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/ssl.hpp>
 #include <atomic>
+#include <cctype>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -87,6 +88,26 @@ class LineRecorder {
   std::string pending_;
 };
 
+// AUTH secrets never reach transcripts (SPEC §7): the initial response of
+// AUTH and every line answering a 334 challenge are replaced.
+struct SecretState {
+  bool awaiting = false;
+};
+
+std::string Redact(std::string line, SecretState& s) {
+  if (s.awaiting) {
+    s.awaiting = false;
+    return line == "*" ? line : "<redacted>";
+  }
+  if (line.size() > 5 && (line[0] == 'A' || line[0] == 'a')) {
+    std::string upper = line.substr(0, 5);
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    size_t second = line.find(' ', 5);
+    if (upper == "AUTH " && second != std::string::npos) return line.substr(0, second) + " <redacted>";
+  }
+  return line;
+}
+
 }  // namespace
 
 class FakeServer::Impl {
@@ -124,7 +145,8 @@ class FakeServer::Impl {
   awaitable<void> Refuse(tcp::socket socket);
   awaitable<void> Session(std::shared_ptr<Conn> conn, int id);
   awaitable<bool> Perform(Conn& conn, SessionLogic& logic, SessionActions actions, int id,
-                          std::chrono::steady_clock::time_point t0, LineRecorder& out);
+                          std::chrono::steady_clock::time_point t0, LineRecorder& out,
+                          SecretState& secrets);
   awaitable<bool> Write(Conn& conn, std::string_view bytes);
   Status Store(const ReceivedMessage& m);
   void Record(int id, std::chrono::steady_clock::time_point t0, char dir, std::string text);
@@ -276,8 +298,11 @@ awaitable<bool> FakeServer::Impl::Write(Conn& conn, std::string_view bytes) {
 
 awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, SessionActions actions,
                                           int id, std::chrono::steady_clock::time_point t0,
-                                          LineRecorder& out) {
-  auto record = [&](std::string line) { Record(id, t0, 'S', std::move(line)); };
+                                          LineRecorder& out, SecretState& secrets) {
+  auto record = [&](std::string line) {
+    secrets.awaiting = line.rfind("334", 0) == 0;  // the next client line is a secret
+    Record(id, t0, 'S', std::move(line));
+  };
   for (size_t i = 0; i < actions.size(); ++i) {
     SessionAction& a = actions[i];
     switch (a.kind) {
@@ -334,6 +359,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   Record(id, t0, '*', "connection from " + ctx.peer);
   LineRecorder in, out;
   const bool recording = config_.keep_transcripts || transcript_sink_;
+  SecretState secrets;
   std::string reason = "client closed";
   bool open = true;
 
@@ -351,7 +377,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   }
   std::unique_ptr<SessionLogic> logic = factory_(ctx);
   if (!logic) throw std::runtime_error("the session logic factory returned nothing");
-  if (open) open = co_await Perform(*conn, *logic, logic->OnConnect(), id, t0, out);
+  if (open) open = co_await Perform(*conn, *logic, logic->OnConnect(), id, t0, out, secrets);
 
   std::vector<char> buf(kReadBuffer);
   while (open) {
@@ -376,8 +402,10 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
       break;
     }
     std::string_view bytes(buf.data(), n);
-    if (recording) in.Add(bytes, [&](std::string line) { Record(id, t0, 'C', std::move(line)); });
-    open = co_await Perform(*conn, *logic, logic->OnBytes(bytes), id, t0, out);
+    if (recording) {
+      in.Add(bytes, [&](std::string line) { Record(id, t0, 'C', Redact(std::move(line), secrets)); });
+    }
+    open = co_await Perform(*conn, *logic, logic->OnBytes(bytes), id, t0, out, secrets);
     if (!open) reason = "closed by server";
   }
   in.Flush([&](std::string line) { Record(id, t0, 'C', std::move(line)); });
@@ -387,7 +415,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
     SessionActions bye = logic->OnEnd(reason);
     if (can_write && !bye.empty()) {
       conn->stopping = false;  // let the farewell be written
-      co_await Perform(*conn, *logic, std::move(bye), id, t0, out);
+      co_await Perform(*conn, *logic, std::move(bye), id, t0, out, secrets);
     }
   } else {
     logic->OnEnd(reason);

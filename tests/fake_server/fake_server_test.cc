@@ -276,6 +276,33 @@ TEST_F(FakeServerTest, HundredsOfConcurrentSessions) {
   EXPECT_EQ(server_->SessionsActive(), kClients);
 }
 
+TEST_F(FakeServerTest, AuthSecretsAreRedactedInTranscripts) {
+  config_.auth.users["alice"] = "s3cret";
+  Start();
+  auto c = Connect();
+  c->Command("EHLO x");
+  EXPECT_EQ(c->Command("AUTH PLAIN AGFsaWNlAHMzY3JldA=="), "235 2.7.0 Authentication successful\r\n");
+  auto d = Connect();
+  d->Command("EHLO x");
+  EXPECT_EQ(d->Command("AUTH LOGIN"), "334 VXNlcm5hbWU6\r\n");
+  EXPECT_EQ(d->Command("YWxpY2U="), "334 UGFzc3dvcmQ6\r\n");
+  EXPECT_EQ(d->Command("czNjcmV0"), "235 2.7.0 Authentication successful\r\n");
+  EXPECT_EQ(d->Command("NOOP"), "250 2.0.0 Ok\r\n");
+  auto ts = server_->Transcripts();
+  ASSERT_EQ(ts.size(), 2u);
+  std::string all;
+  for (const auto& t : ts) {
+    for (const auto& e : t) all += std::string(1, e.dir) + " " + e.text + "\n";
+  }
+  EXPECT_NE(all.find("C AUTH PLAIN <redacted>\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("C AUTH LOGIN\nS 334 VXNlcm5hbWU6\nC <redacted>\nS 334 UGFzc3dvcmQ6\nC <redacted>\n"
+                     "S 235 2.7.0 Authentication successful\nC NOOP\n"),
+            std::string::npos)
+      << all;
+  EXPECT_EQ(all.find("czNjcmV0"), std::string::npos);
+  EXPECT_EQ(all.find("AGFsaWNl"), std::string::npos);
+}
+
 class EchoLogic : public SessionLogic {
  public:
   SessionActions OnConnect() override { return {SessionAction::Write("220 scripted\r\n")}; }
