@@ -84,6 +84,7 @@ server:
     - when: "/^RCPT TO:<nobody@/"
       reply: "550 5.1.1 No such user"
     - when: "MAIL FROM:<slow@*"
+      reply: "250 2.1.0 Slow but fine"
       delay: 300ms
     - when: "VRFY *"
       reply: "421 4.3.0 Closing now"
@@ -119,7 +120,7 @@ code, _ = s.rcpt('nobody@example.test') if s.mail('a@example.test')[0] == 250 el
 assert code == 550, code
 s.rset()
 t0 = time.monotonic()
-assert s.mail('slow@example.test')[0] == 250
+assert s.mail('slow@example.test') == (250, b'2.1.0 Slow but fine')
 assert time.monotonic() - t0 >= 0.28, time.monotonic() - t0
 s.rset()
 code, text = s.docmd('VRFY someone')
@@ -149,12 +150,12 @@ TEST(ServeRules, ConfigFileRulesAgainstSmtplib) {
 
 TEST(ServeCli, BadConfigIsAUsageError) {
   auto dir = MakeTempDir("badcfg");
-  std::ofstream(dir / "bad.yaml") << "server:\n  rules:\n    - when: DATA\n      times: many\n";
+  std::ofstream(dir / "bad.yaml") << "server:\n  rules:\n    - when: DATA\n      reply: 550 x\n      times: many\n";
   Process p({SMTP_HARNESS_BINARY, "serve", "--listen", "127.0.0.1:0", "--config", (dir / "bad.yaml").string()},
             dir, "serve");
   EXPECT_EQ(p.Wait(), 2);
   EXPECT_EQ(p.Stderr(), "smtp-harness serve: " + (dir / "bad.yaml").string() +
-                            ":4:14: rules[0].times: expected a non-negative integer, got 'many'\n");
+                            ":5:14: times: expected an integer, got 'many'\n");
   std::filesystem::remove_all(dir);
 }
 
