@@ -176,6 +176,8 @@ Result<uint16_t> FakeServer::Impl::Start() {
   if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::Io("cannot bind " + where + ": " + ec.message());
   port_ = acceptor_->local_endpoint().port();
+  io_.restart();  // a server may be started again after Stop()
+  stopping_ = false;
   asio::co_spawn(io_, Accept(), asio::detached);
   running_ = true;
   thread_ = std::thread([this] { io_.run(); });

@@ -157,6 +157,16 @@ TEST_F(FakeServerTest, StopSays421ToOpenSessions) {
   EXPECT_FALSE(late.connected());
 }
 
+TEST_F(FakeServerTest, RestartAfterStop) {
+  Start();
+  server_->Stop();
+  auto again = server_->Start();
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  port_ = *again;
+  auto c = Connect();
+  EXPECT_EQ(c->Command("NOOP"), "250 Ok\r\n");
+}
+
 TEST_F(FakeServerTest, RuleDelayAndSplit) {
   FaultRule delay;
   delay.when = "NOOP";
