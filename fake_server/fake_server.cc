@@ -256,10 +256,17 @@ awaitable<void> FakeServer::Impl::Accept() {
 
 awaitable<void> FakeServer::Impl::Refuse(tcp::socket socket) {
   Conn conn(std::move(socket));
+  if (config_.tls.implicit) {  // a TLS client can only read the 421 over TLS
+    conn.tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn.plain), *ssl_);
+    asio::steady_timer timer(io_, std::chrono::seconds(5));
+    auto r = co_await (conn.tls->async_handshake(asio::ssl::stream_base::server, kTuple) ||
+                       timer.async_wait(kTuple));
+    if (r.index() != 0 || std::get<0>(std::get<0>(r))) co_return;
+  }
   co_await Write(conn, "421 4.3.2 Too many connections, try again later\r\n");
   asio::error_code ec;
-  conn.plain.shutdown(tcp::socket::shutdown_both, ec);
-  conn.plain.close(ec);
+  conn.lowest().shutdown(tcp::socket::shutdown_both, ec);
+  conn.lowest().close(ec);
 }
 
 void FakeServer::Impl::Record(int id, std::chrono::steady_clock::time_point t0, char dir,
