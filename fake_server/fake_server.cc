@@ -103,7 +103,8 @@ std::string Redact(std::string line, SecretState& s) {
     std::string upper = line.substr(0, 5);
     for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     size_t second = line.find(' ', 5);
-    if (upper == "AUTH " && second != std::string::npos) return line.substr(0, second) + " <redacted>";
+    if (upper == "AUTH " && second != std::string::npos)
+      return line.substr(0, second) + " <redacted>";
   }
   return line;
 }
@@ -438,7 +439,8 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
     }
     std::string_view bytes(buf.data(), n);
     if (recording) {
-      in.Add(bytes, [&](std::string line) { Record(id, t0, 'C', Redact(std::move(line), secrets)); });
+      in.Add(bytes,
+             [&](std::string line) { Record(id, t0, 'C', Redact(std::move(line), secrets)); });
     }
     open = co_await Perform(*conn, *logic, logic->OnBytes(bytes), id, t0, out, secrets);
     if (!open) reason = "closed by server";

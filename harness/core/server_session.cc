@@ -10,7 +10,6 @@
 namespace smtp {
 namespace {
 
-
 std::string Upper(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -23,7 +22,8 @@ std::string FirstWord(std::string_view s) {
 }
 
 bool HasNonAscii(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+  return std::any_of(s.begin(), s.end(),
+                     [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
 bool IsDigits(std::string_view s) {
@@ -204,8 +204,8 @@ void ServerSession::OnCommandLine(const FramedLine& line, ServerOutputs& out) {
 
   size_t first = out.size();
   int code = rule->reply ? std::atoi(rule->reply->c_str()) : 0;
-  bool replace_only = rule->reply && (code >= 400 || code < 200 ||
-                                      rule->action == FaultRule::Action::kDisconnect);
+  bool replace_only =
+      rule->reply && (code >= 400 || code < 200 || rule->action == FaultRule::Action::kDisconnect);
   if (replace_only) {
     // A refusal: the command has no effect, the rule's reply is the answer.
     out.push_back({ServerOutput::Kind::kReply, RuleReplyWire(*rule->reply), rule});
@@ -414,9 +414,9 @@ void ServerSession::FinishMessage(ServerOutputs& out) {
   if (config_.max_message_size > 0 && data_size_ > config_.max_message_size) {
     return finish(552, "5.3.4", "Message size exceeds fixed maximum message size");
   }
-  const FaultRule* rule =
-      rules_ && rules_->Has(FaultRule::On::kMessage) ? rules_->Match(FaultRule::On::kMessage, txn_.data)
-                                                     : nullptr;
+  const FaultRule* rule = rules_ && rules_->Has(FaultRule::On::kMessage)
+                              ? rules_->Match(FaultRule::On::kMessage, txn_.data)
+                              : nullptr;
   if (rule && rule->reply && std::atoi(rule->reply->c_str()) >= 400) return finish(0, "", "", rule);
   Status stored = store_ ? store_(txn_) : Status::Ok();
   if (!stored.ok()) return finish(451, "4.3.0", "Could not store message: " + stored.message());

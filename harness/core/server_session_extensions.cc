@@ -146,8 +146,8 @@ void ServerSession::OnAuthLine(const FramedLine& line, ServerOutputs& out) {
     auth_have_user_ = true;
     state_ = State::kAuth;
     framer_.set_max_line_length(kMaxAuthLine);
-    out.push_back({ServerOutput::Kind::kReply, "334 " + sasl::Base64Encode("Password:") + "\r\n",
-                   nullptr});
+    out.push_back(
+        {ServerOutput::Kind::kReply, "334 " + sasl::Base64Encode("Password:") + "\r\n", nullptr});
     return;
   }
   framer_.set_max_line_length(kMaxCommandLine);

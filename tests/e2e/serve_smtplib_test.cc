@@ -113,7 +113,8 @@ s.quit()
 
 TEST(ServeSmtplib, ImplicitTls) {
   auto dir = MakeTempDir("maildir");
-  Serve serve({"--maildir", dir.string(), "--tls", "--hostname", "mx.example.test", "--max-sessions", "1"});
+  Serve serve(
+      {"--maildir", dir.string(), "--tls", "--hostname", "mx.example.test", "--max-sessions", "1"});
   ASSERT_NE(serve.port(), 0) << serve.process().Stderr();
   std::string out;
   EXPECT_EQ(RunPython(kImplicitTls, {std::to_string(serve.port())}, &out), 0) << out;

@@ -83,8 +83,9 @@ TEST_F(FakeServerTest, AcceptsAndStoresMessage) {
 TEST_F(FakeServerTest, PipelinedInOnePacket) {
   Start();
   auto c = Connect();
-  c->Send("EHLO x\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\nhi\r\n.\r\n"
-          "MAIL FROM:<e@b.test>\r\nRCPT TO:<f@d.test>\r\nBDAT 2 LAST\r\nyoQUIT\r\n");
+  c->Send(
+      "EHLO x\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\nhi\r\n.\r\n"
+      "MAIL FROM:<e@b.test>\r\nRCPT TO:<f@d.test>\r\nBDAT 2 LAST\r\nyoQUIT\r\n");
   bool closed = false;
   std::string all = c->ReadAll(&closed, 3s);
   EXPECT_TRUE(closed);
@@ -276,7 +277,8 @@ TEST_F(FakeServerTest, HundredsOfConcurrentSessions) {
       for (int i = t; i < kClients; i += 4) {
         auto& c = *clients[i];
         if (c.ReadReply().substr(0, 4) != "220 ") continue;
-        if (SendMessage(c, "msg " + std::to_string(i) + "\r\n") == "250 2.0.0 Ok: queued as 1\r\n") ++ok;
+        if (SendMessage(c, "msg " + std::to_string(i) + "\r\n") == "250 2.0.0 Ok: queued as 1\r\n")
+          ++ok;
       }
     });
   }
@@ -291,7 +293,8 @@ TEST_F(FakeServerTest, AuthSecretsAreRedactedInTranscripts) {
   Start();
   auto c = Connect();
   c->Command("EHLO x");
-  EXPECT_EQ(c->Command("AUTH PLAIN AGFsaWNlAHMzY3JldA=="), "235 2.7.0 Authentication successful\r\n");
+  EXPECT_EQ(c->Command("AUTH PLAIN AGFsaWNlAHMzY3JldA=="),
+            "235 2.7.0 Authentication successful\r\n");
   auto d = Connect();
   d->Command("EHLO x");
   EXPECT_EQ(d->Command("AUTH LOGIN"), "334 VXNlcm5hbWU6\r\n");
@@ -305,9 +308,10 @@ TEST_F(FakeServerTest, AuthSecretsAreRedactedInTranscripts) {
     for (const auto& e : t) all += std::string(1, e.dir) + " " + e.text + "\n";
   }
   EXPECT_NE(all.find("C AUTH PLAIN <redacted>\n"), std::string::npos) << all;
-  EXPECT_NE(all.find("C AUTH LOGIN\nS 334 VXNlcm5hbWU6\nC <redacted>\nS 334 UGFzc3dvcmQ6\nC <redacted>\n"
-                     "S 235 2.7.0 Authentication successful\nC NOOP\n"),
-            std::string::npos)
+  EXPECT_NE(
+      all.find("C AUTH LOGIN\nS 334 VXNlcm5hbWU6\nC <redacted>\nS 334 UGFzc3dvcmQ6\nC <redacted>\n"
+               "S 235 2.7.0 Authentication successful\nC NOOP\n"),
+      std::string::npos)
       << all;
   EXPECT_EQ(all.find("czNjcmV0"), std::string::npos);
   EXPECT_EQ(all.find("AGFsaWNl"), std::string::npos);
@@ -320,7 +324,8 @@ class EchoLogic : public SessionLogic {
     if (bytes.find("QUIT") != std::string_view::npos) {
       return {SessionAction::Write("221 bye\r\n"), SessionAction::Close()};
     }
-    return {SessionAction::Pause(10ms), SessionAction::Write("250 got " + std::to_string(bytes.size()) + "\r\n")};
+    return {SessionAction::Pause(10ms),
+            SessionAction::Write("250 got " + std::to_string(bytes.size()) + "\r\n")};
   }
 };
 
@@ -355,7 +360,8 @@ class ThrowingLogic : public SessionLogic {
 
 TEST(FakeServerFailures, ThrowingLogicEndsOnlyItsSession) {
   FakeServerConfig config;
-  FakeServer server(config, [](const SessionContext&) { return std::make_unique<ThrowingLogic>(); });
+  FakeServer server(config,
+                    [](const SessionContext&) { return std::make_unique<ThrowingLogic>(); });
   auto port = server.Start();
   ASSERT_TRUE(port.ok());
   testing::TestClient a(*port);

@@ -18,7 +18,8 @@ std::string Slurp(const std::filesystem::path& p) {
 }
 
 TEST(MaildirTest, StoresBytesAndEnvelopeInArrivalOrder) {
-  auto dir = std::filesystem::temp_directory_path() / ("maildir-test-" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("maildir-test-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   auto md = Maildir::Open((dir / "sub").string());
   ASSERT_TRUE(md.ok()) << md.status().message();
