@@ -24,7 +24,9 @@ class FakeServerTest : public ::testing::Test {
   std::unique_ptr<TestClient> Connect(bool expect_greeting = true) {
     auto c = std::make_unique<TestClient>(port_);
     EXPECT_TRUE(c->connected());
-    if (expect_greeting) EXPECT_EQ(c->ReadReply(), "220 fake.smtp-harness.test ESMTP smtp-harness\r\n");
+    if (expect_greeting) {
+      EXPECT_EQ(c->ReadReply(), "220 fake.smtp-harness.test ESMTP smtp-harness\r\n");
+    }
     return c;
   }
   // A whole transaction; returns the reply to the final dot.
