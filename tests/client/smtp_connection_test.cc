@@ -92,7 +92,8 @@ TEST(SmtpConnection, ReadsSplitMultiLineRepliesAndObservesLines) {
   auto conn = SmtpConnection::Connect(Options(peer.port()));
   ASSERT_TRUE(conn.ok()) << conn.status().message();
   std::vector<std::string> seen;
-  (*conn)->set_observer([&](const TranscriptEntry& e) { seen.push_back(std::string(1, e.dir) + e.text); });
+  (*conn)->set_observer(
+      [&](const TranscriptEntry& e) { seen.push_back(std::string(1, e.dir) + e.text); });
   auto greeting = (*conn)->ReadReply(kLong);
   ASSERT_TRUE(greeting.ok());
   EXPECT_EQ(greeting->code, 220);
@@ -101,8 +102,8 @@ TEST(SmtpConnection, ReadsSplitMultiLineRepliesAndObservesLines) {
   ASSERT_TRUE(ehlo.ok()) << ehlo.status().message();
   EXPECT_EQ(ehlo->lines, (std::vector<std::string>{"first", "second", "last"}));
   EXPECT_EQ(got, "EHLO [127.0.0.1]\r\n");
-  EXPECT_EQ(seen, (std::vector<std::string>{"S220 hi", "CEHLO [127.0.0.1]", "S250-first", "S250-second",
-                                            "S250 last"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"S220 hi", "CEHLO [127.0.0.1]", "S250-first",
+                                            "S250-second", "S250 last"}));
   EXPECT_EQ((*conn)->peer(), "127.0.0.1:" + std::to_string(peer.port()));
   EXPECT_EQ((*conn)->local_address(), "127.0.0.1");
   ASSERT_TRUE((*conn)->Write("QUIT\r\n", kLong).ok());
@@ -165,7 +166,10 @@ TEST(SmtpConnection, OverlongReplyLineIsAnError) {
 
 TEST(SmtpConnection, ConnectRefused) {
   uint16_t port;
-  { Peer closed(nullptr); port = closed.port(); }  // bound, then closed: nobody listens
+  {
+    Peer closed(nullptr);
+    port = closed.port();
+  }  // bound, then closed: nobody listens
   auto conn = SmtpConnection::Connect(Options(port));
   ASSERT_FALSE(conn.ok());
   EXPECT_EQ(conn.status().code(), Status::Code::kIo);
