@@ -72,8 +72,8 @@ TEST(ValidateE2e, EveryMalformedFixtureIsReportedAtOnce) {
       ++errors;
     }
   }
-  expected += "invalid: " + std::to_string(yamls.size()) + " of " +
-              std::to_string(yamls.size()) + " scenarios (" + std::to_string(errors) + " errors)\n";
+  expected += "invalid: " + std::to_string(yamls.size()) + " of " + std::to_string(yamls.size()) +
+              " scenarios (" + std::to_string(errors) + " errors)\n";
   EXPECT_EQ(r.err, expected);
 }
 

@@ -47,8 +47,7 @@ TEST(HostileYaml, ErrorsAreCapped) {
 TEST(HostileYaml, OverlongRegexIsRejected) {
   auto r = Load("steps:\n  - expect: {text: \"" + std::string(5000, 'a') + "\"}\n");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.ErrorText(),
-            "h.yaml:2:20: text: regex is too long (5000 characters; at most 2000)");
+  EXPECT_EQ(r.ErrorText(), "h.yaml:2:20: text: regex is too long (5000 characters; at most 2000)");
 }
 
 TEST(HostileYaml, RecursiveNotIsBounded) {

@@ -8,18 +8,24 @@ namespace smtp {
 namespace {
 
 Transcript Observed() {
-  return {{0, 'S', "220 mx.example.test ESMTP"}, {0, 'C', "HELO ${client}"},
-          {0, 'S', "250 mx"},                     {0, 'C', "DATA"},
-          {0, 'S', "354 go ahead"},               {0, 'C', "Subject: x"},
-          {0, 'C', ""},                           {0, 'C', "body"},
-          {0, 'C', "."},                          {0, 'S', "250 queued"},
+  return {{0, 'S', "220 mx.example.test ESMTP"},
+          {0, 'C', "HELO ${client}"},
+          {0, 'S', "250 mx"},
+          {0, 'C', "DATA"},
+          {0, 'S', "354 go ahead"},
+          {0, 'C', "Subject: x"},
+          {0, 'C', ""},
+          {0, 'C', "body"},
+          {0, 'C', "."},
+          {0, 'S', "250 queued"},
           {0, '*', "connection closed"}};
 }
 
 TEST(TranscriptWriter, WritesCAndSLines) {
-  EXPECT_EQ(WriteTranscriptForm(Observed()),
-            "S: 220 mx.example.test ESMTP\nC: HELO $${client}\nS: 250 mx\nC: DATA\nS: 354 go ahead\n"
-            "C: Subject: x\nC:\nC: body\nC: .\nS: 250 queued\n");
+  EXPECT_EQ(
+      WriteTranscriptForm(Observed()),
+      "S: 220 mx.example.test ESMTP\nC: HELO $${client}\nS: 250 mx\nC: DATA\nS: 354 go ahead\n"
+      "C: Subject: x\nC:\nC: body\nC: .\nS: 250 queued\n");
 }
 
 TEST(TranscriptWriter, ReplacesTheBlockAndKeepsTheRest) {
