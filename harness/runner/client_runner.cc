@@ -410,6 +410,7 @@ ScenarioResult ScenarioRun::Execute() {
   res_.mode = "client";
   std::string target_text = opt_.target.value_or(sc_.target);
   res_.target = target_text;
+  bool requires_judged = false;
   for (const auto& step : sc_.steps) {
     StepResult r;
     r.index = step.index;
@@ -511,8 +512,10 @@ ScenarioResult ScenarioRun::Execute() {
       Fail(step, r, *problem);
       break;
     }
-    // The scenario's own `requires:` is judged on the first EHLO reply.
-    if (!had_ehlo && ehlo_ && !sc_.required_extensions.empty()) {
+    // The scenario's own `requires:` is judged on the first EHLO reply only:
+    // after STARTTLS the new EHLO rightly no longer lists STARTTLS.
+    if (!had_ehlo && ehlo_ && !requires_judged && !sc_.required_extensions.empty()) {
+      requires_judged = true;
       std::string absent;
       for (const auto& ext : sc_.required_extensions) {
         if (!ehlo_->Has(ext)) absent += (absent.empty() ? "" : ", ") + ext;
