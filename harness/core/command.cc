@@ -22,7 +22,15 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
-std::string Show(std::string_view s) { return "'" + std::string(s.substr(0, 100)) + (s.size() > 100 ? "...'" : "'"); }
+std::string Show(std::string_view s) {
+  // Built by appending: GCC 12 warns falsely (-Wrestrict) on "'" + std::string(...).
+  std::string out;
+  out.reserve(s.size() + 5);
+  out.push_back('\'');
+  out.append(s.substr(0, 100));
+  out.append(s.size() > 100 ? "...'" : "'");
+  return out;
+}
 
 Status CheckDomain(std::string_view d) {
   if (d.empty()) return Status::InvalidArgument("empty domain");
