@@ -86,7 +86,7 @@ struct Step {
   std::vector<ReplyMatcher> expect;  // client mode; empty: no expectation
   std::optional<Duration> timeout;
   bool optional = false;
-  std::vector<std::string> required_extensions;  // `requires:` (a C++20 keyword): EHLO extensions needed, else skipped
+  std::vector<std::string> required_extensions;  // `requires:` (a C++20 keyword); EHLO extensions needed, else skipped
 
   bool tls_verify = false;  // starttls
   std::string auth_mechanism, auth_username, auth_password;  // auth
@@ -119,7 +119,7 @@ struct Scenario {
   Duration timeout{std::chrono::seconds(5)};
   std::vector<std::pair<std::string, std::string>> vars;  // in file order
   FakeServerConfig server;
-  std::vector<std::string> required_extensions;  // `requires:` (a C++20 keyword): EHLO extensions needed, else skipped
+  std::vector<std::string> required_extensions;  // `requires:` (a C++20 keyword); EHLO extensions needed, else skipped
   std::vector<std::string> rfc;       // "5321 4.1.4"
   std::vector<Step> steps;
 
