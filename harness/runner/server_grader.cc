@@ -188,8 +188,8 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   }
   bool sessions_done = collector.Count() >= static_cast<size_t>(sessions);
   if (sessions_done && !client_exited) {
-    auto grace = std::min(options.exit_grace, Duration(std::max<long>(
-        0, std::chrono::duration_cast<Duration>(run_deadline - Clock::now()).count())));
+    auto grace = std::min({options.exit_grace, step_timeout, Duration(std::max<long>(
+        0, std::chrono::duration_cast<Duration>(run_deadline - Clock::now()).count()))});
     client_exited = client.WaitExit(grace);
     facts.killed_after_sessions = !client_exited;
   }

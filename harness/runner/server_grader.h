@@ -28,7 +28,7 @@ struct GradeOptions {
   std::optional<uint16_t> port;          // overrides the port (0: a free one)
   std::optional<Duration> step_timeout;  // overrides `timeout:`
   std::optional<Duration> run_timeout;   // default: step timeout x (steps + 2) x sessions
-  Duration exit_grace{std::chrono::seconds(2)};
+  Duration exit_grace{std::chrono::seconds(2)};  // capped by the step timeout
   std::map<std::string, std::string> vars;  // ${name} in replies and matchers
   ProcessRunner* runner = nullptr;          // default: the POSIX runner
   std::function<void(uint16_t)> on_listening;  // tests: the bound port
