@@ -57,6 +57,11 @@ struct FakeServerConfig {
   size_t max_sessions = 1000;  // excess connections get 421 and are closed
   Duration idle_timeout{std::chrono::minutes(5)};  // RFC 5321 §4.5.3.2 suggests 5 minutes
   bool accept_bare_lf = false;  // otherwise a bare LF in a command gets 500
+  // What the embedded server keeps in memory (a long-running `serve` keeps
+  // neither: it writes messages to its maildir and prints transcripts).
+  bool keep_messages = true;
+  bool keep_transcripts = true;
+  Duration write_timeout{std::chrono::seconds(30)};  // a client that does not read
 
   struct Auth {
     std::map<std::string, std::string> users;  // name -> password

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -50,6 +51,14 @@ class FakeServer {
   std::vector<Transcript> Transcripts() const;  // one per session, in start order
   int SessionsStarted() const;  // connections accepted so far
   int SessionsActive() const;   // connections still open
+  int MessagesAccepted() const;  // also counts messages not kept (keep_messages off)
+
+  // Optional hooks, set before Start(); they run on the server's thread.
+  // The message sink runs before the 250 (a failure answers 451): `serve`
+  // writes its maildir here. The transcript sink sees every entry as it is
+  // recorded (`serve -v`), also when keep_transcripts is off.
+  void SetMessageSink(std::function<Status(const ReceivedMessage&)> sink);
+  void SetTranscriptSink(std::function<void(int session, const TranscriptEntry&)> sink);
 
  private:
   class Impl;

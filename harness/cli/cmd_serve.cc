@@ -1,13 +1,227 @@
-#include <CLI/CLI.hpp>
+// `smtp-harness serve`: the fake server standalone (SPEC §5). Flags override
+// the `server:` block of --config. One stdout line per accepted message;
+// SIGINT/SIGTERM stop it cleanly (open sessions get 421) with a summary.
+#include <signal.h>
+#include <sys/resource.h>
 
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <iostream>
+#include <mutex>
+
+#include "fake_server/fake_server.h"
+#include "fake_server/maildir.h"
 #include "harness/cli/commands.h"
+#include "harness/scenario/server_config_yaml.h"
+#include "harness/util/duration.h"
 
 namespace smtp::cli {
+namespace {
+
+struct ServeOptions {
+  std::string listen = "127.0.0.1:1025";
+  std::string maildir;
+  bool once = false;
+  std::string config_file;
+  std::optional<size_t> max_sessions;
+  std::string idle_timeout;
+  std::string hostname;
+  std::optional<size_t> max_size;
+  std::vector<std::string> auth_users;
+  bool auth_required = false;
+  bool starttls = false;
+  bool tls = false;
+  std::string tls_cert;
+  std::string tls_key;
+  bool accept_bare_lf = false;
+  bool verbose = false;
+};
+
+int Fail(int code, const std::string& message) {
+  std::cerr << "smtp-harness serve: " << message << "\n";
+  return code;
+}
+
+bool ParseListen(const std::string& text, std::string& host, uint16_t& port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos) return false;
+  host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  std::string p = text.substr(colon + 1);
+  if (host.empty() || p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  unsigned long n = std::stoul(p);
+  if (n > 65535) return false;
+  port = static_cast<uint16_t>(n);
+  return true;
+}
+
+bool IsLoopback(const std::string& host) {
+  return host.rfind("127.", 0) == 0 || host == "::1";
+}
+
+// Many idle connections need many descriptors: take what the hard limit allows.
+void RaiseDescriptorLimit() {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+std::string JoinRecipients(const std::vector<std::string>& rcpts) {
+  std::string out;
+  for (const auto& r : rcpts) out += (out.empty() ? "<" : ",<") + r + ">";
+  return out;
+}
+
+int RunServe(const ServeOptions& o) {
+  FakeServerConfig config;
+  if (!o.config_file.empty()) {
+    auto loaded = LoadServerConfigFile(o.config_file);
+    if (!loaded.ok()) return Fail(kExitUsage, loaded.status().message());
+    config = *loaded;
+  }
+  std::string host;
+  uint16_t port = 0;
+  if (!ParseListen(o.listen, host, port)) {
+    return Fail(kExitUsage, "--listen: expected HOST:PORT (an IP address), got '" + o.listen + "'");
+  }
+  config.listen_host = host;
+  config.port = port;
+  if (o.max_sessions) config.max_sessions = *o.max_sessions;
+  if (!o.idle_timeout.empty()) {
+    auto d = ParseDuration(o.idle_timeout);
+    if (!d.ok()) return Fail(kExitUsage, "--idle-timeout: " + d.status().message());
+    config.idle_timeout = *d;
+  }
+  if (!o.hostname.empty()) config.hostname = o.hostname;
+  if (o.max_size) config.max_message_size = *o.max_size;
+  for (const auto& u : o.auth_users) {
+    size_t colon = u.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return Fail(kExitUsage, "--auth-user: expected NAME:PASSWORD, got '" + u + "'");
+    }
+    config.auth.users[u.substr(0, colon)] = u.substr(colon + 1);
+  }
+  if (o.auth_required) config.auth.required = true;
+  if (config.auth.required && config.auth.users.empty()) {
+    return Fail(kExitUsage, "--auth-required needs at least one --auth-user NAME:PASSWORD");
+  }
+  if (o.starttls) config.tls.starttls = true;
+  if (o.tls) config.tls.implicit = true;
+  if (!o.tls_cert.empty()) config.tls.cert_file = o.tls_cert;
+  if (!o.tls_key.empty()) config.tls.key_file = o.tls_key;
+  if (o.accept_bare_lf) config.accept_bare_lf = true;
+  // A long-running server keeps nothing in memory: messages go to the
+  // maildir (or only to the stdout line), transcripts to stderr with -v.
+  config.keep_messages = false;
+  config.keep_transcripts = false;
+
+  std::unique_ptr<Maildir> maildir;
+  if (!o.maildir.empty()) {
+    auto m = Maildir::Open(o.maildir);
+    if (!m.ok()) return Fail(kExitHarness, m.status().message());
+    maildir = std::move(*m);
+  }
+  if (!IsLoopback(host)) {
+    std::cerr << "smtp-harness serve: warning: " << o.listen
+              << " is not a loopback address; anyone who can reach it can talk to this test server\n";
+  }
+
+  // Signals are taken synchronously by this thread; block them before the
+  // server thread starts so it inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  RaiseDescriptorLimit();
+
+  std::mutex out_mu;
+  FakeServer server(config);
+  server.SetMessageSink([&](const ReceivedMessage& m) -> Status {
+    std::string file = "-";
+    if (maildir) {
+      auto stored = maildir->Store(m);
+      if (!stored.ok()) {
+        std::lock_guard<std::mutex> lock(out_mu);
+        std::cerr << "smtp-harness serve: " << stored.status().message() << "\n";
+        return stored.status();
+      }
+      file = *stored;
+    }
+    std::lock_guard<std::mutex> lock(out_mu);
+    std::cout << UtcTimestamp() << " session=" << m.session << " from=<" << m.mail_from
+              << "> to=" << JoinRecipients(m.rcpt_to) << " size=" << m.data.size()
+              << " file=" << file << "\n";
+    return Status::Ok();
+  });
+  if (o.verbose) {
+    server.SetTranscriptSink([&](int session, const TranscriptEntry& e) {
+      std::lock_guard<std::mutex> lock(out_mu);
+      std::cerr << "#" << session << " " << e.dir << " " << EscapeBytes(e.text) << "\n";
+    });
+  }
+  auto bound = server.Start();
+  if (!bound.ok()) {
+    pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+    int code = bound.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitHarness;
+    return Fail(code, bound.status().message());
+  }
+  {
+    std::lock_guard<std::mutex> lock(out_mu);
+    std::cout << "smtp-harness serve: listening on "
+              << (host.find(':') != std::string::npos ? "[" + host + "]" : host) << ":" << *bound
+              << (config.tls.implicit ? " (implicit TLS)" : "")
+              << (maildir ? ", storing messages in " + o.maildir : "") << std::endl;
+  }
+
+  std::string why = "stopped";
+  while (true) {
+    timespec tick{0, 50 * 1000 * 1000};
+    int sig = sigtimedwait(&signals, nullptr, &tick);
+    if (sig == SIGINT || sig == SIGTERM) {
+      why = sig == SIGINT ? "SIGINT" : "SIGTERM";
+      break;
+    }
+    if (o.once && server.SessionsStarted() >= 1 && server.SessionsActive() == 0) {
+      why = "--once: the session ended";
+      break;
+    }
+  }
+  server.Stop();
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+  std::lock_guard<std::mutex> lock(out_mu);
+  std::cout << "smtp-harness serve: " << why << "; " << server.SessionsStarted() << " session(s), "
+            << server.MessagesAccepted() << " message(s) accepted" << std::endl;
+  return kExitOk;
+}
+
+}  // namespace
 
 void AddServeCommand(CLI::App& app, int* exit_status) {
   auto* cmd = app.add_subcommand("serve", "Run the fake SMTP server standalone (default 127.0.0.1:1025)");
-  cmd->allow_extras();
-  cmd->callback([exit_status] { *exit_status = NotYetImplemented("serve"); });
+  auto o = std::make_shared<ServeOptions>();
+  cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (an IP address)")
+      ->capture_default_str();
+  cmd->add_option("--maildir", o->maildir, "store each accepted message as DIR/NAME.eml (+ NAME.envelope)");
+  cmd->add_flag("--once", o->once, "exit after the first session ends");
+  cmd->add_option("--config", o->config_file, "YAML file with a server: block (hostname, auth, tls, rules, ...)");
+  cmd->add_option("--max-sessions", o->max_sessions, "concurrent sessions; more get 421 (default 1000)");
+  cmd->add_option("--idle-timeout", o->idle_timeout, "close idle sessions with 421 after DURATION (default 5m)");
+  cmd->add_option("--hostname", o->hostname, "name in the greeting and replies");
+  cmd->add_option("--max-size", o->max_size, "SIZE limit in bytes (0: none; default 10485760)");
+  cmd->add_option("--auth-user", o->auth_users, "NAME:PASSWORD accepted by AUTH PLAIN/LOGIN (repeatable)");
+  cmd->add_flag("--auth-required", o->auth_required, "MAIL before AUTH gets 530");
+  cmd->add_flag("--starttls", o->starttls, "offer STARTTLS (self-signed certificate unless --tls-cert)");
+  cmd->add_flag("--tls", o->tls, "implicit TLS from the first byte (smtps)");
+  cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain file");
+  cmd->add_option("--tls-key", o->tls_key, "PEM private key file");
+  cmd->add_flag("--accept-bare-lf", o->accept_bare_lf, "accept LF-only line endings (lab clients)");
+  cmd->add_flag("-v,--verbose", o->verbose, "print every session's transcript on stderr");
+  cmd->callback([o, exit_status] { *exit_status = RunServe(*o); });
 }
 
 }  // namespace smtp::cli

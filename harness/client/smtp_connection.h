@@ -58,6 +58,9 @@ class SmtpConnection {
 
   virtual bool tls_active() const = 0;
   virtual std::string peer() const = 0;  // "127.0.0.1:2525"
+  // Our side's IP address ("127.0.0.1"), e.g. for an address-literal HELO
+  // name; empty when unknown. (Added for `send`; default keeps fakes building.)
+  virtual std::string local_address() const { return {}; }
   virtual void set_observer(Observer observer) = 0;
 };
 

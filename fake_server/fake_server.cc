@@ -1,0 +1,413 @@
+// The network side of the fake server: one coroutine per connection on a
+// single-threaded io_context, every read and write raced against a timer.
+#include "fake_server/fake_server.h"
+
+#include <asio.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/ssl.hpp>
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "fake_server/rfc_session_logic.h"
+#include "fake_server/tls_context.h"
+#include "harness/core/fault_rules.h"
+
+namespace smtp {
+namespace {
+
+using asio::awaitable;
+using asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
+constexpr Duration kNoTimeout = std::chrono::hours(24 * 365);
+constexpr Duration kStopGrace = std::chrono::seconds(2);
+constexpr size_t kReadBuffer = 4096;
+
+Duration OrForever(Duration d) { return d.count() > 0 ? d : kNoTimeout; }
+
+std::string PeerName(const tcp::socket& s) {
+  asio::error_code ec;
+  auto ep = s.remote_endpoint(ec);
+  if (ec) return "?";
+  auto a = ep.address();
+  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
+}
+
+// One accepted connection: the plain socket until TLS starts, then the
+// TLS stream that owns it.
+struct Conn {
+  explicit Conn(tcp::socket s) : plain(std::move(s)), pause(plain.get_executor()) {}
+  tcp::socket& lowest() { return tls ? tls->next_layer() : plain; }
+  void Abort() {
+    asio::error_code ec;
+    lowest().cancel(ec);
+    pause.cancel();
+  }
+
+  tcp::socket plain;
+  std::unique_ptr<asio::ssl::stream<tcp::socket>> tls;
+  asio::steady_timer pause;
+  bool stopping = false;
+};
+
+// Splits what goes over the wire into transcript lines; a line that arrives
+// in pieces becomes one entry when its LF comes (or at the end).
+class LineRecorder {
+ public:
+  template <typename Emit>
+  void Add(std::string_view bytes, Emit&& emit) {
+    size_t start = 0;
+    while (start < bytes.size()) {
+      size_t lf = bytes.find('\n', start);
+      if (lf == std::string_view::npos) {
+        pending_.append(bytes.substr(start));
+        return;
+      }
+      pending_.append(bytes.substr(start, lf - start));
+      if (!pending_.empty() && pending_.back() == '\r') {
+        pending_.pop_back();
+      } else {
+        pending_ += '\n';  // a bare LF stays visible in the transcript
+      }
+      emit(std::move(pending_));
+      pending_.clear();
+      start = lf + 1;
+    }
+  }
+  template <typename Emit>
+  void Flush(Emit&& emit) {
+    if (!pending_.empty()) emit(std::move(pending_));
+    pending_.clear();
+  }
+
+ private:
+  std::string pending_;
+};
+
+}  // namespace
+
+class FakeServer::Impl {
+ public:
+  Impl(FakeServerConfig config, SessionLogicFactory factory)
+      : config_(std::move(config)), factory_(std::move(factory)) {}
+
+  Result<uint16_t> Start();
+  void Stop();
+
+  FakeServerConfig config_;
+  SessionLogicFactory factory_;
+  std::shared_ptr<RuleBook> rules_;
+  std::shared_ptr<asio::ssl::context> ssl_;
+  std::function<Status(const ReceivedMessage&)> message_sink_;
+  std::function<void(int, const TranscriptEntry&)> transcript_sink_;
+
+  asio::io_context io_{1};
+  std::unique_ptr<tcp::acceptor> acceptor_;
+  std::thread thread_;
+  bool running_ = false;
+  uint16_t port_ = 0;
+  std::set<std::shared_ptr<Conn>> conns_;  // io thread only
+  bool stopping_ = false;                  // io thread only
+
+  mutable std::mutex mu_;
+  std::vector<ReceivedMessage> messages_;
+  std::vector<Transcript> transcripts_;
+  std::atomic<int> started_{0};
+  std::atomic<int> active_{0};
+  std::atomic<int> accepted_{0};
+
+ private:
+  awaitable<void> Accept();
+  awaitable<void> Refuse(tcp::socket socket);
+  awaitable<void> Session(std::shared_ptr<Conn> conn, int id);
+  awaitable<bool> Perform(Conn& conn, SessionLogic& logic, SessionActions actions, int id,
+                          std::chrono::steady_clock::time_point t0, LineRecorder& out);
+  awaitable<bool> Write(Conn& conn, std::string_view bytes);
+  Status Store(const ReceivedMessage& m);
+  void Record(int id, std::chrono::steady_clock::time_point t0, char dir, std::string text);
+};
+
+Result<uint16_t> FakeServer::Impl::Start() {
+  if (!factory_) {
+    auto rules = RuleBook::Create(config_.rules);
+    if (!rules.ok()) return rules.status();
+    rules_ = *rules;
+    factory_ = RfcSessionLogicFactory(config_, rules_);
+  }
+  if (config_.tls.starttls || config_.tls.implicit) {
+    auto ctx = MakeServerTlsContext(config_.tls, config_.hostname);
+    if (!ctx.ok()) return ctx.status();
+    ssl_ = *ctx;
+  }
+  std::string where = config_.listen_host + ":" + std::to_string(config_.port);
+  asio::error_code ec;
+  auto address = asio::ip::make_address(config_.listen_host, ec);
+  if (ec) return Status::InvalidArgument("cannot listen on " + where + ": not an IP address");
+  tcp::endpoint endpoint(address, config_.port);
+  acceptor_ = std::make_unique<tcp::acceptor>(io_);
+  acceptor_->open(endpoint.protocol(), ec);
+  if (!ec) acceptor_->set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acceptor_->bind(endpoint, ec);
+  if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) return Status::Io("cannot bind " + where + ": " + ec.message());
+  port_ = acceptor_->local_endpoint().port();
+  asio::co_spawn(io_, Accept(), asio::detached);
+  running_ = true;
+  thread_ = std::thread([this] { io_.run(); });
+  return port_;
+}
+
+void FakeServer::Impl::Stop() {
+  if (!running_) return;
+  asio::post(io_, [this] {
+    stopping_ = true;
+    asio::error_code ec;
+    acceptor_->close(ec);
+    for (auto& c : conns_) {
+      c->stopping = true;
+      c->Abort();
+    }
+    // Sessions get a moment to say 421 and close; then everything stops.
+    auto grace = std::make_shared<asio::steady_timer>(io_, kStopGrace);
+    grace->async_wait([this, grace](asio::error_code) { io_.stop(); });
+    if (conns_.empty()) io_.stop();
+  });
+  thread_.join();
+  running_ = false;
+  conns_.clear();
+}
+
+awaitable<void> FakeServer::Impl::Accept() {
+  while (!stopping_) {
+    auto [ec, socket] = co_await acceptor_->async_accept(kTuple);
+    if (ec == asio::error::operation_aborted || stopping_) co_return;
+    if (ec) {
+      // Out of descriptors and the like: back off briefly instead of spinning.
+      asio::steady_timer t(io_, std::chrono::milliseconds(20));
+      co_await t.async_wait(kTuple);
+      continue;
+    }
+    socket.set_option(tcp::no_delay(true), ec);
+    if (config_.max_sessions > 0 && active_.load() >= static_cast<int>(config_.max_sessions)) {
+      asio::co_spawn(io_, Refuse(std::move(socket)), asio::detached);
+      continue;
+    }
+    int id = ++started_;
+    ++active_;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (config_.keep_transcripts) transcripts_.emplace_back();
+    }
+    auto conn = std::make_shared<Conn>(std::move(socket));
+    conns_.insert(conn);
+    asio::co_spawn(io_, Session(conn, id), [this, conn](std::exception_ptr) {
+      conns_.erase(conn);
+      --active_;
+      if (stopping_ && conns_.empty()) io_.stop();
+    });
+  }
+}
+
+awaitable<void> FakeServer::Impl::Refuse(tcp::socket socket) {
+  Conn conn(std::move(socket));
+  co_await Write(conn, "421 4.3.2 Too many connections, try again later\r\n");
+  asio::error_code ec;
+  conn.plain.shutdown(tcp::socket::shutdown_both, ec);
+  conn.plain.close(ec);
+}
+
+void FakeServer::Impl::Record(int id, std::chrono::steady_clock::time_point t0, char dir,
+                              std::string text) {
+  TranscriptEntry e;
+  e.t_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  e.dir = dir;
+  e.text = std::move(text);
+  if (transcript_sink_) transcript_sink_(id, e);
+  if (!config_.keep_transcripts) return;
+  std::lock_guard<std::mutex> lock(mu_);
+  if (id - 1 < static_cast<int>(transcripts_.size())) transcripts_[id - 1].push_back(std::move(e));
+}
+
+Status FakeServer::Impl::Store(const ReceivedMessage& m) {
+  if (message_sink_) {
+    if (auto s = message_sink_(m); !s.ok()) return s;
+  }
+  ++accepted_;
+  if (config_.keep_messages) {
+    std::lock_guard<std::mutex> lock(mu_);
+    messages_.push_back(m);
+  }
+  return Status::Ok();
+}
+
+awaitable<bool> FakeServer::Impl::Write(Conn& conn, std::string_view bytes) {
+  asio::steady_timer timer(io_, OrForever(config_.write_timeout));
+  auto buf = asio::buffer(bytes.data(), bytes.size());
+  std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
+  if (conn.tls) {
+    r = co_await (asio::async_write(*conn.tls, buf, kTuple) || timer.async_wait(kTuple));
+  } else {
+    r = co_await (asio::async_write(conn.plain, buf, kTuple) || timer.async_wait(kTuple));
+  }
+  co_return r.index() == 0 && !std::get<0>(std::get<0>(r));
+}
+
+awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, SessionActions actions,
+                                          int id, std::chrono::steady_clock::time_point t0,
+                                          LineRecorder& out) {
+  auto record = [&](std::string line) { Record(id, t0, 'S', std::move(line)); };
+  for (size_t i = 0; i < actions.size(); ++i) {
+    SessionAction& a = actions[i];
+    switch (a.kind) {
+      case SessionAction::Kind::kWrite: {
+        // Consecutive writes (pipelined replies) go out as one.
+        std::string bytes = std::move(a.bytes);
+        while (i + 1 < actions.size() && actions[i + 1].kind == SessionAction::Kind::kWrite) {
+          bytes += actions[++i].bytes;
+        }
+        out.Add(bytes, record);
+        if (!co_await Write(conn, bytes)) co_return false;
+        break;
+      }
+      case SessionAction::Kind::kPause: {
+        conn.pause.expires_after(a.pause);
+        co_await conn.pause.async_wait(kTuple);
+        if (conn.stopping) co_return false;
+        break;
+      }
+      case SessionAction::Kind::kClose:
+        out.Flush(record);
+        co_return false;
+      case SessionAction::Kind::kStartTls: {
+        out.Flush(record);
+        if (!ssl_ || conn.tls) {
+          Record(id, t0, '*', "STARTTLS requested but TLS is not configured");
+          co_return false;
+        }
+        conn.tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn.plain), *ssl_);
+        asio::steady_timer timer(io_, OrForever(config_.idle_timeout));
+        auto r = co_await (conn.tls->async_handshake(asio::ssl::stream_base::server, kTuple) ||
+                           timer.async_wait(kTuple));
+        if (r.index() != 0 || std::get<0>(std::get<0>(r))) {
+          Record(id, t0, '*', "TLS handshake failed");
+          co_return false;
+        }
+        Record(id, t0, '*', "TLS started");
+        logic.OnTlsStarted();
+        break;
+      }
+    }
+  }
+  co_return true;
+}
+
+awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
+  auto t0 = std::chrono::steady_clock::now();
+  SessionContext ctx;
+  ctx.session = id;
+  ctx.peer = PeerName(conn->plain);
+  ctx.tls = config_.tls.implicit;
+  ctx.store = [this](const ReceivedMessage& m) { return Store(m); };
+  Record(id, t0, '*', "connection from " + ctx.peer);
+  LineRecorder in, out;
+  std::string reason = "client closed";
+  bool open = true;
+
+  if (config_.tls.implicit) {
+    conn->tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn->plain), *ssl_);
+    asio::steady_timer timer(io_, OrForever(config_.idle_timeout));
+    auto r = co_await (conn->tls->async_handshake(asio::ssl::stream_base::server, kTuple) ||
+                       timer.async_wait(kTuple));
+    if (r.index() != 0 || std::get<0>(std::get<0>(r))) {
+      Record(id, t0, '*', "TLS handshake failed");
+      open = false;
+    } else {
+      Record(id, t0, '*', "TLS started");
+    }
+  }
+  std::unique_ptr<SessionLogic> logic = factory_(ctx);
+  if (open) open = co_await Perform(*conn, *logic, logic->OnConnect(), id, t0, out);
+
+  std::vector<char> buf(kReadBuffer);
+  while (open) {
+    // Stop() may have run while this session was between operations (a write
+    // just completed): nothing was pending to cancel, so check before reading.
+    if (conn->stopping) {
+      reason = "server stopping";
+      break;
+    }
+    asio::steady_timer timer(io_, OrForever(config_.idle_timeout));
+    std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
+    if (conn->tls) {
+      r = co_await (conn->tls->async_read_some(asio::buffer(buf), kTuple) || timer.async_wait(kTuple));
+    } else {
+      r = co_await (conn->plain.async_read_some(asio::buffer(buf), kTuple) || timer.async_wait(kTuple));
+    }
+    if (r.index() == 1) {
+      reason = conn->stopping ? "server stopping" : "idle timeout";
+      break;
+    }
+    auto [ec, n] = std::get<0>(r);
+    if (ec) {
+      reason = conn->stopping ? "server stopping" : "client closed";
+      break;
+    }
+    std::string_view bytes(buf.data(), n);
+    in.Add(bytes, [&](std::string line) { Record(id, t0, 'C', std::move(line)); });
+    open = co_await Perform(*conn, *logic, logic->OnBytes(bytes), id, t0, out);
+    if (!open) reason = "closed by server";
+  }
+  in.Flush([&](std::string line) { Record(id, t0, 'C', std::move(line)); });
+  if (open) {
+    // Say goodbye if the logic wants to (421 on timeout or shutdown).
+    bool can_write = reason != "client closed";
+    SessionActions bye = logic->OnEnd(reason);
+    if (can_write && !bye.empty()) {
+      conn->stopping = false;  // let the farewell be written
+      co_await Perform(*conn, *logic, std::move(bye), id, t0, out);
+    }
+  } else {
+    logic->OnEnd(reason);
+  }
+  out.Flush([&](std::string line) { Record(id, t0, 'S', std::move(line)); });
+  Record(id, t0, '*', "connection closed (" + reason + ")");
+  asio::error_code ec;
+  conn->lowest().shutdown(tcp::socket::shutdown_both, ec);
+  conn->lowest().close(ec);
+}
+
+FakeServer::FakeServer(FakeServerConfig config)
+    : impl_(std::make_unique<Impl>(std::move(config), nullptr)) {}
+FakeServer::FakeServer(FakeServerConfig config, SessionLogicFactory logic)
+    : impl_(std::make_unique<Impl>(std::move(config), std::move(logic))) {}
+FakeServer::~FakeServer() { Stop(); }
+
+Result<uint16_t> FakeServer::Start() {
+  if (impl_->running_) return Status::Internal("fake server already started");
+  return impl_->Start();
+}
+void FakeServer::Stop() { impl_->Stop(); }
+uint16_t FakeServer::port() const { return impl_->port_; }
+
+std::vector<ReceivedMessage> FakeServer::Messages() const {
+  std::lock_guard<std::mutex> lock(impl_->mu_);
+  return impl_->messages_;
+}
+std::vector<Transcript> FakeServer::Transcripts() const {
+  std::lock_guard<std::mutex> lock(impl_->mu_);
+  return impl_->transcripts_;
+}
+int FakeServer::SessionsStarted() const { return impl_->started_; }
+int FakeServer::SessionsActive() const { return impl_->active_; }
+int FakeServer::MessagesAccepted() const { return impl_->accepted_; }
+void FakeServer::SetMessageSink(std::function<Status(const ReceivedMessage&)> sink) {
+  impl_->message_sink_ = std::move(sink);
+}
+void FakeServer::SetTranscriptSink(std::function<void(int, const TranscriptEntry&)> sink) {
+  impl_->transcript_sink_ = std::move(sink);
+}
+
+}  // namespace smtp

@@ -1,2 +1,0 @@
-// placeholder so the module has a source until its code lands
-namespace smtp {}

@@ -1,0 +1,21 @@
+// Base64 (RFC 4648 §4) for AUTH exchanges and MIME bodies. Pure functions.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace smtp {
+
+// Standard alphabet with '=' padding, on one line.
+std::string Base64Encode(std::string_view bytes);
+
+// As Base64Encode, broken into CRLF-terminated lines of at most
+// `line_length` characters (RFC 2045 §6.8: 76), for MIME bodies.
+std::string Base64EncodeLines(std::string_view bytes, size_t line_length = 76);
+
+// Decodes; whitespace is skipped. nullopt on a character outside the
+// alphabet or bad padding.
+std::optional<std::string> Base64Decode(std::string_view text);
+
+}  // namespace smtp

@@ -1,0 +1,221 @@
+#include "harness/client/mx_resolver.h"
+
+#include <ares.h>
+#include <arpa/inet.h>
+#include <arpa/nameser.h>
+#include <sys/select.h>
+
+#include <algorithm>
+#include <chrono>
+
+namespace smtp {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct QueryResult {
+  bool done = false;
+  int status = ARES_SUCCESS;
+  std::vector<unsigned char> answer;
+};
+
+void OnAnswer(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int alen) {
+  auto* r = static_cast<QueryResult*>(arg);
+  r->done = true;
+  r->status = status;
+  if (status == ARES_SUCCESS && abuf != nullptr && alen > 0) r->answer.assign(abuf, abuf + alen);
+}
+
+// One c-ares channel for one Resolve() call.
+class Channel {
+ public:
+  ~Channel() {
+    if (ok_) ares_destroy(channel_);
+  }
+  Status Init(const MxResolverOptions& options) {
+    ares_library_init(ARES_LIB_INIT_ALL);
+    ares_options opts{};
+    opts.timeout = static_cast<int>(std::min<long long>(options.timeout.count(), 3000));
+    opts.tries = 2;
+    opts.flags = ARES_FLAG_NOSEARCH;
+    int rc = ares_init_options(&channel_, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS);
+    if (rc != ARES_SUCCESS) return Status::Io(std::string("c-ares init failed: ") + ares_strerror(rc));
+    ok_ = true;
+    if (!options.dns_server.empty()) {
+      auto csv = DnsServerToCares(options.dns_server);
+      if (!csv.ok()) return csv.status();
+      rc = ares_set_servers_ports_csv(channel_, csv->c_str());
+      if (rc != ARES_SUCCESS) {
+        return Status::InvalidArgument("invalid DNS server " + options.dns_server + ": " +
+                                       ares_strerror(rc));
+      }
+    }
+    deadline_ = Clock::now() + options.timeout;
+    timeout_ = options.timeout;
+    return Status::Ok();
+  }
+
+  // Runs one query to completion (or the overall deadline).
+  Result<QueryResult> Query(const std::string& name, int type) {
+    QueryResult r;
+    ares_query(channel_, name.c_str(), ns_c_in, type, OnAnswer, &r);
+    while (!r.done) {
+      fd_set rd, wr;
+      FD_ZERO(&rd);
+      FD_ZERO(&wr);
+      int nfds = ares_fds(channel_, &rd, &wr);
+      if (nfds == 0) break;
+      auto left = std::chrono::duration_cast<std::chrono::microseconds>(deadline_ - Clock::now());
+      if (left.count() <= 0) {
+        ares_cancel(channel_);
+        return Status::Timeout("DNS lookup of " + name + " took longer than " +
+                               FormatDuration(timeout_));
+      }
+      timeval max{static_cast<time_t>(left.count() / 1000000),
+                  static_cast<suseconds_t>(left.count() % 1000000)};
+      timeval tv;
+      timeval* tvp = ares_timeout(channel_, &max, &tv);
+      select(nfds, &rd, &wr, nullptr, tvp);
+      ares_process(channel_, &rd, &wr);
+    }
+    if (!r.done) return Status::Io("DNS lookup of " + name + " did not complete");
+    return r;
+  }
+
+ private:
+  ares_channel channel_{};
+  bool ok_ = false;
+  Clock::time_point deadline_;
+  Duration timeout_{};
+};
+
+std::string CaresError(int status) { return ares_strerror(status); }
+
+// Appends the A or AAAA addresses of `name`; a failed lookup adds none.
+Status AddAddresses(Channel& ch, const std::string& name, int type, std::vector<std::string>* out) {
+  auto r = ch.Query(name, type);
+  if (!r.ok()) return r.status();
+  if (r->status != ARES_SUCCESS) return Status::Ok();
+  char buf[INET6_ADDRSTRLEN];
+  if (type == ns_t_a) {
+    ares_addrttl addrs[32];
+    int n = 32;
+    if (ares_parse_a_reply(r->answer.data(), static_cast<int>(r->answer.size()), nullptr, addrs,
+                           &n) != ARES_SUCCESS) {
+      return Status::Ok();
+    }
+    for (int i = 0; i < n; ++i) {
+      if (inet_ntop(AF_INET, &addrs[i].ipaddr, buf, sizeof buf)) out->push_back(buf);
+    }
+  } else {
+    ares_addr6ttl addrs[32];
+    int n = 32;
+    if (ares_parse_aaaa_reply(r->answer.data(), static_cast<int>(r->answer.size()), nullptr,
+                              addrs, &n) != ARES_SUCCESS) {
+      return Status::Ok();
+    }
+    for (int i = 0; i < n; ++i) {
+      if (inet_ntop(AF_INET6, &addrs[i].ip6addr, buf, sizeof buf)) out->push_back(buf);
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::vector<MxRecord> OrderMxRecords(std::vector<MxRecord> records) {
+  std::stable_sort(records.begin(), records.end(),
+                   [](const MxRecord& a, const MxRecord& b) { return a.preference < b.preference; });
+  return records;
+}
+
+Result<std::string> DnsServerToCares(std::string_view spec) {
+  std::string s(spec);
+  if (s.empty()) return Status::InvalidArgument("empty DNS server");
+  auto valid = [](const std::string& host, int family) {
+    unsigned char buf[16];
+    return inet_pton(family, host.c_str(), buf) == 1;
+  };
+  auto valid_port = [](const std::string& p) {
+    if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) {
+      return false;
+    }
+    int v = std::stoi(p);
+    return v > 0 && v < 65536;
+  };
+  if (s.front() == '[') {
+    size_t close = s.find(']');
+    if (close == std::string::npos) return Status::InvalidArgument("missing ']' in DNS server " + s);
+    std::string host = s.substr(1, close - 1);
+    std::string port = close + 1 < s.size() && s[close + 1] == ':' ? s.substr(close + 2) : "53";
+    if (!valid(host, AF_INET6) || !valid_port(port) || (close + 1 < s.size() && s[close + 1] != ':')) {
+      return Status::InvalidArgument("invalid DNS server " + s + " (want HOST[:PORT], an IP address)");
+    }
+    return "[" + host + "]:" + port;
+  }
+  if (valid(s, AF_INET6)) return "[" + s + "]:53";
+  size_t colon = s.find(':');
+  std::string host = s.substr(0, colon);
+  std::string port = colon == std::string::npos ? "53" : s.substr(colon + 1);
+  if (!valid(host, AF_INET) || !valid_port(port)) {
+    return Status::InvalidArgument("invalid DNS server " + s + " (want HOST[:PORT], an IP address)");
+  }
+  return host + ":" + port;
+}
+
+Result<std::vector<MailHost>> MxResolver::Resolve(std::string_view domain_view) {
+  std::string domain(domain_view);
+  Channel ch;
+  Status s = ch.Init(options_);
+  if (!s.ok()) return s;
+  auto mx = ch.Query(domain, ns_t_mx);
+  if (!mx.ok()) return mx.status();
+  std::vector<MxRecord> records;
+  if (mx->status == ARES_SUCCESS) {
+    ares_mx_reply* reply = nullptr;
+    int rc = ares_parse_mx_reply(mx->answer.data(), static_cast<int>(mx->answer.size()), &reply);
+    if (rc == ARES_SUCCESS) {
+      for (auto* r = reply; r != nullptr; r = r->next) {
+        records.push_back({r->priority, r->host ? r->host : ""});
+      }
+      ares_free_data(reply);
+    } else if (rc != ARES_ENODATA) {
+      return Status::Io("malformed MX answer for " + domain + ": " + CaresError(rc));
+    }
+  } else if (mx->status == ARES_ENOTFOUND) {
+    return Status::NotFound("domain " + domain + " does not exist (NXDOMAIN)");
+  } else if (mx->status != ARES_ENODATA) {
+    return Status::Io("MX lookup for " + domain + " failed: " + CaresError(mx->status));
+  }
+
+  std::vector<MailHost> hosts;
+  if (records.empty()) {
+    hosts.push_back({domain, 0, true, {}});
+  } else {
+    for (const auto& r : OrderMxRecords(records)) {
+      if (r.host.empty() || r.host == ".") {
+        if (records.size() == 1) {
+          return Status::NotFound("domain " + domain + " accepts no mail (null MX, RFC 7505)");
+        }
+        continue;
+      }
+      hosts.push_back({r.host, r.preference, false, {}});
+    }
+  }
+  bool any = false;
+  for (auto& h : hosts) {
+    s = AddAddresses(ch, h.name, ns_t_a, &h.addresses);
+    if (!s.ok()) return s;
+    s = AddAddresses(ch, h.name, ns_t_aaaa, &h.addresses);
+    if (!s.ok()) return s;
+    any = any || !h.addresses.empty();
+  }
+  if (!any) {
+    std::string names;
+    for (const auto& h : hosts) names += (names.empty() ? "" : ", ") + h.name;
+    return Status::NotFound("no address for the mail hosts of " + domain + " (" + names + ")");
+  }
+  return hosts;
+}
+
+}  // namespace smtp

@@ -1,0 +1,396 @@
+// SmtpConnection over Asio: plain async operations on a private io_context
+// that is run only for as long as the caller's deadline allows. When the
+// deadline passes, the socket is cancelled and the connection is marked
+// broken (a half-done TLS record or reply cannot be resumed).
+#include "harness/client/smtp_connection.h"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509v3.h>
+
+#include <asio.hpp>
+#include <asio/ssl.hpp>
+#include <chrono>
+#include <optional>
+
+#include "harness/core/line_framer.h"
+
+namespace smtp {
+namespace {
+
+using asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// Lenient limits for replies: real servers send long lines (EHLO with many
+// AUTH mechanisms, long 5xx explanations), but a hostile peer must not make
+// us buffer without bound.
+constexpr size_t kClientReplyLineLimit = 64 * 1024;
+constexpr size_t kClientReplyTotalLimit = 4 * 1024 * 1024;
+
+std::string FormatEndpoint(const tcp::endpoint& ep) {
+  std::string addr = ep.address().to_string();
+  if (ep.address().is_v6()) addr = "[" + addr + "]";
+  return addr + ":" + std::to_string(ep.port());
+}
+
+bool IsIpLiteral(const std::string& host) {
+  asio::error_code ec;
+  asio::ip::make_address(host, ec);
+  return !ec;
+}
+
+std::string OpenSslErrors() {
+  std::string out;
+  while (unsigned long e = ERR_get_error()) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof buf);
+    if (!out.empty()) out += "; ";
+    out += buf;
+  }
+  return out;
+}
+
+class AsioConnection final : public SmtpConnection {
+ public:
+  AsioConnection() : socket_(io_), framer_(kClientReplyLineLimit) {}
+  ~AsioConnection() override { Close(); }
+
+  Status DoConnect(const ConnectOptions& options);
+
+  Status Write(std::string_view bytes, Duration timeout) override;
+  Result<Reply> ReadReply(Duration timeout) override;
+  Status StartTls(const TlsOptions& options, Duration timeout) override;
+  Status WaitForClose(Duration timeout) override;
+  void Close() override;
+
+  bool tls_active() const override { return tls_ != nullptr; }
+  std::string peer() const override { return peer_; }
+  std::string local_address() const override { return local_; }
+  void set_observer(Observer observer) override { observer_ = std::move(observer); }
+
+ private:
+  // Runs the io_context until the started operation completes or `timeout`
+  // passes; in the latter case cancels it and returns false.
+  bool RunFor(Duration timeout, const bool& done);
+  // Reads some bytes into the framer. Ok, or kTimeout/kClosed/kIo/kTls.
+  Status ReadSome(Duration timeout, std::string* out);
+  void Note(char dir, std::string text);
+  Status Broken() const { return Status::Io("connection is no longer usable: " + broken_); }
+
+  asio::io_context io_;
+  tcp::socket socket_;
+  std::unique_ptr<asio::ssl::context> ssl_ctx_;
+  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
+  LineFramer framer_;
+  ReplyParser parser_;
+  Observer observer_;
+  std::string peer_;
+  std::string local_;
+  std::string host_;
+  std::string broken_;  // why the connection cannot be used any more
+  Clock::time_point start_ = Clock::now();
+};
+
+bool AsioConnection::RunFor(Duration timeout, const bool& done) {
+  io_.restart();
+  io_.run_for(timeout);
+  if (done) return true;
+  asio::error_code ignored;
+  socket_.cancel(ignored);
+  io_.restart();
+  io_.run();  // lets the cancelled handlers finish
+  return done;
+}
+
+void AsioConnection::Note(char dir, std::string text) {
+  if (!observer_) return;
+  double t = std::chrono::duration<double, std::milli>(Clock::now() - start_).count();
+  observer_(TranscriptEntry{t, dir, std::move(text)});
+}
+
+Status AsioConnection::DoConnect(const ConnectOptions& options) {
+  host_ = options.host;
+  start_ = Clock::now();
+  std::vector<tcp::endpoint> endpoints;
+  asio::error_code ec;
+  auto literal = asio::ip::make_address(options.host, ec);
+  if (!ec) {
+    endpoints.emplace_back(literal, options.port);
+  } else {
+    tcp::resolver resolver(io_);
+    bool done = false;
+    asio::error_code rec;
+    resolver.async_resolve(options.host, std::to_string(options.port),
+                           [&](const asio::error_code& e, tcp::resolver::results_type r) {
+                             rec = e;
+                             for (const auto& entry : r) endpoints.push_back(entry.endpoint());
+                             done = true;
+                           });
+    io_.restart();
+    io_.run_for(options.connect_timeout);
+    if (!done) {
+      resolver.cancel();
+      io_.restart();
+      io_.run();
+      return Status::Timeout("resolving " + options.host + " took longer than " +
+                             FormatDuration(options.connect_timeout));
+    }
+    if (rec) return Status::Io("cannot resolve " + options.host + ": " + rec.message());
+  }
+  std::string last_error = "no address";
+  auto deadline = Clock::now() + options.connect_timeout;
+  for (const auto& ep : endpoints) {
+    auto left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
+    if (left <= Duration(0)) {
+      return Status::Timeout("connecting to " + FormatEndpoint(ep) + " took longer than " +
+                             FormatDuration(options.connect_timeout));
+    }
+    asio::error_code cec;
+    socket_.close(cec);
+    bool done = false;
+    socket_.async_connect(ep, [&](const asio::error_code& e) {
+      cec = e;
+      done = true;
+    });
+    if (!RunFor(left, done) || cec == asio::error::operation_aborted) {
+      socket_.close(cec);
+      return Status::Timeout("connecting to " + FormatEndpoint(ep) + " took longer than " +
+                             FormatDuration(options.connect_timeout));
+    }
+    if (cec) {
+      last_error = "cannot connect to " + FormatEndpoint(ep) + ": " + cec.message();
+      continue;
+    }
+    peer_ = FormatEndpoint(ep);
+    asio::error_code lec;
+    auto local = socket_.local_endpoint(lec);
+    if (!lec) local_ = local.address().to_string();
+    socket_.set_option(tcp::no_delay(true), lec);
+    Note('*', "connected to " + peer_);
+    if (options.implicit_tls) {
+      TlsOptions tls = options.tls;
+      left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
+      if (left < Duration(1000)) left = Duration(1000);
+      return StartTls(tls, left);
+    }
+    return Status::Ok();
+  }
+  return Status::Io(last_error);
+}
+
+Status AsioConnection::Write(std::string_view bytes, Duration timeout) {
+  if (!broken_.empty()) return Broken();
+  // Observe before writing, so the transcript order matches the wire even
+  // when the server answers before the write completes.
+  size_t start = 0;
+  while (start < bytes.size()) {
+    size_t lf = bytes.find('\n', start);
+    size_t end = lf == std::string_view::npos ? bytes.size() : lf + 1;
+    std::string_view line = bytes.substr(start, end - start);
+    if (line.ends_with("\r\n")) {
+      line.remove_suffix(2);
+    } else if (line.ends_with("\n")) {
+      line.remove_suffix(1);
+    }
+    Note('C', std::string(line));
+    start = end;
+  }
+  bool done = false;
+  asio::error_code ec;
+  auto handler = [&](const asio::error_code& e, size_t) {
+    ec = e;
+    done = true;
+  };
+  if (tls_) {
+    asio::async_write(*tls_, asio::buffer(bytes.data(), bytes.size()), handler);
+  } else {
+    asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()), handler);
+  }
+  if (!RunFor(timeout, done) || ec == asio::error::operation_aborted) {
+    broken_ = "a write timed out";
+    return Status::Timeout("writing " + std::to_string(bytes.size()) +
+                           " bytes took longer than " + FormatDuration(timeout));
+  }
+  if (ec) {
+    broken_ = "write failed: " + ec.message();
+    return Status::Io("write to " + peer_ + " failed: " + ec.message());
+  }
+  return Status::Ok();
+}
+
+Status AsioConnection::ReadSome(Duration timeout, std::string* out) {
+  char buf[16384];
+  bool done = false;
+  asio::error_code ec;
+  size_t n = 0;
+  auto handler = [&](const asio::error_code& e, size_t got) {
+    ec = e;
+    n = got;
+    done = true;
+  };
+  if (tls_) {
+    tls_->async_read_some(asio::buffer(buf), handler);
+  } else {
+    socket_.async_read_some(asio::buffer(buf), handler);
+  }
+  if (!RunFor(timeout, done) || ec == asio::error::operation_aborted) {
+    broken_ = "a read timed out";
+    return Status::Timeout("no reply within " + FormatDuration(timeout));
+  }
+  out->assign(buf, n);
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+    if (n > 0) return Status::Ok();
+    broken_ = "the server closed the connection";
+    return Status::Closed("the server closed the connection");
+  }
+  if (ec) {
+    if (n > 0) return Status::Ok();
+    broken_ = "read failed: " + ec.message();
+    if (ec == asio::error::connection_reset) {
+      return Status::Closed("the server reset the connection");
+    }
+    return Status::Io("read from " + peer_ + " failed: " + ec.message());
+  }
+  return Status::Ok();
+}
+
+Result<Reply> AsioConnection::ReadReply(Duration timeout) {
+  if (!broken_.empty()) return Broken();
+  auto deadline = Clock::now() + timeout;
+  size_t reply_bytes = 0;
+  while (true) {
+    while (auto line = framer_.Next()) {
+      if (line->too_long) {
+        broken_ = "reply line too long";
+        Note('S', line->text.substr(0, 200) + "...");
+        return Status::Protocol("reply line longer than " + std::to_string(kClientReplyLineLimit) +
+                                " bytes: " + EscapeBytes(line->text.substr(0, 80)) + "...");
+      }
+      Note('S', line->text);
+      reply_bytes += line->text.size() + 2;
+      if (reply_bytes > kClientReplyTotalLimit) {
+        broken_ = "reply too long";
+        parser_.Reset();
+        return Status::Protocol("reply longer than " + std::to_string(kClientReplyTotalLimit) +
+                                " bytes in total");
+      }
+      auto fed = parser_.FeedLine(line->text);
+      if (!fed.ok()) return fed.status();
+      if (fed->has_value()) return std::move(**fed);
+    }
+    auto left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
+    if (left <= Duration(0)) {
+      broken_ = "a read timed out";
+      return Status::Timeout("no complete reply within " + FormatDuration(timeout));
+    }
+    std::string chunk;
+    Status s = ReadSome(left, &chunk);
+    if (!s.ok()) {
+      if (s.IsTimeout()) return Status::Timeout("no complete reply within " + FormatDuration(timeout));
+      if (framer_.buffered() > 0) {
+        return Status(s).Prefixed("incomplete reply " +
+                                  EscapeBytes(framer_.TakeRaw(200)));
+      }
+      return s;
+    }
+    framer_.Feed(chunk);
+  }
+}
+
+Status AsioConnection::StartTls(const TlsOptions& options, Duration timeout) {
+  if (!broken_.empty()) return Broken();
+  if (tls_) return Status::Tls("TLS is already active");
+  // RFC 3207 §4.2: nothing received before the handshake may be trusted.
+  framer_.TakeRaw();
+  parser_.Reset();
+  std::string name = options.server_name.empty() ? host_ : options.server_name;
+  ssl_ctx_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+  asio::error_code ec;
+  ssl_ctx_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3);
+  if (options.verify) {
+    ssl_ctx_->set_default_verify_paths(ec);
+    if (!options.ca_file.empty()) {
+      ssl_ctx_->load_verify_file(options.ca_file, ec);
+      if (ec) return Status::Tls("cannot load CA file " + options.ca_file + ": " + OpenSslErrors());
+    }
+    ssl_ctx_->set_verify_mode(asio::ssl::verify_peer);
+  } else {
+    ssl_ctx_->set_verify_mode(asio::ssl::verify_none);
+  }
+  auto stream = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *ssl_ctx_);
+  SSL* ssl = stream->native_handle();
+  bool literal = IsIpLiteral(name);
+  if (!literal && !name.empty()) SSL_set_tlsext_host_name(ssl, name.c_str());
+  if (options.verify) {
+    X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    int ok = literal ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str())
+                     : X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size());
+    if (ok != 1) return Status::Tls("cannot set the name to verify: " + name);
+  }
+  bool done = false;
+  stream->async_handshake(asio::ssl::stream_base::client, [&](const asio::error_code& e) {
+    ec = e;
+    done = true;
+  });
+  if (!RunFor(timeout, done) || ec == asio::error::operation_aborted) {
+    broken_ = "the TLS handshake timed out";
+    return Status::Timeout("TLS handshake took longer than " + FormatDuration(timeout));
+  }
+  if (ec) {
+    broken_ = "the TLS handshake failed";
+    long verify = SSL_get_verify_result(ssl);
+    if (options.verify && verify != X509_V_OK) {
+      return Status::Tls("certificate verification failed for " + name + ": " +
+                         X509_verify_cert_error_string(verify));
+    }
+    std::string detail = ec.message();
+    std::string extra = OpenSslErrors();
+    if (!extra.empty()) detail += " (" + extra + ")";
+    return Status::Tls("TLS handshake with " + peer_ + " failed: " + detail);
+  }
+  tls_ = std::move(stream);
+  Note('*', std::string("TLS started: ") + SSL_get_version(ssl) + " " +
+                SSL_get_cipher_name(ssl) + (options.verify ? ", certificate verified" : ", not verified"));
+  return Status::Ok();
+}
+
+Status AsioConnection::WaitForClose(Duration timeout) {
+  if (framer_.buffered() > 0) {
+    return Status::Protocol("the server sent more bytes: " + EscapeBytes(framer_.TakeRaw(200)));
+  }
+  std::string chunk;
+  Status s = ReadSome(timeout, &chunk);
+  if (s.IsClosed()) {
+    Note('*', "connection closed by the server");
+    return Status::Ok();
+  }
+  if (!s.ok()) return s;
+  return Status::Protocol("the server sent more bytes instead of closing: " +
+                          EscapeBytes(chunk.substr(0, 200)));
+}
+
+void AsioConnection::Close() {
+  asio::error_code ignored;
+  if (tls_ && broken_.empty()) {
+    // A bounded close_notify; a silent peer must not hold us up.
+    bool done = false;
+    tls_->async_shutdown([&](const asio::error_code&) { done = true; });
+    RunFor(Duration(200), done);
+  }
+  socket_.shutdown(tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  if (broken_.empty()) broken_ = "closed";
+}
+
+}  // namespace
+
+Result<std::unique_ptr<SmtpConnection>> SmtpConnection::Connect(const ConnectOptions& options) {
+  auto conn = std::make_unique<AsioConnection>();
+  Status s = conn->DoConnect(options);
+  if (!s.ok()) return s;
+  return std::unique_ptr<SmtpConnection>(std::move(conn));
+}
+
+}  // namespace smtp

@@ -1,0 +1,594 @@
+#include "harness/core/server_session.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "harness/core/command.h"
+#include "harness/core/dot_stuffing.h"
+#include "harness/core/reply.h"
+#include "harness/core/sasl.h"
+
+namespace smtp {
+namespace {
+
+constexpr size_t kMaxAuthLine = 12288;  // RFC 4954 §4: AUTH lines may be long
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string FirstWord(std::string_view s) {
+  size_t sp = s.find(' ');
+  return Upper(s.substr(0, sp));
+}
+
+bool HasNonAscii(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+}
+
+bool IsDigits(std::string_view s) {
+  return !s.empty() && s.size() <= 18 &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Verbs RFC 5321 and its predecessors define that this server does not do.
+bool KnownButNotImplemented(std::string_view verb) {
+  for (std::string_view v : {"EXPN", "TURN", "ETRN", "ATRN", "SEND", "SOML", "SAML"}) {
+    if (verb == v) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+ServerSession::ServerSession(const FakeServerConfig& config, StoreFn store,
+                             std::shared_ptr<RuleBook> rules, bool tls, std::string peer)
+    : config_(config),
+      store_(std::move(store)),
+      rules_(std::move(rules)),
+      peer_(std::move(peer)),
+      framer_(kMaxCommandLine),
+      tls_(tls) {
+  extensions_ = ComputeExtensions();
+}
+
+std::string ServerSession::Line(int code, std::string_view enhanced, std::string_view text,
+                                bool last) const {
+  std::string s = std::to_string(code);
+  s += last ? ' ' : '-';
+  if (!enhanced.empty() && enhanced_) {
+    s += enhanced;
+    s += ' ';
+  }
+  s += text;
+  s += "\r\n";
+  return s;
+}
+
+void ServerSession::Say(ServerOutputs& out, int code, std::string_view enhanced,
+                        std::string_view text) {
+  out.push_back({ServerOutput::Kind::kReply, Line(code, enhanced, text, true), nullptr});
+}
+
+void ServerSession::Close(ServerOutputs& out) {
+  out.push_back({ServerOutput::Kind::kClose, {}, nullptr});
+  state_ = State::kClosed;
+}
+
+std::string ServerSession::RuleReplyWire(const std::string& text) {
+  auto reply = ReplyFromText(text);
+  if (reply.ok()) return reply->ToWire();
+  // Not a valid reply: send it anyway, that is what fault injection is for.
+  std::string wire;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    wire += text.substr(start, nl - start) + "\r\n";
+    start = nl + 1;
+  }
+  return wire;
+}
+
+std::vector<std::string> ServerSession::Extensions() const { return extensions_; }
+
+std::vector<std::string> ServerSession::ComputeExtensions() const {
+  if (config_.extensions) {
+    std::vector<std::string> out;
+    for (const auto& e : *config_.extensions) {
+      if (tls_ && FirstWord(e) == "STARTTLS") continue;  // never offered twice
+      out.push_back(e);
+    }
+    return out;
+  }
+  std::vector<std::string> out = {"PIPELINING"};
+  out.push_back(config_.max_message_size > 0 ? "SIZE " + std::to_string(config_.max_message_size)
+                                             : "SIZE");
+  out.insert(out.end(), {"8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8", "CHUNKING"});
+  if (config_.tls.starttls && !tls_) out.push_back("STARTTLS");
+  if (!config_.auth.users.empty() && !config_.auth.mechanisms.empty()) {
+    std::string auth = "AUTH";
+    for (const auto& m : config_.auth.mechanisms) {
+      auth += ' ';
+      auth += Upper(m);
+    }
+    out.push_back(auth);
+  }
+  return out;
+}
+
+bool ServerSession::Advertised(std::string_view keyword) const {
+  std::string want = Upper(keyword);
+  for (const auto& e : extensions_) {
+    if (FirstWord(e) == want) return true;
+  }
+  return false;
+}
+
+ServerOutputs ServerSession::Start() {
+  ServerOutputs out;
+  const FaultRule* rule = rules_ ? rules_->Match(FaultRule::On::kConnect, peer_) : nullptr;
+  std::string greeting = config_.greeting.value_or(config_.hostname + " ESMTP smtp-harness");
+  if (rule && rule->reply) {
+    out.push_back({ServerOutput::Kind::kReply, RuleReplyWire(*rule->reply), rule});
+    int code = std::atoi(rule->reply->c_str());
+    if (code >= 400) state_ = State::kRejected;  // RFC 5321 §3.1: wait for QUIT
+  } else {
+    out.push_back({ServerOutput::Kind::kReply, "220 " + greeting + "\r\n", rule});
+  }
+  if (rule && rule->action == FaultRule::Action::kDisconnect) Close(out);
+  if (rule && rule->action == FaultRule::Action::kDropInData) drop_rule_ = rule;
+  return out;
+}
+
+ServerOutputs ServerSession::Feed(std::string_view bytes) {
+  ServerOutputs out;
+  if (state_ == State::kClosed || state_ == State::kStartingTls) return out;
+  framer_.Feed(bytes);
+  Pump(out);
+  return out;
+}
+
+void ServerSession::TlsStarted() {
+  tls_ = true;
+  extensions_ = ComputeExtensions();
+  if (state_ == State::kStartingTls) state_ = State::kConnected;
+}
+
+ServerOutputs ServerSession::IdleTimeout() {
+  ServerOutputs out;
+  if (state_ == State::kClosed) return out;
+  Say(out, 421, "4.4.2", config_.hostname + " Error: timeout exceeded");
+  Close(out);
+  return out;
+}
+
+ServerOutputs ServerSession::Shutdown() {
+  ServerOutputs out;
+  if (state_ == State::kClosed) return out;
+  Say(out, 421, "4.3.2", config_.hostname + " Service shutting down");
+  Close(out);
+  return out;
+}
+
+void ServerSession::Pump(ServerOutputs& out) {
+  while (state_ != State::kClosed && state_ != State::kStartingTls) {
+    if (state_ == State::kBdat) {
+      OnBdatBytes(out);
+      if (state_ == State::kBdat) return;  // chunk incomplete: wait for bytes
+      continue;
+    }
+    auto line = framer_.Next();
+    if (!line) return;
+    if (state_ == State::kData) {
+      OnDataLine(*line, out);
+    } else if (state_ == State::kAuth) {
+      OnAuthLine(*line, out);
+    } else {
+      OnCommandLine(*line, out);
+    }
+  }
+}
+
+void ServerSession::OnCommandLine(const FramedLine& line, ServerOutputs& out) {
+  if (line.too_long) return Say(out, 500, "5.5.2", "Line too long");
+  if (line.ending == LineEnding::kBareLf && !config_.accept_bare_lf) {
+    return Say(out, 500, "5.5.2", "Bare LF not allowed, end lines with CRLF");
+  }
+  if (line.bare_cr && !config_.accept_bare_lf) {
+    return Say(out, 500, "5.5.2", "Bare CR not allowed in a command");
+  }
+  const FaultRule* rule = rules_ ? rules_->Match(FaultRule::On::kCommand, line.text) : nullptr;
+  if (!rule) return Dispatch(line.text, out);
+
+  size_t first = out.size();
+  int code = rule->reply ? std::atoi(rule->reply->c_str()) : 0;
+  bool replace_only = rule->reply && (code >= 400 || code < 200 ||
+                                      rule->action == FaultRule::Action::kDisconnect);
+  if (replace_only) {
+    // A refusal: the command has no effect, the rule's reply is the answer.
+    out.push_back({ServerOutput::Kind::kReply, RuleReplyWire(*rule->reply), rule});
+  } else {
+    if (rule->action == FaultRule::Action::kDropInData) drop_rule_ = rule;
+    Dispatch(line.text, out);
+    for (size_t i = first; i < out.size(); ++i) {
+      if (out[i].kind != ServerOutput::Kind::kReply) continue;
+      out[i].rule = rule;
+      if (rule->reply) out[i].wire = RuleReplyWire(*rule->reply);
+      break;  // shape the command's own reply, not later ones
+    }
+  }
+  if (rule->action == FaultRule::Action::kDisconnect && state_ != State::kClosed) Close(out);
+}
+
+void ServerSession::Dispatch(std::string_view text, ServerOutputs& out) {
+  auto cmd = ParseCommand(text);
+  if (!cmd.ok()) return Say(out, 500, "5.5.2", "Syntax error, command unrecognized");
+  const std::string& verb = cmd->verb;
+  std::string_view args = cmd->args;
+
+  if (state_ == State::kRejected) {
+    if (verb == "QUIT") {
+      Say(out, 221, "2.0.0", config_.hostname + " closing connection");
+      return Close(out);
+    }
+    return Say(out, 503, "5.5.1", "Bad sequence of commands");
+  }
+  if (verb == "HELO" || verb == "EHLO") return Helo(verb, args, out);
+  if (verb == "MAIL") return Mail(args, out);
+  if (verb == "RCPT") return Rcpt(args, out);
+  if (verb == "DATA") return Data(args, out);
+  if (verb == "BDAT") return Bdat(args, out);
+  if (verb == "AUTH") return Auth(args, out);
+  if (verb == "STARTTLS") return StartTls(args, out);
+  if (verb == "RSET") {
+    if (!args.empty()) return Say(out, 501, "5.5.4", "Syntax: RSET");
+    ResetTransaction();
+    return Say(out, 250, "2.0.0", "Ok");
+  }
+  if (verb == "NOOP") return Say(out, 250, "2.0.0", "Ok");
+  if (verb == "QUIT") {
+    if (!args.empty()) return Say(out, 501, "5.5.4", "Syntax: QUIT");
+    Say(out, 221, "2.0.0", config_.hostname + " closing connection");
+    return Close(out);
+  }
+  if (verb == "VRFY") {
+    if (args.empty()) return Say(out, 501, "5.5.4", "Syntax: VRFY address");
+    return Say(out, 252, "2.5.0", "Cannot VRFY user, but will accept message and attempt delivery");
+  }
+  if (verb == "HELP") {
+    out.push_back({ServerOutput::Kind::kReply,
+                   Line(214, "2.0.0", "Commands: HELO EHLO MAIL RCPT DATA BDAT RSET NOOP", false) +
+                       Line(214, "2.0.0", "VRFY QUIT HELP STARTTLS AUTH", true),
+                   nullptr});
+    return;
+  }
+  if (KnownButNotImplemented(verb)) return Say(out, 502, "5.5.1", "Command not implemented");
+  Say(out, 500, "5.5.2", "Syntax error, command unrecognized");
+}
+
+void ServerSession::Helo(std::string_view verb, std::string_view args, ServerOutputs& out) {
+  std::string_view name = args;
+  while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+  if (name.empty() || (verb == "HELO" && name.find(' ') != std::string_view::npos)) {
+    return Say(out, 501, "5.5.4", std::string("Syntax: ") + std::string(verb) + " hostname");
+  }
+  ResetTransaction();
+  helo_ = std::string(name);
+  esmtp_ = verb == "EHLO";
+  enhanced_ = esmtp_ && Advertised("ENHANCEDSTATUSCODES");
+  state_ = State::kReady;
+  if (!esmtp_) {
+    return Say(out, 250, "", config_.hostname + " Hello " + helo_);
+  }
+  std::vector<std::string> ext = Extensions();
+  std::string wire;
+  wire += Line(250, "", config_.hostname + " Hello " + helo_, ext.empty());
+  for (size_t i = 0; i < ext.size(); ++i) wire += Line(250, "", ext[i], i + 1 == ext.size());
+  out.push_back({ServerOutput::Kind::kReply, std::move(wire), nullptr});
+}
+
+void ServerSession::Mail(std::string_view args, ServerOutputs& out) {
+  if (state_ == State::kConnected) return Say(out, 503, "5.5.1", "Send HELO/EHLO first");
+  if (state_ == State::kMail || state_ == State::kRcpt) {
+    return Say(out, 503, "5.5.1", "Nested MAIL command");
+  }
+  if (config_.auth.required && auth_user_.empty()) {
+    return Say(out, 530, "5.7.0", "Authentication required");
+  }
+  auto path = ParseMailFrom(args);
+  if (!path.ok()) return Say(out, 501, "5.5.4", path.status().message());
+  ServerTransaction txn;
+  for (const auto& p : path->params) {
+    if (!esmtp_) return Say(out, 555, "5.5.4", "MAIL parameters need EHLO");
+    if (p.keyword == "SIZE" && Advertised("SIZE")) {
+      if (!IsDigits(p.value)) return Say(out, 501, "5.5.4", "SIZE value must be a number");
+      unsigned long long size = std::stoull(p.value);
+      if (config_.max_message_size > 0 && size > config_.max_message_size) {
+        return Say(out, 552, "5.3.4", "Message size exceeds fixed maximum message size");
+      }
+    } else if (p.keyword == "BODY" && Advertised("8BITMIME")) {
+      std::string body = Upper(p.value);
+      if (body != "7BIT" && body != "8BITMIME") {
+        return Say(out, 501, "5.5.4", "BODY must be 7BIT or 8BITMIME");
+      }
+      txn.body = body;
+    } else if (p.keyword == "SMTPUTF8" && Advertised("SMTPUTF8")) {
+      if (p.has_value) return Say(out, 501, "5.5.4", "SMTPUTF8 takes no value");
+      txn.smtputf8 = true;
+    } else if (p.keyword == "AUTH" && !config_.auth.users.empty()) {
+      // RFC 4954 §5: accepted and ignored.
+    } else {
+      return Say(out, 555, "5.5.4", "MAIL parameter " + p.keyword + " not recognized");
+    }
+  }
+  std::string from = path->null_path ? "" : path->Address();
+  if (HasNonAscii(from) && !txn.smtputf8) {
+    return Say(out, 553, "5.6.7", "Non-ASCII address needs SMTPUTF8");
+  }
+  txn.mail_from = from;
+  txn_ = std::move(txn);
+  state_ = State::kMail;
+  Say(out, 250, "2.1.0", "Sender <" + from + "> OK");
+}
+
+void ServerSession::Rcpt(std::string_view args, ServerOutputs& out) {
+  if (state_ != State::kMail && state_ != State::kRcpt) {
+    return Say(out, 503, "5.5.1", "Need MAIL before RCPT");
+  }
+  auto path = ParseRcptTo(args);
+  if (!path.ok()) return Say(out, 501, "5.5.4", path.status().message());
+  if (!path->params.empty()) {
+    return Say(out, 555, "5.5.4", "RCPT parameter " + path->params[0].keyword + " not recognized");
+  }
+  std::string to = path->Address();
+  if (HasNonAscii(to) && !txn_.smtputf8) {
+    return Say(out, 553, "5.6.7", "Non-ASCII address needs SMTPUTF8");
+  }
+  if (config_.max_recipients > 0 && txn_.rcpt_to.size() >= config_.max_recipients) {
+    return Say(out, 452, "4.5.3", "Too many recipients");
+  }
+  txn_.rcpt_to.push_back(to);
+  state_ = State::kRcpt;
+  Say(out, 250, "2.1.5", "Recipient <" + to + "> OK");
+}
+
+void ServerSession::EnterMessage() {
+  data_size_ = 0;
+  data_too_long_line_ = false;
+  data_bare_lf_ = false;
+  txn_.data.clear();
+  txn_.helo = helo_;
+  txn_.tls = tls_;
+  txn_.auth_user = auth_user_;
+  drop_seen_ = 0;
+}
+
+void ServerSession::Data(std::string_view args, ServerOutputs& out) {
+  if (!args.empty()) return Say(out, 501, "5.5.4", "Syntax: DATA");
+  if (txn_.chunked) return Say(out, 503, "5.5.1", "DATA not allowed after BDAT");
+  if (state_ == State::kMail) return Say(out, 554, "5.5.1", "No valid recipients");
+  if (state_ != State::kRcpt) return Say(out, 503, "5.5.1", "Need MAIL and RCPT before DATA");
+  EnterMessage();
+  state_ = State::kData;
+  framer_.set_max_line_length(kMaxTextLine);
+  Say(out, 354, "", "End data with <CR><LF>.<CR><LF>");
+  if (drop_rule_ && drop_rule_->after_bytes == 0) Close(out);
+}
+
+void ServerSession::OnDataLine(const FramedLine& line, ServerOutputs& out) {
+  bool bare_lf = line.ending == LineEnding::kBareLf;
+  if (line.text == "." && !line.too_long && (!bare_lf || config_.accept_bare_lf)) {
+    framer_.set_max_line_length(kMaxCommandLine);
+    state_ = State::kRcpt;
+    return FinishMessage(out);
+  }
+  if (line.too_long) data_too_long_line_ = true;
+  if (bare_lf && !config_.accept_bare_lf) data_bare_lf_ = true;
+  std::string_view text = UnstuffLine(line.text);
+  size_t n = text.size() + (bare_lf ? 1 : 2);
+  data_size_ += n;
+  if (config_.max_message_size == 0 || data_size_ <= config_.max_message_size) {
+    txn_.data.append(text);
+    txn_.data.append(bare_lf ? "\n" : "\r\n");
+  }
+  if (drop_rule_) {
+    drop_seen_ += line.text.size() + (bare_lf ? 1 : 2);
+    if (drop_seen_ >= drop_rule_->after_bytes) Close(out);
+  }
+}
+
+void ServerSession::FinishMessage(ServerOutputs& out) {
+  bool chunked = txn_.chunked;
+  auto finish = [&](int code, std::string_view enh, const std::string& text,
+                    const FaultRule* rule = nullptr) {
+    std::string wire = Line(code, enh, text, true);
+    if (rule && rule->reply) wire = RuleReplyWire(*rule->reply);
+    out.push_back({ServerOutput::Kind::kReply, std::move(wire), rule});
+    ResetTransaction();
+    if (rule && rule->action == FaultRule::Action::kDisconnect) Close(out);
+  };
+  if (data_too_long_line_) return finish(500, "5.5.2", "Line too long (text lines: 1000 octets)");
+  if (data_bare_lf_) return finish(554, "5.6.0", "Bare LF in message data, end lines with CRLF");
+  if (config_.max_message_size > 0 && data_size_ > config_.max_message_size) {
+    return finish(552, "5.3.4", "Message size exceeds fixed maximum message size");
+  }
+  const FaultRule* rule = rules_ ? rules_->Match(FaultRule::On::kMessage, txn_.data) : nullptr;
+  if (rule && rule->reply && std::atoi(rule->reply->c_str()) >= 400) return finish(0, "", "", rule);
+  Status stored = store_ ? store_(txn_) : Status::Ok();
+  if (!stored.ok()) return finish(451, "4.3.0", "Could not store message: " + stored.message());
+  ++messages_accepted_;
+  std::string text = chunked ? "Message accepted, " + std::to_string(data_size_) + " octets"
+                             : "Ok: queued as " + std::to_string(messages_accepted_);
+  finish(250, "2.0.0", text, rule);
+}
+
+void ServerSession::Bdat(std::string_view args, ServerOutputs& out) {
+  // "BDAT <size> [LAST]" (RFC 3030 §2).
+  size_t sp = args.find(' ');
+  std::string_view size_text = args.substr(0, sp);
+  std::string last;
+  if (sp != std::string_view::npos) last = Upper(args.substr(sp + 1));
+  if (!IsDigits(size_text) || (sp != std::string_view::npos && last != "LAST")) {
+    return Say(out, 501, "5.5.4", "Syntax: BDAT size [LAST]");
+  }
+  bdat_remaining_ = std::stoull(std::string(size_text));
+  bdat_last_ = !last.empty();
+  bdat_error_.clear();
+  bdat_return_ = state_;
+  // The chunk follows the command whatever we answer: read it to stay in sync.
+  if (!Advertised("CHUNKING")) {
+    bdat_error_ = Line(502, "5.5.1", "BDAT not available (CHUNKING not advertised)", true);
+  } else if (state_ == State::kConnected || state_ == State::kReady) {
+    bdat_error_ = Line(503, "5.5.1", "Need MAIL and RCPT before BDAT", true);
+  } else if (state_ == State::kMail) {
+    bdat_error_ = Line(554, "5.5.1", "No valid recipients", true);
+  } else if (bdat_failed_) {
+    bdat_error_ = Line(552, "5.3.4", "Message size exceeds fixed maximum message size", true);
+  } else if (!txn_.chunked) {
+    EnterMessage();
+    txn_.chunked = true;
+  }
+  state_ = State::kBdat;
+  if (bdat_error_.empty() && drop_rule_ && drop_rule_->after_bytes == 0) Close(out);
+}
+
+void ServerSession::OnBdatBytes(ServerOutputs& out) {
+  std::string chunk = framer_.TakeRaw(bdat_remaining_);
+  bdat_remaining_ -= chunk.size();
+  if (bdat_error_.empty()) {
+    data_size_ += chunk.size();
+    if (config_.max_message_size == 0 || data_size_ <= config_.max_message_size) {
+      txn_.data.append(chunk);
+    }
+    if (drop_rule_) {
+      drop_seen_ += chunk.size();
+      if (drop_seen_ >= drop_rule_->after_bytes) return Close(out);
+    }
+  }
+  if (bdat_remaining_ > 0) return;
+  if (!bdat_error_.empty()) {
+    state_ = bdat_return_;
+    out.push_back({ServerOutput::Kind::kReply, bdat_error_, nullptr});
+    if (bdat_failed_ && bdat_last_) ResetTransaction();
+    return;
+  }
+  state_ = State::kRcpt;
+  if (config_.max_message_size > 0 && data_size_ > config_.max_message_size) {
+    Say(out, 552, "5.3.4", "Message size exceeds fixed maximum message size");
+    if (bdat_last_) {
+      ResetTransaction();
+    } else {
+      bdat_failed_ = true;
+    }
+    return;
+  }
+  if (bdat_last_) return FinishMessage(out);
+  Say(out, 250, "2.0.0", std::to_string(data_size_) + " octets received");
+}
+
+void ServerSession::Auth(std::string_view args, ServerOutputs& out) {
+  if (config_.auth.users.empty()) return Say(out, 502, "5.5.1", "AUTH not available");
+  if (state_ == State::kConnected || !esmtp_) return Say(out, 503, "5.5.1", "Send EHLO first");
+  if (!auth_user_.empty()) return Say(out, 503, "5.5.1", "Already authenticated");
+  if (state_ != State::kReady) {
+    return Say(out, 503, "5.5.1", "AUTH not allowed during a mail transaction");
+  }
+  size_t sp = args.find(' ');
+  std::string mech = Upper(args.substr(0, sp));
+  std::string initial = sp == std::string_view::npos ? "" : std::string(args.substr(sp + 1));
+  bool has_initial = sp != std::string_view::npos;
+  if (mech.empty()) return Say(out, 501, "5.5.4", "Syntax: AUTH mechanism [initial-response]");
+  bool offered = std::any_of(config_.auth.mechanisms.begin(), config_.auth.mechanisms.end(),
+                             [&](const std::string& m) { return Upper(m) == mech; });
+  if (!offered || (mech != "PLAIN" && mech != "LOGIN")) {
+    return Say(out, 504, "5.5.4", "Unrecognized authentication type");
+  }
+  auth_mech_ = mech;
+  auth_have_user_ = false;
+  if (has_initial) {
+    // "=" is an empty initial response (RFC 4954 §4).
+    FramedLine l;
+    l.text = initial == "=" ? "" : initial;
+    state_ = State::kAuth;
+    return OnAuthLine(l, out);
+  }
+  state_ = State::kAuth;
+  framer_.set_max_line_length(kMaxAuthLine);
+  std::string challenge = mech == "LOGIN" ? sasl::Base64Encode("Username:") : "";
+  out.push_back({ServerOutput::Kind::kReply, "334 " + challenge + "\r\n", nullptr});
+}
+
+void ServerSession::OnAuthLine(const FramedLine& line, ServerOutputs& out) {
+  auto fail = [&](int code, std::string_view enh, std::string_view text) {
+    framer_.set_max_line_length(kMaxCommandLine);
+    state_ = State::kReady;
+    Say(out, code, enh, text);
+  };
+  if (line.too_long) return fail(500, "5.5.6", "Authentication exchange line too long");
+  if (line.text == "*") return fail(501, "5.7.0", "Authentication cancelled");
+  auto decoded = sasl::Base64Decode(line.text);
+  if (!decoded) return fail(501, "5.5.2", "Cannot decode response (not base64)");
+  if (auth_mech_ == "PLAIN") {
+    auto creds = sasl::ParsePlain(*decoded);
+    if (!creds) return fail(535, "5.7.8", "Authentication credentials invalid");
+    if (!creds->authzid.empty() && creds->authzid != creds->authcid) {
+      return fail(535, "5.7.8", "Authentication credentials invalid");
+    }
+    framer_.set_max_line_length(kMaxCommandLine);
+    state_ = State::kReady;
+    return FinishAuth(creds->authcid, creds->password, out);
+  }
+  // LOGIN: user name, then password, each after its own 334.
+  if (!auth_have_user_) {
+    auth_login_user_ = *decoded;
+    auth_have_user_ = true;
+    state_ = State::kAuth;
+    framer_.set_max_line_length(kMaxAuthLine);
+    out.push_back({ServerOutput::Kind::kReply, "334 " + sasl::Base64Encode("Password:") + "\r\n",
+                   nullptr});
+    return;
+  }
+  framer_.set_max_line_length(kMaxCommandLine);
+  state_ = State::kReady;
+  FinishAuth(auth_login_user_, *decoded, out);
+}
+
+void ServerSession::FinishAuth(std::string_view user, std::string_view password,
+                               ServerOutputs& out) {
+  auto it = config_.auth.users.find(std::string(user));
+  if (it == config_.auth.users.end() || it->second != password) {
+    return Say(out, 535, "5.7.8", "Authentication credentials invalid");
+  }
+  auth_user_ = std::string(user);
+  Say(out, 235, "2.7.0", "Authentication successful");
+}
+
+void ServerSession::StartTls(std::string_view args, ServerOutputs& out) {
+  if (!config_.tls.starttls) return Say(out, 502, "5.5.1", "STARTTLS not available");
+  if (!args.empty()) return Say(out, 501, "5.5.4", "Syntax: STARTTLS");
+  if (tls_) return Say(out, 503, "5.5.1", "TLS already active");
+  if (state_ == State::kConnected || !esmtp_) return Say(out, 503, "5.5.1", "Send EHLO first");
+  Say(out, 220, "2.0.0", "Ready to start TLS");
+  // RFC 3207 §4.2: forget everything learned before TLS, including any
+  // plaintext pipelined after STARTTLS (a command-injection defence).
+  framer_.TakeRaw();
+  ResetTransaction();
+  helo_.clear();
+  esmtp_ = false;
+  enhanced_ = false;
+  auth_user_.clear();
+  state_ = State::kStartingTls;
+  out.push_back({ServerOutput::Kind::kStartTls, {}, nullptr});
+}
+
+void ServerSession::ResetTransaction() {
+  txn_ = ServerTransaction{};
+  bdat_failed_ = false;
+  data_size_ = 0;
+  if (state_ == State::kMail || state_ == State::kRcpt) state_ = State::kReady;
+}
+
+}  // namespace smtp

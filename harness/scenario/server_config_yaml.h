@@ -1,0 +1,21 @@
+// `serve --config FILE.yaml`: a fake-server configuration from YAML. The file
+// is either a `server:` block (as in a scenario) or that block's keys at the
+// top level; `listen: HOST:PORT` and `port:` are allowed here too.
+#pragma once
+
+#include <string>
+
+#include "fake_server/config.h"
+#include "harness/util/status.h"
+
+namespace smtp {
+
+// Errors: InvalidArgument whose message is one "file:line:col: message"
+// line per problem (all of them); NotFound when the file cannot be read.
+Result<FakeServerConfig> LoadServerConfigFile(const std::string& path);
+
+// The same from text; `file_name` is used in messages.
+Result<FakeServerConfig> LoadServerConfigString(const std::string& yaml,
+                                                const std::string& file_name);
+
+}  // namespace smtp

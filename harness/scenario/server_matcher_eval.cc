@@ -1,0 +1,244 @@
+#include "harness/scenario/server_matcher_eval.h"
+
+#include <cctype>
+#include <regex>
+
+#include "harness/util/glob.h"
+
+namespace smtp {
+namespace {
+
+constexpr size_t kMaxRegexInput = 256 * 1024;  // std::regex recurses per character
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+// Upper-cases a leading "from:"/"to:" of a MAIL/RCPT argument.
+std::string NormalizeArgs(const std::string& verb, std::string_view args) {
+  std::string out(args);
+  for (auto [v, kw] : {std::pair{"MAIL", "FROM:"}, std::pair{"RCPT", "TO:"}}) {
+    std::string_view k(kw);
+    if (verb == v && out.size() >= k.size() && Upper(out.substr(0, k.size())) == k) {
+      out.replace(0, k.size(), k);
+    }
+  }
+  return out;
+}
+
+std::string Normalize(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\r' && i + 1 < text.size() && text[i + 1] == '\n') continue;
+    out += text[i];
+  }
+  return out;
+}
+
+std::string_view StripOneNewline(std::string_view s) {
+  if (!s.empty() && s.back() == '\n') s.remove_suffix(1);
+  return s;
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return std::string(s);
+}
+
+// The unfolded value of the first header named `name`, if any.
+std::optional<std::string> HeaderValue(const std::string& message, const std::string& name) {
+  std::optional<std::string> value;
+  size_t start = 0;
+  bool in_target = false;
+  while (start < message.size()) {
+    size_t nl = message.find('\n', start);
+    std::string_view line(message.data() + start,
+                          (nl == std::string::npos ? message.size() : nl) - start);
+    if (line.empty()) break;  // end of the header block
+    if (line.front() == ' ' || line.front() == '\t') {
+      if (in_target) {
+        value->push_back(' ');
+        value->append(Trim(line));
+      }
+    } else {
+      if (value) break;
+      size_t colon = line.find(':');
+      in_target = colon != std::string_view::npos && Upper(line.substr(0, colon)) == Upper(name);
+      if (in_target) value = Trim(line.substr(colon + 1));
+    }
+    if (nl == std::string::npos) break;
+    start = nl + 1;
+  }
+  return value;
+}
+
+}  // namespace
+
+std::string NormalizeCommandLine(std::string_view line) {
+  size_t sp = line.find(' ');
+  std::string verb = Upper(line.substr(0, sp));
+  if (sp == std::string_view::npos) return verb;
+  return verb + " " + NormalizeArgs(verb, line.substr(sp + 1));
+}
+
+std::string DescribeCommandMatcher(const CommandMatcher& m) {
+  std::vector<std::string> parts;
+  if (m.glob) parts.push_back(*m.glob);
+  if (m.verb) parts.push_back("verb " + Upper(*m.verb));
+  if (m.arg) parts.push_back("argument \"" + *m.arg + "\"");
+  if (m.regex) parts.push_back("matching /" + *m.regex + "/");
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+  return out.empty() ? "any command" : out;
+}
+
+MatchOutcome MatchCommand(const CommandMatcher& m, std::string_view line, const VarMap& vars) {
+  MatchOutcome out{false, DescribeCommandMatcher(m), ""};
+  std::string normalized = NormalizeCommandLine(line);
+  size_t sp = normalized.find(' ');
+  std::string verb = normalized.substr(0, sp);
+  std::string args = sp == std::string::npos ? "" : normalized.substr(sp + 1);
+  if (m.glob) {
+    auto glob = Expand(*m.glob, vars);
+    if (!glob.ok()) {
+      out.reason = glob.status().message();
+      return out;
+    }
+    if (!GlobMatch(NormalizeCommandLine(*glob), normalized)) {
+      out.reason = "command " + Quote(line) + " does not match \"" + *glob + "\"";
+      return out;
+    }
+  }
+  if (m.verb && Upper(*m.verb) != verb) {
+    out.reason = "verb " + verb + " is not " + Upper(*m.verb) + " (command " + Quote(line) + ")";
+    return out;
+  }
+  if (m.arg) {
+    auto arg = Expand(*m.arg, vars);
+    if (!arg.ok()) {
+      out.reason = arg.status().message();
+      return out;
+    }
+    if (!GlobMatch(NormalizeArgs(verb, *arg), args)) {
+      out.reason = "argument \"" + args + "\" does not match \"" + *arg + "\"";
+      return out;
+    }
+  }
+  if (m.regex) {
+    try {
+      auto re = ExpandForRegex(*m.regex, vars);
+      if (!re.ok()) {
+        out.reason = re.status().message();
+        return out;
+      }
+      if (!std::regex_search(std::string(line), std::regex(*re, std::regex::ECMAScript))) {
+        out.reason = "command " + Quote(line) + " does not match /" + *re + "/";
+        return out;
+      }
+    } catch (const std::regex_error& e) {
+      out.reason = "invalid regex /" + *m.regex + "/: " + e.what();
+      return out;
+    }
+  }
+  out.ok = true;
+  return out;
+}
+
+std::string DescribeDataMatcher(const DataMatcher& m) {
+  std::vector<std::string> parts;
+  for (const auto& c : m.contains) parts.push_back("containing " + Quote(c));
+  for (const auto& [name, glob] : m.headers) parts.push_back(name + ": " + glob);
+  if (m.regex) parts.push_back("matching /" + *m.regex + "/");
+  if (m.equals) parts.push_back("equal to " + Quote(*m.equals));
+  std::string out = "a message";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : " ") + parts[i];
+  return out;
+}
+
+MatchOutcome MatchData(const DataMatcher& m, std::string_view message, const VarMap& vars) {
+  MatchOutcome out{false, DescribeDataMatcher(m), ""};
+  std::string text = Normalize(message);
+  for (const auto& c : m.contains) {
+    auto needle = Expand(c, vars);
+    if (!needle.ok()) {
+      out.reason = needle.status().message();
+      return out;
+    }
+    if (text.find(*needle) == std::string::npos) {
+      out.reason = "the message does not contain " + Quote(*needle);
+      return out;
+    }
+  }
+  for (const auto& [name, glob_raw] : m.headers) {
+    auto glob = Expand(glob_raw, vars);
+    if (!glob.ok()) {
+      out.reason = glob.status().message();
+      return out;
+    }
+    auto value = HeaderValue(text, name);
+    if (!value) {
+      out.reason = "the message has no " + name + " header";
+      return out;
+    }
+    if (!GlobMatch(*glob, *value)) {
+      out.reason = "header " + name + ": " + Quote(*value) + " does not match \"" + *glob + "\"";
+      return out;
+    }
+  }
+  if (m.regex) {
+    if (text.size() > kMaxRegexInput) {
+      out.reason = "the message is too large for a regex match (" + std::to_string(text.size()) +
+                   " bytes; at most " + std::to_string(kMaxRegexInput) + ")";
+      return out;
+    }
+    try {
+      auto re = ExpandForRegex(*m.regex, vars);
+      if (!re.ok()) {
+        out.reason = re.status().message();
+        return out;
+      }
+      if (!std::regex_search(text, std::regex(*re, std::regex::ECMAScript | std::regex::multiline))) {
+        out.reason = "the message does not match /" + *re + "/";
+        return out;
+      }
+    } catch (const std::regex_error& e) {
+      out.reason = "invalid regex /" + *m.regex + "/: " + e.what();
+      return out;
+    }
+  }
+  if (m.equals) {
+    auto want = Expand(*m.equals, vars);
+    if (!want.ok()) {
+      out.reason = want.status().message();
+      return out;
+    }
+    std::string w = Normalize(*want);
+    if (StripOneNewline(w) != StripOneNewline(text)) {
+      out.reason = "the message " + Quote(StripOneNewline(text)) + " is not " +
+                   Quote(StripOneNewline(w));
+      return out;
+    }
+  }
+  out.ok = true;
+  return out;
+}
+
+}  // namespace smtp

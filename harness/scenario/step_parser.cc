@@ -1,0 +1,336 @@
+// ScenarioParser: the `steps:` list, client and server mode.
+#include <algorithm>
+#include <filesystem>
+
+#include "harness/core/reply.h"
+#include "harness/scenario/scenario_parser.h"
+#include "harness/scenario/standard_replies.h"
+
+namespace smtp {
+namespace {
+
+const std::vector<std::string> kClientActions = {"send", "send_raw", "pipeline", "data",
+                                                 "data_raw", "starttls", "auth", "mail",
+                                                 "sleep", "expect_close"};
+const std::vector<std::string> kServerActions = {"reply", "expect", "expect_data",
+                                                 "expect_close"};
+const std::vector<std::string> kCommonStepKeys = {"name", "timeout", "optional", "points"};
+const std::vector<std::string> kClientOnlyKeys = {"send",    "send_raw", "pipeline", "data",
+                                                  "data_raw", "starttls", "auth",     "mail",
+                                                  "sleep",   "requires"};
+const std::vector<std::string> kServerOnlyKeys = {"reply", "expect_data"};
+
+bool Has(const std::vector<std::string>& v, const std::string& s) {
+  return std::find(v.begin(), v.end(), s) != v.end();
+}
+
+std::vector<std::string> Concat(std::initializer_list<const std::vector<std::string>*> lists) {
+  std::vector<std::string> out;
+  for (const auto* l : lists) out.insert(out.end(), l->begin(), l->end());
+  return out;
+}
+
+std::string JoinKeys(const std::vector<std::string>& keys) {
+  std::string out;
+  for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k;
+  return out;
+}
+
+}  // namespace
+
+void ScenarioParser::ParseSteps(const YAML::Node& node, Scenario& s) {
+  if (!r_.ExpectSeq(node, "steps")) return;
+  if (node.size() == 0) {
+    r_.Error(node, "steps: is empty (a scenario needs at least one step)");
+    return;
+  }
+  for (const auto& item : node) {
+    if (r_.diag().full()) return;
+    Step step;
+    step.index = static_cast<int>(s.steps.size());
+    step.pos = YamlReader::Pos(item);
+    if (!item.IsMap()) {
+      r_.Error(item, "step: expected a mapping such as {send: ..., expect: ...}, got " +
+                         YamlReader::Describe(item));
+      continue;
+    }
+    bool ok = mode_ == ScenarioMode::kClient ? ParseClientStep(item, step)
+                                             : ParseServerStep(item, step);
+    if (!ok) continue;
+    ParseCommonStepKeys(item, step);
+    DefineCaptures(step);
+    s.steps.push_back(std::move(step));
+  }
+}
+
+void ScenarioParser::ParseCommonStepKeys(const YAML::Node& node, Step& step) {
+  if (auto n = node["name"]) {
+    if (auto v = r_.Str(n, "name")) step.name = *v;
+  }
+  if (auto n = node["timeout"]) step.timeout = r_.Dur(n, "timeout");
+  if (auto n = node["optional"]) step.optional = r_.Bool(n, "optional").value_or(false);
+  if (auto n = node["points"]) step.points = r_.Number(n, "points", 0);
+  if (auto n = node["requires"]) {
+    if (auto l = r_.StrList(n, "requires")) step.required_extensions = *l;
+  }
+}
+
+void ScenarioParser::DefineCaptures(const Step& step) {
+  for (const auto& m : step.expect) {
+    for (const auto& [name, regex] : m.capture) defined_.insert(name);
+  }
+}
+
+bool ScenarioParser::ParseClientStep(const YAML::Node& node, Step& step) {
+  std::vector<std::string> keys;
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) continue;
+    const std::string& key = kv.first.Scalar();
+    if (Has(kServerOnlyKeys, key)) {
+      r_.Error(kv.first, "'" + key + "' is a server-mode step key, but this scenario is in " +
+                             "client mode (add 'mode: server')");
+    }
+    if (Has(kClientActions, key) && !Has(keys, key)) keys.push_back(key);
+  }
+  static const std::vector<std::string> kExtra = {"expect", "requires"};
+  static const auto allowed = Concat({&kClientActions, &kCommonStepKeys, &kServerOnlyKeys, &kExtra});
+  r_.CheckKeys(node, allowed, "step");
+  if (keys.size() > 1) {
+    r_.Error(node, "step has more than one action (" + JoinKeys(keys) + "); give one per step");
+    return false;
+  }
+  auto expect = node["expect"];
+  if (keys.empty()) {
+    if (!expect) {
+      r_.Error(node, "step has no action (one of " + JoinKeys(kClientActions) + ", or expect)");
+      return false;
+    }
+    step.kind = StepKind::kExpect;
+  }
+  const std::string action = keys.empty() ? "expect" : keys[0];
+  YAML::Node value = keys.empty() ? YAML::Node() : node[action];
+  if (action == "send" || action == "send_raw" || action == "data_raw") {
+    step.kind = action == "send" ? StepKind::kSend
+                : action == "send_raw" ? StepKind::kSendRaw
+                                       : StepKind::kDataRaw;
+    if (auto v = r_.Str(value, action)) {
+      step.text = *v;
+      CheckVars(value, *v, action);
+      if (action == "send" && step.text.find_first_of("\r\n") != std::string::npos) {
+        r_.Error(value, "send: a line cannot contain CR or LF (use send_raw for exact bytes)");
+      }
+    }
+  } else if (action == "pipeline") {
+    step.kind = StepKind::kPipeline;
+    if (auto l = r_.StrList(value, "pipeline", false)) {
+      if (l->empty()) r_.Error(value, "pipeline: is empty");
+      for (const auto& line : *l) CheckVars(value, line, "pipeline");
+      step.lines = *l;
+    }
+  } else if (action == "data") {
+    step.kind = StepKind::kData;
+    ParseData(value, step);
+  } else if (action == "starttls") {
+    step.kind = StepKind::kStartTls;
+    ParseStartTls(value, step);
+  } else if (action == "auth") {
+    step.kind = StepKind::kAuth;
+    ParseAuth(value, step);
+  } else if (action == "mail") {
+    step.kind = StepKind::kMail;
+    ParseMail(value, step);
+  } else if (action == "sleep") {
+    step.kind = StepKind::kSleep;
+    if (auto d = r_.Dur(value, "sleep")) step.sleep = *d;
+  } else if (action == "expect_close") {
+    step.kind = StepKind::kExpectClose;
+    if (auto b = r_.Bool(value, "expect_close"); b && !*b) {
+      r_.Error(value, "expect_close: must be true (leave the step out otherwise)");
+    }
+    if (expect) r_.Error(expect, "expect: not allowed with expect_close");
+    return true;
+  }
+
+  if (expect) {
+    if (step.kind == StepKind::kPipeline) {
+      if (r_.ExpectSeq(expect, "expect (one matcher per pipelined line)")) {
+        for (const auto& item : expect) {
+          if (auto m = ParseReplyMatcher(item)) step.expect.push_back(std::move(*m));
+        }
+        if (expect.size() != step.lines.size() && !step.lines.empty()) {
+          r_.Error(expect, "expect: the pipeline sends " + std::to_string(step.lines.size()) +
+                               " lines but has " + std::to_string(expect.size()) +
+                               " matchers (one per line)");
+        }
+      }
+    } else if (step.kind == StepKind::kSleep) {
+      r_.Error(expect, "expect: not allowed with sleep");
+    } else if (auto m = ParseReplyMatcher(expect)) {
+      step.expect.push_back(std::move(*m));
+    }
+  } else if (step.kind == StepKind::kStartTls || step.kind == StepKind::kAuth ||
+             step.kind == StepKind::kMail) {
+    ReplyMatcher m;
+    m.pos = step.pos;
+    m.codes = {step.kind == StepKind::kStartTls ? "220"
+               : step.kind == StepKind::kAuth   ? "235"
+                                                : "2xx"};
+    step.expect.push_back(std::move(m));
+  }
+  return true;
+}
+
+void ScenarioParser::ParseData(const YAML::Node& value, Step& step) {
+  if (value.IsScalar()) {
+    step.text = value.Scalar();
+    CheckVars(value, step.text, "data");
+    return;
+  }
+  if (!value.IsMap()) {
+    r_.Error(value, "data: expected the message text or {file: PATH}, got " +
+                        YamlReader::Describe(value));
+    return;
+  }
+  r_.CheckKeys(value, {"file"}, "data");
+  auto file = value["file"];
+  if (!file) {
+    r_.Error(value, "data: missing 'file'");
+    return;
+  }
+  auto path = r_.Str(file, "file");
+  if (!path) return;
+  std::filesystem::path p(*path);
+  if (p.is_relative()) p = std::filesystem::path(base_dir_) / p;
+  step.data_file = p.lexically_normal().string();
+  std::error_code ec;
+  if (options_.check_data_files && !std::filesystem::is_regular_file(step.data_file, ec)) {
+    r_.Error(file, "data: file '" + *path + "' not found (looked for " + step.data_file + ")");
+  }
+}
+
+void ScenarioParser::ParseStartTls(const YAML::Node& value, Step& step) {
+  if (value.IsScalar()) {
+    if (auto b = r_.Bool(value, "starttls"); b && !*b) {
+      r_.Error(value, "starttls: must be true or {verify: BOOL} (leave the step out otherwise)");
+    }
+    return;
+  }
+  if (value.IsNull()) return;
+  if (!r_.ExpectMap(value, "starttls")) return;
+  r_.CheckKeys(value, {"verify"}, "starttls");
+  if (auto v = value["verify"]) step.tls_verify = r_.Bool(v, "verify").value_or(false);
+}
+
+void ScenarioParser::ParseAuth(const YAML::Node& value, Step& step) {
+  if (!r_.ExpectMap(value, "auth")) return;
+  r_.CheckKeys(value, {"mechanism", "username", "password"}, "auth");
+  step.auth_mechanism = "PLAIN";
+  if (auto m = value["mechanism"]) {
+    if (auto s = r_.Str(m, "mechanism")) {
+      std::string upper = *s;
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      if (upper != "PLAIN" && upper != "LOGIN") {
+        r_.Error(m, "mechanism: unsupported '" + *s + "' (expected PLAIN or LOGIN)");
+      }
+      step.auth_mechanism = upper;
+    }
+  }
+  for (auto [key, field] : {std::pair{"username", &step.auth_username},
+                            std::pair{"password", &step.auth_password}}) {
+    auto n = value[key];
+    if (!n) {
+      r_.Error(value, std::string("auth: missing '") + key + "'");
+      continue;
+    }
+    if (auto s = r_.Str(n, key)) {
+      *field = *s;
+      CheckVars(n, *s, key);
+    }
+  }
+}
+
+void ScenarioParser::ParseMail(const YAML::Node& value, Step& step) {
+  if (!r_.ExpectMap(value, "mail")) return;
+  r_.CheckKeys(value, {"from", "to", "data"}, "mail");
+  if (auto f = value["from"]) {
+    if (auto s = r_.Str(f, "from")) {
+      step.mail_from = *s;
+      CheckVars(f, *s, "from");
+    }
+  } else {
+    r_.Error(value, "mail: missing 'from'");
+  }
+  if (auto t = value["to"]) {
+    if (auto l = r_.StrList(t, "to")) {
+      if (l->empty()) r_.Error(t, "to: needs at least one recipient");
+      for (const auto& s : *l) CheckVars(t, s, "to");
+      step.mail_to = *l;
+    }
+  } else {
+    r_.Error(value, "mail: missing 'to'");
+  }
+  if (auto d = value["data"]) {
+    if (auto s = r_.Str(d, "data")) {
+      step.mail_data = *s;
+      CheckVars(d, *s, "data");
+    }
+  }
+}
+
+bool ScenarioParser::ParseServerStep(const YAML::Node& node, Step& step) {
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) continue;
+    const std::string& key = kv.first.Scalar();
+    if (Has(kClientOnlyKeys, key)) {
+      r_.Error(kv.first, "'" + key + "' is a client-mode step key, but this scenario is in " +
+                             "server mode");
+    }
+  }
+  static const auto allowed =
+      Concat({&kServerActions, &kCommonStepKeys, &kClientOnlyKeys});
+  r_.CheckKeys(node, allowed, "step");
+  auto expect = node["expect"], expect_data = node["expect_data"], reply = node["reply"],
+       close = node["expect_close"];
+  if (expect && expect_data) {
+    r_.Error(node, "step has both expect and expect_data; give one per step");
+    return false;
+  }
+  if (close) {
+    step.kind = StepKind::kExpectClose;
+    if (auto b = r_.Bool(close, "expect_close"); b && !*b) {
+      r_.Error(close, "expect_close: must be true (leave the step out otherwise)");
+    }
+    if (expect || expect_data || reply) {
+      r_.Error(node, "expect_close: cannot be combined with expect, expect_data or reply");
+    }
+    return true;
+  }
+  if (expect) {
+    step.kind = StepKind::kExpectCommand;
+    if (auto m = ParseCommandMatcher(expect)) step.command = *m;
+  } else if (expect_data) {
+    step.kind = StepKind::kExpectData;
+    if (auto m = ParseDataMatcher(expect_data)) step.data = *m;
+  } else if (reply) {
+    step.kind = StepKind::kReply;
+  } else {
+    r_.Error(node, "step has no action (one of " + JoinKeys(kServerActions) + ")");
+    return false;
+  }
+  if (reply) ParseServerReply(reply, step);
+  return true;
+}
+
+void ScenarioParser::ParseServerReply(const YAML::Node& node, Step& step) {
+  auto text = r_.Str(node, "reply");
+  if (!text) return;
+  CheckVars(node, *text, "reply");
+  auto expanded = ExpandStandardReply(*text);
+  if (!expanded.ok()) {
+    r_.Error(node, expanded.status().message());
+    return;
+  }
+  step.text = *expanded;
+}
+
+}  // namespace smtp

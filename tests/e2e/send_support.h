@@ -1,0 +1,190 @@
+// Helpers for the `send` end-to-end tests: run the smtp-harness binary (or
+// a helper process) with a deadline, capture its output, and start the
+// scripted Python SMTP server / dnsmasq on ephemeral loopback ports.
+#pragma once
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace smtp::send_e2e {
+
+struct ProcResult {
+  int exit_code = -1;  // -1: killed at the deadline
+  std::string out;
+  std::string err;
+};
+
+// Runs argv[0] with the rest as arguments; `env` adds variables. Kills the
+// process after `timeout`.
+inline ProcResult RunProcess(const std::vector<std::string>& argv,
+                             const std::map<std::string, std::string>& env = {},
+                             std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  int out_pipe[2], err_pipe[2];
+  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(out_pipe[1], 1);
+    dup2(err_pipe[1], 2);
+    int devnull = open("/dev/null", O_RDONLY);
+    dup2(devnull, 0);
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
+    std::vector<char*> args;
+    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+    args.push_back(nullptr);
+    execv(args[0], args.data());
+    _exit(127);
+  }
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  ProcResult r;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  int open_fds = 2;
+  bool killed = false;
+  while (open_fds > 0) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) {
+      kill(pid, SIGKILL);
+      killed = true;
+      break;
+    }
+    if (poll(fds, 2, static_cast<int>(left.count())) <= 0) continue;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
+      char buf[8192];
+      ssize_t n = read(fds[i].fd, buf, sizeof buf);
+      if (n <= 0) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      } else {
+        (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
+      }
+    }
+  }
+  for (auto& f : fds) {
+    if (f.fd >= 0) close(f.fd);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!killed && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  return r;
+}
+
+inline ProcResult Send(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) {
+  args.insert(args.begin(), {SMTP_HARNESS_BINARY, "send"});
+  return RunProcess(args, env);
+}
+
+inline std::string Fixture(const std::string& name) {
+  return std::string(SMTP_HARNESS_SOURCE_DIR) + "/tests/fixtures/" + name;
+}
+
+inline std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A background process whose first stdout line is a port number; killed on
+// destruction.
+class PortProcess {
+ public:
+  explicit PortProcess(const std::vector<std::string>& argv) {
+    int p[2];
+    if (pipe(p) != 0) throw std::runtime_error("pipe failed");
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(p[1], 1);
+      close(p[0]);
+      int devnull = open("/dev/null", O_RDWR);
+      dup2(devnull, 0);
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+    close(p[1]);
+    std::string line;
+    pollfd fd{p[0], POLLIN, 0};
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      if (poll(&fd, 1, 100) <= 0) continue;
+      char c;
+      if (read(p[0], &c, 1) != 1) break;
+      line += c;
+    }
+    close(p[0]);
+    port_ = std::atoi(line.c_str());
+    if (port_ <= 0) throw std::runtime_error("helper did not print a port: " + argv.back());
+  }
+  ~PortProcess() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  PortProcess(const PortProcess&) = delete;
+  PortProcess& operator=(const PortProcess&) = delete;
+  int port() const { return port_; }
+
+ private:
+  pid_t pid_ = -1;
+  int port_ = 0;
+};
+
+// The scripted server (tests/fixtures/scripted_smtp.py) with extra flags.
+inline std::unique_ptr<PortProcess> StartScripted(std::vector<std::string> flags) {
+  flags.insert(flags.begin(), {"/usr/bin/python3", Fixture("scripted_smtp.py")});
+  return std::make_unique<PortProcess>(flags);
+}
+
+// A loopback TCP or UDP port nobody listens on right now.
+inline int FreePort(int type = SOCK_STREAM) {
+  int fd = socket(AF_INET, type, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  close(fd);
+  return ntohs(a.sin_port);
+}
+
+inline std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+
+inline bool RequireRealServers() { return Env("SMTP_HARNESS_REQUIRE_REAL_SERVERS") == "1"; }
+
+}  // namespace smtp::send_e2e
+
+// The value of a variable set by ci/test from `ci/postfix start` or
+// `ci/aiosmtpd start`; skips the test when it is missing, unless real
+// servers are required (then the test fails).
+#define SEND_E2E_REQUIRE_ENV(var, name)                                                   \
+  std::string var = ::smtp::send_e2e::Env(name);                                         \
+  if (var.empty()) {                                                                      \
+    if (::smtp::send_e2e::RequireRealServers()) FAIL() << name " is not set";            \
+    GTEST_SKIP() << name " is not set (run ci/postfix start / ci/aiosmtpd start)";        \
+  }

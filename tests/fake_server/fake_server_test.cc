@@ -1,0 +1,308 @@
+#include "fake_server/fake_server.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "tests/fake_server/test_client.h"
+
+namespace smtp {
+namespace {
+
+using smtp::testing::TestClient;
+using namespace std::chrono_literals;
+
+class FakeServerTest : public ::testing::Test {
+ protected:
+  void Start() {
+    server_ = std::make_unique<FakeServer>(config_);
+    auto port = server_->Start();
+    ASSERT_TRUE(port.ok()) << port.status().message();
+    port_ = *port;
+  }
+  std::unique_ptr<TestClient> Connect(bool expect_greeting = true) {
+    auto c = std::make_unique<TestClient>(port_);
+    EXPECT_TRUE(c->connected());
+    if (expect_greeting) {
+      EXPECT_EQ(c->ReadReply(), "220 fake.smtp-harness.test ESMTP smtp-harness\r\n");
+    }
+    return c;
+  }
+  // A whole transaction; returns the reply to the final dot.
+  static std::string SendMessage(TestClient& c, const std::string& body) {
+    if (c.Command("EHLO 127.0.0.1").substr(0, 4) != "250-") return "EHLO failed";
+    if (c.Command("MAIL FROM:<a@example.test>").substr(0, 3) != "250") return "MAIL failed";
+    if (c.Command("RCPT TO:<b@example.test>").substr(0, 3) != "250") return "RCPT failed";
+    if (c.Command("DATA").substr(0, 3) != "354") return "DATA failed";
+    c.Send(body + ".\r\n");
+    return c.ReadReply();
+  }
+  bool WaitFor(const std::function<bool()>& cond, std::chrono::milliseconds timeout = 3s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (cond()) return true;
+      std::this_thread::sleep_for(5ms);
+    }
+    return cond();
+  }
+
+  FakeServerConfig config_;
+  std::unique_ptr<FakeServer> server_;
+  uint16_t port_ = 0;
+};
+
+TEST_F(FakeServerTest, AcceptsAndStoresMessage) {
+  Start();
+  EXPECT_NE(port_, 0);
+  auto c = Connect();
+  EXPECT_EQ(SendMessage(*c, "Subject: t\r\n\r\n..leading dot\r\n\xc3\xa9\r\n"),
+            "250 2.0.0 Ok: queued as 1\r\n");
+  EXPECT_EQ(c->Command("QUIT"), "221 2.0.0 fake.smtp-harness.test closing connection\r\n");
+  bool closed = false;
+  c->ReadAll(&closed, 2s);
+  EXPECT_TRUE(closed);
+  auto msgs = server_->Messages();
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(msgs[0].data, "Subject: t\r\n\r\n.leading dot\r\n\xc3\xa9\r\n");
+  EXPECT_EQ(msgs[0].mail_from, "a@example.test");
+  EXPECT_EQ(msgs[0].session, 1);
+  EXPECT_EQ(msgs[0].helo, "127.0.0.1");
+  ASSERT_TRUE(WaitFor([&] { return server_->SessionsActive() == 0; }));
+  auto ts = server_->Transcripts();
+  ASSERT_EQ(ts.size(), 1u);
+  ASSERT_GE(ts[0].size(), 3u);
+  EXPECT_EQ(ts[0][0].dir, '*');
+  EXPECT_EQ(ts[0][1].dir, 'S');
+  EXPECT_EQ(ts[0][1].text, "220 fake.smtp-harness.test ESMTP smtp-harness");
+  EXPECT_EQ(ts[0][2].dir, 'C');
+  EXPECT_EQ(ts[0][2].text, "EHLO 127.0.0.1");
+  EXPECT_EQ(ts[0].back().text, "connection closed (closed by server)");
+}
+
+TEST_F(FakeServerTest, PipelinedInOnePacket) {
+  Start();
+  auto c = Connect();
+  c->Send("EHLO x\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\nhi\r\n.\r\n"
+          "MAIL FROM:<e@b.test>\r\nRCPT TO:<f@d.test>\r\nBDAT 2 LAST\r\nyoQUIT\r\n");
+  bool closed = false;
+  std::string all = c->ReadAll(&closed, 3s);
+  EXPECT_TRUE(closed);
+  EXPECT_NE(all.find("250 2.0.0 Ok: queued as 1\r\n250 2.1.0 Sender <e@b.test> OK\r\n"
+                     "250 2.1.5 Recipient <f@d.test> OK\r\n250 2.0.0 Message accepted, 2 octets\r\n"
+                     "221 2.0.0"),
+            std::string::npos)
+      << all;
+  auto msgs = server_->Messages();
+  ASSERT_EQ(msgs.size(), 2u);
+  EXPECT_EQ(msgs[1].data, "yo");
+}
+
+TEST_F(FakeServerTest, BindFailureNamesAddress) {
+  Start();
+  FakeServerConfig again = config_;
+  again.port = port_;
+  again.listen_host = "127.0.0.1";
+  // reuse_address allows TIME_WAIT reuse, not two listeners on one port.
+  FakeServer second(again);
+  auto r = second.Start();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(),
+            "cannot bind 127.0.0.1:" + std::to_string(port_) + ": Address already in use");
+  FakeServerConfig bad;
+  bad.listen_host = "localhost";
+  FakeServer third(bad);
+  EXPECT_EQ(third.Start().status().message(), "cannot listen on localhost:0: not an IP address");
+}
+
+TEST_F(FakeServerTest, MaxSessions) {
+  config_.max_sessions = 2;
+  Start();
+  auto a = Connect();
+  auto b = Connect();
+  TestClient c(port_);
+  EXPECT_EQ(c.ReadReply(), "421 4.3.2 Too many connections, try again later\r\n");
+  bool closed = false;
+  c.ReadAll(&closed, 2s);
+  EXPECT_TRUE(closed);
+  EXPECT_EQ(a->Command("NOOP"), "250 Ok\r\n");
+  a->Command("QUIT");
+  ASSERT_TRUE(WaitFor([&] { return server_->SessionsActive() == 1; }));
+  auto d = Connect();
+  EXPECT_EQ(server_->SessionsStarted(), 3);
+}
+
+TEST_F(FakeServerTest, IdleTimeout) {
+  config_.idle_timeout = 150ms;
+  Start();
+  auto c = Connect();
+  auto t0 = std::chrono::steady_clock::now();
+  bool closed = false;
+  EXPECT_EQ(c->ReadAll(&closed, 3s), "421 fake.smtp-harness.test Error: timeout exceeded\r\n");
+  EXPECT_TRUE(closed);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 140ms);
+  ASSERT_TRUE(WaitFor([&] { return server_->SessionsActive() == 0; }));
+  EXPECT_EQ(server_->Transcripts()[0].back().text, "connection closed (idle timeout)");
+}
+
+TEST_F(FakeServerTest, StopSays421ToOpenSessions) {
+  Start();
+  auto c = Connect();
+  EXPECT_EQ(c->Command("EHLO x").substr(0, 4), "250-");
+  server_->Stop();
+  bool closed = false;
+  EXPECT_EQ(c->ReadAll(&closed, 3s), "421 4.3.2 fake.smtp-harness.test Service shutting down\r\n");
+  EXPECT_TRUE(closed);
+  TestClient late(port_);
+  EXPECT_FALSE(late.connected());
+}
+
+TEST_F(FakeServerTest, RuleDelayAndSplit) {
+  FaultRule delay;
+  delay.when = "NOOP";
+  delay.delay = 200ms;
+  FaultRule split;
+  split.when = "RSET";
+  split.reply = "250 2.0.0 Reset in pieces";
+  split.split_bytes = 5;
+  split.split_delay = 30ms;
+  config_.rules = {delay, split};
+  Start();
+  auto c = Connect();
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(c->Command("NOOP"), "250 Ok\r\n");
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 190ms);
+  t0 = std::chrono::steady_clock::now();
+  EXPECT_EQ(c->Command("RSET"), "250 2.0.0 Reset in pieces\r\n");
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 150ms);  // 6 pieces, 5 pauses
+  ASSERT_TRUE(WaitFor([&] { return server_->Transcripts()[0].size() >= 6; }));
+}
+
+TEST_F(FakeServerTest, RuleDisconnectAndGreylistAcrossConnections) {
+  FaultRule grey;
+  grey.when = "RCPT TO:*";
+  grey.reply = "450 4.2.0 Greylisted";
+  grey.times = 1;
+  FaultRule bye;
+  bye.when = "VRFY *";
+  bye.reply = "421 4.3.0 Going away";
+  bye.action = FaultRule::Action::kDisconnect;
+  config_.rules = {grey, bye};
+  Start();
+  auto c = Connect();
+  c->Command("HELO x");
+  c->Command("MAIL FROM:<a@b.test>");
+  EXPECT_EQ(c->Command("RCPT TO:<c@d.test>"), "450 4.2.0 Greylisted\r\n");
+  c->Send("VRFY x\r\n");
+  bool closed = false;
+  EXPECT_EQ(c->ReadAll(&closed, 2s), "421 4.3.0 Going away\r\n");
+  EXPECT_TRUE(closed);
+  auto d = Connect();
+  d->Command("HELO x");
+  d->Command("MAIL FROM:<a@b.test>");
+  EXPECT_EQ(d->Command("RCPT TO:<c@d.test>"), "250 Recipient <c@d.test> OK\r\n");
+}
+
+TEST_F(FakeServerTest, RuleDropInData) {
+  FaultRule drop;
+  drop.when = "DATA";
+  drop.action = FaultRule::Action::kDropInData;
+  drop.after_bytes = 20;
+  config_.rules = {drop};
+  Start();
+  auto c = Connect();
+  c->Command("HELO x");
+  c->Command("MAIL FROM:<a@b.test>");
+  c->Command("RCPT TO:<c@d.test>");
+  EXPECT_EQ(c->Command("DATA"), "354 End data with <CR><LF>.<CR><LF>\r\n");
+  c->Send("0123456789\r\n0123456789\r\n0123456789\r\n.\r\n");
+  bool closed = false;
+  EXPECT_EQ(c->ReadAll(&closed, 2s), "");
+  EXPECT_TRUE(closed);
+  EXPECT_TRUE(server_->Messages().empty());
+}
+
+TEST_F(FakeServerTest, AbruptDisconnectsLoseNothingAccepted) {
+  Start();
+  auto good = Connect();
+  EXPECT_EQ(SendMessage(*good, "first\r\n"), "250 2.0.0 Ok: queued as 1\r\n");
+  {
+    auto mid_data = Connect();
+    mid_data->Command("HELO x");
+    mid_data->Command("MAIL FROM:<a@b.test>");
+    mid_data->Command("RCPT TO:<c@d.test>");
+    mid_data->Command("DATA");
+    mid_data->Send("half a message\r\nand no end");
+    mid_data->Reset();
+  }
+  {
+    auto mid_command = Connect();
+    mid_command->Send("MAIL FROM:<a@b");
+    mid_command->Close();
+  }
+  {
+    TestClient garbage(port_);
+    std::string junk;
+    for (int i = 0; i < 5000; ++i) junk += static_cast<char>((i * 7919) % 256);
+    garbage.Send(junk);
+    garbage.Reset();
+  }
+  EXPECT_EQ(SendMessage(*good, "second\r\n"), "250 2.0.0 Ok: queued as 2\r\n");
+  ASSERT_TRUE(WaitFor([&] { return server_->SessionsActive() == 1; }));
+  auto msgs = server_->Messages();
+  ASSERT_EQ(msgs.size(), 2u);
+  EXPECT_EQ(msgs[1].data, "second\r\n");
+}
+
+TEST_F(FakeServerTest, HundredsOfConcurrentSessions) {
+  Start();
+  constexpr int kClients = 200;
+  std::vector<std::unique_ptr<TestClient>> clients;
+  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<TestClient>(port_));
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = t; i < kClients; i += 4) {
+        auto& c = *clients[i];
+        if (c.ReadReply().substr(0, 4) != "220 ") continue;
+        if (SendMessage(c, "msg " + std::to_string(i) + "\r\n") == "250 2.0.0 Ok: queued as 1\r\n") ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kClients);
+  EXPECT_EQ(server_->Messages().size(), static_cast<size_t>(kClients));
+  EXPECT_EQ(server_->SessionsActive(), kClients);
+}
+
+class EchoLogic : public SessionLogic {
+ public:
+  SessionActions OnConnect() override { return {SessionAction::Write("220 scripted\r\n")}; }
+  SessionActions OnBytes(std::string_view bytes) override {
+    if (bytes.find("QUIT") != std::string_view::npos) {
+      return {SessionAction::Write("221 bye\r\n"), SessionAction::Close()};
+    }
+    return {SessionAction::Pause(10ms), SessionAction::Write("250 got " + std::to_string(bytes.size()) + "\r\n")};
+  }
+};
+
+TEST_F(FakeServerTest, CustomLogicFactory) {
+  server_ = std::make_unique<FakeServer>(config_, [](const SessionContext& ctx) {
+    EXPECT_EQ(ctx.session, 1);
+    EXPECT_EQ(ctx.peer.substr(0, 10), "127.0.0.1:");
+    return std::make_unique<EchoLogic>();
+  });
+  auto port = server_->Start();
+  ASSERT_TRUE(port.ok());
+  TestClient c(*port);
+  EXPECT_EQ(c.ReadReply(), "220 scripted\r\n");
+  EXPECT_EQ(c.Command("HELLO"), "250 got 7\r\n");
+  c.Send("QUIT\r\n");
+  bool closed = false;
+  EXPECT_EQ(c.ReadAll(&closed, 2s), "221 bye\r\n");
+  EXPECT_TRUE(closed);
+}
+
+}  // namespace
+}  // namespace smtp

@@ -1,0 +1,96 @@
+#include "harness/scenario/server_matcher_eval.h"
+
+#include <gtest/gtest.h>
+
+namespace smtp {
+namespace {
+
+CommandMatcher Glob(const std::string& g) {
+  CommandMatcher m;
+  m.glob = g;
+  return m;
+}
+
+TEST(CommandMatcherEval, GlobWithCaseInsensitiveVerb) {
+  VarMap vars;
+  EXPECT_TRUE(MatchCommand(Glob("HELO *"), "helo alice", vars).ok);
+  EXPECT_TRUE(MatchCommand(Glob("MAIL FROM:<*@*>"), "mail from:<a@b>", vars).ok);
+  EXPECT_TRUE(MatchCommand(Glob("QUIT"), "quit", vars).ok);
+  auto bad = MatchCommand(Glob("HELO Alice"), "HELO alice", vars);
+  EXPECT_FALSE(bad.ok);
+  EXPECT_EQ(bad.expected, "HELO Alice");
+  EXPECT_EQ(bad.reason, "command \"HELO alice\" does not match \"HELO Alice\"");
+  auto wrong = MatchCommand(Glob("RCPT TO:<*>"), "DATA", vars);
+  EXPECT_FALSE(wrong.ok);
+}
+
+TEST(CommandMatcherEval, VerbArgRegex) {
+  VarMap vars = {{"to", "bob@example.test"}};
+  CommandMatcher m;
+  m.verb = "rcpt";
+  m.arg = "TO:<${to}>";
+  EXPECT_TRUE(MatchCommand(m, "RCPT to:<bob@example.test>", vars).ok);
+  auto bad = MatchCommand(m, "RCPT TO:<eve@example.test>", vars);
+  EXPECT_FALSE(bad.ok);
+  EXPECT_EQ(bad.expected, "verb RCPT, argument \"TO:<${to}>\"");
+  EXPECT_EQ(bad.reason, "argument \"TO:<eve@example.test>\" does not match \"TO:<bob@example.test>\"");
+  auto verb = MatchCommand(m, "MAIL FROM:<a@b>", vars);
+  EXPECT_EQ(verb.reason, "verb MAIL is not RCPT (command \"MAIL FROM:<a@b>\")");
+  CommandMatcher r;
+  r.regex = "^DATA$";
+  EXPECT_TRUE(MatchCommand(r, "DATA", vars).ok);
+  auto re_bad = MatchCommand(r, "DATA\r", vars);
+  EXPECT_FALSE(re_bad.ok);
+  EXPECT_EQ(re_bad.reason, "command \"DATA\\r\" does not match /^DATA$/");
+}
+
+TEST(DataMatcherEval, ContainsHeaderRegexEquals) {
+  const std::string msg = "Subject: hello\r\n  world\r\nFrom: a@b\r\n\r\nMy message\r\n";
+  VarMap vars;
+  DataMatcher m;
+  m.contains = {"My message"};
+  m.headers["subject"] = "hello *";
+  m.regex = "^From: a@b$";
+  m.equals = "Subject: hello\n  world\nFrom: a@b\n\nMy message";
+  auto ok = MatchData(m, msg, vars);
+  EXPECT_TRUE(ok.ok) << ok.reason;
+
+  DataMatcher c;
+  c.contains = {"Your message"};
+  auto bad = MatchData(c, msg, vars);
+  EXPECT_FALSE(bad.ok);
+  EXPECT_EQ(bad.expected, "a message containing \"Your message\"");
+  EXPECT_EQ(bad.reason, "the message does not contain \"Your message\"");
+
+  DataMatcher h;
+  h.headers["Subject"] = "bye*";
+  EXPECT_EQ(MatchData(h, msg, vars).reason,
+            "header Subject: \"hello world\" does not match \"bye*\"");
+  h.headers = {{"X-Missing", "*"}};
+  EXPECT_EQ(MatchData(h, msg, vars).reason, "the message has no X-Missing header");
+
+  DataMatcher e;
+  e.equals = "other";
+  EXPECT_FALSE(MatchData(e, msg, vars).ok);
+
+  DataMatcher r;
+  r.regex = "^Body";
+  EXPECT_EQ(MatchData(r, msg, vars).reason, "the message does not match /^Body/");
+}
+
+TEST(DataMatcherEval, HeaderSearchStopsAtBody) {
+  DataMatcher h;
+  h.headers.emplace("Subject", "*");
+  VarMap vars;
+  EXPECT_FALSE(MatchData(h, "From: a\r\n\r\nSubject: in body\r\n", vars).ok);
+}
+
+TEST(NormalizeCommandLine, UpperCasesVerbAndPathKeyword) {
+  EXPECT_EQ(NormalizeCommandLine("mail from:<A@b>"), "MAIL FROM:<A@b>");
+  EXPECT_EQ(NormalizeCommandLine("rcpt to:<x>"), "RCPT TO:<x>");
+  EXPECT_EQ(NormalizeCommandLine("ehlo Name"), "EHLO Name");
+  EXPECT_EQ(NormalizeCommandLine("quit"), "QUIT");
+}
+
+}  // namespace
+}  // namespace smtp

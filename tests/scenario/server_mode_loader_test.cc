@@ -1,0 +1,109 @@
+#include <gtest/gtest.h>
+
+#include "harness/scenario/scenario_loader.h"
+
+namespace smtp {
+namespace {
+
+LoadResult Load(const std::string& yaml) { return ScenarioLoader().LoadString(yaml, "lab.yaml"); }
+
+TEST(ServerModeLoader, SpecExample) {
+  auto r = Load(R"Y(name: lab_client
+mode: server
+listen: 127.0.0.1:1025
+client: python3 smtp_client.py
+timeout: 10s
+strict: {crlf: true, pipelining: false}
+points: 10
+sessions: 2
+steps:
+  - reply: 220 lab.example.test ESMTP
+  - expect: HELO *
+    reply: 250 Hello
+  - expect: {verb: MAIL, arg: "FROM:<*@*>"}
+    reply: 250 OK
+  - expect: {verb: RCPT}
+    reply: 250 OK
+    points: 2
+  - expect: DATA
+    reply: 354 End data with <CR><LF>.<CR><LF>
+  - expect_data: {contains: My message, header: {Subject: "*"}, regex: "^Subject", equals: x}
+    reply: 250 OK queued
+  - expect: {regex: "^QUIT$"}
+    reply: |-
+      221-Bye
+      221 now
+  - expect_close: true
+)Y");
+  ASSERT_TRUE(r.ok()) << r.ErrorText();
+  const Scenario& s = *r.scenario;
+  EXPECT_EQ(s.mode, ScenarioMode::kServer);
+  EXPECT_EQ(s.listen, "127.0.0.1:1025");
+  EXPECT_EQ(s.client, "python3 smtp_client.py");
+  EXPECT_EQ(s.timeout, Duration(10000));
+  EXPECT_TRUE(s.strict.crlf);
+  EXPECT_FALSE(s.strict.pipelining);
+  EXPECT_TRUE(s.strict.quit);
+  EXPECT_EQ(s.points, 10.0);
+  EXPECT_EQ(s.sessions, 2);
+  ASSERT_EQ(s.steps.size(), 8u);
+  EXPECT_EQ(s.steps[0].kind, StepKind::kReply);
+  EXPECT_EQ(s.steps[0].text, "220 lab.example.test ESMTP");
+  EXPECT_EQ(s.steps[1].kind, StepKind::kExpectCommand);
+  EXPECT_EQ(s.steps[1].command.glob, "HELO *");
+  EXPECT_EQ(s.steps[1].text, "250 Hello");
+  EXPECT_EQ(s.steps[2].command.verb, "MAIL");
+  EXPECT_EQ(s.steps[2].command.arg, "FROM:<*@*>");
+  EXPECT_EQ(s.steps[3].points, 2.0);
+  EXPECT_EQ(s.steps[5].kind, StepKind::kExpectData);
+  EXPECT_EQ(s.steps[5].data.contains, std::vector<std::string>{"My message"});
+  EXPECT_EQ(s.steps[5].data.headers.at("Subject"), "*");
+  EXPECT_EQ(s.steps[5].data.regex, "^Subject");
+  EXPECT_EQ(s.steps[5].data.equals, "x");
+  EXPECT_EQ(s.steps[6].command.regex, "^QUIT$");
+  EXPECT_EQ(s.steps[6].text, "221-Bye\n221 now");
+  EXPECT_EQ(s.steps[7].kind, StepKind::kExpectClose);
+}
+
+TEST(ServerModeLoader, ReplyWithStarOrBareCodeGetsStandardText) {
+  auto r = Load("mode: server\nsteps:\n  - reply: 220 *\n  - expect: QUIT\n    reply: '221'\n");
+  ASSERT_TRUE(r.ok()) << r.ErrorText();
+  EXPECT_EQ(r.scenario->steps[0].text, "220 smtp-harness ESMTP ready");
+  EXPECT_EQ(r.scenario->steps[1].text, "221 Bye");
+}
+
+TEST(ServerModeLoader, StepsOfTheWrongModeAreReported) {
+  auto r = Load(R"Y(mode: server
+target: fake
+steps:
+  - send: HELO x
+  - reply: 99 nope
+  - expect_data: {contain: x}
+    reply: 250 OK
+  - expect: ""
+)Y");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.ErrorText(),
+            "lab.yaml:2:1: 'target' applies only to client mode, but this scenario is in server "
+            "mode\n"
+            "lab.yaml:4:5: 'send' is a client-mode step key, but this scenario is in server mode\n"
+            "lab.yaml:4:5: step has no action (one of reply, expect, expect_data, expect_close)\n"
+            "lab.yaml:5:12: reply '99 nope' must start with a code from 200 to 599\n"
+            "lab.yaml:6:19: unknown key 'contain' in expect_data (did you mean 'contains'?)\n"
+            "lab.yaml:8:13: expect: empty command pattern");
+}
+
+TEST(ServerModeLoader, ClientModeRejectsServerKeys) {
+  auto r = Load("listen: 127.0.0.1:25\nsteps:\n  - reply: 220 hi\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.ErrorText(),
+            "lab.yaml:1:1: 'listen' applies only to server mode, but this scenario is in client "
+            "mode (add 'mode: server')\n"
+            "lab.yaml:3:5: 'reply' is a server-mode step key, but this scenario is in client mode "
+            "(add 'mode: server')\n"
+            "lab.yaml:3:5: step has no action (one of send, send_raw, pipeline, data, data_raw, "
+            "starttls, auth, mail, sleep, expect_close, or expect)");
+}
+
+}  // namespace
+}  // namespace smtp
