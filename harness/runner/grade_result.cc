@@ -87,19 +87,10 @@ ScenarioResult AssembleServerResult(const Scenario& sc, const ServerRunFacts& f)
       } else {
         st.index = sc.steps[i].index;
         st.line = sc.steps[i].pos.line;
-        st.kind = rep ? "" : "";
         st.status = Verdict::kNotRun;
         st.message = "session " + std::to_string(s) + " never started";
       }
-      if (st.kind.empty()) {
-        switch (sc.steps[i].kind) {
-          case StepKind::kReply: st.kind = "reply"; break;
-          case StepKind::kExpectCommand: st.kind = "expect"; break;
-          case StepKind::kExpectData: st.kind = "expect_data"; break;
-          case StepKind::kExpectClose: st.kind = "expect_close"; break;
-          default: st.kind = "step"; break;
-        }
-      }
+      if (st.kind.empty()) st.kind = StepKindName(sc.steps[i].kind);
       if (s > expected) {
         st.points.reset();
       } else if (points[i]) {

@@ -5,7 +5,8 @@
 
 #include "harness/core/dot_stuffing.h"
 #include "harness/core/transcript.h"
-#include "harness/runner/server_matchers.h"
+#include "harness/scenario/server_matcher_eval.h"
+#include "harness/scenario/var_expander.h"
 
 namespace smtp {
 namespace {
@@ -83,16 +84,47 @@ std::string DefaultReplyFor(const std::string& command) {
   return "250";
 }
 
-// Server-mode step names as reports show them (StepKindName lives with the
-// loader; these are the server-mode ones only).
-const char* KindName(StepKind kind) {
-  switch (kind) {
-    case StepKind::kReply: return "reply";
-    case StepKind::kExpectCommand: return "expect";
-    case StepKind::kExpectData: return "expect_data";
-    case StepKind::kExpectClose: return "expect_close";
-    default: return "unsupported";
+std::string UpperTrim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool IsQuitMatcher(const CommandMatcher& m) {
+  if (m.verb) return UpperTrim(*m.verb) == "QUIT";
+  if (m.glob) return UpperTrim(std::string_view(*m.glob).substr(0, m.glob->find(' '))) == "QUIT";
+  return false;
+}
+
+// A glob whose verb lists alternatives ("HELO|EHLO *") matches when one of
+// them does; everything else is the loader's matcher as it is.
+MatchOutcome MatchCommandStep(const CommandMatcher& m, std::string_view line, const VarMap& vars) {
+  if (m.glob) {
+    const std::string& g = *m.glob;
+    size_t sp = g.find(' ');
+    std::string verbs = g.substr(0, sp);
+    if (verbs.find('|') != std::string::npos) {
+      std::string rest = sp == std::string::npos ? "" : g.substr(sp);
+      MatchOutcome first;
+      size_t start = 0;
+      for (bool more = true; more;) {
+        size_t bar = verbs.find('|', start);
+        more = bar != std::string::npos;
+        CommandMatcher alt = m;
+        alt.glob = verbs.substr(start, more ? bar - start : std::string::npos) + rest;
+        MatchOutcome r = MatchCommand(alt, line, vars);
+        if (r.ok) return r;
+        if (first.reason.empty()) first = r;
+        start = bar + 1;
+      }
+      first.expected = DescribeCommandMatcher(m);
+      first.reason = "command \"" + EscapeBytes(std::string(line)) + "\" does not match \"" + g + "\"";
+      return first;
+    }
   }
+  return MatchCommand(m, line, vars);
 }
 
 }  // namespace
@@ -138,7 +170,7 @@ ScriptedSession::ScriptedSession(const Scenario& scenario, int session, ScriptOp
     StepResult r;
     r.index = step.index;
     r.line = step.pos.line;
-    r.kind = KindName(step.kind);
+    r.kind = StepKindName(step.kind);
     r.name = step.name;
     r.expected = Expected(step);
     r.status = Verdict::kNotRun;
@@ -151,33 +183,13 @@ ScriptedSession::~ScriptedSession() {
 }
 
 std::string ScriptedSession::Expand(const std::string& text) const {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '$' && i + 1 < text.size() && text[i + 1] == '{') {
-      size_t close = text.find('}', i + 2);
-      if (close != std::string::npos) {
-        auto it = options_.vars.find(text.substr(i + 2, close - i - 2));
-        if (it != options_.vars.end()) {
-          out += it->second;
-          i = close;
-          continue;
-        }
-      }
-    }
-    out += text[i];
-  }
-  return out;
+  auto expanded = smtp::Expand(text, options_.vars);
+  return expanded.ok() ? *expanded : text;  // the loader already rejected undefined names
 }
 
 std::string ScriptedSession::Expected(const Step& step) const {
   switch (step.kind) {
-    case StepKind::kExpectCommand: {
-      CommandMatcher m = step.command;
-      for (auto* f : {&m.glob, &m.verb, &m.arg, &m.regex}) {
-        if (*f) *f = Expand(**f);
-      }
-      return DescribeCommandMatcher(m);
-    }
+    case StepKind::kExpectCommand: return DescribeCommandMatcher(step.command);
     case StepKind::kExpectData: return DescribeDataMatcher(step.data);
     case StepKind::kExpectClose: return "the client closes the connection";
     case StepKind::kReply: return "";
@@ -340,18 +352,15 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   const Step& step = scenario_.steps[cursor_];
   std::optional<std::string> mismatch;
   if (step.kind == StepKind::kExpectCommand) {
-    CommandMatcher m = step.command;
-    for (auto* f : {&m.glob, &m.verb, &m.arg, &m.regex}) {
-      if (*f) *f = Expand(**f);
-    }
-    mismatch = MatchCommandLine(m, line.text);
+    MatchOutcome m = MatchCommandStep(step.command, line.text, options_.vars);
+    if (!m.ok) mismatch = m.reason;
   } else if (step.kind == StepKind::kExpectClose) {
     mismatch = "expected the client to close the connection, got \"" + shown + "\"";
     report_.unexpected.push_back(line.text);
   } else if (step.kind == StepKind::kExpectData) {
     mismatch = "expected the message (after a 354 reply), got the command \"" + shown + "\"";
   } else {
-    mismatch = "the script cannot take a command at a " + std::string(KindName(step.kind)) +
+    mismatch = "the script cannot take a command at a " + std::string(StepKindName(step.kind)) +
                " step";
   }
   if (mismatch) {
@@ -412,12 +421,9 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
   const std::string shown = EscapeBytes(message_);
   if (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kExpectData) {
     const Step& step = scenario_.steps[cursor_];
-    DataMatcher m = step.data;
-    for (auto& c : m.contains) c = Expand(c);
-    for (auto& [k, v] : m.headers) v = Expand(v);
-    if (m.regex) m.regex = Expand(*m.regex);
-    if (m.equals) m.equals = Expand(*m.equals);
-    std::optional<std::string> why = MatchMessage(m, message_);
+    MatchOutcome m = MatchData(step.data, message_, options_.vars);
+    std::optional<std::string> why;
+    if (!m.ok) why = m.reason;
     if (!why && scenario_.strict.crlf && data_bare_) {
       why = "the message has a line ending in a bare LF or CR instead of CRLF: \"" + *data_bare_ +
             "\"";

@@ -115,7 +115,8 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   config.listen_host = listen->first;
   config.port = options.port.value_or(listen->second);
   config.idle_timeout = idle;
-  // TODO(grade): config.write_timeout = idle; once the engine's config has it.
+  config.write_timeout = idle;
+  config.keep_messages = false;
   config.max_sessions = static_cast<size_t>(sessions) + 8;
 
   ScriptOptions script;

@@ -117,6 +117,15 @@ TEST(ScriptedSessionTest, LowercaseVerbsAndEhloMatch) {
   EXPECT_FALSE(h.report.failure) << h.report.failure->message;
 }
 
+TEST(ScriptedSessionTest, VerbAlternativesMismatchNamesTheWholePattern) {
+  Scenario sc = Lab(true);
+  Harness h(sc);
+  h.session->OnConnect();
+  EXPECT_EQ(h.Feed("MAIL FROM:<a@b>\r\n"), "503 5.5.1 smtp-harness: not expected here\r\n");
+  EXPECT_EQ(h.session->report().steps[1].message,
+            "command \"MAIL FROM:<a@b>\" does not match \"HELO|EHLO *\"");
+}
+
 TEST(ScriptedSessionTest, BareLfFailsTheStepButTheScriptGoesOn) {
   Scenario sc = Lab(true);
   Harness h(sc);
@@ -178,7 +187,7 @@ TEST(ScriptedSessionTest, WrongCommandStopsTheScriptAndNamesIt) {
   EXPECT_EQ(h.report.failure->step, 3);
   EXPECT_EQ(h.report.failure->expected, "RCPT TO:<*>");
   EXPECT_EQ(h.report.failure->actual, "DATA\\r\\n");
-  EXPECT_EQ(h.report.steps[3].message, "expected \"RCPT TO:<*>\", got \"DATA\"");
+  EXPECT_EQ(h.report.steps[3].message, "command \"DATA\" does not match \"RCPT TO:<*>\"");
   EXPECT_EQ(h.report.steps[4].status, Verdict::kNotRun);
   EXPECT_EQ(h.report.steps[4].message, "not reached");
   EXPECT_EQ(h.report.unexpected, std::vector<std::string>{"QUIT"});
