@@ -41,8 +41,11 @@ std::string SignalName(int sig) {
 
 bool EndedByConnection(const StepResult& s) {
   return s.message.find("the connection ended") != std::string::npos ||
-         s.message.find("no data from the client") != std::string::npos ||
          s.message.find("closed the connection") != std::string::npos;
+}
+
+bool EndedByIdleTimeout(const StepResult& s) {
+  return s.message.find("no data from the client") != std::string::npos;
 }
 
 }  // namespace
@@ -157,8 +160,13 @@ ScenarioResult AssembleServerResult(const Scenario& sc, const ServerRunFacts& f)
     bool abnormal = f.client.timed_out || f.client.signal || (f.client.exit_code && *f.client.exit_code != 0);
     if (fi.step >= 0 && abnormal) {
       for (const auto& st : rep.steps) {
-        if (st.index == fi.step && EndedByConnection(st)) {
-          fi.message += "; " + exit_text + (f.client.timed_out ? "" : " (crashed?)");
+        if (st.index != fi.step) continue;
+        // Name the client's fate when it explains the failure: it went away
+        // (crashed), or it sat there until we killed it.
+        if (EndedByConnection(st) && !f.client.timed_out) {
+          fi.message += "; " + exit_text + " (crashed?)";
+        } else if ((EndedByConnection(st) || EndedByIdleTimeout(st)) && f.client.timed_out) {
+          fi.message += "; " + exit_text;
         }
       }
     }

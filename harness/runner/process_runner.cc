@@ -236,6 +236,10 @@ class PosixProcessRunner : public ProcessRunner {
     }
     for (const auto& [k, v] : spec.env) env[k] = v;
     std::string exe = FindInPath(spec.argv[0], env.count("PATH") ? env["PATH"] : "/usr/bin:/bin");
+    if (!exe.empty() && exe.find('/') != std::string::npos && exe[0] != '/' && !spec.cwd.empty()) {
+      // A relative program path is relative to where the client runs.
+      exe = spec.cwd + "/" + exe;
+    }
     if (exe.empty()) {
       return Status::NotFound("cannot run the client: " + spec.argv[0] + ": command not found");
     }
@@ -274,6 +278,12 @@ class PosixProcessRunner : public ProcessRunner {
       dup2(out[1], 1);
       dup2(err[1], 2);
       signal(SIGPIPE, SIG_DFL);
+      if (!spec.cwd.empty() && chdir(spec.cwd.c_str()) != 0) {
+        int e = errno;
+        ssize_t ignored = write(exec_err[1], &e, sizeof e);
+        (void)ignored;
+        _exit(127);
+      }
       execve(exe.c_str(), argv.data(), envp.data());
       int e = errno;
       ssize_t ignored = write(exec_err[1], &e, sizeof e);

@@ -29,6 +29,7 @@ struct ProcessSpec {
   std::vector<std::string> argv;  // argv[0] is looked up in PATH unless it holds a '/'
   std::map<std::string, std::string> env;  // added to (or replacing in) the harness's environment
   size_t max_output = 1 << 20;              // per stream; the rest is dropped and marked
+  std::string cwd;                          // working directory; empty: the harness's
 };
 
 struct ProcessOutcome {

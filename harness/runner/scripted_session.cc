@@ -416,7 +416,12 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
   (void)dot_line;
   in_data_ = false;
   Note('C', "<message: " + std::to_string(message_.size()) + " bytes>");
-  for (const std::string& l : SplitLines(message_)) Note('C', l);
+  for (size_t pos = 0; pos < message_.size();) {
+    size_t eol = message_.find("\r\n", pos);
+    if (eol == std::string::npos) eol = message_.size();
+    Note('C', message_.substr(pos, eol - pos));
+    pos = eol + 2;
+  }
   Note('C', ".");
   const std::string shown = EscapeBytes(message_);
   if (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kExpectData) {

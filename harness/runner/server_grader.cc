@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <mutex>
+#include <thread>
 
 #include "fake_server/fake_server.h"
 #include "harness/runner/grade_result.h"
@@ -94,7 +96,9 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
 
   // The client command: `-- CMD` wins over `client:`.
   std::vector<std::string> argv = options.client_argv;
+  std::string client_dir;  // `client:` runs in the scenario's folder, like data: {file}
   if (argv.empty()) {
+    client_dir = std::filesystem::path(scenario.file).parent_path().string();
     if (scenario.client.empty()) {
       return Status::InvalidArgument(
           (scenario.file.empty() ? scenario.name : scenario.file) +
@@ -123,12 +127,27 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   script.vars = options.vars;
   script.idle_timeout = idle;
   SessionCollector collector;
-  FakeServer server(config, [&](const SessionContext& ctx) -> std::unique_ptr<SessionLogic> {
+  auto factory = [&](const SessionContext& ctx) -> std::unique_ptr<SessionLogic> {
     return std::make_unique<ScriptedSession>(scenario, ctx.session, script,
                                              [&collector](SessionReport r) { collector.Add(std::move(r)); });
-  });
-  auto port = server.Start();
+  };
+  // A fixed port (the lab's 1025) may be held by another grader on the same
+  // machine: wait for it, up to the step timeout, rather than fail at once.
+  std::unique_ptr<FakeServer> server_holder;
+  Result<uint16_t> port = Status::Internal("not started");
+  const auto bind_deadline = Clock::now() + step_timeout;
+  while (true) {
+    server_holder = std::make_unique<FakeServer>(config, factory);
+    port = server_holder->Start();
+    if (port.ok() || config.port == 0 || Clock::now() >= bind_deadline ||
+        port.status().message().find("in use") == std::string::npos) {
+      break;
+    }
+    server_holder.reset();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
   if (!port.ok()) return port.status();
+  FakeServer& server = *server_holder;
   if (options.on_listening) options.on_listening(*port);
   std::string host_shown = config.listen_host.find(':') != std::string::npos
                                ? "[" + config.listen_host + "]" : config.listen_host;
@@ -142,6 +161,7 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
 
   ProcessSpec spec;
   spec.argv = argv;
+  spec.cwd = client_dir;
   spec.env["SMTP_HARNESS_PORT"] = std::to_string(*port);
   spec.env["SMTP_PORT"] = std::to_string(*port);
   spec.env["SMTP_HOST"] = config.listen_host;
