@@ -177,6 +177,11 @@ void FakeServer::Impl::Stop() {
   });
   thread_.join();
   running_ = false;
+  // Sessions that did not finish within the grace period: cut them off.
+  for (auto& c : conns_) {
+    asio::error_code ec;
+    c->lowest().close(ec);
+  }
   conns_.clear();
 }
 
@@ -221,6 +226,7 @@ awaitable<void> FakeServer::Impl::Refuse(tcp::socket socket) {
 
 void FakeServer::Impl::Record(int id, std::chrono::steady_clock::time_point t0, char dir,
                               std::string text) {
+  if (!transcript_sink_ && !config_.keep_transcripts) return;
   TranscriptEntry e;
   e.t_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   e.dir = dir;
@@ -268,11 +274,12 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
         while (i + 1 < actions.size() && actions[i + 1].kind == SessionAction::Kind::kWrite) {
           bytes += actions[++i].bytes;
         }
-        out.Add(bytes, record);
+        if (config_.keep_transcripts || transcript_sink_) out.Add(bytes, record);
         if (!co_await Write(conn, bytes)) co_return false;
         break;
       }
       case SessionAction::Kind::kPause: {
+        if (conn.stopping) co_return false;
         conn.pause.expires_after(a.pause);
         co_await conn.pause.async_wait(kTuple);
         if (conn.stopping) co_return false;
@@ -313,6 +320,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   ctx.store = [this](const ReceivedMessage& m) { return Store(m); };
   Record(id, t0, '*', "connection from " + ctx.peer);
   LineRecorder in, out;
+  const bool recording = config_.keep_transcripts || transcript_sink_;
   std::string reason = "client closed";
   bool open = true;
 
@@ -333,9 +341,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
 
   std::vector<char> buf(kReadBuffer);
   while (open) {
-    // Stop() may have run while this session was between operations (a write
-    // just completed): nothing was pending to cancel, so check before reading.
-    if (conn->stopping) {
+    if (conn->stopping) {  // Stop() came while no read was pending
       reason = "server stopping";
       break;
     }
@@ -356,7 +362,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
       break;
     }
     std::string_view bytes(buf.data(), n);
-    in.Add(bytes, [&](std::string line) { Record(id, t0, 'C', std::move(line)); });
+    if (recording) in.Add(bytes, [&](std::string line) { Record(id, t0, 'C', std::move(line)); });
     open = co_await Perform(*conn, *logic, logic->OnBytes(bytes), id, t0, out);
     if (!open) reason = "closed by server";
   }

@@ -27,7 +27,6 @@ namespace {
 constexpr const char* kExitTable =
     "Exit status:\n"
     "   0  sent: the server accepted the message (after the final dot)\n"
-    "   1  local problem (internal error)\n"
     "   2  usage error (bad flags, unreadable --body-file/--attach/--raw-file)\n"
     "  19  MX lookup failed (no such domain, null MX, no address, DNS timeout)\n"
     "  20  cannot connect (refused, unreachable, timeout)\n"
@@ -294,8 +293,10 @@ void AddSendCommand(CLI::App& app, int* exit_status) {
   cmd->add_option("--attach", flags->attach, "attach a file (repeatable; makes multipart/mixed)");
   cmd->add_option("--raw-file", flags->raw_file, "send this RFC 5322 message as is");
   cmd->add_option("--helo", flags->helo, "EHLO/HELO name (default: our address as a literal, e.g. [127.0.0.1])");
-  cmd->add_flag("--starttls{always}", flags->starttls,
-                "upgrade with STARTTLS (fail if not offered); --starttls=auto: only when offered");
+  auto* starttls = cmd->add_option("--starttls", flags->starttls,
+                                   "upgrade with STARTTLS (fail if not offered); --starttls=auto: only when offered")
+                       ->expected(0, 1)
+                       ->type_name("[=auto]");
   cmd->add_flag("--tls", flags->tls, "implicit TLS from the first byte (smtps, default port 465)");
   cmd->add_option("--auth-user", flags->auth_user, "AUTH user name (PLAIN, else LOGIN)");
   cmd->add_option("--auth-password", flags->auth_password, "AUTH password, or ${env:VAR} to read it from VAR");
@@ -306,10 +307,13 @@ void AddSendCommand(CLI::App& app, int* exit_status) {
   cmd->add_flag("--chunking", flags->chunking, "use BDAT (RFC 3030) when CHUNKING is advertised");
   cmd->add_flag("--no-pipelining", flags->no_pipelining, "send one command at a time even if PIPELINING is offered");
   cmd->add_option("--dns-server", flags->dns_server, "DNS server HOST[:PORT] for MX lookups");
-  cmd->add_option("--timeout", flags->timeout, "per-step timeout: connect, each reply, the message (default 30s; 5m after the final dot)");
+  cmd->add_option("--timeout", flags->timeout, "timeout for connect, each reply and the message (default: 10s connect, 30s per reply, 5m for the message)");
   cmd->add_flag("-v,--verbose", flags->verbose, "print the transcript (C:/S:) on stderr, AUTH redacted");
   cmd->add_flag("--json", flags->json, "print the outcome as one JSON object on stdout");
-  cmd->callback([flags, exit_status] { *exit_status = RunSend(*flags); });
+  cmd->callback([flags, exit_status, starttls] {
+    if (starttls->count() > 0 && flags->starttls.empty()) flags->starttls = "always";
+    *exit_status = RunSend(*flags);
+  });
 }
 
 }  // namespace smtp::cli

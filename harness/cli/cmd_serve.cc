@@ -80,7 +80,16 @@ int RunServe(const ServeOptions& o) {
   FakeServerConfig config;
   if (!o.config_file.empty()) {
     auto loaded = LoadServerConfigFile(o.config_file);
-    if (!loaded.ok()) return Fail(kExitUsage, loaded.status().message());
+    if (!loaded.ok()) {
+      // Positioned diagnostics ("file:line:col: ...", one per line) stand as
+      // they are, like `validate` prints them; other errors get the prefix.
+      const std::string& m = loaded.status().message();
+      if (m.rfind(o.config_file + ":", 0) == 0) {
+        std::cerr << m << (m.empty() || m.back() == '\n' ? "" : "\n");
+        return kExitUsage;
+      }
+      return Fail(kExitUsage, m);
+    }
     config = *loaded;
   }
   std::string host;
@@ -155,7 +164,7 @@ int RunServe(const ServeOptions& o) {
     std::lock_guard<std::mutex> lock(out_mu);
     std::cout << UtcTimestamp() << " session=" << m.session << " from=<" << m.mail_from
               << "> to=" << JoinRecipients(m.rcpt_to) << " size=" << m.data.size()
-              << " file=" << file << "\n";
+              << " file=" << file << std::endl;  // one line per message, as it happens
     return Status::Ok();
   });
   if (o.verbose) {

@@ -200,7 +200,8 @@ void ServerSession::OnCommandLine(const FramedLine& line, ServerOutputs& out) {
   if (line.bare_cr && !config_.accept_bare_lf) {
     return Say(out, 500, "5.5.2", "Bare CR not allowed in a command");
   }
-  const FaultRule* rule = rules_ ? rules_->Match(FaultRule::On::kCommand, line.text) : nullptr;
+  const FaultRule* rule =
+      rules_ && !rules_->empty() ? rules_->Match(FaultRule::On::kCommand, line.text) : nullptr;
   if (!rule) return Dispatch(line.text, out);
 
   size_t first = out.size();
@@ -415,7 +416,9 @@ void ServerSession::FinishMessage(ServerOutputs& out) {
   if (config_.max_message_size > 0 && data_size_ > config_.max_message_size) {
     return finish(552, "5.3.4", "Message size exceeds fixed maximum message size");
   }
-  const FaultRule* rule = rules_ ? rules_->Match(FaultRule::On::kMessage, txn_.data) : nullptr;
+  const FaultRule* rule =
+      rules_ && rules_->Has(FaultRule::On::kMessage) ? rules_->Match(FaultRule::On::kMessage, txn_.data)
+                                                     : nullptr;
   if (rule && rule->reply && std::atoi(rule->reply->c_str()) >= 400) return finish(0, "", "", rule);
   Status stored = store_ ? store_(txn_) : Status::Ok();
   if (!stored.ok()) return finish(451, "4.3.0", "Could not store message: " + stored.message());

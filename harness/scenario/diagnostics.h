@@ -31,6 +31,8 @@ class Diagnostics {
   bool empty() const { return list_.empty(); }
   size_t count() const { return total_; }  // including dropped ones
   bool full() const { return list_.size() >= kMaxErrors; }
+  // Notes that checking stopped early because the list is full.
+  void MarkTruncated() { truncated_ = true; }
   const std::string& file() const { return file_; }
   // Sorted by position (stable), so messages read in file order.
   std::vector<Diagnostic> Sorted() const;

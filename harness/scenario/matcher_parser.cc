@@ -155,6 +155,7 @@ std::optional<ReplyMatcher> ScenarioParser::ParseReplyMatcher(const YAML::Node& 
 
 std::optional<CommandMatcher> ScenarioParser::ParseCommandMatcher(const YAML::Node& node) {
   CommandMatcher m;
+  m.pos = YamlReader::Pos(node);
   if (node.IsScalar()) {
     if (node.Scalar().empty()) {
       r_.Error(node, "expect: empty command pattern");
@@ -219,6 +220,7 @@ std::optional<CommandMatcher> ScenarioParser::ParseCommandMatcher(const YAML::No
 
 std::optional<DataMatcher> ScenarioParser::ParseDataMatcher(const YAML::Node& node) {
   DataMatcher m;
+  m.pos = YamlReader::Pos(node);
   if (node.IsScalar()) {  // shorthand for {contains: TEXT}
     CheckVars(node, node.Scalar(), "expect_data");
     m.contains.push_back(node.Scalar());

@@ -43,6 +43,7 @@ struct CommandMatcher {
   std::optional<std::string> verb;   // e.g. MAIL (case-insensitive)
   std::optional<std::string> arg;    // glob on the argument
   std::optional<std::string> regex;  // on the whole line
+  SourcePos pos;
 };
 
 // A server-mode message matcher (SPEC §4 `expect_data:`).
@@ -51,6 +52,7 @@ struct DataMatcher {
   std::map<std::string, std::string> headers;  // header name -> glob on its value
   std::optional<std::string> regex;
   std::optional<std::string> equals;
+  SourcePos pos;
 };
 
 enum class StepKind {

@@ -13,8 +13,9 @@ LoadResult ScenarioLoader::LoadString(const std::string& yaml, const std::string
   Scenario scenario;
   scenario.file = file_name;
   scenario.name = std::filesystem::path(file_name).stem().string();
-  if (auto root = ParseYamlDocument(yaml, diag)) {
-    YamlReader reader(diag);
+  NullKeyMarks null_keys;
+  if (auto root = ParseYamlDocument(yaml, diag, &null_keys)) {
+    YamlReader reader(diag, &null_keys);
     ScenarioParser parser(reader, options_, base_dir, yaml);
     parser.ParseRoot(*root, scenario);
   }

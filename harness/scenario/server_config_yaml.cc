@@ -9,8 +9,9 @@ Result<FakeServerConfig> LoadServerConfigString(const std::string& yaml,
                                                 const std::string& file_name) {
   Diagnostics diag(file_name);
   FakeServerConfig config;
-  if (auto root = ParseYamlDocument(yaml, diag)) {
-    YamlReader reader(diag);
+  NullKeyMarks null_keys;
+  if (auto root = ParseYamlDocument(yaml, diag, &null_keys)) {
+    YamlReader reader(diag, &null_keys);
     YAML::Node block = *root;
     if (root->IsMap() && (*root)["server"]) {
       reader.CheckKeys(*root, {"server"}, "server configuration");

@@ -45,7 +45,10 @@ void ScenarioParser::ParseSteps(const YAML::Node& node, Scenario& s) {
     return;
   }
   for (const auto& item : node) {
-    if (r_.diag().full()) return;
+    if (r_.diag().full()) {
+      r_.diag().MarkTruncated();
+      return;
+    }
     Step step;
     step.index = static_cast<int>(s.steps.size());
     step.pos = YamlReader::Pos(item);
@@ -204,7 +207,10 @@ void ScenarioParser::ParseData(const YAML::Node& value, Step& step) {
   step.data_file = p.lexically_normal().string();
   std::error_code ec;
   if (options_.check_data_files && !std::filesystem::is_regular_file(step.data_file, ec)) {
-    r_.Error(file, "data: file '" + *path + "' not found (looked for " + step.data_file + ")");
+    r_.Error(file, "data: file '" + *path + "' not found" +
+                        (std::filesystem::path(*path).is_relative()
+                             ? " (relative paths are resolved against the scenario's folder)"
+                             : ""));
   }
 }
 

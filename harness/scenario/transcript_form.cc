@@ -171,6 +171,7 @@ class Builder {
         message += (k ? "\n" : "") + l;
       }
       s.data.equals = message;
+      s.data.pos = data_pos_;
     }
     (void)dot;
     data_step_ = std::move(s);
@@ -186,6 +187,7 @@ class Builder {
     } else {
       s.kind = StepKind::kExpectCommand;
       s.command.glob = c.text;
+      s.command.pos = c.pos;
     }
     return s;
   }

@@ -11,6 +11,7 @@ namespace {
 // "billion laughs" document is small in memory but huge to walk. Reports the
 // first node deeper than kMaxNesting.
 struct ShapeCheck {
+  NullKeyMarks* null_keys = nullptr;
   long budget = 2'000'000;
   bool too_deep = false;
   YAML::Node deep_node;
@@ -28,6 +29,9 @@ struct ShapeCheck {
       }
     } else if (node.IsMap()) {
       for (const auto& kv : node) {
+        if (null_keys && kv.second.IsNull() && null_keys->size() < 100'000) {
+          null_keys->emplace_back(kv.second, kv.first.Mark());
+        }
         if (!Walk(kv.first, depth + 1) || !Walk(kv.second, depth + 1)) return false;
       }
     }
@@ -60,7 +64,8 @@ std::string Lower(std::string_view s) {
 
 }  // namespace
 
-std::optional<YAML::Node> ParseYamlDocument(const std::string& text, Diagnostics& diag) {
+std::optional<YAML::Node> ParseYamlDocument(const std::string& text, Diagnostics& diag,
+                                            NullKeyMarks* null_keys) {
   if (text.size() > kMaxScenarioBytes) {
     diag.Add({}, "file is too large (" + std::to_string(text.size()) + " bytes; at most " +
                      std::to_string(kMaxScenarioBytes) + ")");
@@ -94,6 +99,7 @@ std::optional<YAML::Node> ParseYamlDocument(const std::string& text, Diagnostics
     return std::nullopt;
   }
   ShapeCheck shape;
+  shape.null_keys = null_keys;
   if (!shape.Walk(root, 0)) {
     if (shape.too_deep) {
       diag.Add(YamlReader::Pos(shape.deep_node),
@@ -128,8 +134,17 @@ SourcePos YamlReader::Pos(const YAML::Node& node) {
   return {m.line + 1, m.column + 1};
 }
 
+SourcePos YamlReader::ErrorPos(const YAML::Node& node) const {
+  if (null_keys_ && node.IsDefined() && node.IsNull()) {
+    for (const auto& [value, key_mark] : *null_keys_) {
+      if (value.is(node) && key_mark.line >= 0) return {key_mark.line + 1, key_mark.column + 1};
+    }
+  }
+  return Pos(node);
+}
+
 void YamlReader::Error(const YAML::Node& node, std::string message) {
-  diag_.Add(Pos(node), std::move(message));
+  diag_.Add(ErrorPos(node), std::move(message));
 }
 
 std::string YamlReader::Describe(const YAML::Node& node) {

@@ -23,13 +23,20 @@ inline constexpr size_t kMaxScenarioBytes = 8 * 1024 * 1024;
 inline constexpr int kMaxNesting = 64;
 inline constexpr size_t kMaxRegexLength = 2000;
 
+// yaml-cpp places an empty value (`send:`) at the next token, often on the
+// next line; errors about it should point at its key instead.
+using NullKeyMarks = std::vector<std::pair<YAML::Node, YAML::Mark>>;
+
 // Parses `text` into a document. On failure (binary input, too large, too
 // deep, a YAML syntax error) reports it, positioned, and returns nullopt.
-std::optional<YAML::Node> ParseYamlDocument(const std::string& text, Diagnostics& diag);
+// Fills `null_keys` with the key position of every empty value.
+std::optional<YAML::Node> ParseYamlDocument(const std::string& text, Diagnostics& diag,
+                                            NullKeyMarks* null_keys = nullptr);
 
 class YamlReader {
  public:
-  explicit YamlReader(Diagnostics& diag) : diag_(diag) {}
+  explicit YamlReader(Diagnostics& diag, const NullKeyMarks* null_keys = nullptr)
+      : diag_(diag), null_keys_(null_keys) {}
 
   Diagnostics& diag() { return diag_; }
   static SourcePos Pos(const YAML::Node& node);
@@ -63,7 +70,10 @@ class YamlReader {
                   int min_groups = 0);
 
  private:
+  SourcePos ErrorPos(const YAML::Node& node) const;
+
   Diagnostics& diag_;
+  const NullKeyMarks* null_keys_;
 };
 
 // The allowed key closest to `key` by edit distance, if close enough.

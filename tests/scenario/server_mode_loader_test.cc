@@ -52,6 +52,9 @@ steps:
   EXPECT_EQ(s.steps[1].kind, StepKind::kExpectCommand);
   EXPECT_EQ(s.steps[1].command.glob, "HELO *");
   EXPECT_EQ(s.steps[1].text, "250 Hello");
+  EXPECT_EQ(s.steps[1].command.pos.line, 11);
+  EXPECT_EQ(s.steps[1].command.pos.column, 13);
+  EXPECT_EQ(s.steps[5].data.pos.line, 20);
   EXPECT_EQ(s.steps[2].command.verb, "MAIL");
   EXPECT_EQ(s.steps[2].command.arg, "FROM:<*@*>");
   EXPECT_EQ(s.steps[3].points, 2.0);

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Throughput of `smtp-harness serve` against Postfix's smtp-sink, driven by
+# the same smtp-source load: MSGS messages of SIZE bytes, with 1 and with 20
+# parallel sessions, each server measured in turn (alternating, ROUNDS times)
+# on a free loopback port. Prints messages/second and our/smtp-sink ratio.
+#
+#   bench/fake_server.sh [path/to/smtp-harness]
+#   MSGS=10000 SIZE=1024 ROUNDS=1 REUSE=1 bench/fake_server.sh
+#
+# REUSE=1 (default) sends every message of a session over one connection
+# (smtp-source -d); REUSE=0 connects once per message (smtp-source default).
+# A benchmark, not a test: nothing here fails on a low ratio.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-$here/build/smtp-harness}
+msgs=${MSGS:-10000}
+size=${SIZE:-1024}
+rounds=${ROUNDS:-1}
+reuse=${REUSE:-1}
+source_bin=$(command -v smtp-source || echo /usr/sbin/smtp-source)
+sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
+
+for b in "$bin" "$source_bin" "$sink_bin"; do
+  [[ -x $b ]] || { echo "missing $b (build smtp-harness; apt-get install postfix)" >&2; exit 2; }
+done
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_port() {  # until something accepts on 127.0.0.1:$1 (max 5 s)
+  for _ in $(seq 1 500); do
+    if /usr/bin/python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.2).close()' "$1" 2>/dev/null; then
+      return 0
+    fi
+    sleep 0.01
+  done
+  echo "server on port $1 did not come up" >&2
+  return 1
+}
+
+pid=""
+cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null || true; }
+trap cleanup EXIT
+
+start_server() {  # $1 = ours|sink, $2 = port
+  if [[ $1 == ours ]]; then
+    "$bin" serve --listen "127.0.0.1:$2" --max-sessions 100000 >/dev/null 2>&1 &
+  else
+    local user=()
+    [[ $(id -u) == 0 ]] && user=(-u nobody)
+    "$sink_bin" "${user[@]}" "127.0.0.1:$2" 1024 >/dev/null 2>&1 &
+  fi
+  pid=$!
+  wait_port "$2"
+}
+
+run_load() {  # $1 = port, $2 = sessions; prints messages/second
+  local flags=(-s "$2" -m "$msgs" -l "$size" -f bench@example.test -t sink@example.test -M bench.example.test)
+  [[ $reuse == 1 ]] && flags+=(-d)
+  local t0 t1
+  t0=$(date +%s.%N)
+  "$source_bin" "${flags[@]}" "127.0.0.1:$1" || { echo "smtp-source failed" >&2; exit 1; }
+  t1=$(date +%s.%N)
+  awk -v n="$msgs" -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", n / (b - a) }'
+}
+
+measure() {  # $1 = ours|sink, $2 = sessions
+  local port rate
+  port=$(free_port)
+  start_server "$1" "$port"
+  rate=$(run_load "$port" "$2")
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=""
+  echo "$rate"
+}
+
+printf '%s messages of %s bytes, %s, %s round(s)\n' "$msgs" "$size" \
+  "$([[ $reuse == 1 ]] && echo 'one connection per session (-d)' || echo 'one connection per message')" "$rounds"
+printf '%-10s %-8s %14s %14s %8s\n' sessions round "ours msg/s" "sink msg/s" ratio
+for sessions in 1 20; do
+  for round in $(seq 1 "$rounds"); do
+    # Alternate which server goes first so neither always gets a warm cache.
+    if (( round % 2 )); then
+      ours=$(measure ours "$sessions"); sink=$(measure sink "$sessions")
+    else
+      sink=$(measure sink "$sessions"); ours=$(measure ours "$sessions")
+    fi
+    [[ -n $ours && -n $sink ]] || { echo "a run failed" >&2; exit 1; }
+    ratio=$(awk -v a="$ours" -v b="$sink" 'BEGIN { printf "%.2f", a / b }')
+    printf '%-10s %-8s %14s %14s %8s\n' "$sessions" "$round" "$ours" "$sink" "$ratio"
+  done
+done

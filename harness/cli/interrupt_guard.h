@@ -1,0 +1,26 @@
+// InterruptGuard: while alive, SIGINT and SIGTERM are taken by a watcher
+// thread (blocked in every other thread, so the run is never torn down
+// mid-write) and `on_signal` runs there. A run uses it to write the report
+// of what is known so far and exit 1 (SPEC §7). Create it before any other
+// thread so they inherit the signal mask.
+#pragma once
+
+#include <functional>
+#include <thread>
+
+namespace smtp::cli {
+
+class InterruptGuard {
+ public:
+  // on_signal(signo) is expected not to return (it calls _exit).
+  explicit InterruptGuard(std::function<void(int)> on_signal);
+  ~InterruptGuard();  // stops the watcher; restores the mask
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  std::function<void(int)> on_signal_;
+  std::thread watcher_;
+};
+
+}  // namespace smtp::cli

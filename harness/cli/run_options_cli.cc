@@ -1,0 +1,69 @@
+#include "harness/cli/run_options_cli.h"
+
+#include <CLI/CLI.hpp>
+#include <cstdlib>
+
+#include "harness/runner/selection.h"
+#include "harness/runner/target.h"
+
+namespace smtp::cli {
+
+void AddRunOptions(CLI::App& cmd, RunOptionFlags& f) {
+  cmd.add_option("--target", f.target,
+                 "fake (default: the scenario's own), smtp://HOST:PORT or smtps://HOST:PORT");
+  cmd.add_option("--var", f.vars, "KEY=VALUE, overrides the scenario's vars (repeatable)");
+  cmd.add_option("--timeout", f.timeout, "default step timeout, e.g. 500ms, 5s");
+  cmd.add_option("--report", f.report,
+                 "JSON report path (default smtp-harness-report.json; '-': stdout, no summary)");
+  cmd.add_option("--junit", f.junit, "also write JUnit XML to PATH");
+  cmd.add_option("--gradescope", f.gradescope, "also write Gradescope results.json to PATH");
+  cmd.add_option("-j,--jobs", f.jobs, "run N scenarios in parallel");
+  cmd.add_option("--filter", f.filter, "only scenarios whose name matches GLOB");
+  cmd.add_option("--shard", f.shard, "run the K-th of N slices (K/N), for CI matrices");
+  cmd.add_flag("--fail-fast", f.fail_fast, "start no new scenario after a failure");
+  cmd.add_flag("-v,--verbose", f.verbose, "print every scenario's transcript");
+  cmd.add_flag("--no-color", f.no_color, "no colours (also: NO_COLOR set)");
+}
+
+Result<RunOptions> ResolveRunOptions(const RunOptionFlags& f, bool stdout_is_tty) {
+  RunOptions o;
+  if (!f.target.empty()) {
+    auto t = ParseTarget(f.target);
+    if (!t.ok()) return t.status();
+    o.target = f.target;
+  }
+  for (const auto& v : f.vars) {
+    size_t eq = v.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::InvalidArgument("invalid --var '" + v + "': expected KEY=VALUE");
+    }
+    o.vars[v.substr(0, eq)] = v.substr(eq + 1);
+  }
+  if (!f.timeout.empty()) {
+    auto d = ParseDuration(f.timeout);
+    if (!d.ok()) return Status::InvalidArgument("invalid --timeout '" + f.timeout + "': " + d.status().message());
+    if (d->count() <= 0) return Status::InvalidArgument("invalid --timeout '" + f.timeout + "': must be positive");
+    o.timeout = *d;
+  }
+  if (f.report.empty()) return Status::InvalidArgument("--report needs a path (or '-')");
+  o.report_path = f.report;
+  o.junit_path = f.junit;
+  o.gradescope_path = f.gradescope;
+  if (f.jobs < 1 || f.jobs > 256) {
+    return Status::InvalidArgument("invalid -j " + std::to_string(f.jobs) + ": expected 1 to 256");
+  }
+  o.jobs = f.jobs;
+  o.filter = f.filter;
+  if (!f.shard.empty()) {
+    auto s = ParseShard(f.shard);
+    if (!s.ok()) return s.status();
+    o.shard_index = s->index;
+    o.shard_count = s->count;
+  }
+  o.fail_fast = f.fail_fast;
+  o.verbose = f.verbose;
+  o.color = stdout_is_tty && !f.no_color && std::getenv("NO_COLOR") == nullptr;
+  return o;
+}
+
+}  // namespace smtp::cli

@@ -1,0 +1,41 @@
+// The options `run`, `grade` and `load` share (SPEC §2): --target, --var,
+// --timeout, --report, --junit, --gradescope, -j, --filter, --shard,
+// --fail-fast, -v, --no-color. AddRunOptions registers them on a CLI11
+// subcommand; ResolveRunOptions turns what was parsed into RunOptions,
+// checking values (a usage error is exit 2, before anything runs).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "harness/runner/run_options.h"
+#include "harness/util/status.h"
+
+namespace CLI {
+class App;
+}
+
+namespace smtp::cli {
+
+// Raw flag values as CLI11 fills them; keep alive until the callback runs.
+struct RunOptionFlags {
+  std::string target;
+  std::vector<std::string> vars;
+  std::string timeout;
+  std::string report = "smtp-harness-report.json";
+  std::string junit;
+  std::string gradescope;
+  int jobs = 1;
+  std::string filter;
+  std::string shard;
+  bool fail_fast = false;
+  bool verbose = false;
+  bool no_color = false;
+};
+
+void AddRunOptions(CLI::App& cmd, RunOptionFlags& flags);
+
+// Colour: only on a TTY, never with NO_COLOR set (any value) or --no-color.
+Result<RunOptions> ResolveRunOptions(const RunOptionFlags& flags, bool stdout_is_tty);
+
+}  // namespace smtp::cli

@@ -1,0 +1,57 @@
+#include "harness/cli/run_output.h"
+
+#include <iostream>
+
+#include "harness/cli/commands.h"
+#include "harness/report/gradescope_report.h"
+#include "harness/report/json_report.h"
+#include "harness/report/junit_report.h"
+#include "harness/report/text_report.h"
+
+namespace smtp::cli {
+namespace {
+
+TextStyle StyleFor(const RunOptions& o) {
+  TextStyle s;
+  s.color = o.color;
+  s.verbose = o.verbose;
+  return s;
+}
+
+}  // namespace
+
+void PrintScenarioResult(const ScenarioResult& r, const RunOptions& o) {
+  if (o.report_path != "-") std::cout << ScenarioLine(r, StyleFor(o)) << std::flush;
+  if ((r.status == Verdict::kFailed || r.status == Verdict::kError) && r.failure) {
+    std::cerr << r.failure->message << "\n" << std::flush;
+  }
+}
+
+int FinishRun(const RunResult& run, const RunOptions& o) {
+  int status = kExitOk;
+  auto sum = run.Summarize();
+  if (sum.failed || sum.errors || run.interrupted) status = kExitFailed;
+  if (o.report_path != "-") std::cout << RenderTextSummary(run, StyleFor(o)) << std::flush;
+  Status s = WriteJsonReport(run, o.report_path);
+  if (!s.ok()) {
+    std::cerr << "smtp-harness: " << s.message() << "\n";
+    status = kExitHarness;
+  }
+  if (!o.junit_path.empty()) {
+    Status j = WriteJunitReport(run, o.junit_path);
+    if (!j.ok()) {
+      std::cerr << "smtp-harness: " << j.message() << "\n";
+      status = kExitHarness;
+    }
+  }
+  if (!o.gradescope_path.empty()) {
+    Status g = WriteGradescopeReport(run, o.gradescope_path);
+    if (!g.ok()) {
+      std::cerr << "smtp-harness: " << g.message() << "\n";
+      status = kExitHarness;
+    }
+  }
+  return status;
+}
+
+}  // namespace smtp::cli

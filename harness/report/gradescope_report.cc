@@ -1,0 +1,85 @@
+#include "harness/report/gradescope_report.h"
+
+#include <nlohmann/json.hpp>
+
+#include "harness/report/report_file.h"
+#include "harness/report/transcript_text.h"
+
+namespace smtp {
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string ScenarioOutput(const ScenarioResult& sc) {
+  std::string out;
+  out += std::string("status: ") + VerdictName(sc.status) + "\n";
+  if (sc.failure) {
+    out += sc.failure->message + "\n";
+    out += "expected: " + sc.failure->expected + "\n";
+    out += "actual:   " + sc.failure->actual + "\n";
+  }
+  if (!sc.skip_reason.empty()) out += "skipped: " + sc.skip_reason + "\n";
+  if (sc.client) {
+    if (sc.client->exit_code) out += "client exit code: " + std::to_string(*sc.client->exit_code) + "\n";
+    if (sc.client->timed_out) out += "client timed out\n";
+    if (!sc.client->stdout_text.empty()) out += "client stdout:\n" + sc.client->stdout_text + "\n";
+    if (!sc.client->stderr_text.empty()) out += "client stderr:\n" + sc.client->stderr_text + "\n";
+  }
+  out += "transcript:\n" + FormatTranscript(sc.transcript);
+  return out;
+}
+
+ordered_json Test(const std::string& name, double score, double max_score, bool passed,
+                  const std::string& output) {
+  ordered_json t;
+  t["name"] = name;
+  t["score"] = score;
+  t["max_score"] = max_score;
+  t["status"] = passed ? "passed" : "failed";
+  t["output"] = output;
+  t["visibility"] = "visible";
+  return t;
+}
+
+}  // namespace
+
+std::string RenderGradescopeReport(const RunResult& run) {
+  ordered_json tests = ordered_json::array();
+  double total = 0;
+  for (const auto& sc : run.scenarios) {
+    bool step_points = false;
+    for (const auto& st : sc.steps) step_points = step_points || st.points.has_value();
+    if (step_points) {
+      std::string output = ScenarioOutput(sc);
+      for (const auto& st : sc.steps) {
+        if (!st.points) continue;
+        double earned = st.points_earned.value_or(st.status == Verdict::kPassed ? *st.points : 0);
+        std::string name = sc.name + ": " +
+                           (st.name.empty() ? "step " + std::to_string(st.index) + " (" + st.kind + ")"
+                                            : st.name);
+        std::string step_out = std::string("step status: ") + VerdictName(st.status) + "\n";
+        if (!st.message.empty()) step_out += st.message + "\n";
+        step_out += "expected: " + st.expected + "\nreceived: " + st.received + "\n\n" + output;
+        tests.push_back(Test(name, earned, *st.points, st.status == Verdict::kPassed, step_out));
+        total += earned;
+      }
+      continue;
+    }
+    double max_score = sc.max_score.value_or(1.0);
+    double score = sc.score.value_or(sc.status == Verdict::kPassed ? max_score : 0.0);
+    tests.push_back(Test(sc.name, score, max_score, sc.status == Verdict::kPassed, ScenarioOutput(sc)));
+    total += score;
+  }
+  ordered_json j;
+  j["score"] = total;
+  j["execution_time"] = run.duration_ms / 1000.0;
+  j["visibility"] = "visible";
+  j["tests"] = std::move(tests);
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+Status WriteGradescopeReport(const RunResult& run, const std::string& path) {
+  return WriteReportFile(path, RenderGradescopeReport(run), "Gradescope results");
+}
+
+}  // namespace smtp

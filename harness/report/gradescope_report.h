@@ -1,0 +1,21 @@
+// Gradescope's results.json (the autograder format): top-level `score`,
+// `tests[]` with `name`, `score`, `max_score`, `status` ("passed"/"failed"),
+// `output` and `visibility`.
+//
+// Points: a scenario whose steps carry `points` becomes one test per such
+// step ("scenario: step name"), scored by StepResult::points_earned;
+// otherwise one test per scenario, worth ScenarioResult::max_score (default
+// 1), scored by ScenarioResult::score (default: all when passed, else 0).
+#pragma once
+
+#include <string>
+
+#include "harness/report/run_result.h"
+#include "harness/util/status.h"
+
+namespace smtp {
+
+std::string RenderGradescopeReport(const RunResult& run);
+Status WriteGradescopeReport(const RunResult& run, const std::string& path);
+
+}  // namespace smtp

@@ -1,0 +1,180 @@
+#include "harness/report/text_report.h"
+
+#include <cstdio>
+
+#include "harness/report/conformance.h"
+#include "harness/report/transcript_text.h"
+
+namespace smtp {
+namespace {
+
+const char* kReset = "\033[0m";
+const char* kGreen = "\033[32m";
+const char* kRed = "\033[31m";
+const char* kYellow = "\033[33m";
+const char* kDim = "\033[2m";
+const char* kBold = "\033[1m";
+
+std::string Paint(const TextStyle& style, const char* code, const std::string& text) {
+  if (!style.color) return text;
+  return std::string(code) + text + kReset;
+}
+
+const char* Mark(Verdict v) {
+  switch (v) {
+    case Verdict::kPassed: return "\xE2\x9C\x93";  // ✓
+    case Verdict::kFailed: return "\xE2\x9C\x97";  // ✗
+    case Verdict::kError: return "!";
+    case Verdict::kSkipped:
+    case Verdict::kNotRun: return "-";
+  }
+  return "?";
+}
+
+const char* Colour(Verdict v) {
+  switch (v) {
+    case Verdict::kPassed: return kGreen;
+    case Verdict::kFailed:
+    case Verdict::kError: return kRed;
+    default: return kYellow;
+  }
+}
+
+}  // namespace
+
+std::string FormatMs(double ms) {
+  char buf[32];
+  if (ms < 10) {
+    std::snprintf(buf, sizeof buf, "%.1fms", ms);
+  } else if (ms < 1000) {
+    std::snprintf(buf, sizeof buf, "%.0fms", ms);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.1fs", ms / 1000.0);
+  }
+  return buf;
+}
+
+std::string ScenarioLine(const ScenarioResult& sc, const TextStyle& style) {
+  std::string line = Paint(style, Colour(sc.status), Mark(sc.status));
+  line += " " + sc.name;
+  line += Paint(style, kDim, "  " + FormatMs(sc.duration_ms));
+  if (sc.status == Verdict::kSkipped && !sc.skip_reason.empty()) {
+    line += Paint(style, kYellow, "  skipped: " + sc.skip_reason);
+  } else if (sc.status == Verdict::kNotRun) {
+    line += Paint(style, kYellow, "  not run");
+  } else if (sc.status == Verdict::kError && sc.failure) {
+    line += Paint(style, kRed, "  error");
+  }
+  return line + "\n";
+}
+
+std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
+  bool bad = sc.status == Verdict::kFailed || sc.status == Verdict::kError;
+  if (!bad && !style.verbose) return "";
+  std::string out;
+  if (bad) {
+    out += Paint(style, kBold, std::string(sc.status == Verdict::kError ? "ERROR " : "FAILED ") +
+                                   sc.name) +
+           " (" + sc.file + ")\n";
+    if (sc.failure) {
+      const auto& f = *sc.failure;
+      out += "  " + f.message + "\n";
+      if (f.step >= 0) {
+        std::string kind;
+        for (const auto& st : sc.steps) {
+          if (st.index == f.step) kind = st.kind + (st.name.empty() ? "" : " \"" + st.name + "\"");
+        }
+        out += "  step " + std::to_string(f.step) + (kind.empty() ? "" : " (" + kind + ")") +
+               ", " + sc.file + ":" + std::to_string(f.line) + "\n";
+      }
+      if (!f.expected.empty() || !f.actual.empty()) {
+        out += "  expected: " + Paint(style, kGreen, f.expected) + "\n";
+        out += "  actual:   " + Paint(style, kRed, EscapeBytes(f.actual)) + "\n";
+      }
+    }
+    size_t n = sc.transcript.size();
+    size_t context = style.verbose ? n : static_cast<size_t>(style.transcript_context);
+    size_t first = n > context ? n - context : 0;
+    if (n) {
+      out += "  transcript" + std::string(first ? " (last " + std::to_string(n - first) + " lines)"
+                                                : "") +
+             ":\n";
+      out += FormatTranscript(sc.transcript, first, n, "  ");
+    }
+    if (sc.client) {
+      out += "  client: " + sc.client->command;
+      if (sc.client->exit_code) out += " (exit " + std::to_string(*sc.client->exit_code) + ")";
+      if (sc.client->timed_out) out += " (timed out)";
+      out += "\n";
+      if (!sc.client->stderr_text.empty()) out += "  client stderr:\n" + sc.client->stderr_text + "\n";
+    }
+  } else {
+    out += Paint(style, kBold, sc.name) + " (" + sc.file + ")\n";
+    out += FormatTranscript(sc.transcript, "  ");
+  }
+  for (const auto& st : sc.steps) {
+    if (st.optional_mismatch) {
+      out += Paint(style, kYellow, "  note: optional step " + std::to_string(st.index) + " (" +
+                                       sc.file + ":" + std::to_string(st.line) + "): " + st.message) +
+             "\n";
+    }
+  }
+  return out;
+}
+
+std::string SummaryLine(const RunResult& run, const TextStyle& style) {
+  auto s = run.Summarize();
+  std::string line = std::to_string(s.passed) + " passed, " + std::to_string(s.failed) +
+                     " failed, " + std::to_string(s.errors) + " errors, " +
+                     std::to_string(s.skipped) + " skipped in " + FormatMs(run.duration_ms);
+  if (run.interrupted) line += ", interrupted";
+  const char* colour = (s.failed || s.errors || run.interrupted) ? kRed : kGreen;
+  return Paint(style, colour, line) + "\n";
+}
+
+std::string ConformanceText(const RunResult& run, const TextStyle& style) {
+  auto rfcs = SummarizeConformance(run);
+  if (rfcs.empty()) return "";
+  auto counts = [&](const ConformanceCounts& c) {
+    std::string s = std::to_string(c.passed) + " passed, " + std::to_string(c.failed) +
+                    " failed, " + std::to_string(c.errors) + " errors, " +
+                    std::to_string(c.skipped) + " skipped";
+    return Paint(style, (c.failed || c.errors) ? kRed : kGreen, s);
+  };
+  std::string out = "Conformance by RFC section:\n";
+  for (const auto& r : rfcs) {
+    out += "  RFC " + r.rfc + ": " + counts(r.counts) + "\n";
+    for (const auto& sec : r.sections) {
+      std::string name = sec.section.empty() ? "(whole RFC)" : "\xC2\xA7" + sec.section;
+      out += "    " + name + ": " + counts(sec.counts);
+      if (!sec.failing.empty()) {
+        out += "  (";
+        for (size_t i = 0; i < sec.failing.size(); ++i) out += (i ? ", " : "") + sec.failing[i];
+        out += ")";
+      }
+      out += "\n";
+    }
+  }
+  return out;
+}
+
+std::string RenderTextSummary(const RunResult& run, const TextStyle& style) {
+  std::string out;
+  for (const auto& sc : run.scenarios) {
+    std::string d = ScenarioDetails(sc, style);
+    if (!d.empty()) {
+      out += '\n';
+      out += d;
+    }
+  }
+  std::string conf = ConformanceText(run, style);
+  if (!conf.empty()) {
+    out += '\n';
+    out += conf;
+  }
+  out += '\n';
+  out += SummaryLine(run, style);
+  return out;
+}
+
+}  // namespace smtp

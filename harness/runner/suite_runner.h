@@ -1,0 +1,33 @@
+// SuiteRunner: runs loaded scenarios (client mode through the client runner,
+// server mode through RunServerScenario), -j N at a time on a small thread
+// pool, and collects a RunResult in the scenarios' order whatever order they
+// finish in. --fail-fast stops starting new scenarios after the first
+// failure or error; a cancel (SIGINT) likewise. Scenarios never started are
+// left out of the result.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "harness/report/run_result.h"
+#include "harness/runner/client_runner.h"
+#include "harness/runner/run_options.h"
+#include "harness/scenario/model.h"
+
+namespace smtp {
+
+struct SuiteHooks {
+  // Called once per finished scenario, in the scenarios' order (a result
+  // waits for those before it), from whichever thread finished it; calls
+  // never overlap.
+  std::function<void(const ScenarioResult&)> on_result;
+};
+
+// The scenarios run as given (select with SelectIndices first).
+RunResult RunSuite(const std::vector<Scenario>& scenarios, const RunOptions& options,
+                   const ClientRunnerEnv& env, const SuiteHooks& hooks = {});
+
+// "2026-01-01T12:00:00Z" for now (UTC).
+std::string NowIso8601();
+
+}  // namespace smtp

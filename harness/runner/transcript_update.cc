@@ -1,0 +1,154 @@
+#include "harness/runner/transcript_update.h"
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "harness/runner/line_diff.h"
+#include "harness/util/glob.h"
+
+namespace smtp {
+namespace {
+
+struct OldEntry {
+  char dir = 0;              // 'C', 'S'; 0 for comments and blank lines
+  std::string text;          // after "C: " / "S: "
+  std::string raw;           // the line as written
+};
+
+OldEntry ParseOldLine(const std::string& line) {
+  OldEntry e;
+  e.raw = line;
+  if (line.size() >= 2 && (line[0] == 'C' || line[0] == 'S') && line[1] == ':') {
+    e.dir = line[0];
+    e.text = line.substr(2);
+    if (!e.text.empty() && e.text[0] == ' ') e.text.erase(0, 1);
+  }
+  return e;
+}
+
+size_t IndentOf(const std::string& line) {
+  size_t i = 0;
+  while (i < line.size() && line[i] == ' ') ++i;
+  return i;
+}
+
+bool IsBlank(const std::string& line) { return line.find_first_not_of(" \t\r") == std::string::npos; }
+
+}  // namespace
+
+std::vector<std::string> UpdatedTranscriptLines(const std::vector<std::string>& old_lines,
+                                                const Transcript& observed_all,
+                                                bool run_completed) {
+  std::vector<OldEntry> old;
+  for (const auto& l : old_lines) old.push_back(ParseOldLine(l));
+  std::vector<TranscriptEntry> obs;
+  for (const auto& e : observed_all) {
+    if (e.dir == 'C' || e.dir == 'S') obs.push_back(e);
+  }
+  std::vector<std::string> out;
+  size_t oi = 0;
+  // Comments and blank lines travel with the entry after them.
+  auto flush_notes = [&] {
+    while (oi < old.size() && old[oi].dir == 0) out.push_back(old[oi++].raw);
+  };
+  size_t ni = 0;
+  while (ni < obs.size()) {
+    flush_notes();
+    if (obs[ni].dir == 'C') {
+      if (oi < old.size() && old[oi].dir == 'C') {
+        out.push_back(old[oi].text == obs[ni].text ? old[oi].raw : "C: " + obs[ni].text);
+        ++oi;
+      } else {
+        out.push_back("C: " + obs[ni].text);
+      }
+      ++ni;
+      continue;
+    }
+    // A reply: consecutive S lines, old and observed.
+    size_t ne = ni;
+    while (ne < obs.size() && obs[ne].dir == 'S') ++ne;
+    size_t oe = oi;
+    while (oe < old.size() && old[oe].dir == 'S') ++oe;
+    size_t k = oe - oi, len = ne - ni;
+    bool keep = k > 0 && k <= len;
+    for (size_t x = 0; keep && x < k; ++x) {
+      keep = GlobMatch(old[oi + x].text, obs[ne - k + x].text);
+    }
+    if (keep) {
+      for (size_t x = oi; x < oe; ++x) out.push_back(old[x].raw);
+    } else {
+      for (size_t x = ni; x < ne; ++x) out.push_back("S: " + obs[x].text);
+    }
+    oi = oe;
+    ni = ne;
+  }
+  if (!run_completed) {
+    for (; oi < old.size(); ++oi) out.push_back(old[oi].raw);
+  } else {
+    flush_notes();
+  }
+  return out;
+}
+
+Result<TranscriptUpdate> UpdateTranscriptFile(const Scenario& scenario,
+                                              const ScenarioResult& result) {
+  std::ifstream in(scenario.file, std::ios::binary);
+  if (!in) return Status::Io("cannot read " + scenario.file);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string text = ss.str();
+  bool trailing_newline = !text.empty() && text.back() == '\n';
+  std::vector<std::string> lines = SplitLines(text);
+
+  static const std::regex key(R"(^(\s*)transcript:\s*\|[-+0-9]*\s*(#.*)?\r?$)");
+  size_t key_line = lines.size();
+  size_t key_indent = 0;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::smatch m;
+    if (std::regex_match(lines[i], m, key)) {
+      key_line = i;
+      key_indent = m[1].length();
+      break;
+    }
+  }
+  if (key_line == lines.size()) {
+    return Status::InvalidArgument(scenario.file + ": --update needs a 'transcript: |' block");
+  }
+  size_t first = key_line + 1, last = first;  // block lines [first, last)
+  size_t block_indent = std::string::npos;
+  for (size_t i = first; i < lines.size(); ++i) {
+    if (IsBlank(lines[i])) continue;
+    size_t ind = IndentOf(lines[i]);
+    if (ind <= key_indent) break;
+    if (block_indent == std::string::npos) block_indent = ind;
+    last = i + 1;
+  }
+  if (block_indent == std::string::npos) block_indent = key_indent + 2;
+  std::vector<std::string> old_block;
+  for (size_t i = first; i < last; ++i) {
+    old_block.push_back(IsBlank(lines[i]) ? "" : lines[i].substr(std::min(block_indent, lines[i].size())));
+  }
+  bool completed = result.status == Verdict::kPassed ||
+                   (result.failure && result.failure->step < 0);
+  std::vector<std::string> new_block = UpdatedTranscriptLines(old_block, result.transcript, completed);
+  std::string pad(block_indent, ' ');
+  std::vector<std::string> updated(lines.begin(), lines.begin() + static_cast<long>(first));
+  for (const auto& l : new_block) updated.push_back(l.empty() ? "" : pad + l);
+  updated.insert(updated.end(), lines.begin() + static_cast<long>(last), lines.end());
+
+  TranscriptUpdate u;
+  u.file = scenario.file;
+  u.diff = UnifiedDiff(lines, updated, scenario.file, scenario.file + " (observed)");
+  if (u.diff.empty()) return u;
+  std::string out;
+  for (size_t i = 0; i < updated.size(); ++i) {
+    out += updated[i];
+    if (i + 1 < updated.size() || trailing_newline) out += '\n';
+  }
+  std::ofstream w(scenario.file, std::ios::binary | std::ios::trunc);
+  if (!w || !(w << out) || !w.flush()) return Status::Io("cannot write " + scenario.file);
+  return u;
+}
+
+}  // namespace smtp

@@ -1,0 +1,60 @@
+#include "harness/report/gradescope_report.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "tests/report/report_fixtures.h"
+
+namespace smtp {
+namespace {
+
+using nlohmann::json;
+
+TEST(GradescopeReport, OneTestPerScenarioWithoutPoints) {
+  json j = json::parse(RenderGradescopeReport(testing::SampleRun()));
+  ASSERT_EQ(j["tests"].size(), 3u);
+  EXPECT_EQ(j["tests"][0]["name"], "basic_send");
+  EXPECT_EQ(j["tests"][0]["score"], 1.0);
+  EXPECT_EQ(j["tests"][0]["max_score"], 1.0);
+  EXPECT_EQ(j["tests"][0]["status"], "passed");
+  EXPECT_EQ(j["tests"][0]["visibility"], "visible");
+  EXPECT_EQ(j["tests"][1]["score"], 0.0);
+  EXPECT_EQ(j["tests"][1]["status"], "failed");
+  EXPECT_NE(j["tests"][1]["output"].get<std::string>().find("expected: 250"), std::string::npos);
+  EXPECT_EQ(j["score"], 1.0);
+}
+
+TEST(GradescopeReport, StepPointsBecomeTests) {
+  RunResult run;
+  ScenarioResult sc = testing::FailedScenario();
+  sc.steps[0].points = 2;
+  sc.steps[0].points_earned = 2;
+  sc.steps[1].points = 3;
+  sc.steps[1].points_earned = 0;
+  sc.steps[1].name = "RCPT accepted";
+  run.scenarios = {sc};
+  json j = json::parse(RenderGradescopeReport(run));
+  ASSERT_EQ(j["tests"].size(), 2u);
+  EXPECT_EQ(j["tests"][0]["name"], "reject <rcpt> & co: step 0 (expect)");
+  EXPECT_EQ(j["tests"][0]["score"], 2.0);
+  EXPECT_EQ(j["tests"][1]["name"], "reject <rcpt> & co: RCPT accepted");
+  EXPECT_EQ(j["tests"][1]["max_score"], 3.0);
+  EXPECT_EQ(j["tests"][1]["status"], "failed");
+  EXPECT_EQ(j["score"], 2.0);
+}
+
+TEST(GradescopeReport, ScenarioScoreOverridesDefault) {
+  RunResult run;
+  ScenarioResult sc = testing::FailedScenario();
+  sc.score = 4;
+  sc.max_score = 10;
+  run.scenarios = {sc};
+  json j = json::parse(RenderGradescopeReport(run));
+  EXPECT_EQ(j["tests"][0]["score"], 4.0);
+  EXPECT_EQ(j["tests"][0]["max_score"], 10.0);
+  EXPECT_EQ(j["score"], 4.0);
+}
+
+}  // namespace
+}  // namespace smtp

@@ -1,0 +1,83 @@
+#include "harness/report/text_report.h"
+
+#include <gtest/gtest.h>
+
+#include "harness/report/conformance.h"
+#include "tests/report/report_fixtures.h"
+
+namespace smtp {
+namespace {
+
+TEST(TextReport, ScenarioLines) {
+  TextStyle plain;
+  EXPECT_EQ(ScenarioLine(testing::PassedScenario(), plain), "\xE2\x9C\x93 basic_send  3.1ms\n");
+  EXPECT_EQ(ScenarioLine(testing::FailedScenario(), plain), "\xE2\x9C\x97 reject <rcpt> & co  4.5ms\n");
+  EXPECT_EQ(ScenarioLine(testing::SkippedScenario(), plain),
+            "- chunking  0.0ms  skipped: server did not advertise CHUNKING\n");
+  TextStyle color;
+  color.color = true;
+  EXPECT_EQ(ScenarioLine(testing::PassedScenario(), color),
+            "\033[32m\xE2\x9C\x93\033[0m basic_send\033[2m  3.1ms\033[0m\n");
+}
+
+TEST(TextReport, FailureDetailsNameStepLineExpectedActualAndTranscript) {
+  std::string d = ScenarioDetails(testing::FailedScenario(), TextStyle{});
+  EXPECT_NE(d.find("FAILED reject <rcpt> & co (scenarios/sub/reject.yaml)\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("  step 1 (send), scenarios/sub/reject.yaml:7\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("  expected: 250\n  actual:   550 5.1.1 No such user\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("S: 550 5.1.1 No such user\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("C: bare\\rCR\\x01\n"), std::string::npos) << d;
+  EXPECT_EQ(ScenarioDetails(testing::PassedScenario(), TextStyle{}), "");
+  TextStyle verbose;
+  verbose.verbose = true;
+  EXPECT_NE(ScenarioDetails(testing::PassedScenario(), verbose).find("C: EHLO x"), std::string::npos);
+}
+
+TEST(TextReport, SummaryLineStartsWithPassedFailed) {
+  RunResult run = testing::SampleRun();
+  EXPECT_EQ(SummaryLine(run, TextStyle{}), "1 passed, 1 failed, 0 errors, 1 skipped in 12ms\n");
+  run.interrupted = true;
+  EXPECT_EQ(SummaryLine(run, TextStyle{}),
+            "1 passed, 1 failed, 0 errors, 1 skipped in 12ms, interrupted\n");
+}
+
+TEST(TextReport, ConformanceByRfcSection) {
+  std::string c = ConformanceText(testing::SampleRun(), TextStyle{});
+  EXPECT_EQ(c,
+            "Conformance by RFC section:\n"
+            "  RFC 3030: 0 passed, 0 failed, 0 errors, 1 skipped\n"
+            "    (whole RFC): 0 passed, 0 failed, 0 errors, 1 skipped\n"
+            "  RFC 5321: 1 passed, 1 failed, 0 errors, 0 skipped\n"
+            "    \xC2\xA7" "4.1.1.1: 1 passed, 0 failed, 0 errors, 0 skipped\n"
+            "    \xC2\xA7" "4.1.4: 1 passed, 1 failed, 0 errors, 0 skipped  (reject <rcpt> & co)\n");
+  RunResult none;
+  EXPECT_EQ(ConformanceText(none, TextStyle{}), "");
+}
+
+TEST(Conformance, SplitsReferences) {
+  EXPECT_EQ(SplitRfcReference("5321 4.1.4"), std::make_pair(std::string("5321"), std::string("4.1.4")));
+  EXPECT_EQ(SplitRfcReference("RFC 5321 \xC2\xA7" "4.5.3.1"),
+            std::make_pair(std::string("5321"), std::string("4.5.3.1")));
+  EXPECT_EQ(SplitRfcReference("2920"), std::make_pair(std::string("2920"), std::string("")));
+}
+
+TEST(Conformance, SectionsInNumericOrder) {
+  RunResult run;
+  for (const char* ref : {"5321 4.1.10", "5321 4.1.9", "5321 2"}) {
+    ScenarioResult sc;
+    sc.name = ref;
+    sc.status = Verdict::kPassed;
+    sc.rfc = {ref};
+    run.scenarios.push_back(sc);
+  }
+  auto r = SummarizeConformance(run);
+  ASSERT_EQ(r.size(), 1u);
+  ASSERT_EQ(r[0].sections.size(), 3u);
+  EXPECT_EQ(r[0].sections[0].section, "2");
+  EXPECT_EQ(r[0].sections[1].section, "4.1.9");
+  EXPECT_EQ(r[0].sections[2].section, "4.1.10");
+  EXPECT_EQ(r[0].counts.passed, 3);
+}
+
+}  // namespace
+}  // namespace smtp

@@ -1,0 +1,64 @@
+// Hostile input must give a clear, positioned error with bounded memory.
+#include <gtest/gtest.h>
+
+#include "harness/scenario/scenario_loader.h"
+
+namespace smtp {
+namespace {
+
+LoadResult Load(const std::string& yaml) { return ScenarioLoader().LoadString(yaml, "h.yaml"); }
+
+TEST(HostileYaml, HugeInputIsRejectedBeforeParsing) {
+  std::string yaml = "steps: [{expect: 220}]\n# " + std::string(9 * 1024 * 1024, 'x') + "\n";
+  auto r = Load(yaml);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.ErrorText(), "h.yaml: file is too large (9437210 bytes; at most 8388608)");
+}
+
+TEST(HostileYaml, EndlessFileIsCutOff) {
+  auto r = ScenarioLoader().LoadFile("/dev/zero");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.ErrorText(), "/dev/zero: file is too large (more than 8388608 bytes)");
+}
+
+TEST(HostileYaml, MissingFileAndDirectory) {
+  EXPECT_EQ(ScenarioLoader().LoadFile("/nonexistent/x.yaml").ErrorText(),
+            "/nonexistent/x.yaml: cannot open (No such file or directory)");
+  EXPECT_EQ(ScenarioLoader().LoadFile("/tmp").ErrorText(), "/tmp: is a directory");
+}
+
+TEST(HostileYaml, VeryDeepNestingHitsTheParserGuard) {
+  auto r = Load("steps: " + std::string(100000, '[') + std::string(100000, ']'));
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_NE(r.diagnostics[0].message.find("invalid YAML"), std::string::npos)
+      << r.diagnostics[0].message;
+}
+
+TEST(HostileYaml, ErrorsAreCapped) {
+  std::string yaml = "steps:\n";
+  for (int i = 0; i < 500; ++i) yaml += "  - sned: x\n";
+  auto r = Load(yaml);
+  ASSERT_FALSE(r.ok());
+  ASSERT_EQ(r.diagnostics.size(), 101u);
+  EXPECT_EQ(r.diagnostics.back().ToString(), "h.yaml: too many errors (more than 100); stopped");
+}
+
+TEST(HostileYaml, OverlongRegexIsRejected) {
+  auto r = Load("steps:\n  - expect: {text: \"" + std::string(5000, 'a') + "\"}\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.ErrorText(),
+            "h.yaml:2:20: text: regex is too long (5000 characters; at most 2000)");
+}
+
+TEST(HostileYaml, RecursiveNotIsBounded) {
+  std::string m = "250";
+  for (int i = 0; i < 20; ++i) m = "{not: " + m + "}";
+  auto r = Load("steps:\n  - expect: " + m + "\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.ErrorText().find("not: nested too deeply (at most 8)"), std::string::npos)
+      << r.ErrorText();
+}
+
+}  // namespace
+}  // namespace smtp
