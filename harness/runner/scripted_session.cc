@@ -265,6 +265,7 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
   if (code == 354 && !stopped_) {
     in_data_ = true;
     message_.clear();
+    message_raw_.clear();
     data_bare_.reset();
     data_early_ = framer_.buffered() > 0;
   }
@@ -318,7 +319,8 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   const bool early = early_;
   const std::string previous = last_command_;
   last_command_ = line.text;
-  Note('C', line.text);
+  // A bare LF stays in the transcript text so reports show it escaped.
+  Note('C', line.ending == LineEnding::kBareLf ? line.text + "\n" : line.text);
 
   auto answer_stopped = [&] {
     SendReply(Verb(line.text) == "QUIT" ? "221" : "503 5.5.1 smtp-harness: not expected here",
@@ -410,10 +412,10 @@ void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out
   }
   message_ += UnstuffLine(line.text);
   message_ += "\r\n";
+  if (message_raw_.size() < kMaxReceived) message_raw_ += Raw(line);
 }
 
 void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& out) {
-  (void)dot_line;
   in_data_ = false;
   Note('C', "<message: " + std::to_string(message_.size()) + " bytes>");
   for (size_t pos = 0; pos < message_.size();) {
@@ -423,7 +425,7 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
     pos = eol + 2;
   }
   Note('C', ".");
-  const std::string shown = EscapeBytes(message_);
+  const std::string shown = EscapeBytes(message_raw_ + Raw(dot_line));
   if (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kExpectData) {
     const Step& step = scenario_.steps[cursor_];
     MatchOutcome m = MatchData(step.data, message_, options_.vars);
@@ -467,7 +469,7 @@ SessionActions ScriptedSession::OnEnd(std::string_view reason) {
                                      : "the connection ended (" + std::string(reason) + ")";
   if (in_data_ && cursor_ < scenario_.steps.size()) {
     std::string tail = message_.size() > 200 ? message_.substr(message_.size() - 200) : message_;
-    Fail(cursor_, EscapeBytes(message_),
+    Fail(cursor_, EscapeBytes(message_raw_),
          waited + " before the end of the message: a line with a single \".\" (<CRLF>.<CRLF>) "
                   "never arrived; the message ends with \"" + EscapeBytes(tail) + "\"");
   } else if (!stopped_ && cursor_ < scenario_.steps.size()) {

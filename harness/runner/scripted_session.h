@@ -91,6 +91,7 @@ class ScriptedSession : public SessionLogic {
   double step_started_ms_ = 0;
   bool in_data_ = false;
   std::string message_;                  // dot-unstuffed, CRLF lines
+  std::string message_raw_;              // as received (reports show these bytes)
   std::optional<std::string> data_bare_; // first message line with a bare LF/CR, escaped
   bool data_early_ = false;              // message bytes arrived before the 354
   bool stopped_ = false;                 // a wrong command stopped the script

@@ -94,11 +94,12 @@ TEST(ScriptedSessionTest, ReferenceClientPassesEveryStep) {
   EXPECT_EQ(h.Feed("QUIT\r\n"), "221 smtp-harness.test Bye\r\n<close>");
   h.session->OnEnd("client closed");
   EXPECT_EQ(h.deliveries, 1);
+  EXPECT_EQ(h.report.transcript[2].text, "HELO 127.0.0.1");
   EXPECT_FALSE(h.report.failure) << h.report.failure->message;
   EXPECT_TRUE(h.report.completed);
   for (const auto& s : h.report.steps) EXPECT_EQ(s.status, Verdict::kPassed) << s.index;
   EXPECT_EQ(h.report.steps[5].received,
-            "Subject: lab\\r\\n\\r\\nI love computer networks!\\r\\n.dot\\r\\n");
+            "Subject: lab\\r\\n\\r\\nI love computer networks!\\r\\n..dot\\r\\n.\\r\\n");
   EXPECT_EQ(h.report.steps[1].received, "HELO 127.0.0.1\\r\\n");
   EXPECT_EQ(h.report.received.substr(0, 16), "HELO 127.0.0.1\r\n");
 }
@@ -136,6 +137,7 @@ TEST(ScriptedSessionTest, BareLfFailsTheStepButTheScriptGoesOn) {
   EXPECT_EQ(h.session->report().steps[1].message,
             "the line ended with a bare LF (\\n) instead of CRLF (\\r\\n): \"HELO 127.0.0.1\\n\"");
   EXPECT_EQ(h.session->report().steps[2].status, Verdict::kPassed);
+  EXPECT_EQ(h.session->report().transcript[2].text, "HELO 127.0.0.1\n");  // the LF stays visible
   h.session->OnEnd("client closed");
   ASSERT_TRUE(h.report.failure);
   EXPECT_EQ(h.report.failure->step, 1);
@@ -172,6 +174,7 @@ TEST(ScriptedSessionTest, StrictBareLfInMessageFailsTheDataStep) {
   EXPECT_EQ(h.session->report().steps[5].message,
             "the message has a line ending in a bare LF or CR instead of CRLF: "
             "\"I love computer networks!\\n\"");
+  EXPECT_EQ(h.session->report().steps[5].received, "I love computer networks!\\n.\\n");
 }
 
 TEST(ScriptedSessionTest, WrongCommandStopsTheScriptAndNamesIt) {
