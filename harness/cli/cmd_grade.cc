@@ -93,8 +93,8 @@ int RunGrade(const GradeFlags& flags) {
 }  // namespace
 
 void AddGradeCommand(CLI::App& app, int* exit_status) {
-  auto* cmd = app.add_subcommand(
-      "grade", "Server mode: serve a scenario, run a client command, verify it");
+  auto* cmd =
+      app.add_subcommand("grade", "Server mode: serve a scenario, run a client command, verify it");
   cmd->footer(
       "Example: smtp-harness grade scenarios/lab/lab_strict.yaml --port 0 --gradescope "
       "results.json -- python3 smtp_client.py\n"

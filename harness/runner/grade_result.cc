@@ -8,8 +8,7 @@ namespace smtp {
 namespace {
 
 bool IsCheck(StepKind k) {
-  return k == StepKind::kExpectCommand || k == StepKind::kExpectData ||
-         k == StepKind::kExpectClose;
+  return k == StepKind::kExpectCommand || k == StepKind::kExpectData || k == StepKind::kExpectClose;
 }
 
 // Points of each scenario step (per whole run, before splitting by session).
@@ -26,8 +25,10 @@ std::vector<std::optional<double>> StepPoints(const Scenario& sc) {
     }
   }
   double share = 1.0;
-  if (sc.points) share = open > 0 ? std::max(0.0, *sc.points - own) / open : 0.0;
-  else if (own > 0) share = 0.0;  // only the steps that say so are worth points
+  if (sc.points)
+    share = open > 0 ? std::max(0.0, *sc.points - own) / open : 0.0;
+  else if (own > 0)
+    share = 0.0;  // only the steps that say so are worth points
   for (size_t i = 0; i < sc.steps.size(); ++i) {
     if (!pts[i] && IsCheck(sc.steps[i].kind)) pts[i] = share;
   }
@@ -55,7 +56,8 @@ std::string DescribeClientExit(const ClientProcessResult& c) {
     return "was still running and was killed" +
            (c.signal ? " (" + SignalName(*c.signal) + ")" : std::string());
   }
-  if (c.signal) return "was killed by signal " + std::to_string(*c.signal) + " (" + SignalName(*c.signal) + ")";
+  if (c.signal)
+    return "was killed by signal " + std::to_string(*c.signal) + " (" + SignalName(*c.signal) + ")";
   if (c.exit_code) return "exited with code " + std::to_string(*c.exit_code);
   return "did not exit";
 }
@@ -157,7 +159,8 @@ ScenarioResult AssembleServerResult(const Scenario& sc, const ServerRunFacts& f)
   for (const auto& rep : f.sessions) {
     if (!rep.failure) continue;
     FailureInfo fi = *rep.failure;
-    bool abnormal = f.client.timed_out || f.client.signal || (f.client.exit_code && *f.client.exit_code != 0);
+    bool abnormal =
+        f.client.timed_out || f.client.signal || (f.client.exit_code && *f.client.exit_code != 0);
     if (fi.step >= 0 && abnormal) {
       for (const auto& st : rep.steps) {
         if (st.index != fi.step) continue;

@@ -20,13 +20,13 @@
 namespace smtp {
 
 struct ServerRunFacts {
-  std::string listen;      // "127.0.0.1:40123", as the client was told
-  std::vector<SessionReport> sessions;  // in session order
-  ClientProcessResult client;           // exit code, output, received bytes
+  std::string listen;                             // "127.0.0.1:40123", as the client was told
+  std::vector<SessionReport> sessions;            // in session order
+  ClientProcessResult client;                     // exit code, output, received bytes
   std::optional<std::string> client_start_error;  // the command could not run
   Duration step_timeout{0};
   Duration run_timeout{0};
-  bool run_timed_out = false;       // the whole-run deadline passed
+  bool run_timed_out = false;            // the whole-run deadline passed
   bool never_connected_timeout = false;  // waited step_timeout for a first connection
   bool killed_after_sessions = false;    // sessions done, client did not exit
   double duration_ms = 0;

@@ -110,7 +110,11 @@ class Capture {
 class PosixProcess : public RunningProcess {
  public:
   PosixProcess(pid_t pid, int out_fd, int err_fd, size_t max_output)
-      : pid_(pid), out_fd_(out_fd), err_fd_(err_fd), out_(max_output), err_(max_output),
+      : pid_(pid),
+        out_fd_(out_fd),
+        err_fd_(err_fd),
+        out_(max_output),
+        err_(max_output),
         started_(Clock::now()) {
     drain_ = std::thread([this] { Drain(); });
   }
@@ -255,11 +259,15 @@ class PosixProcessRunner : public ProcessRunner {
     int out[2], err[2], exec_err[2];
     if (pipe2(out, O_CLOEXEC) != 0) return Status::Io(std::string("pipe: ") + strerror(errno));
     if (pipe2(err, O_CLOEXEC) != 0) {
-      close(out[0]); close(out[1]);
+      close(out[0]);
+      close(out[1]);
       return Status::Io(std::string("pipe: ") + strerror(errno));
     }
     if (pipe2(exec_err, O_CLOEXEC) != 0) {
-      close(out[0]); close(out[1]); close(err[0]); close(err[1]);
+      close(out[0]);
+      close(out[1]);
+      close(err[0]);
+      close(err[1]);
       return Status::Io(std::string("pipe: ") + strerror(errno));
     }
     pid_t parent = getpid();

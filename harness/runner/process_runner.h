@@ -26,16 +26,16 @@ namespace smtp {
 Result<std::vector<std::string>> SplitCommandLine(const std::string& command);
 
 struct ProcessSpec {
-  std::vector<std::string> argv;  // argv[0] is looked up in PATH unless it holds a '/'
+  std::vector<std::string> argv;           // argv[0] is looked up in PATH unless it holds a '/'
   std::map<std::string, std::string> env;  // added to (or replacing in) the harness's environment
-  size_t max_output = 1 << 20;              // per stream; the rest is dropped and marked
-  std::string cwd;                          // working directory; empty: the harness's
+  size_t max_output = 1 << 20;             // per stream; the rest is dropped and marked
+  std::string cwd;                         // working directory; empty: the harness's
 };
 
 struct ProcessOutcome {
   std::optional<int> exit_code;  // nullopt when killed by a signal
   std::optional<int> signal;
-  bool killed = false;     // we had to terminate it (it was still running at Stop)
+  bool killed = false;      // we had to terminate it (it was still running at Stop)
   std::string stdout_text;  // ends in "\n[truncated: N more bytes]" when capped
   std::string stderr_text;
   double duration_ms = 0;

@@ -16,31 +16,56 @@ constexpr size_t kLineLimit = 1 << 20;  // grading reads long lines whole
 
 const char* StandardText(int code) {
   switch (code) {
-    case 211: return "System status";
-    case 214: return "Help";
-    case 221: return "Bye";
-    case 235: return "2.7.0 Authentication successful";
-    case 250: return "OK";
-    case 251: return "User not local; will forward";
-    case 252: return "Cannot VRFY user, but will accept message";
-    case 334: return "";
-    case 354: return "End data with <CR><LF>.<CR><LF>";
-    case 421: return "Service not available, closing transmission channel";
-    case 450: return "Requested mail action not taken: mailbox unavailable";
-    case 451: return "Requested action aborted: local error in processing";
-    case 452: return "Requested action not taken: insufficient system storage";
-    case 500: return "Syntax error, command unrecognized";
-    case 501: return "Syntax error in parameters or arguments";
-    case 502: return "Command not implemented";
-    case 503: return "Bad sequence of commands";
-    case 504: return "Command parameter not implemented";
-    case 530: return "Authentication required";
-    case 550: return "Requested action not taken: mailbox unavailable";
-    case 551: return "User not local";
-    case 552: return "Requested mail action aborted: exceeded storage allocation";
-    case 553: return "Requested action not taken: mailbox name not allowed";
-    case 554: return "Transaction failed";
-    default: return "OK";
+    case 211:
+      return "System status";
+    case 214:
+      return "Help";
+    case 221:
+      return "Bye";
+    case 235:
+      return "2.7.0 Authentication successful";
+    case 250:
+      return "OK";
+    case 251:
+      return "User not local; will forward";
+    case 252:
+      return "Cannot VRFY user, but will accept message";
+    case 334:
+      return "";
+    case 354:
+      return "End data with <CR><LF>.<CR><LF>";
+    case 421:
+      return "Service not available, closing transmission channel";
+    case 450:
+      return "Requested mail action not taken: mailbox unavailable";
+    case 451:
+      return "Requested action aborted: local error in processing";
+    case 452:
+      return "Requested action not taken: insufficient system storage";
+    case 500:
+      return "Syntax error, command unrecognized";
+    case 501:
+      return "Syntax error in parameters or arguments";
+    case 502:
+      return "Command not implemented";
+    case 503:
+      return "Bad sequence of commands";
+    case 504:
+      return "Command parameter not implemented";
+    case 530:
+      return "Authentication required";
+    case 550:
+      return "Requested action not taken: mailbox unavailable";
+    case 551:
+      return "User not local";
+    case 552:
+      return "Requested mail action aborted: exceeded storage allocation";
+    case 553:
+      return "Requested action not taken: mailbox name not allowed";
+    case 554:
+      return "Transaction failed";
+    default:
+      return "OK";
   }
 }
 
@@ -120,7 +145,8 @@ MatchOutcome MatchCommandStep(const CommandMatcher& m, std::string_view line, co
         start = bar + 1;
       }
       first.expected = DescribeCommandMatcher(m);
-      first.reason = "command \"" + EscapeBytes(std::string(line)) + "\" does not match \"" + g + "\"";
+      first.reason =
+          "command \"" + EscapeBytes(std::string(line)) + "\" does not match \"" + g + "\"";
       return first;
     }
   }
@@ -141,9 +167,12 @@ std::string StandardReply(const std::string& reply, const std::string& hostname)
     if (c == 0) c = code;
     std::string text = line.size() > 4 ? line.substr(4) : "";
     if (line.size() <= 3 || text == "*" || text.empty()) {
-      if (c == 220) text = hostname + " ESMTP smtp-harness";
-      else if (c == 221) text = hostname + " Bye";
-      else text = StandardText(c);
+      if (c == 220)
+        text = hostname + " ESMTP smtp-harness";
+      else if (c == 221)
+        text = hostname + " Bye";
+      else
+        text = StandardText(c);
     }
     bool last = i + 1 == lines.size();
     if (!out.empty()) out += "\n";
@@ -189,11 +218,16 @@ std::string ScriptedSession::Expand(const std::string& text) const {
 
 std::string ScriptedSession::Expected(const Step& step) const {
   switch (step.kind) {
-    case StepKind::kExpectCommand: return DescribeCommandMatcher(step.command);
-    case StepKind::kExpectData: return DescribeDataMatcher(step.data);
-    case StepKind::kExpectClose: return "the client closes the connection";
-    case StepKind::kReply: return "";
-    default: return "";
+    case StepKind::kExpectCommand:
+      return DescribeCommandMatcher(step.command);
+    case StepKind::kExpectData:
+      return DescribeDataMatcher(step.data);
+    case StepKind::kExpectClose:
+      return "the client closes the connection";
+    case StepKind::kReply:
+      return "";
+    default:
+      return "";
   }
 }
 
@@ -225,9 +259,10 @@ void ScriptedSession::Fail(size_t index, const std::string& received, const std:
     f.actual = received;
     std::string where = scenario_.file.empty() ? scenario_.name : scenario_.file;
     if (r.line > 0) where += ":" + std::to_string(r.line);
-    std::string session = report_.session > 1 ? "session " + std::to_string(report_.session) + ", "
-                                              : std::string();
-    f.message = where + ": " + session + "step " + std::to_string(r.index) + " (" + r.kind + "): " + why;
+    std::string session =
+        report_.session > 1 ? "session " + std::to_string(report_.session) + ", " : std::string();
+    f.message =
+        where + ": " + session + "step " + std::to_string(r.index) + " (" + r.kind + "): " + why;
     report_.failure = std::move(f);
   }
 }
@@ -323,8 +358,7 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   Note('C', line.ending == LineEnding::kBareLf ? line.text + "\n" : line.text);
 
   auto answer_stopped = [&] {
-    SendReply(Verb(line.text) == "QUIT" ? "221" : "503 5.5.1 smtp-harness: not expected here",
-              out);
+    SendReply(Verb(line.text) == "QUIT" ? "221" : "503 5.5.1 smtp-harness: not expected here", out);
   };
   if (closing_) {  // after our 221: the client should have closed
     if (cursor_ < scenario_.steps.size() &&
@@ -362,8 +396,8 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   } else if (step.kind == StepKind::kExpectData) {
     mismatch = "expected the message (after a 354 reply), got the command \"" + shown + "\"";
   } else {
-    mismatch = "the script cannot take a command at a " + std::string(StepKindName(step.kind)) +
-               " step";
+    mismatch =
+        "the script cannot take a command at a " + std::string(StepKindName(step.kind)) + " step";
   }
   if (mismatch) {
     Fail(cursor_, shown, *mismatch);
@@ -385,8 +419,10 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
           "\" (the server did not advertise PIPELINING: wait for each reply before sending "
           "the next command)";
   }
-  if (why.empty()) Pass(cursor_, shown);
-  else Fail(cursor_, shown, why);
+  if (why.empty())
+    Pass(cursor_, shown);
+  else
+    Fail(cursor_, shown, why);
   std::string reply = step.text;
   ++cursor_;
   bool next_is_reply =
@@ -438,8 +474,10 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
     if (!why && scenario_.strict.pipelining && data_early_ && !pipelining_advertised_) {
       why = "the message was sent before the 354 reply to DATA";
     }
-    if (why) Fail(cursor_, shown, *why);
-    else Pass(cursor_, shown);
+    if (why)
+      Fail(cursor_, shown, *why);
+    else
+      Pass(cursor_, shown);
     std::string reply = step.text;
     ++cursor_;
     bool next_is_reply =
@@ -464,14 +502,16 @@ SessionActions ScriptedSession::OnEnd(std::string_view reason) {
   report_.end_reason = std::string(reason);
   Note('*', "connection ended: " + std::string(reason));
   const bool timeout = reason.find("timeout") != std::string_view::npos;
-  const std::string waited = timeout ? "no data from the client within " +
-                                           FormatDuration(options_.idle_timeout)
-                                     : "the connection ended (" + std::string(reason) + ")";
+  const std::string waited =
+      timeout ? "no data from the client within " + FormatDuration(options_.idle_timeout)
+              : "the connection ended (" + std::string(reason) + ")";
   if (in_data_ && cursor_ < scenario_.steps.size()) {
     std::string tail = message_.size() > 200 ? message_.substr(message_.size() - 200) : message_;
     Fail(cursor_, EscapeBytes(message_raw_),
-         waited + " before the end of the message: a line with a single \".\" (<CRLF>.<CRLF>) "
-                  "never arrived; the message ends with \"" + EscapeBytes(tail) + "\"");
+         waited +
+             " before the end of the message: a line with a single \".\" (<CRLF>.<CRLF>) "
+             "never arrived; the message ends with \"" +
+             EscapeBytes(tail) + "\"");
   } else if (!stopped_ && cursor_ < scenario_.steps.size()) {
     const Step& step = scenario_.steps[cursor_];
     if (step.kind == StepKind::kExpectClose) {
@@ -479,7 +519,8 @@ SessionActions ScriptedSession::OnEnd(std::string_view reason) {
       ++cursor_;
     } else if (step.kind == StepKind::kExpectCommand && IsQuitMatcher(step.command) && !timeout &&
                !scenario_.strict.quit) {
-      Pass(cursor_, "", "the client closed the connection without QUIT (allowed: strict.quit is off)");
+      Pass(cursor_, "",
+           "the client closed the connection without QUIT (allowed: strict.quit is off)");
       report_.steps[cursor_].optional_mismatch = true;
       ++cursor_;
       while (cursor_ < scenario_.steps.size() &&

@@ -27,7 +27,7 @@
 namespace smtp {
 
 struct ScriptOptions {
-  std::map<std::string, std::string> vars;  // ${name} in replies and matchers
+  std::map<std::string, std::string> vars;         // ${name} in replies and matchers
   Duration idle_timeout{std::chrono::seconds(5)};  // only for messages: the engine enforces it
   // With strict.pipelining and no PIPELINING advertised, each reply waits
   // this long first, so commands a client sends without waiting for the
@@ -38,10 +38,10 @@ struct ScriptOptions {
 };
 
 struct SessionReport {
-  int session = 0;                 // 1-based
-  std::vector<StepResult> steps;   // one per scenario step, in order
+  int session = 0;                // 1-based
+  std::vector<StepResult> steps;  // one per scenario step, in order
   Transcript transcript;
-  std::string received;            // every byte the client sent, exactly (capped at 1 MiB)
+  std::string received;                 // every byte the client sent, exactly (capped at 1 MiB)
   std::vector<std::string> unexpected;  // commands the script did not expect
   std::optional<FailureInfo> failure;   // the first failing step
   bool completed = false;               // every step passed or was checked
@@ -90,14 +90,14 @@ class ScriptedSession : public SessionLogic {
   size_t cursor_ = 0;
   double step_started_ms_ = 0;
   bool in_data_ = false;
-  std::string message_;                  // dot-unstuffed, CRLF lines
-  std::string message_raw_;              // as received (reports show these bytes)
-  std::optional<std::string> data_bare_; // first message line with a bare LF/CR, escaped
-  bool data_early_ = false;              // message bytes arrived before the 354
-  bool stopped_ = false;                 // a wrong command stopped the script
-  bool closing_ = false;                 // a 221 was sent; Close follows
-  bool early_ = false;                   // the next line was queued before our last reply
-  std::string last_command_;             // for the "sent before the reply to X" message
+  std::string message_;                   // dot-unstuffed, CRLF lines
+  std::string message_raw_;               // as received (reports show these bytes)
+  std::optional<std::string> data_bare_;  // first message line with a bare LF/CR, escaped
+  bool data_early_ = false;               // message bytes arrived before the 354
+  bool stopped_ = false;                  // a wrong command stopped the script
+  bool closing_ = false;                  // a 221 was sent; Close follows
+  bool early_ = false;                    // the next line was queued before our last reply
+  std::string last_command_;              // for the "sent before the reply to X" message
   bool pipelining_advertised_ = false;
   bool delivered_ = false;
 };

@@ -91,8 +91,8 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
     if (s.timeout && *s.timeout > idle) idle = *s.timeout;
   }
   const int sessions = std::max(1, scenario.sessions);
-  const Duration run_timeout = options.run_timeout.value_or(
-      idle * static_cast<int>(scenario.steps.size() + 2) * sessions);
+  const Duration run_timeout =
+      options.run_timeout.value_or(idle * static_cast<int>(scenario.steps.size() + 2) * sessions);
 
   // The client command: `-- CMD` wins over `client:`.
   std::vector<std::string> argv = options.client_argv;
@@ -128,8 +128,9 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   script.idle_timeout = idle;
   SessionCollector collector;
   auto factory = [&](const SessionContext& ctx) -> std::unique_ptr<SessionLogic> {
-    return std::make_unique<ScriptedSession>(scenario, ctx.session, script,
-                                             [&collector](SessionReport r) { collector.Add(std::move(r)); });
+    return std::make_unique<ScriptedSession>(
+        scenario, ctx.session, script,
+        [&collector](SessionReport r) { collector.Add(std::move(r)); });
   };
   // A fixed port (the lab's 1025) may be held by another grader on the same
   // machine: wait for it, up to the step timeout, rather than fail at once.
@@ -150,7 +151,8 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   FakeServer& server = *server_holder;
   if (options.on_listening) options.on_listening(*port);
   std::string host_shown = config.listen_host.find(':') != std::string::npos
-                               ? "[" + config.listen_host + "]" : config.listen_host;
+                               ? "[" + config.listen_host + "]"
+                               : config.listen_host;
   const std::string where = host_shown + ":" + std::to_string(*port);
 
   ServerRunFacts facts;
@@ -209,8 +211,10 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   }
   bool sessions_done = collector.Count() >= static_cast<size_t>(sessions);
   if (sessions_done && !client_exited) {
-    auto grace = std::min({options.exit_grace, step_timeout, Duration(std::max<long>(
-        0, std::chrono::duration_cast<Duration>(run_deadline - Clock::now()).count()))});
+    auto grace = std::min(
+        {options.exit_grace, step_timeout,
+         Duration(std::max<long>(
+             0, std::chrono::duration_cast<Duration>(run_deadline - Clock::now()).count()))});
     client_exited = client.WaitExit(grace);
     facts.killed_after_sessions = !client_exited;
   }

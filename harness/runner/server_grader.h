@@ -23,15 +23,15 @@
 namespace smtp {
 
 struct GradeOptions {
-  std::vector<std::string> client_argv;  // `grade ... -- CMD`: overrides `client:`
-  std::optional<std::string> listen;     // HOST:PORT, overrides `listen:`
-  std::optional<uint16_t> port;          // overrides the port (0: a free one)
-  std::optional<Duration> step_timeout;  // overrides `timeout:`
-  std::optional<Duration> run_timeout;   // default: step timeout x (steps + 2) x sessions
+  std::vector<std::string> client_argv;          // `grade ... -- CMD`: overrides `client:`
+  std::optional<std::string> listen;             // HOST:PORT, overrides `listen:`
+  std::optional<uint16_t> port;                  // overrides the port (0: a free one)
+  std::optional<Duration> step_timeout;          // overrides `timeout:`
+  std::optional<Duration> run_timeout;           // default: step timeout x (steps + 2) x sessions
   Duration exit_grace{std::chrono::seconds(2)};  // capped by the step timeout
-  std::map<std::string, std::string> vars;  // ${name} in replies and matchers
-  ProcessRunner* runner = nullptr;          // default: the POSIX runner
-  std::function<void(uint16_t)> on_listening;  // tests: the bound port
+  std::map<std::string, std::string> vars;       // ${name} in replies and matchers
+  ProcessRunner* runner = nullptr;               // default: the POSIX runner
+  std::function<void(uint16_t)> on_listening;    // tests: the bound port
 };
 
 // A non-ok Status is a harness fault (cannot bind: exit 3) or an unusable

@@ -20,8 +20,13 @@ json GradeTwoSessions(const std::string& client, int* exit_code) {
   std::string report = std::filesystem::temp_directory_path() /
                        ("grade_sessions_" + std::to_string(getpid()) + client + ".json");
   ProcessSpec spec;
-  spec.argv = {SMTP_HARNESS_BINARY, "grade", kSource + "/tests/fixtures/grade/two_sessions.yaml",
-               "--report", report, "--", "/usr/bin/python3",
+  spec.argv = {SMTP_HARNESS_BINARY,
+               "grade",
+               kSource + "/tests/fixtures/grade/two_sessions.yaml",
+               "--report",
+               report,
+               "--",
+               "/usr/bin/python3",
                kSource + "/tests/fixtures/clients/" + client};
   spec.env["PYTHONDONTWRITEBYTECODE"] = "1";
   auto p = MakePosixProcessRunner()->Start(spec);
@@ -59,8 +64,9 @@ TEST(GradeSessions, ClientConnectingOnceFailsWithTheCount) {
   json r = GradeTwoSessions("lab_client.py", &exit_code);
   EXPECT_EQ(exit_code, 1);
   EXPECT_EQ(r["failure"].value("message", ""),
-            kSource + "/tests/fixtures/grade/two_sessions.yaml: expected 2 sessions, the client "
-                      "made 1 (the client exited with code 0)");
+            kSource +
+                "/tests/fixtures/grade/two_sessions.yaml: expected 2 sessions, the client "
+                "made 1 (the client exited with code 0)");
   EXPECT_EQ(r.value("score", -1.0), 2.0);  // the first session's half
   EXPECT_EQ(r["steps"][8].value("status", ""), "not_run");
 }

@@ -50,7 +50,8 @@ TEST(GradeResultTest, PointsSpreadOverChecksWithoutTheirOwn) {
   ServerRunFacts f;
   f.listen = "127.0.0.1:4000";
   f.client.exit_code = 0;
-  f.sessions = {Report(1, {Verdict::kPassed, Verdict::kPassed, Verdict::kFailed, Verdict::kNotRun})};
+  f.sessions = {
+      Report(1, {Verdict::kPassed, Verdict::kPassed, Verdict::kFailed, Verdict::kNotRun})};
   f.sessions[0].failure = FailureInfo{2, 0, "QUIT", "", "lab.yaml: step 2 (expect): no QUIT"};
   ScenarioResult r = AssembleServerResult(sc, f);
   EXPECT_EQ(r.status, Verdict::kFailed);
@@ -90,12 +91,14 @@ TEST(GradeResultTest, CrashMidSessionNamesTheExit) {
   Scenario sc = TwoChecks();
   ServerRunFacts f;
   f.client.signal = SIGSEGV;
-  f.sessions = {Report(1, {Verdict::kPassed, Verdict::kFailed, Verdict::kNotRun, Verdict::kNotRun})};
+  f.sessions = {
+      Report(1, {Verdict::kPassed, Verdict::kFailed, Verdict::kNotRun, Verdict::kNotRun})};
   f.sessions[0].steps[1].message = "the connection ended (client closed); expected HELO *";
   f.sessions[0].failure = FailureInfo{1, 0, "HELO *", "", "lab.yaml: step 1 (expect): x"};
   ScenarioResult r = AssembleServerResult(sc, f);
-  EXPECT_EQ(r.failure->message,
-            "lab.yaml: step 1 (expect): x; the client was killed by signal 11 (SIGSEGV) (crashed?)");
+  EXPECT_EQ(
+      r.failure->message,
+      "lab.yaml: step 1 (expect): x; the client was killed by signal 11 (SIGSEGV) (crashed?)");
 }
 
 TEST(GradeResultTest, MissingSessionAndNoPointsGivesOnePerCheck) {
@@ -105,10 +108,12 @@ TEST(GradeResultTest, MissingSessionAndNoPointsGivesOnePerCheck) {
   sc.sessions = 2;
   ServerRunFacts f;
   f.client.exit_code = 0;
-  f.sessions = {Report(1, {Verdict::kPassed, Verdict::kPassed, Verdict::kPassed, Verdict::kPassed})};
+  f.sessions = {
+      Report(1, {Verdict::kPassed, Verdict::kPassed, Verdict::kPassed, Verdict::kPassed})};
   ScenarioResult r = AssembleServerResult(sc, f);
   EXPECT_EQ(r.status, Verdict::kFailed);
-  EXPECT_EQ(r.failure->message, "lab.yaml: expected 2 sessions, the client made 1 (the client exited with code 0)");
+  EXPECT_EQ(r.failure->message,
+            "lab.yaml: expected 2 sessions, the client made 1 (the client exited with code 0)");
   EXPECT_EQ(r.steps.size(), 8u);
   EXPECT_EQ(r.steps[5].name, "session 2: step 1");
   EXPECT_EQ(r.steps[5].message, "session 2 never started");

@@ -66,9 +66,10 @@ TEST(ServerGraderTest, ClientThatExitsWithoutConnecting) {
   auto r = GradeServerScenario(Minimal(), o);
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->status, Verdict::kFailed);
-  EXPECT_EQ(r->failure->message, "dir/s.yaml: the client exited with code 3 without connecting to 127.0.0.1:" +
-                                     std::to_string(port) +
-                                     " (it must connect to the port given in $SMTP_HARNESS_PORT)");
+  EXPECT_EQ(r->failure->message,
+            "dir/s.yaml: the client exited with code 3 without connecting to 127.0.0.1:" +
+                std::to_string(port) +
+                " (it must connect to the port given in $SMTP_HARNESS_PORT)");
   // The scenario's client: split without a shell, run in the scenario's folder,
   // told the port.
   EXPECT_EQ(runner.last.argv, (std::vector<std::string>{"python3", "my client.py"}));
@@ -134,11 +135,13 @@ TEST(ServerGraderTest, BusyFixedPortIsWaitedForThenAHarnessFault) {
 }
 
 TEST(ServerGraderTest, ListenAddresses) {
-  EXPECT_EQ(*ParseListenAddress("127.0.0.1:1025"), std::make_pair(std::string("127.0.0.1"), uint16_t{1025}));
+  EXPECT_EQ(*ParseListenAddress("127.0.0.1:1025"),
+            std::make_pair(std::string("127.0.0.1"), uint16_t{1025}));
   EXPECT_EQ(*ParseListenAddress("[::1]:25"), std::make_pair(std::string("::1"), uint16_t{25}));
   EXPECT_EQ(ParseListenAddress("localhost").status().message(),
             "listen: expected HOST:PORT such as 127.0.0.1:1025, got 'localhost'");
-  EXPECT_EQ(ParseListenAddress("1.2.3.4:99999").status().message(), "listen: bad port in '1.2.3.4:99999'");
+  EXPECT_EQ(ParseListenAddress("1.2.3.4:99999").status().message(),
+            "listen: bad port in '1.2.3.4:99999'");
 }
 
 }  // namespace
