@@ -75,7 +75,7 @@ TEST(RunCli, ExitTwoForUsageErrors) {
        "smtps://HOST:PORT\n"},
       {{"a.yaml", "--var", "novalue"}, "smtp-harness run: invalid --var 'novalue': expected KEY=VALUE\n"},
       {{"a.yaml", "-j", "0"}, "smtp-harness run: invalid -j 0: expected 1 to 256\n"},
-      {{"missing.yaml"}, "smtp-harness run: no such file or directory: missing.yaml\n"},
+      {{"missing.yaml"}, "smtp-harness run: missing.yaml: no such file or directory\n"},
   };
   for (const auto& c : cases) {
     auto r = RunHarness(c.args, InDir(dir.path()));
