@@ -33,7 +33,10 @@ class Channel {
     if (ok_) ares_destroy(channel_);
   }
   Status Init(const MxResolverOptions& options) {
-    ares_library_init(ARES_LIB_INIT_ALL);
+    static const int init_rc = ares_library_init(ARES_LIB_INIT_ALL);  // once per process
+    if (init_rc != ARES_SUCCESS) {
+      return Status::Io(std::string("c-ares library init failed: ") + ares_strerror(init_rc));
+    }
     ares_options opts{};
     opts.timeout = static_cast<int>(std::min<long long>(options.timeout.count(), 3000));
     opts.tries = 2;

@@ -301,7 +301,11 @@ Status AsioConnection::StartTls(const TlsOptions& options, Duration timeout) {
   if (!broken_.empty()) return Broken();
   if (tls_) return Status::Tls("TLS is already active");
   // RFC 3207 §4.2: nothing received before the handshake may be trusted.
-  framer_.TakeRaw();
+  std::string stale = framer_.TakeRaw();
+  if (!stale.empty()) {
+    Note('*', "discarded " + std::to_string(stale.size()) +
+                  " bytes received before TLS: " + EscapeBytes(stale.substr(0, 80)));
+  }
   parser_.Reset();
   std::string name = options.server_name.empty() ? host_ : options.server_name;
   ssl_ctx_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);

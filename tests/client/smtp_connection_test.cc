@@ -208,5 +208,28 @@ TEST(SmtpConnection, TlsHandshakeWithAPlainTextPeerFails) {
   EXPECT_FALSE((*conn)->tls_active());
 }
 
+TEST(SmtpConnection, StartTlsDiscardsPlaintextInjectedBeforeTheHandshake) {
+  // RFC 3207 §4.2 (and the 2011 STARTTLS injection bugs): a reply that came
+  // with the 220 must not be read as if it came over TLS.
+  Peer peer([](int fd) {
+    SendAll(fd, "220 ready\r\n250 injected\r\n");
+    char buf[512];
+    (void)!read(fd, buf, sizeof buf);  // the ClientHello; then close
+  });
+  auto conn = SmtpConnection::Connect(Options(peer.port()));
+  ASSERT_TRUE(conn.ok());
+  std::vector<std::string> notes;
+  (*conn)->set_observer([&](const TranscriptEntry& e) {
+    if (e.dir == '*') notes.push_back(e.text);
+  });
+  EXPECT_EQ((*conn)->ReadReply(kLong)->code, 220);
+  TlsOptions tls;
+  tls.verify = false;
+  EXPECT_FALSE((*conn)->StartTls(tls, kLong).ok());
+  ASSERT_FALSE(notes.empty());
+  EXPECT_EQ(notes[0], "discarded 14 bytes received before TLS: 250 injected\\r\\n");
+  EXPECT_FALSE((*conn)->ReadReply(kShort).ok());  // the injected 250 is gone
+}
+
 }  // namespace
 }  // namespace smtp
