@@ -160,6 +160,35 @@ TEST(SendMx, FallsBackToTheNextMxWhenTheFirstRefusesConnections) {
       << r.out;
 }
 
+TEST(SendMx, BusyFirstMxIsSkippedForTheNext) {
+  REQUIRE_DNSMASQ();
+  auto v4 = StartScripted({"--reply", "DOT=250 2.0.0 Ok: queued as V4HOST"});
+  auto v6 = StartScripted({"--listen", "::1", "--port", std::to_string(v4->port()), "--greeting",
+                           "421 4.3.2 too busy, try later"});
+  Dnsmasq dns({"--mx-host=busy.test,v6.busy.test,10", "--mx-host=busy.test,v4.busy.test,20",
+               "--host-record=v4.busy.test,127.0.0.1", "--host-record=v6.busy.test,::1"});
+  ASSERT_TRUE(dns.WaitReady("busy.test")) << dns.last_error_;
+  auto r = Send(MxArgs("bob@busy.test", dns, v4->port()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"queue_id\":\"V4HOST\""), std::string::npos) << r.out;
+}
+
+TEST(SendMx, RefusalByTheFirstMxIsFinal) {
+  REQUIRE_DNSMASQ();
+  auto v4 = StartScripted({});
+  auto v6 = StartScripted({"--listen", "::1", "--port", std::to_string(v4->port()), "--greeting",
+                           "554 5.7.1 no mail from you"});
+  Dnsmasq dns({"--mx-host=final.test,v6.final.test,10", "--mx-host=final.test,v4.final.test,20",
+               "--host-record=v4.final.test,127.0.0.1", "--host-record=v6.final.test,::1"});
+  ASSERT_TRUE(dns.WaitReady("final.test")) << dns.last_error_;
+  auto r = Send(MxArgs("bob@final.test", dns, v4->port()));
+  EXPECT_EQ(r.exit_code, 21);
+  EXPECT_NE(r.err.find("greeting failed ([::1]:" + std::to_string(v4->port()) +
+                       "): greeting refused: 554 5.7.1 no mail from you\n"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(SendMx, NoMxRecordUsesTheAddressRecord) {
   REQUIRE_DNSMASQ();
   auto v4 = StartScripted({});
