@@ -234,7 +234,9 @@ Status AsioConnection::ReadSome(Duration timeout, std::string* out) {
     socket_.async_read_some(asio::buffer(buf), handler);
   }
   if (!RunFor(timeout, done) || ec == asio::error::operation_aborted) {
-    broken_ = "a read timed out";
+    // A cancelled plain read loses nothing, so a later read may go on (a
+    // scenario's optional step); a TLS record cut in half cannot be resumed.
+    if (tls_) broken_ = "a read timed out inside TLS";
     return Status::Timeout("no reply within " + FormatDuration(timeout));
   }
   out->assign(buf, n);
@@ -280,7 +282,6 @@ Result<Reply> AsioConnection::ReadReply(Duration timeout) {
     }
     auto left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
     if (left <= Duration(0)) {
-      broken_ = "a read timed out";
       return Status::Timeout("no complete reply within " + FormatDuration(timeout));
     }
     std::string chunk;

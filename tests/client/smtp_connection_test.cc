@@ -124,6 +124,26 @@ TEST(SmtpConnection, ReadTimesOutAtTheDeadline) {
   (*conn)->Close();
 }
 
+TEST(SmtpConnection, PlainConnectionStaysUsableAfterAReadTimeout) {
+  // A reply that arrives after one deadline passed is read by the next call,
+  // also when its first line came before the timeout.
+  Peer peer([](int fd) {
+    SendAll(fd, "250-first\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    SendAll(fd, "250 late\r\n");
+    ReadLine(fd);
+  });
+  auto conn = SmtpConnection::Connect(Options(peer.port()));
+  ASSERT_TRUE(conn.ok());
+  auto early = (*conn)->ReadReply(Duration(150));
+  ASSERT_FALSE(early.ok());
+  EXPECT_TRUE(early.status().IsTimeout());
+  auto late = (*conn)->ReadReply(kLong);
+  ASSERT_TRUE(late.ok()) << late.status().message();
+  EXPECT_EQ(late->lines, (std::vector<std::string>{"first", "late"}));
+  (*conn)->Close();
+}
+
 TEST(SmtpConnection, PeerCloseIsReportedAsClosed) {
   Peer peer([](int fd) { SendAll(fd, "220 hi\r\n421 bye\r\n"); });
   auto conn = SmtpConnection::Connect(Options(peer.port()));
