@@ -301,7 +301,13 @@ bool YamlReader::CheckRegex(const YAML::Node& node, const std::string& regex, st
       return false;
     }
   } catch (const std::regex_error& e) {
-    Error(node, std::string(what) + ": invalid regex '" + regex + "': " + e.what());
+    std::string why = e.what();
+    if (!probe.empty() && (probe[0] == '*' || probe[0] == '+' || probe[0] == '?')) {
+      // libstdc++ says "Mismatched '(' and ')'" here; globs often land in regex fields.
+      why = std::string("nothing to repeat before '") + probe[0] +
+            "' (a regex, not a glob: '.*' matches any text)";
+    }
+    Error(node, std::string(what) + ": invalid regex '" + regex + "': " + why);
     return false;
   }
   return true;
