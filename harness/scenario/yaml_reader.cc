@@ -39,6 +39,23 @@ struct ShapeCheck {
   }
 };
 
+// Length of the well-formed UTF-8 sequence starting at text[i] (a byte >=
+// 0x80), or 0 if it is malformed (overlong, surrogate, truncated, > U+10FFFF).
+size_t Utf8SequenceLength(const std::string& text, size_t i) {
+  unsigned char c = static_cast<unsigned char>(text[i]);
+  size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+  if (len == 0 || c > 0xf4 || i + len > text.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 0;
+  }
+  unsigned char c1 = static_cast<unsigned char>(text[i + 1]);
+  if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0) || (c == 0xf0 && c1 < 0x90) ||
+      (c == 0xf4 && c1 >= 0x90)) {
+    return 0;
+  }
+  return len;
+}
+
 size_t EditDistance(std::string_view a, std::string_view b) {
   // Optimal string alignment: a swap of two letters ("sned") costs 1.
   std::vector<std::vector<size_t>> d(a.size() + 1, std::vector<size_t>(b.size() + 1));
@@ -72,12 +89,23 @@ std::optional<YAML::Node> ParseYamlDocument(const std::string& text, Diagnostics
     return std::nullopt;
   }
   int line = 1, col = 1;
-  for (unsigned char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02x", c);
       diag.Add({line, col}, std::string("not a text file (control byte ") + hex + ")");
       return std::nullopt;
+    }
+    if (c >= 0x80) {
+      size_t len = Utf8SequenceLength(text, i);
+      if (len == 0) {
+        diag.Add({line, col},
+                 "not valid UTF-8 (scenario files are UTF-8 text; write other "
+                 "bytes with YAML escapes such as \\r or \\t)");
+        return std::nullopt;
+      }
+      i += len - 1;
     }
     if (c == '\n') {
       ++line;
