@@ -1,8 +1,11 @@
 #include "harness/scenario/yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <charconv>
 #include <regex>
+#include <sstream>
 
 namespace smtp {
 namespace {
@@ -55,6 +58,52 @@ size_t Utf8SequenceLength(const std::string& text, size_t i) {
   }
   return len;
 }
+
+// A first pass over the parser's events, before any node is built: counts
+// nodes and nesting with constant memory, and stops (by throwing
+// TooBig) at the first limit passed.
+class ShapeCounter : public YAML::EventHandler {
+ public:
+  struct TooBig {
+    YAML::Mark mark;
+    std::string message;
+  };
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { Node(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { Node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Node(m);
+  }
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Open(m);
+  }
+  void OnSequenceEnd() override { --depth_; }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Open(m);
+  }
+  void OnMapEnd() override { --depth_; }
+
+ private:
+  void Node(const YAML::Mark& m) {
+    if (++nodes_ > kMaxYamlNodes) {
+      throw TooBig{m, "too many YAML nodes (more than " + std::to_string(kMaxYamlNodes) +
+                          "); split the scenario"};
+    }
+  }
+  void Open(const YAML::Mark& m) {
+    Node(m);
+    if (++depth_ > kMaxNesting) {
+      throw TooBig{m, "nesting is too deep (more than " + std::to_string(kMaxNesting) + " levels)"};
+    }
+  }
+  long nodes_ = 0;
+  int depth_ = 0;
+};
 
 size_t EditDistance(std::string_view a, std::string_view b) {
   // Optimal string alignment: a swap of two letters ("sned") costs 1.
@@ -116,7 +165,16 @@ std::optional<YAML::Node> ParseYamlDocument(const std::string& text, Diagnostics
   }
   YAML::Node root;
   try {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    ShapeCounter counter;
+    parser.HandleNextDocument(counter);
     root = YAML::Load(text);
+  } catch (const ShapeCounter::TooBig& e) {
+    SourcePos pos;
+    if (e.mark.line >= 0) pos = {e.mark.line + 1, e.mark.column + 1};
+    diag.Add(pos, e.message);
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
     SourcePos pos;
     if (e.mark.line >= 0) pos = {e.mark.line + 1, e.mark.column + 1};
