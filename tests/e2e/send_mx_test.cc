@@ -13,9 +13,56 @@ namespace {
 constexpr const char* kDnsmasq = "/usr/sbin/dnsmasq";
 
 // dnsmasq serving only what the test gives it; killed on destruction.
+// A loopback port free for both UDP and TCP: dnsmasq binds both, and under
+// parallel ctest a UDP-free port can be taken on TCP by another test.
+int FreeDnsPort() {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    int port = FreePort(SOCK_STREAM);
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    a.sin_port = htons(static_cast<uint16_t>(port));
+    bool ok = bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    close(fd);
+    if (ok) return port;
+  }
+  return FreePort(SOCK_DGRAM);
+}
+
+// dnsmasq serving only what the test gives it; killed on destruction. If it
+// cannot bind its port (taken meanwhile), it is restarted on another one.
 class Dnsmasq {
  public:
-  explicit Dnsmasq(const std::vector<std::string>& records) : port_(FreePort(SOCK_DGRAM)) {
+  explicit Dnsmasq(const std::vector<std::string>& records) : records_(records) { Start(); }
+  ~Dnsmasq() { Kill(); }
+  Dnsmasq(const Dnsmasq&) = delete;
+  Dnsmasq& operator=(const Dnsmasq&) = delete;
+
+  std::string server() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  // Waits until `probe_name` resolves (dnsmasq needs a moment to bind).
+  bool WaitReady(const std::string& probe_name) {
+    for (int restarts = 0; restarts < 5; ++restarts) {
+      for (int i = 0; i < 50; ++i) {
+        if (waitpid(pid_, nullptr, WNOHANG) == pid_) {  // died: port taken
+          pid_ = -1;
+          break;
+        }
+        MxResolver r({server(), std::chrono::milliseconds(200)});
+        auto hosts = r.Resolve(probe_name);
+        if (hosts.ok() || hosts.status().code() == Status::Code::kNotFound) return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      Kill();
+      Start();
+    }
+    return false;
+  }
+
+ private:
+  void Start() {
+    port_ = FreeDnsPort();
     std::vector<std::string> argv{kDnsmasq, "--no-daemon", "--port=" + std::to_string(port_),
                                   "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv",
                                   "--no-hosts", "--conf-file=/dev/null",
@@ -24,7 +71,7 @@ class Dnsmasq {
                                   // NXDOMAIN, known names without the asked type NODATA
                                   // (instead of REFUSED for want of an upstream server).
                                   "--local=/test/"};
-    argv.insert(argv.end(), records.begin(), records.end());
+    argv.insert(argv.end(), records_.begin(), records_.end());
     pid_ = fork();
     if (pid_ == 0) {
       int devnull = open("/dev/null", O_RDWR);
@@ -38,28 +85,15 @@ class Dnsmasq {
       _exit(127);
     }
   }
-  ~Dnsmasq() {
+  void Kill() {
+    if (pid_ <= 0) return;
     kill(pid_, SIGTERM);
     waitpid(pid_, nullptr, 0);
-  }
-  Dnsmasq(const Dnsmasq&) = delete;
-  Dnsmasq& operator=(const Dnsmasq&) = delete;
-
-  std::string server() const { return "127.0.0.1:" + std::to_string(port_); }
-
-  // Waits until `domain` resolves (dnsmasq needs a moment to bind).
-  bool WaitReady(const std::string& probe_name) {
-    for (int i = 0; i < 50; ++i) {
-      MxResolver r({server(), std::chrono::milliseconds(200)});
-      auto hosts = r.Resolve(probe_name);
-      if (hosts.ok() || hosts.status().code() == Status::Code::kNotFound) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    return false;
+    pid_ = -1;
   }
 
- private:
-  int port_;
+  std::vector<std::string> records_;
+  int port_ = 0;
   pid_t pid_ = -1;
 };
 
