@@ -13,7 +13,8 @@ const std::vector<std::string> kCommonKeys = {"name",     "description", "tags",
                                               "timeout",  "vars",        "steps", "transcript",
                                               "requires", "rfc",         "points"};
 const std::vector<std::string> kClientKeys = {"target", "server"};
-const std::vector<std::string> kServerKeys = {"listen", "client", "strict", "sessions"};
+const std::vector<std::string> kServerKeys = {"listen", "client", "client_shell", "strict",
+                                              "sessions"};
 
 bool Has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -195,6 +196,7 @@ void ScenarioParser::ParseServerModeKeys(const YAML::Node& root, Scenario& s) {
       s.client = *v;
     }
   }
+  if (auto n = root["client_shell"]) s.client_shell = r_.Bool(n, "client_shell").value_or(false);
   if (auto n = root["sessions"])
     s.sessions = static_cast<int>(r_.Int(n, "sessions", 1, 1000).value_or(1));
   if (auto n = root["strict"]) {

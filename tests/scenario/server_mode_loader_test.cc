@@ -112,3 +112,24 @@ TEST(ServerModeLoader, ClientModeRejectsServerKeys) {
 
 }  // namespace
 }  // namespace smtp
+
+namespace smtp {
+namespace {
+
+TEST(ServerModeLoaderClientShell, LoadsAndDefaultsToNoShell) {
+  ScenarioLoader loader;
+  auto with = loader.LoadString(
+      "mode: server\nclient: python3 c.py | tee log\nclient_shell: true\nsteps:\n  - reply: 220\n",
+      "s.yaml");
+  ASSERT_TRUE(with.ok()) << with.ErrorText();
+  EXPECT_TRUE(with.scenario->client_shell);
+  auto without = loader.LoadString("mode: server\nclient: python3 c.py\nsteps:\n  - reply: 220\n",
+                                   "s.yaml");
+  ASSERT_TRUE(without.ok()) << without.ErrorText();
+  EXPECT_FALSE(without.scenario->client_shell);
+  auto bad = loader.LoadString("mode: server\nclient_shell: maybe\nsteps:\n  - reply: 220\n", "s.yaml");
+  EXPECT_FALSE(bad.ok());
+}
+
+}  // namespace
+}  // namespace smtp
