@@ -20,6 +20,24 @@ std::string Paint(const TextStyle& style, const char* code, const std::string& t
   return std::string(code) + text + kReset;
 }
 
+// Expected/actual texts for the terminal: multi-line replies continue under
+// the first line; other control bytes are escaped so a bare CR shows. A
+// backslash is left alone: server mode's texts arrive already escaped
+// ("HELO x\\n") and must not be escaped twice.
+std::string ForTerminal(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '\n') {
+      out += "\n            ";
+    } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      out += EscapeBytes(std::string(1, c));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 const char* Mark(Verdict v) {
   switch (v) {
     case Verdict::kPassed: return "\xE2\x9C\x93";  // ✓
@@ -79,17 +97,16 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
     if (sc.failure) {
       const auto& f = *sc.failure;
       out += "  " + f.message + "\n";
-      if (f.step >= 0) {
-        std::string kind;
-        for (const auto& st : sc.steps) {
-          if (st.index == f.step) kind = st.kind + (st.name.empty() ? "" : " \"" + st.name + "\"");
+      // The message already names file, line, step and kind; add the step's
+      // own name when it has one.
+      for (const auto& st : sc.steps) {
+        if (st.index == f.step && f.step >= 0 && !st.name.empty()) {
+          out += "  step name: " + st.name + "\n";
         }
-        out += "  step " + std::to_string(f.step) + (kind.empty() ? "" : " (" + kind + ")") +
-               ", " + sc.file + ":" + std::to_string(f.line) + "\n";
       }
       if (!f.expected.empty() || !f.actual.empty()) {
-        out += "  expected: " + Paint(style, kGreen, f.expected) + "\n";
-        out += "  actual:   " + Paint(style, kRed, EscapeBytes(f.actual)) + "\n";
+        out += "  expected: " + Paint(style, kGreen, ForTerminal(f.expected)) + "\n";
+        out += "  actual:   " + Paint(style, kRed, ForTerminal(f.actual)) + "\n";
       }
     }
     size_t n = sc.transcript.size();

@@ -60,7 +60,8 @@ TEST(RunCli, ExitOneOnFailureWithDetails) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.err, "./b.yaml:4: step 1 (send): expected 550, got 250 Ok\n");
   EXPECT_NE(r.out.find("\xE2\x9C\x97 bad  "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("  step 1 (send), ./b.yaml:4\n  expected: 550\n  actual:   250 Ok\n"),
+  EXPECT_NE(r.out.find("  ./b.yaml:4: step 1 (send): expected 550, got 250 Ok\n"
+                       "  expected: 550\n  actual:   250 Ok\n"),
             std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("C: NOOP"), std::string::npos);  // the transcript around it

@@ -23,7 +23,9 @@ TEST(TextReport, ScenarioLines) {
 TEST(TextReport, FailureDetailsNameStepLineExpectedActualAndTranscript) {
   std::string d = ScenarioDetails(testing::FailedScenario(), TextStyle{});
   EXPECT_NE(d.find("FAILED reject <rcpt> & co (scenarios/sub/reject.yaml)\n"), std::string::npos) << d;
-  EXPECT_NE(d.find("  step 1 (send), scenarios/sub/reject.yaml:7\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("  scenarios/sub/reject.yaml:7: step 1 (send): expected 250, got 550"),
+            std::string::npos)
+      << d;
   EXPECT_NE(d.find("  expected: 250\n  actual:   550 5.1.1 No such user\n"), std::string::npos) << d;
   EXPECT_NE(d.find("S: 550 5.1.1 No such user\n"), std::string::npos) << d;
   EXPECT_NE(d.find("C: bare\\rCR\\x01\n"), std::string::npos) << d;
@@ -77,6 +79,22 @@ TEST(Conformance, SectionsInNumericOrder) {
   EXPECT_EQ(r[0].sections[1].section, "4.1.9");
   EXPECT_EQ(r[0].sections[2].section, "4.1.10");
   EXPECT_EQ(r[0].counts.passed, 3);
+}
+
+}  // namespace
+}  // namespace smtp
+
+namespace smtp {
+namespace {
+
+TEST(TextReport, ActualIsNotEscapedTwiceAndMultiLineRepliesAlign) {
+  ScenarioResult sc = testing::FailedScenario();
+  sc.failure->actual = "HELO 127.0.0.1\\n";  // server mode: already escaped bytes
+  std::string d = ScenarioDetails(sc, TextStyle{});
+  EXPECT_NE(d.find("  actual:   HELO 127.0.0.1\\n\n"), std::string::npos) << d;
+  sc.failure->actual = "250-first\n250 last\rX";
+  d = ScenarioDetails(sc, TextStyle{});
+  EXPECT_NE(d.find("  actual:   250-first\n            250 last\\rX\n"), std::string::npos) << d;
 }
 
 }  // namespace
