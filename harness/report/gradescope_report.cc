@@ -10,6 +10,16 @@ namespace {
 
 using nlohmann::ordered_json;
 
+// Client output shown to students is capped: the full text is in the JSON
+// report, and a chatty client should not bury the verdicts.
+constexpr size_t kMaxClientOutput = 8 * 1024;
+
+std::string Capped(const std::string& text) {
+  if (text.size() <= kMaxClientOutput) return text;
+  return text.substr(0, kMaxClientOutput) + "\n[... " +
+         std::to_string(text.size() - kMaxClientOutput) + " more bytes not shown]";
+}
+
 std::string ScenarioOutput(const ScenarioResult& sc) {
   std::string out;
   out += std::string("status: ") + VerdictName(sc.status) + "\n";
@@ -22,8 +32,8 @@ std::string ScenarioOutput(const ScenarioResult& sc) {
   if (sc.client) {
     if (sc.client->exit_code) out += "client exit code: " + std::to_string(*sc.client->exit_code) + "\n";
     if (sc.client->timed_out) out += "client timed out\n";
-    if (!sc.client->stdout_text.empty()) out += "client stdout:\n" + sc.client->stdout_text + "\n";
-    if (!sc.client->stderr_text.empty()) out += "client stderr:\n" + sc.client->stderr_text + "\n";
+    if (!sc.client->stdout_text.empty()) out += "client stdout:\n" + Capped(sc.client->stdout_text) + "\n";
+    if (!sc.client->stderr_text.empty()) out += "client stderr:\n" + Capped(sc.client->stderr_text) + "\n";
   }
   out += "transcript:\n" + FormatTranscript(sc.transcript);
   return out;
@@ -46,11 +56,12 @@ ordered_json Test(const std::string& name, double score, double max_score, bool 
 std::string RenderGradescopeReport(const RunResult& run) {
   ordered_json tests = ordered_json::array();
   double total = 0;
+  std::string overall;  // shown once above the tests: the scenario's whole story
   for (const auto& sc : run.scenarios) {
     bool step_points = false;
     for (const auto& st : sc.steps) step_points = step_points || st.points.has_value();
     if (step_points) {
-      std::string output = ScenarioOutput(sc);
+      overall += "== " + sc.name + "\n" + ScenarioOutput(sc) + "\n";
       for (const auto& st : sc.steps) {
         if (!st.points) continue;
         double earned = st.points_earned.value_or(st.status == Verdict::kPassed ? *st.points : 0);
@@ -59,7 +70,7 @@ std::string RenderGradescopeReport(const RunResult& run) {
                                             : st.name);
         std::string step_out = std::string("step status: ") + VerdictName(st.status) + "\n";
         if (!st.message.empty()) step_out += st.message + "\n";
-        step_out += "expected: " + st.expected + "\nreceived: " + st.received + "\n\n" + output;
+        step_out += "expected: " + st.expected + "\nreceived: " + st.received + "\n";
         tests.push_back(Test(name, earned, *st.points, st.status == Verdict::kPassed, step_out));
         total += earned;
       }
@@ -73,6 +84,7 @@ std::string RenderGradescopeReport(const RunResult& run) {
   ordered_json j;
   j["score"] = total;
   j["execution_time"] = run.duration_ms / 1000.0;
+  if (!overall.empty()) j["output"] = overall;
   j["visibility"] = "visible";
   j["tests"] = std::move(tests);
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";

@@ -44,6 +44,23 @@ TEST(GradescopeReport, StepPointsBecomeTests) {
   EXPECT_EQ(j["score"], 2.0);
 }
 
+TEST(GradescopeReport, ClientOutputShownOnceAboveTheTestsAndCapped) {
+  RunResult run;
+  ScenarioResult sc = testing::FailedScenario();
+  sc.steps[0].points = 1;
+  sc.steps[1].points = 1;
+  sc.client = ClientProcessResult{};
+  sc.client->stdout_text = std::string(20000, 'x');
+  run.scenarios = {sc};
+  json j = json::parse(RenderGradescopeReport(run));
+  const std::string overall = j["output"].get<std::string>();
+  EXPECT_NE(overall.find("[... 11808 more bytes not shown]"), std::string::npos);
+  EXPECT_EQ(overall.find(std::string(8193, 'x')), std::string::npos);
+  for (const auto& t : j["tests"]) {
+    EXPECT_EQ(t["output"].get<std::string>().find("xxxx"), std::string::npos);
+  }
+}
+
 TEST(GradescopeReport, ScenarioScoreOverridesDefault) {
   RunResult run;
   ScenarioResult sc = testing::FailedScenario();
