@@ -1,6 +1,6 @@
 #include "harness/client/encoded_word.h"
 
-#include "harness/client/base64.h"
+#include "harness/core/base64.h"
 
 namespace smtp {
 namespace {

@@ -4,7 +4,7 @@
 #include <ctime>
 #include <random>
 
-#include "harness/client/base64.h"
+#include "harness/core/base64.h"
 #include "harness/client/encoded_word.h"
 #include "harness/core/dot_stuffing.h"
 

@@ -2,7 +2,7 @@
 
 #include <chrono>
 
-#include "harness/client/base64.h"
+#include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
 
 namespace smtp {

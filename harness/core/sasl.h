@@ -1,6 +1,5 @@
-// SASL pieces the server side of AUTH (RFC 4954) needs: base64 (RFC 4648)
-// and the PLAIN message (RFC 4616). Pure functions. In namespace smtp::sasl
-// so other modules' base64 helpers cannot clash with these.
+// SASL pieces the server side of AUTH (RFC 4954) needs besides base64
+// (harness/core/base64.h): the PLAIN message (RFC 4616). Pure functions.
 #pragma once
 
 #include <optional>
@@ -8,11 +7,6 @@
 #include <string_view>
 
 namespace smtp::sasl {
-
-std::string Base64Encode(std::string_view bytes);
-// Strict decoding: nullopt on a character outside the alphabet, bad padding,
-// or a length that is not a multiple of 4. "" decodes to "".
-std::optional<std::string> Base64Decode(std::string_view text);
 
 struct PlainCredentials {
   std::string authzid;  // usually empty

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "harness/core/base64.h"
 #include "harness/core/sasl.h"
 #include "harness/core/server_session.h"
 
@@ -116,7 +117,7 @@ void ServerSession::Auth(std::string_view args, ServerOutputs& out) {
   }
   state_ = State::kAuth;
   framer_.set_max_line_length(kMaxAuthLine);
-  std::string challenge = mech == "LOGIN" ? sasl::Base64Encode("Username:") : "";
+  std::string challenge = mech == "LOGIN" ? Base64Encode("Username:") : "";
   out.push_back({ServerOutput::Kind::kReply, "334 " + challenge + "\r\n", nullptr});
 }
 
@@ -128,7 +129,7 @@ void ServerSession::OnAuthLine(const FramedLine& line, ServerOutputs& out) {
   };
   if (line.too_long) return fail(500, "5.5.6", "Authentication exchange line too long");
   if (line.text == "*") return fail(501, "5.7.0", "Authentication cancelled");
-  auto decoded = sasl::Base64Decode(line.text);
+  auto decoded = Base64DecodeStrict(line.text);
   if (!decoded) return fail(501, "5.5.2", "Cannot decode response (not base64)");
   if (auth_mech_ == "PLAIN") {
     auto creds = sasl::ParsePlain(*decoded);
@@ -147,7 +148,7 @@ void ServerSession::OnAuthLine(const FramedLine& line, ServerOutputs& out) {
     state_ = State::kAuth;
     framer_.set_max_line_length(kMaxAuthLine);
     out.push_back(
-        {ServerOutput::Kind::kReply, "334 " + sasl::Base64Encode("Password:") + "\r\n", nullptr});
+        {ServerOutput::Kind::kReply, "334 " + Base64Encode("Password:") + "\r\n", nullptr});
     return;
   }
   framer_.set_max_line_length(kMaxCommandLine);

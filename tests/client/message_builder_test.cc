@@ -4,7 +4,7 @@
 
 #include <regex>
 
-#include "harness/client/base64.h"
+#include "harness/core/base64.h"
 
 namespace smtp {
 namespace {

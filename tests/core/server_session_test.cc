@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "harness/core/base64.h"
 #include "harness/core/sasl.h"
 
 namespace smtp {
@@ -447,7 +448,7 @@ TEST_F(ServerSessionTest, StartTlsNotConfigured) {
 class AuthTest : public ServerSessionTest {
  protected:
   void SetUp() override { config_.auth.users["alice"] = "s3cret"; }
-  static std::string B64(std::string_view s) { return sasl::Base64Encode(s); }
+  static std::string B64(std::string_view s) { return Base64Encode(s); }
 };
 
 TEST_F(AuthTest, PlainInitialResponse) {
@@ -679,14 +680,14 @@ TEST_F(ServerSessionTest, RuleOnMessageMatchesContent) {
 TEST(SaslTest, Base64RoundTripAndStrictness) {
   for (std::string s :
        std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
-    EXPECT_EQ(sasl::Base64Decode(sasl::Base64Encode(s)), s);
+    EXPECT_EQ(Base64DecodeStrict(Base64Encode(s)), s);
   }
-  EXPECT_EQ(sasl::Base64Encode("Username:"), "VXNlcm5hbWU6");
-  EXPECT_FALSE(sasl::Base64Decode("abc"));
-  EXPECT_FALSE(sasl::Base64Decode("ab=c"));
-  EXPECT_FALSE(sasl::Base64Decode("a==="));
-  EXPECT_FALSE(sasl::Base64Decode("ab!c"));
-  EXPECT_FALSE(sasl::Base64Decode("YQ==YQ=="));
+  EXPECT_EQ(Base64Encode("Username:"), "VXNlcm5hbWU6");
+  EXPECT_FALSE(Base64DecodeStrict("abc"));
+  EXPECT_FALSE(Base64DecodeStrict("ab=c"));
+  EXPECT_FALSE(Base64DecodeStrict("a==="));
+  EXPECT_FALSE(Base64DecodeStrict("ab!c"));
+  EXPECT_FALSE(Base64DecodeStrict("YQ==YQ=="));
   EXPECT_TRUE(sasl::ParsePlain(std::string("\0u\0p", 4)));
   EXPECT_FALSE(sasl::ParsePlain(std::string("\0\0p", 3)));
   EXPECT_FALSE(sasl::ParsePlain(std::string("a\0b\0c\0d", 7)));

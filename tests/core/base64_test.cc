@@ -1,4 +1,4 @@
-#include "harness/client/base64.h"
+#include "harness/core/base64.h"
 
 #include <gtest/gtest.h>
 

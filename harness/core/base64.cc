@@ -1,4 +1,4 @@
-#include "harness/client/base64.h"
+#include "harness/core/base64.h"
 
 namespace smtp {
 namespace {
@@ -79,6 +79,34 @@ std::optional<std::string> Base64Decode(std::string_view text) {
     }
   }
   if (padding > 2 || bits >= 6) return std::nullopt;
+  return out;
+}
+
+std::optional<std::string> Base64DecodeStrict(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out;
+  out.reserve(text.size() / 4 * 3);
+  for (size_t i = 0; i < text.size(); i += 4) {
+    int v[4];
+    int pad = 0;
+    for (int k = 0; k < 4; ++k) {
+      char c = text[i + k];
+      if (c == '=') {
+        // Padding only at the very end, in the last one or two positions.
+        if (i + 4 != text.size() || k < 2) return std::nullopt;
+        ++pad;
+        v[k] = 0;
+      } else {
+        if (pad > 0) return std::nullopt;
+        v[k] = DecodeChar(c);
+        if (v[k] < 0) return std::nullopt;
+      }
+    }
+    unsigned n = (v[0] << 18) | (v[1] << 12) | (v[2] << 6) | v[3];
+    out += static_cast<char>((n >> 16) & 0xff);
+    if (pad < 2) out += static_cast<char>((n >> 8) & 0xff);
+    if (pad < 1) out += static_cast<char>(n & 0xff);
+  }
   return out;
 }
 
