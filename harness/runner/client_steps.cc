@@ -5,7 +5,7 @@
 
 #include "harness/core/dot_stuffing.h"
 #include "harness/runner/client_run.h"
-#include "harness/runner/sasl_encode.h"
+#include "harness/core/base64.h"
 #include "harness/scenario/reply_matcher_eval.h"
 
 namespace smtp::client_run {
@@ -19,7 +19,7 @@ std::optional<Problem> ScenarioRun::RunAuth(const Step& step, StepResult& r) {
   for (char c : step.auth_mechanism) mech += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (mech.empty()) mech = "PLAIN";
   if (mech == "PLAIN") {
-    std::string blob = Base64EncodeForSasl(std::string(1, '\0') + *user + '\0' + *pass);
+    std::string blob = Base64Encode(std::string(1, '\0') + *user + '\0' + *pass);
     AddSecret(blob);
     AddSecret(*pass);
     r.sent = "AUTH PLAIN <redacted>";
@@ -27,7 +27,7 @@ std::optional<Problem> ScenarioRun::RunAuth(const Step& step, StepResult& r) {
     return ExpectDefault(step.expect, "235", "AUTH", r);
   }
   if (mech != "LOGIN") return Err("unsupported AUTH mechanism " + mech);
-  std::string u = Base64EncodeForSasl(*user), pw = Base64EncodeForSasl(*pass);
+  std::string u = Base64Encode(*user), pw = Base64Encode(*pass);
   AddSecret(pw);
   AddSecret(*pass);
   r.sent = "AUTH LOGIN\n" + u + "\n<redacted>";
