@@ -147,7 +147,15 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       return std::nullopt;
     }
     case StepKind::kStartTls: {
-      if (auto p = SendLine("STARTTLS", r)) return p;
+      if (step.tls_inject.empty()) {
+        if (auto p = SendLine("STARTTLS", r)) return p;
+      } else {
+        // STARTTLS with plaintext pipelined behind it in one write: a server
+        // that acts on those bytes after the handshake is vulnerable
+        // (RFC 3207 §6, CVE-2011-0411).
+        r.sent = "STARTTLS\n" + step.tls_inject;
+        if (auto p = WriteBytes("STARTTLS\r\n" + step.tls_inject)) return p;
+      }
       if (auto p = ExpectDefault(step.expect, "220", "STARTTLS", r)) return p;
       TlsOptions tls;
       tls.verify = step.tls_verify;

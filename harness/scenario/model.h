@@ -91,6 +91,8 @@ struct Step {
   std::vector<std::string> required_extensions;  // `requires:` (a C++20 keyword); EHLO extensions needed, else skipped
 
   bool tls_verify = false;  // starttls
+  std::string tls_inject;   // starttls: bytes written right after "STARTTLS\r\n", in the
+                            // same write (RFC 3207 §6: they must not survive the handshake)
   std::string auth_mechanism, auth_username, auth_password;  // auth
   std::string mail_from;  // mail shorthand
   std::vector<std::string> mail_to;

@@ -217,14 +217,20 @@ void ScenarioParser::ParseData(const YAML::Node& value, Step& step) {
 void ScenarioParser::ParseStartTls(const YAML::Node& value, Step& step) {
   if (value.IsScalar()) {
     if (auto b = r_.Bool(value, "starttls"); b && !*b) {
-      r_.Error(value, "starttls: must be true or {verify: BOOL} (leave the step out otherwise)");
+      r_.Error(value, "starttls: must be true or {verify: BOOL, inject: STRING} (leave the step out otherwise)");
     }
     return;
   }
   if (value.IsNull()) return;
   if (!r_.ExpectMap(value, "starttls")) return;
-  r_.CheckKeys(value, {"verify"}, "starttls");
+  r_.CheckKeys(value, {"verify", "inject"}, "starttls");
   if (auto v = value["verify"]) step.tls_verify = r_.Bool(v, "verify").value_or(false);
+  if (auto v = value["inject"]) {
+    if (auto s = r_.Str(v, "inject")) {
+      if (s->empty()) r_.Error(v, "inject: is empty");
+      step.tls_inject = *s;
+    }
+  }
 }
 
 void ScenarioParser::ParseAuth(const YAML::Node& value, Step& step) {
