@@ -170,6 +170,7 @@ asio::awaitable<std::optional<Problem>> Lane::Open() {
   auto t0 = Clock::now();
   Status s = co_await conn_->Connect(sh_.endpoint, sh_.implicit_tls, sh_.connect_timeout);
   if (!s.ok()) {
+    conn_->Close();  // also cancels its deadline timer, which holds a reference
     conn_.reset();
     co_return Problem{true, -1, "connection", "cannot connect: " + s.message(), ""};
   }
