@@ -10,7 +10,7 @@ constexpr size_t kReplyLineLimit = 64 * 1024;
 
 }  // namespace
 
-LoadConnection::LoadConnection(asio::io_context& io, asio::ssl::context& tls)
+LoadConnection::LoadConnection(asio::io_context& io, asio::ssl::context* tls)
     : socket_(io), timer_(io), tls_ctx_(tls), framer_(kReplyLineLimit) {}
 
 LoadConnection::~LoadConnection() { Close(); }
@@ -121,7 +121,8 @@ asio::awaitable<Result<Reply>> LoadConnection::ReadReply(Duration timeout) {
 asio::awaitable<Status> LoadConnection::StartTls(Duration timeout) {
   framer_.TakeRaw();
   parser_.Reset();
-  tls_.emplace(socket_, tls_ctx_);
+  if (!tls_ctx_) co_return Status::Internal("no TLS context");
+  tls_.emplace(socket_, *tls_ctx_);
   Arm(timeout);
   auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, kTuple);
   Disarm();

@@ -5,6 +5,7 @@
 #include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <optional>
 #include <memory>
 #include <thread>
 
@@ -90,6 +91,8 @@ Result<LoadRunResult> RunLoad(const Scenario& sc, const LoadRunOptions& opt, con
   shared.tickets = &tickets;
   shared.progress = &progress;
 
+  bool needs_tls = shared.implicit_tls;
+  for (const auto& op : plan->ops) needs_tls = needs_tls || op.kind == LoadOp::Kind::kStartTls;
   int threads = result.threads;
   std::vector<LoadStats> stats(threads, LoadStats(sc.steps.size()));
   std::vector<std::string> faults(threads);
@@ -102,9 +105,12 @@ Result<LoadRunResult> RunLoad(const Scenario& sc, const LoadRunOptions& opt, con
     workers.emplace_back([&, t, lanes] {
       try {
         asio::io_context io(1);
-        asio::ssl::context tls(asio::ssl::context::tls_client);
-        tls.set_verify_mode(asio::ssl::verify_none);  // load measures; `run` checks certificates
-        SpawnLoadLanes(io, tls, shared, lanes, stats[t]);
+        std::optional<asio::ssl::context> tls;
+        if (needs_tls) {
+          tls.emplace(asio::ssl::context::tls_client);
+          tls->set_verify_mode(asio::ssl::verify_none);  // load measures; `run` checks certificates
+        }
+        SpawnLoadLanes(io, tls ? &*tls : nullptr, shared, lanes, stats[t]);
         io.run();
       } catch (const std::exception& e) {
         faults[t] = e.what();

@@ -45,7 +45,7 @@ struct Problem {
 
 class Lane {
  public:
-  Lane(asio::io_context& io, asio::ssl::context& tls, const LoadShared& shared, LoadStats& stats)
+  Lane(asio::io_context& io, asio::ssl::context* tls, const LoadShared& shared, LoadStats& stats)
       : io_(io), tls_(tls), sh_(shared), plan_(*shared.plan), stats_(stats), vars_(plan_.vars) {}
 
   asio::awaitable<void> Run();
@@ -58,7 +58,7 @@ class Lane {
   Problem FromStatus(const Status& s, const LoadOp& op, const char* waiting_for) const;
 
   asio::io_context& io_;
-  asio::ssl::context& tls_;
+  asio::ssl::context* tls_;
   const LoadShared& sh_;
   const LoadPlan& plan_;
   LoadStats& stats_;
@@ -236,7 +236,7 @@ asio::awaitable<void> Lane::Run() {
 
 }  // namespace
 
-void SpawnLoadLanes(asio::io_context& io, asio::ssl::context& tls, const LoadShared& shared, int lanes,
+void SpawnLoadLanes(asio::io_context& io, asio::ssl::context* tls, const LoadShared& shared, int lanes,
                     LoadStats& stats) {
   for (int i = 0; i < lanes; ++i) {
     auto lane = std::make_shared<Lane>(io, tls, shared, stats);

@@ -60,8 +60,9 @@ struct LoadShared {
 };
 
 // Runs `lanes` concurrent lanes on `io` until the dispenser runs dry; the
-// caller runs io. Each lane keeps its own variables (captures).
-void SpawnLoadLanes(asio::io_context& io, asio::ssl::context& tls, const LoadShared& shared,
+// caller runs io. Each lane keeps its own variables (captures). `tls` is
+// null when the plan needs no TLS.
+void SpawnLoadLanes(asio::io_context& io, asio::ssl::context* tls, const LoadShared& shared,
                     int lanes, LoadStats& stats);
 
 }  // namespace smtp
