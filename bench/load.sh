@@ -10,6 +10,10 @@
 #   bench/load.sh [path/to/smtp-harness]
 #   MSGS=5000 SIZE=1024 ROUNDS=3 bench/load.sh
 #
+# With perf installed, the CPU time of each contender (task-clock, the
+# client process only) is printed too: microseconds of CPU per message, a
+# steadier figure than throughput on a shared machine.
+#
 # A benchmark, not a test: nothing fails on a low ratio. The machine is
 # shared and noisy: the load average is printed with the figures.
 set -euo pipefail
@@ -82,6 +86,18 @@ sink_pid=$!
 wait_port "$port"
 
 now() { date +%s.%N; }
+perf_bin=$(command -v perf || true)
+cpu_file="$work/cpu"
+# Runs "$@", recording its CPU milliseconds in $cpu_file (empty without perf).
+timed() {
+  if [[ -n $perf_bin ]]; then
+    "$perf_bin" stat -x, -e task-clock -o "$cpu_file" "$@"
+  else
+    : >"$cpu_file"
+    "$@"
+  fi
+}
+cpu_ms() { awk -F, '/task-clock/ { print $1 }' "$cpu_file"; }
 rate() { awk -v n="$msgs" -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", n / (b - a) }'; }
 
 run_ours() {  # $1 sessions, $2 reuse 0|1
@@ -89,10 +105,10 @@ run_ours() {  # $1 sessions, $2 reuse 0|1
   [[ $2 == 1 ]] && extra=(--reuse)
   local t0 t1
   t0=$(now)
-  "$bin" load "$work/load.yaml" --target "smtp://127.0.0.1:$port" -n "$msgs" -c "$1" "${extra[@]}" \
+  timed "$bin" load "$work/load.yaml" --target "smtp://127.0.0.1:$port" -n "$msgs" -c "$1" "${extra[@]}" \
     --report "$work/report.json" >"$work/ours.out" 2>&1 || { cat "$work/ours.out" >&2; echo "load failed" >&2; exit 1; }
   t1=$(now)
-  rate "$t0" "$t1"
+  echo "$(rate "$t0" "$t1") $(cpu_ms)"
 }
 
 run_source() {  # $1 sessions, $2 reuse 0|1
@@ -100,27 +116,35 @@ run_source() {  # $1 sessions, $2 reuse 0|1
   [[ $2 == 1 ]] && flags+=(-d)
   local t0 t1
   t0=$(now)
-  "$source_bin" "${flags[@]}" "127.0.0.1:$port" || { echo "smtp-source failed" >&2; exit 1; }
+  timed "$source_bin" "${flags[@]}" "127.0.0.1:$port" || { echo "smtp-source failed" >&2; exit 1; }
   t1=$(now)
-  rate "$t0" "$t1"
+  echo "$(rate "$t0" "$t1") $(cpu_ms)"
 }
 
 median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 printf '%s messages of ~%s bytes to smtp-sink, %s round(s), alternating; load average: %s\n' \
   "$msgs" "$size" "$rounds" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-28s %12s %12s %8s\n' "row" "load msg/s" "source msg/s" "ratio"
+printf '%-26s %11s %12s %6s %14s %14s\n' "row" "load msg/s" "source msg/s" "ratio" "load cpu us/m" "source cpu us/m"
+per_msg() { awk -v ms="$1" -v n="$msgs" 'BEGIN { if (ms == "") print "-"; else printf "%.1f", ms * 1000 / n }'; }
 for sessions in 1 20; do
   for reuse in 0 1; do
-    ours=() theirs=()
+    ours=() theirs=() ours_cpu=() theirs_cpu=()
     for _ in $(seq 1 "$rounds"); do
-      ours+=("$(run_ours "$sessions" "$reuse")")
-      theirs+=("$(run_source "$sessions" "$reuse")")
+      read -r r c <<<"$(run_ours "$sessions" "$reuse")"
+      ours+=("$r")
+      ours_cpu+=("${c:-}")
+      read -r r c <<<"$(run_source "$sessions" "$reuse")"
+      theirs+=("$r")
+      theirs_cpu+=("${c:-}")
     done
     o=$(echo "${ours[*]}" | median)
     t=$(echo "${theirs[*]}" | median)
+    oc=$(echo "${ours_cpu[*]}" | median)
+    tc=$(echo "${theirs_cpu[*]}" | median)
     label="$sessions session(s), $([[ $reuse == 1 ]] && echo reused || echo new conn)"
-    printf '%-28s %12s %12s %8s\n' "$label" "$o" "$t" "$(awk -v a="$o" -v b="$t" 'BEGIN { printf "%.2f", a / b }')"
+    printf '%-26s %11s %12s %6s %14s %14s\n' "$label" "$o" "$t" "$(awk -v a="$o" -v b="$t" 'BEGIN { printf "%.2f", a / b }')" \
+      "$(per_msg "$oc")" "$(per_msg "$tc")"
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
