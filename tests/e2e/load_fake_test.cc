@@ -3,6 +3,8 @@
 // report and the exit status.
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -134,6 +136,36 @@ TEST_F(LoadE2eTest, UnreachableTargetCountsErrors) {
   EXPECT_NE(r.out.find("3 x before any step (error): expected connection, got cannot connect: "),
             std::string::npos)
       << r.out;
+}
+
+TEST_F(LoadE2eTest, InterruptStopsStartingSessionsAndStillReports) {
+  Process p({SMTP_HARNESS_BINARY, "load", kBasic, "--duration", "30s", "--rate", "100", "-c", "2", "--report",
+             (dir_ / "report.json").string()},
+            dir_, "interrupted");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  p.Signal(SIGINT);
+  EXPECT_EQ(p.Wait(std::chrono::seconds(10)), 1) << p.Stdout() << p.Stderr();
+  EXPECT_NE(p.Stdout().find("[interrupted]"), std::string::npos) << p.Stdout();
+  EXPECT_NE(ReadFile(dir_ / "report.json").find("\"interrupted\": true"), std::string::npos);
+}
+
+TEST_F(LoadE2eTest, LoadsThePrivatePostfix) {
+  const char* postfix = std::getenv("POSTFIX_SMTP");
+  if (!postfix || !*postfix) {
+    const char* require = std::getenv("SMTP_HARNESS_REQUIRE_REAL_SERVERS");
+    if (require && std::string(require) == "1") FAIL() << "POSTFIX_SMTP is not set";
+    GTEST_SKIP() << "POSTFIX_SMTP is not set (run ci/postfix start)";
+  }
+  const char* domain = std::getenv("POSTFIX_DOMAIN");
+  std::string to = std::string("bob@") + (domain && *domain ? domain : "postfix.smtp-harness.test");
+  LoadRun r = Load({kBasic, "-n", "20", "-c", "4", "--var", "to=" + to, "--target",
+                    std::string("smtp://") + postfix});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("20 ok, 0 failed, 0 errors"), std::string::npos) << r.out;
+  r = Load({kBasic, "-n", "20", "-c", "4", "--reuse", "--var", "to=" + to, "--target",
+            std::string("smtp://") + postfix});
+  EXPECT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("20 ok, 0 failed, 0 errors; 4 connections"), std::string::npos) << r.out;
 }
 
 TEST_F(LoadE2eTest, UsageErrorsExitTwo) {

@@ -121,6 +121,32 @@ TEST_F(RecordE2eTest, InterceptsStartTlsAndReplaysOverTls) {
   EXPECT_EQ(Run("tls.yaml", target, &out), 0) << out << yaml;
 }
 
+TEST_F(RecordE2eTest, RecordsSeveralSessionsIntoNumberedFiles) {
+  Serve serve({}, "record-many");
+  ASSERT_GT(serve.port(), 0);
+  std::vector<std::string> argv = {SMTP_HARNESS_BINARY, "record", "--listen", "127.0.0.1:0", "--upstream",
+                                   "smtp://127.0.0.1:" + std::to_string(serve.port()), "--out",
+                                   (dir_ / "many.yaml").string(), "--sessions", "2"};
+  Process rec(argv, dir_, "record-many");
+  int port = 0;
+  const std::string marker = "listening on 127.0.0.1:";
+  for (int i = 0; i < 2000 && port == 0 && rec.Running(); ++i) {
+    std::string err = rec.Stderr();
+    size_t at = err.find(marker);
+    if (at != std::string::npos && err.find(',', at) != std::string::npos) port = std::stoi(err.substr(at + marker.size()));
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_GT(port, 0) << rec.Stderr();
+  std::string output;
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(RunPython(kSmtplib, {std::to_string(port), "plain", "bob@example.test"}, &output), 0) << output;
+  }
+  EXPECT_EQ(rec.Wait(std::chrono::seconds(20)), 0) << rec.Stderr();
+  EXPECT_NE(ReadFile(dir_ / "many-1.yaml").find("name: \"many-1\""), std::string::npos);
+  EXPECT_NE(ReadFile(dir_ / "many-2.yaml").find("S: 221 2.0.0 * closing connection"), std::string::npos)
+      << ReadFile(dir_ / "many-2.yaml");
+}
+
 TEST_F(RecordE2eTest, RejectsABadUpstream) {
   Process p({SMTP_HARNESS_BINARY, "record", "--upstream", "fake", "--out", (dir_ / "x.yaml").string()}, dir_, "bad");
   EXPECT_EQ(p.Wait(), 2);
