@@ -41,7 +41,9 @@ std::string WriteTranscriptScenario(const Transcript& session, const RecordedSce
       continue;
     }
     if (e.dir == 'C') {
-      body += "  C:" + (e.text.empty() ? std::string() : " " + ClientLine(e.text)) + "\n";
+      body += "  C:";
+      if (!e.text.empty()) body.append(" ").append(ClientLine(e.text));
+      body += "\n";
       continue;
     }
     auto reply = parser.FeedLine(e.text);
@@ -62,7 +64,8 @@ std::string WriteTranscriptScenario(const Transcript& session, const RecordedSce
   std::string out = "# Recorded by smtp-harness record; replay with `smtp-harness run`.\n";
   out += "name: " + Quoted(info.name) + "\n";
   if (!info.description.empty()) out += "description: " + Quoted(info.description) + "\n";
-  out += "mode: client\n";
+  // No `mode:`: client mode replays it against a server (`run`), and the same
+  // transcript checks a client in server mode (`grade`).
   out += "transcript: |\n" + body;
   return out;
 }

@@ -35,7 +35,6 @@ TEST(TranscriptWriterTest, WritesGeneralisedTranscript) {
             "# Recorded by smtp-harness record; replay with `smtp-harness run`.\n"
             "name: \"rec\"\n"
             "description: \"from test\"\n"
-            "mode: client\n"
             "transcript: |\n"
             "  S: 220 * ESMTP Postfix\n"
             "  C: EHLO [127.0.0.1]\n"
@@ -65,6 +64,15 @@ TEST(TranscriptWriterTest, OutputLoadsAsAValidClientScenario) {
     EXPECT_EQ(r.scenario->name, "rec");
     EXPECT_GE(r.scenario->steps.size(), 7u);
   }
+}
+
+TEST(TranscriptWriterTest, OutputAlsoLoadsAsAServerModeScenarioForGrading) {
+  std::string yaml = WriteTranscriptScenario(Session(), {"rec", "", GeneraliseLevel::kVolatile});
+  auto r = ScenarioLoader().LoadString("mode: server\n" + yaml, "rec.yaml");
+  ASSERT_TRUE(r.ok()) << r.ErrorText() << yaml;
+  EXPECT_EQ(r.scenario->mode, ScenarioMode::kServer);
+  ASSERT_FALSE(r.scenario->steps.empty());
+  EXPECT_EQ(r.scenario->steps.front().kind, StepKind::kReply);
 }
 
 }  // namespace
