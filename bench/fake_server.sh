@@ -93,3 +93,31 @@ for sessions in 1 20; do
     printf '%-10s %-8s %14s %14s %8s\n' "$sessions" "$round" "$ours" "$sink" "$ratio"
   done
 done
+
+# Idle connections: IDLE (default 10000) sessions held open at once, all
+# greeted, while one more still gets a message through; prints our RSS.
+idle=${IDLE:-10000}
+if (( idle > 0 )); then
+  port=$(free_port)
+  "$bin" serve --listen "127.0.0.1:$port" --max-sessions $((idle + 100)) >/dev/null 2>&1 &
+  pid=$!
+  wait_port "$port"
+  /usr/bin/python3 - "$port" "$idle" "$pid" <<'PY'
+import resource, smtplib, socket, sys, time
+port, n, pid = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+t0 = time.monotonic()
+socks = [socket.create_connection(('127.0.0.1', port), timeout=30) for _ in range(n)]
+greeted = sum(1 for s in socks if s.recv(200).startswith(b'220 '))
+c = smtplib.SMTP('127.0.0.1', port, local_hostname='127.0.0.1', timeout=30)
+c.sendmail('a@example.test', ['b@example.test'], b'while busy\r\n')
+c.quit()
+rss = [l for l in open('/proc/%s/status' % pid) if l.startswith('VmRSS')][0].split()[1]
+print('idle connections: %d/%d greeted in %.2fs, a message still accepted; server RSS %s kB (%.1f kB/connection)'
+      % (greeted, n, time.monotonic() - t0, rss, int(rss) / n))
+PY
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  pid=""
+fi

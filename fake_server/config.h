@@ -30,16 +30,16 @@ struct FaultRule {
   };
 
   On on = On::kCommand;
-  std::string when;           // glob on the command line ("RCPT TO:*"), or /regex/
+  std::string when;  // glob on the command line ("RCPT TO:*"), or /regex/
   bool case_insensitive = true;
   std::optional<std::string> reply;  // "550 5.1.1 No such user"; "\n" separates lines
   Action action = Action::kReply;
-  int times = 0;       // apply to the first N matches only (0: every match)
-  int nth = 0;         // apply to the Nth match only (1-based; 0: not restricted)
-  Duration delay{0};   // wait before replying
-  size_t split_bytes = 0;     // write the reply in pieces of this many bytes ...
-  Duration split_delay{0};    // ... with this pause between them
-  size_t after_bytes = 0;     // kDropInData: message bytes to read before closing
+  int times = 0;            // apply to the first N matches only (0: every match)
+  int nth = 0;              // apply to the Nth match only (1-based; 0: not restricted)
+  Duration delay{0};        // wait before replying
+  size_t split_bytes = 0;   // write the reply in pieces of this many bytes ...
+  Duration split_delay{0};  // ... with this pause between them
+  size_t after_bytes = 0;   // kDropInData: message bytes to read before closing
 
   int source_line = 0;  // position in the scenario file, for messages
 };
@@ -48,15 +48,16 @@ struct FakeServerConfig {
   std::string listen_host = "127.0.0.1";
   uint16_t port = 0;  // 0: an ephemeral port (embedded use)
   std::string hostname = "fake.smtp-harness.test";
-  std::optional<std::string> greeting;  // full text after "220 "; default "<hostname> ESMTP smtp-harness"
+  std::optional<std::string>
+      greeting;  // full text after "220 "; default "<hostname> ESMTP smtp-harness"
   // EHLO keywords; nullopt means the defaults (PIPELINING, SIZE, 8BITMIME,
   // ENHANCEDSTATUSCODES, SMTPUTF8, CHUNKING, plus STARTTLS/AUTH when configured).
   std::optional<std::vector<std::string>> extensions;
   size_t max_message_size = 10 * 1024 * 1024;  // SIZE; 0 = no limit
   size_t max_recipients = 100;
-  size_t max_sessions = 1000;  // excess connections get 421 and are closed
+  size_t max_sessions = 1000;                      // excess connections get 421 and are closed
   Duration idle_timeout{std::chrono::minutes(5)};  // RFC 5321 §4.5.3.2 suggests 5 minutes
-  bool accept_bare_lf = false;  // otherwise a bare LF in a command gets 500
+  bool accept_bare_lf = false;                     // otherwise a bare LF in a command gets 500
   // What the embedded server keeps in memory (a long-running `serve` keeps
   // neither: it writes messages to its maildir and prints transcripts).
   bool keep_messages = true;
@@ -65,7 +66,7 @@ struct FakeServerConfig {
 
   struct Auth {
     std::map<std::string, std::string> users;  // name -> password
-    bool required = false;                      // MAIL before AUTH gets 530
+    bool required = false;                     // MAIL before AUTH gets 530
     std::vector<std::string> mechanisms = {"PLAIN", "LOGIN"};
   } auth;
 

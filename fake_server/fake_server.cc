@@ -7,6 +7,7 @@
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/ssl.hpp>
 #include <atomic>
+#include <cctype>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -87,6 +88,27 @@ class LineRecorder {
   std::string pending_;
 };
 
+// AUTH secrets never reach transcripts (SPEC §7): the initial response of
+// AUTH and every line answering a 334 challenge are replaced.
+struct SecretState {
+  bool awaiting = false;
+};
+
+std::string Redact(std::string line, SecretState& s) {
+  if (s.awaiting) {
+    s.awaiting = false;
+    return line == "*" ? line : "<redacted>";
+  }
+  if (line.size() > 5 && (line[0] == 'A' || line[0] == 'a')) {
+    std::string upper = line.substr(0, 5);
+    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    size_t second = line.find(' ', 5);
+    if (upper == "AUTH " && second != std::string::npos)
+      return line.substr(0, second) + " <redacted>";
+  }
+  return line;
+}
+
 }  // namespace
 
 class FakeServer::Impl {
@@ -124,7 +146,8 @@ class FakeServer::Impl {
   awaitable<void> Refuse(tcp::socket socket);
   awaitable<void> Session(std::shared_ptr<Conn> conn, int id);
   awaitable<bool> Perform(Conn& conn, SessionLogic& logic, SessionActions actions, int id,
-                          std::chrono::steady_clock::time_point t0, LineRecorder& out);
+                          std::chrono::steady_clock::time_point t0, LineRecorder& out,
+                          SecretState& secrets);
   awaitable<bool> Write(Conn& conn, std::string_view bytes);
   Status Store(const ReceivedMessage& m);
   void Record(int id, std::chrono::steady_clock::time_point t0, char dir, std::string text);
@@ -154,6 +177,8 @@ Result<uint16_t> FakeServer::Impl::Start() {
   if (!ec) acceptor_->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) return Status::Io("cannot bind " + where + ": " + ec.message());
   port_ = acceptor_->local_endpoint().port();
+  io_.restart();  // a server may be started again after Stop()
+  stopping_ = false;
   asio::co_spawn(io_, Accept(), asio::detached);
   running_ = true;
   thread_ = std::thread([this] { io_.run(); });
@@ -196,6 +221,7 @@ awaitable<void> FakeServer::Impl::Accept() {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
+    socket.non_blocking(true, ec);  // for the fast paths in Write and Session
     if (config_.max_sessions > 0 && active_.load() >= static_cast<int>(config_.max_sessions)) {
       asio::co_spawn(io_, Refuse(std::move(socket)), asio::detached);
       continue;
@@ -208,7 +234,20 @@ awaitable<void> FakeServer::Impl::Accept() {
     }
     auto conn = std::make_shared<Conn>(std::move(socket));
     conns_.insert(conn);
-    asio::co_spawn(io_, Session(conn, id), [this, conn](std::exception_ptr) {
+    asio::co_spawn(io_, Session(conn, id), [this, conn, id](std::exception_ptr e) {
+      if (e) {
+        // A logic that throws ends its session, not the server.
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(e);
+        } catch (const std::exception& ex) {
+          what = ex.what();
+        } catch (...) {
+        }
+        Record(id, std::chrono::steady_clock::now(), '*', "session failed: " + what);
+        asio::error_code ec;
+        conn->lowest().close(ec);
+      }
       conns_.erase(conn);
       --active_;
       if (stopping_ && conns_.empty()) io_.stop();
@@ -218,10 +257,17 @@ awaitable<void> FakeServer::Impl::Accept() {
 
 awaitable<void> FakeServer::Impl::Refuse(tcp::socket socket) {
   Conn conn(std::move(socket));
+  if (config_.tls.implicit) {  // a TLS client can only read the 421 over TLS
+    conn.tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn.plain), *ssl_);
+    asio::steady_timer timer(io_, std::chrono::seconds(5));
+    auto r = co_await (conn.tls->async_handshake(asio::ssl::stream_base::server, kTuple) ||
+                       timer.async_wait(kTuple));
+    if (r.index() != 0 || std::get<0>(std::get<0>(r))) co_return;
+  }
   co_await Write(conn, "421 4.3.2 Too many connections, try again later\r\n");
   asio::error_code ec;
-  conn.plain.shutdown(tcp::socket::shutdown_both, ec);
-  conn.plain.close(ec);
+  conn.lowest().shutdown(tcp::socket::shutdown_both, ec);
+  conn.lowest().close(ec);
 }
 
 void FakeServer::Impl::Record(int id, std::chrono::steady_clock::time_point t0, char dir,
@@ -250,6 +296,16 @@ Status FakeServer::Impl::Store(const ReceivedMessage& m) {
 }
 
 awaitable<bool> FakeServer::Impl::Write(Conn& conn, std::string_view bytes) {
+  if (!conn.tls) {
+    // Replies are small and almost always fit in the socket buffer: try a
+    // non-blocking write first and arm the deadline only for what is left
+    // (a profile showed the timer and its epoll cycles dominating).
+    asio::error_code ec;
+    size_t n = conn.plain.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+    if (!ec && n == bytes.size()) co_return true;
+    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
+    if (!ec) bytes.remove_prefix(n);
+  }
   asio::steady_timer timer(io_, OrForever(config_.write_timeout));
   auto buf = asio::buffer(bytes.data(), bytes.size());
   std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
@@ -263,8 +319,11 @@ awaitable<bool> FakeServer::Impl::Write(Conn& conn, std::string_view bytes) {
 
 awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, SessionActions actions,
                                           int id, std::chrono::steady_clock::time_point t0,
-                                          LineRecorder& out) {
-  auto record = [&](std::string line) { Record(id, t0, 'S', std::move(line)); };
+                                          LineRecorder& out, SecretState& secrets) {
+  auto record = [&](std::string line) {
+    secrets.awaiting = line.rfind("334", 0) == 0;  // the next client line is a secret
+    Record(id, t0, 'S', std::move(line));
+  };
   for (size_t i = 0; i < actions.size(); ++i) {
     SessionAction& a = actions[i];
     switch (a.kind) {
@@ -321,6 +380,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   Record(id, t0, '*', "connection from " + ctx.peer);
   LineRecorder in, out;
   const bool recording = config_.keep_transcripts || transcript_sink_;
+  SecretState secrets;
   std::string reason = "client closed";
   bool open = true;
 
@@ -337,20 +397,36 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
     }
   }
   std::unique_ptr<SessionLogic> logic = factory_(ctx);
-  if (open) open = co_await Perform(*conn, *logic, logic->OnConnect(), id, t0, out);
+  if (!logic) throw std::runtime_error("the session logic factory returned nothing");
+  if (open) open = co_await Perform(*conn, *logic, logic->OnConnect(), id, t0, out, secrets);
 
   std::vector<char> buf(kReadBuffer);
+  unsigned sync_reads = 0;
   while (open) {
     if (conn->stopping) {  // Stop() came while no read was pending
       reason = "server stopping";
       break;
     }
-    asio::steady_timer timer(io_, OrForever(config_.idle_timeout));
     std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
-    if (conn->tls) {
-      r = co_await (conn->tls->async_read_some(asio::buffer(buf), kTuple) || timer.async_wait(kTuple));
-    } else {
-      r = co_await (conn->plain.async_read_some(asio::buffer(buf), kTuple) || timer.async_wait(kTuple));
+    bool ready = false;
+    // Every few reads go through the io_context anyway, so a client that
+    // floods cannot keep the (single) thread from the other sessions.
+    if (!conn->tls && ++sync_reads % 16 != 0) {
+      // Pipelined input is often already there: take it without a timer.
+      asio::error_code ec;
+      size_t n = conn->plain.read_some(asio::buffer(buf), ec);
+      ready = ec != asio::error::would_block && ec != asio::error::try_again;
+      if (ready) r = std::make_tuple(ec, n);
+    }
+    if (!ready) {
+      asio::steady_timer timer(io_, OrForever(config_.idle_timeout));
+      if (conn->tls) {
+        r = co_await (conn->tls->async_read_some(asio::buffer(buf), kTuple) ||
+                      timer.async_wait(kTuple));
+      } else {
+        r = co_await (conn->plain.async_read_some(asio::buffer(buf), kTuple) ||
+                      timer.async_wait(kTuple));
+      }
     }
     if (r.index() == 1) {
       reason = conn->stopping ? "server stopping" : "idle timeout";
@@ -362,8 +438,11 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
       break;
     }
     std::string_view bytes(buf.data(), n);
-    if (recording) in.Add(bytes, [&](std::string line) { Record(id, t0, 'C', std::move(line)); });
-    open = co_await Perform(*conn, *logic, logic->OnBytes(bytes), id, t0, out);
+    if (recording) {
+      in.Add(bytes,
+             [&](std::string line) { Record(id, t0, 'C', Redact(std::move(line), secrets)); });
+    }
+    open = co_await Perform(*conn, *logic, logic->OnBytes(bytes), id, t0, out, secrets);
     if (!open) reason = "closed by server";
   }
   in.Flush([&](std::string line) { Record(id, t0, 'C', std::move(line)); });
@@ -373,7 +452,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
     SessionActions bye = logic->OnEnd(reason);
     if (can_write && !bye.empty()) {
       conn->stopping = false;  // let the farewell be written
-      co_await Perform(*conn, *logic, std::move(bye), id, t0, out);
+      co_await Perform(*conn, *logic, std::move(bye), id, t0, out, secrets);
     }
   } else {
     logic->OnEnd(reason);

@@ -22,13 +22,13 @@
 namespace smtp {
 
 struct ReceivedMessage {
-  int session = 0;               // 1-based session number
-  std::string helo;              // HELO/EHLO argument
-  std::string mail_from;         // reverse-path without brackets ("" for <>)
+  int session = 0;        // 1-based session number
+  std::string helo;       // HELO/EHLO argument
+  std::string mail_from;  // reverse-path without brackets ("" for <>)
   std::vector<std::string> rcpt_to;
-  std::string data;              // the message as received: CRLF lines, dots removed
-  bool tls = false;              // received over TLS
-  std::string auth_user;         // empty unless authenticated
+  std::string data;       // the message as received: CRLF lines, dots removed
+  bool tls = false;       // received over TLS
+  std::string auth_user;  // empty unless authenticated
 };
 
 class FakeServer {
@@ -49,9 +49,9 @@ class FakeServer {
   uint16_t port() const;
   std::vector<ReceivedMessage> Messages() const;
   std::vector<Transcript> Transcripts() const;  // one per session, in start order
-  int SessionsStarted() const;  // connections accepted so far
-  int SessionsActive() const;   // connections still open
-  int MessagesAccepted() const;  // also counts messages not kept (keep_messages off)
+  int SessionsStarted() const;                  // connections accepted so far
+  int SessionsActive() const;                   // connections still open
+  int MessagesAccepted() const;                 // also counts messages not kept (keep_messages off)
 
   // Optional hooks, set before Start(); they run on the server's thread.
   // The message sink runs before the 250 (a failure answers 451): `serve`

@@ -45,11 +45,13 @@ Status UseSelfSigned(SSL_CTX* ctx, const std::string& hostname) {
   X509_set_issuer_name(cert.get(), name);
   std::string san = "DNS:" + hostname + ",IP:127.0.0.1,IP:::1";
   if (auto s = AddExtension(cert.get(), NID_subject_alt_name, san); !s.ok()) return s;
-  if (auto s = AddExtension(cert.get(), NID_basic_constraints, "critical,CA:FALSE"); !s.ok()) return s;
+  if (auto s = AddExtension(cert.get(), NID_basic_constraints, "critical,CA:FALSE"); !s.ok())
+    return s;
   if (X509_sign(cert.get(), key.get(), EVP_sha256()) == 0) {
     return Status::Tls("cannot sign the certificate: " + OpenSslError());
   }
-  if (SSL_CTX_use_certificate(ctx, cert.get()) != 1 || SSL_CTX_use_PrivateKey(ctx, key.get()) != 1) {
+  if (SSL_CTX_use_certificate(ctx, cert.get()) != 1 ||
+      SSL_CTX_use_PrivateKey(ctx, key.get()) != 1) {
     return Status::Tls("cannot use the self-signed certificate: " + OpenSslError());
   }
   return Status::Ok();

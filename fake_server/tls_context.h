@@ -5,10 +5,9 @@
 // (or to trust it explicitly); nothing is written to disk.
 #pragma once
 
+#include <asio/ssl.hpp>
 #include <memory>
 #include <string>
-
-#include <asio/ssl.hpp>
 
 #include "fake_server/config.h"
 #include "harness/util/status.h"

@@ -65,8 +65,9 @@ struct SendFlags {
 
 Result<std::string> ReadFile(const std::string& path, const char* flag) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) return Status::InvalidArgument(std::string("cannot read ") + flag + " " + path + ": " +
-                                          std::strerror(errno));
+  if (!in)
+    return Status::InvalidArgument(std::string("cannot read ") + flag + " " + path + ": " +
+                                   std::strerror(errno));
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
@@ -75,7 +76,8 @@ Result<std::string> ExpandEnv(const std::string& value) {
   if (value.size() > 7 && value.rfind("${env:", 0) == 0 && value.back() == '}') {
     std::string name = value.substr(6, value.size() - 7);
     const char* v = std::getenv(name.c_str());
-    if (v == nullptr) return Status::InvalidArgument("environment variable " + name + " is not set");
+    if (v == nullptr)
+      return Status::InvalidArgument("environment variable " + name + " is not set");
     return std::string(v);
   }
   return value;
@@ -95,7 +97,8 @@ Result<SendRequest> BuildRequest(const SendFlags& f) {
       req.envelope.rcpt_to.push_back(*a);
     }
   }
-  if (req.envelope.rcpt_to.empty()) return Status::InvalidArgument("at least one --to (or --cc/--bcc) is required");
+  if (req.envelope.rcpt_to.empty())
+    return Status::InvalidArgument("at least one --to (or --cc/--bcc) is required");
 
   req.default_port = f.port > 0 ? static_cast<uint16_t>(f.port) : (f.tls ? 465 : 25);
   if (!f.server.empty()) {
@@ -121,7 +124,8 @@ Result<SendRequest> BuildRequest(const SendFlags& f) {
   } else if (f.starttls == "auto") {
     s.starttls = StartTlsMode::kAuto;
   } else if (!f.starttls.empty() && f.starttls != "never") {
-    return Status::InvalidArgument("--starttls takes no value, or =auto (got \"" + f.starttls + "\")");
+    return Status::InvalidArgument("--starttls takes no value, or =auto (got \"" + f.starttls +
+                                   "\")");
   }
   if (f.tls && s.starttls == StartTlsMode::kAlways) {
     return Status::InvalidArgument("--tls (implicit TLS) and --starttls exclude each other");
@@ -157,10 +161,12 @@ Result<SendRequest> BuildRequest(const SendFlags& f) {
   }
 
   int sources = (f.body ? 1 : 0) + (!f.body_file.empty() ? 1 : 0) + (!f.raw_file.empty() ? 1 : 0);
-  if (sources > 1) return Status::InvalidArgument("give only one of --body, --body-file, --raw-file");
+  if (sources > 1)
+    return Status::InvalidArgument("give only one of --body, --body-file, --raw-file");
   if (!f.raw_file.empty()) {
     if (!f.subject.empty() || !f.headers.empty() || !f.attach.empty()) {
-      return Status::InvalidArgument("--raw-file sends the file as is: --subject, --header and --attach do not apply");
+      return Status::InvalidArgument(
+          "--raw-file sends the file as is: --subject, --header and --attach do not apply");
     }
     auto raw = ReadFile(f.raw_file, "--raw-file");
     if (!raw.ok()) return raw.status();
@@ -247,8 +253,9 @@ int RunSend(const SendFlags& flags) {
   SendOutcome outcome = SendMail(*req);
   int code = SendExitCode(outcome.failed);
   if (flags.json) {
-    std::cout << ToJson(outcome, code).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-              << "\n";
+    std::cout
+        << ToJson(outcome, code).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
+        << "\n";
   }
   if (!outcome.ok()) {
     std::cerr << "smtp-harness send: " << SendPhaseName(outcome.failed) << " failed";
@@ -279,9 +286,11 @@ void AddSendCommand(CLI::App& app, int* exit_status) {
       "message as is.");
   cmd->footer(kExitTable);
   cmd->add_option("--server", flags->server, "HOST[:PORT] to send to ([::1]:2525 for IPv6)");
-  cmd->add_option("--port", flags->port, "port when --server has none, and for MX hosts (default 25; 465 with --tls)")
+  cmd->add_option("--port", flags->port,
+                  "port when --server has none, and for MX hosts (default 25; 465 with --tls)")
       ->check(CLI::Range(1, 65535));
-  cmd->add_option("--from", flags->from, "sender: addr or \"Name <addr>\" (also the envelope MAIL FROM)")
+  cmd->add_option("--from", flags->from,
+                  "sender: addr or \"Name <addr>\" (also the envelope MAIL FROM)")
       ->required();
   cmd->add_option("--to", flags->to, "recipient (repeatable)");
   cmd->add_option("--cc", flags->cc, "Cc recipient (repeatable)");
@@ -289,26 +298,37 @@ void AddSendCommand(CLI::App& app, int* exit_status) {
   cmd->add_option("--subject", flags->subject, "subject; non-ASCII is RFC 2047-encoded");
   cmd->add_option("--body", flags->body, "message text");
   cmd->add_option("--body-file", flags->body_file, "read the message text from a file");
-  cmd->add_option("--header", flags->headers, "extra header \"Name: value\" (repeatable; replaces a generated one)");
+  cmd->add_option("--header", flags->headers,
+                  "extra header \"Name: value\" (repeatable; replaces a generated one)");
   cmd->add_option("--attach", flags->attach, "attach a file (repeatable; makes multipart/mixed)");
   cmd->add_option("--raw-file", flags->raw_file, "send this RFC 5322 message as is");
-  cmd->add_option("--helo", flags->helo, "EHLO/HELO name (default: our address as a literal, e.g. [127.0.0.1])");
-  auto* starttls = cmd->add_option("--starttls", flags->starttls,
-                                   "upgrade with STARTTLS (fail if not offered); --starttls=auto: only when offered")
-                       ->expected(0, 1)
-                       ->type_name("[=auto]");
+  cmd->add_option("--helo", flags->helo,
+                  "EHLO/HELO name (default: our address as a literal, e.g. [127.0.0.1])");
+  auto* starttls =
+      cmd->add_option(
+             "--starttls", flags->starttls,
+             "upgrade with STARTTLS (fail if not offered); --starttls=auto: only when offered")
+          ->expected(0, 1)
+          ->type_name("[=auto]");
   cmd->add_flag("--tls", flags->tls, "implicit TLS from the first byte (smtps, default port 465)");
   cmd->add_option("--auth-user", flags->auth_user, "AUTH user name (PLAIN, else LOGIN)");
-  cmd->add_option("--auth-password", flags->auth_password, "AUTH password, or ${env:VAR} to read it from VAR");
-  cmd->add_option("--auth-password-env", flags->auth_password_env, "read the AUTH password from this environment variable");
-  cmd->add_option("--auth-mechanism", flags->auth_mechanism, "PLAIN or LOGIN (default: PLAIN if offered)");
+  cmd->add_option("--auth-password", flags->auth_password,
+                  "AUTH password, or ${env:VAR} to read it from VAR");
+  cmd->add_option("--auth-password-env", flags->auth_password_env,
+                  "read the AUTH password from this environment variable");
+  cmd->add_option("--auth-mechanism", flags->auth_mechanism,
+                  "PLAIN or LOGIN (default: PLAIN if offered)");
   cmd->add_flag("--insecure", flags->insecure, "do not verify the server's TLS certificate");
   cmd->add_option("--ca-file", flags->ca_file, "trust the CAs in this PEM file as well");
   cmd->add_flag("--chunking", flags->chunking, "use BDAT (RFC 3030) when CHUNKING is advertised");
-  cmd->add_flag("--no-pipelining", flags->no_pipelining, "send one command at a time even if PIPELINING is offered");
+  cmd->add_flag("--no-pipelining", flags->no_pipelining,
+                "send one command at a time even if PIPELINING is offered");
   cmd->add_option("--dns-server", flags->dns_server, "DNS server HOST[:PORT] for MX lookups");
-  cmd->add_option("--timeout", flags->timeout, "timeout for connect, each reply and the message (default: 10s connect, 30s per reply, 5m for the message)");
-  cmd->add_flag("-v,--verbose", flags->verbose, "print the transcript (C:/S:) on stderr, AUTH redacted");
+  cmd->add_option("--timeout", flags->timeout,
+                  "timeout for connect, each reply and the message (default: 10s connect, 30s per "
+                  "reply, 5m for the message)");
+  cmd->add_flag("-v,--verbose", flags->verbose,
+                "print the transcript (C:/S:) on stderr, AUTH redacted");
   cmd->add_flag("--json", flags->json, "print the outcome as one JSON object on stdout");
   cmd->callback([flags, exit_status, starttls] {
     if (starttls->count() > 0 && flags->starttls.empty()) flags->starttls = "always";

@@ -46,9 +46,11 @@ bool ParseListen(const std::string& text, std::string& host, uint16_t& port) {
   size_t colon = text.rfind(':');
   if (colon == std::string::npos) return false;
   host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   std::string p = text.substr(colon + 1);
-  if (host.empty() || p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) {
+  if (host.empty() || p.empty() || p.size() > 5 ||
+      p.find_first_not_of("0123456789") != std::string::npos) {
     return false;
   }
   unsigned long n = std::stoul(p);
@@ -57,9 +59,7 @@ bool ParseListen(const std::string& text, std::string& host, uint16_t& port) {
   return true;
 }
 
-bool IsLoopback(const std::string& host) {
-  return host.rfind("127.", 0) == 0 || host == "::1";
-}
+bool IsLoopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1"; }
 
 // Many idle connections need many descriptors: take what the hard limit allows.
 void RaiseDescriptorLimit() {
@@ -135,8 +135,9 @@ int RunServe(const ServeOptions& o) {
     maildir = std::move(*m);
   }
   if (!IsLoopback(host)) {
-    std::cerr << "smtp-harness serve: warning: " << o.listen
-              << " is not a loopback address; anyone who can reach it can talk to this test server\n";
+    std::cerr
+        << "smtp-harness serve: warning: " << o.listen
+        << " is not a loopback address; anyone who can reach it can talk to this test server\n";
   }
 
   // Signals are taken synchronously by this thread; block them before the
@@ -211,20 +212,27 @@ int RunServe(const ServeOptions& o) {
 }  // namespace
 
 void AddServeCommand(CLI::App& app, int* exit_status) {
-  auto* cmd = app.add_subcommand("serve", "Run the fake SMTP server standalone (default 127.0.0.1:1025)");
+  auto* cmd =
+      app.add_subcommand("serve", "Run the fake SMTP server standalone (default 127.0.0.1:1025)");
   auto o = std::make_shared<ServeOptions>();
   cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (an IP address)")
       ->capture_default_str();
-  cmd->add_option("--maildir", o->maildir, "store each accepted message as DIR/NAME.eml (+ NAME.envelope)");
+  cmd->add_option("--maildir", o->maildir,
+                  "store each accepted message as DIR/NAME.eml (+ NAME.envelope)");
   cmd->add_flag("--once", o->once, "exit after the first session ends");
-  cmd->add_option("--config", o->config_file, "YAML file with a server: block (hostname, auth, tls, rules, ...)");
-  cmd->add_option("--max-sessions", o->max_sessions, "concurrent sessions; more get 421 (default 1000)");
-  cmd->add_option("--idle-timeout", o->idle_timeout, "close idle sessions with 421 after DURATION (default 5m)");
+  cmd->add_option("--config", o->config_file,
+                  "YAML file with a server: block (hostname, auth, tls, rules, ...)");
+  cmd->add_option("--max-sessions", o->max_sessions,
+                  "concurrent sessions; more get 421 (default 1000)");
+  cmd->add_option("--idle-timeout", o->idle_timeout,
+                  "close idle sessions with 421 after DURATION (default 5m)");
   cmd->add_option("--hostname", o->hostname, "name in the greeting and replies");
   cmd->add_option("--max-size", o->max_size, "SIZE limit in bytes (0: none; default 10485760)");
-  cmd->add_option("--auth-user", o->auth_users, "NAME:PASSWORD accepted by AUTH PLAIN/LOGIN (repeatable)");
+  cmd->add_option("--auth-user", o->auth_users,
+                  "NAME:PASSWORD accepted by AUTH PLAIN/LOGIN (repeatable)");
   cmd->add_flag("--auth-required", o->auth_required, "MAIL before AUTH gets 530");
-  cmd->add_flag("--starttls", o->starttls, "offer STARTTLS (self-signed certificate unless --tls-cert)");
+  cmd->add_flag("--starttls", o->starttls,
+                "offer STARTTLS (self-signed certificate unless --tls-cert)");
   cmd->add_flag("--tls", o->tls, "implicit TLS from the first byte (smtps)");
   cmd->add_option("--tls-cert", o->tls_cert, "PEM certificate chain file");
   cmd->add_option("--tls-key", o->tls_key, "PEM private key file");

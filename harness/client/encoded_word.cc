@@ -76,8 +76,10 @@ std::string DecodeHeaderText(std::string_view value) {
             char c = payload[k];
             if (c == '_') {
               decoded += ' ';
-            } else if (c == '=' && k + 2 < payload.size() && HexValue(payload[k + 1]) >= 0 && HexValue(payload[k + 2]) >= 0) {
-              decoded += static_cast<char>(HexValue(payload[k + 1]) * 16 + HexValue(payload[k + 2]));
+            } else if (c == '=' && k + 2 < payload.size() && HexValue(payload[k + 1]) >= 0 &&
+                       HexValue(payload[k + 2]) >= 0) {
+              decoded +=
+                  static_cast<char>(HexValue(payload[k + 1]) * 16 + HexValue(payload[k + 2]));
               k += 2;
             } else {
               decoded += c;

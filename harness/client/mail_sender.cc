@@ -16,7 +16,8 @@ struct Candidate {
 };
 
 std::string Display(const std::string& host, uint16_t port) {
-  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" + std::to_string(port);
+  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+         std::to_string(port);
 }
 
 }  // namespace
@@ -118,7 +119,8 @@ SendOutcome SendMail(const SendRequest& request) {
     session.tls.server_name = opts.tls.server_name;
     SmtpClientSession client(**conn, session);
     SendOutcome result = client.Send(request.envelope, request.message);
-    result.timings_ms.insert(result.timings_ms.begin(), out.timings_ms.begin(), out.timings_ms.end());
+    result.timings_ms.insert(result.timings_ms.begin(), out.timings_ms.begin(),
+                             out.timings_ms.end());
     result.timings_ms.emplace_back(
         "total", std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
     return result;

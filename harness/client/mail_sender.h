@@ -17,8 +17,8 @@
 namespace smtp {
 
 struct HostPort {
-  std::string host;               // without brackets
-  std::optional<uint16_t> port;   // nullopt when not given
+  std::string host;              // without brackets
+  std::optional<uint16_t> port;  // nullopt when not given
 };
 
 // "127.0.0.1", "127.0.0.1:2525", "[::1]:2525", "::1", "mx.example:25".

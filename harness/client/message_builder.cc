@@ -178,8 +178,8 @@ std::string BuildMessage(const MessageSpec& spec) {
   std::string text_encoding = ascii_body ? "7bit" : "8bit";
 
   std::vector<Header> headers;
-  headers.push_back(
-      {"Date", spec.date.empty() ? FormatRfc5322Date(std::chrono::system_clock::now()) : spec.date});
+  headers.push_back({"Date", spec.date.empty() ? FormatRfc5322Date(std::chrono::system_clock::now())
+                                               : spec.date});
   headers.push_back({"From", FormatMailbox(spec.from)});
   auto address_header = [&](const std::string& name, const std::vector<std::string>& list) {
     std::string line = AddressListHeader(name, list);

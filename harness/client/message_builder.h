@@ -29,8 +29,8 @@ struct MessageSpec {
   std::string from;             // "alice@example.test" or "Alice <alice@example.test>"
   std::vector<std::string> to;  // mailboxes as above
   std::vector<std::string> cc;
-  std::string subject;  // UTF-8
-  std::string body;     // UTF-8 text; any line endings
+  std::string subject;                                       // UTF-8
+  std::string body;                                          // UTF-8 text; any line endings
   std::vector<std::pair<std::string, std::string>> headers;  // extra "K: V"
   std::vector<Attachment> attachments;
   std::string date;        // RFC 5322 date-time; empty: now

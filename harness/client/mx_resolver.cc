@@ -38,8 +38,10 @@ class Channel {
     opts.timeout = static_cast<int>(std::min<long long>(options.timeout.count(), 3000));
     opts.tries = 2;
     opts.flags = ARES_FLAG_NOSEARCH;
-    int rc = ares_init_options(&channel_, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS);
-    if (rc != ARES_SUCCESS) return Status::Io(std::string("c-ares init failed: ") + ares_strerror(rc));
+    int rc =
+        ares_init_options(&channel_, &opts, ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS);
+    if (rc != ARES_SUCCESS)
+      return Status::Io(std::string("c-ares init failed: ") + ares_strerror(rc));
     ok_ = true;
     if (!options.dns_server.empty()) {
       auto csv = DnsServerToCares(options.dns_server);
@@ -110,8 +112,8 @@ Status AddAddresses(Channel& ch, const std::string& name, int type, std::vector<
   } else {
     ares_addr6ttl addrs[32];
     int n = 32;
-    if (ares_parse_aaaa_reply(r->answer.data(), static_cast<int>(r->answer.size()), nullptr,
-                              addrs, &n) != ARES_SUCCESS) {
+    if (ares_parse_aaaa_reply(r->answer.data(), static_cast<int>(r->answer.size()), nullptr, addrs,
+                              &n) != ARES_SUCCESS) {
       return Status::Ok();
     }
     for (int i = 0; i < n; ++i) {
@@ -124,8 +126,9 @@ Status AddAddresses(Channel& ch, const std::string& name, int type, std::vector<
 }  // namespace
 
 std::vector<MxRecord> OrderMxRecords(std::vector<MxRecord> records) {
-  std::stable_sort(records.begin(), records.end(),
-                   [](const MxRecord& a, const MxRecord& b) { return a.preference < b.preference; });
+  std::stable_sort(records.begin(), records.end(), [](const MxRecord& a, const MxRecord& b) {
+    return a.preference < b.preference;
+  });
   return records;
 }
 
@@ -145,11 +148,14 @@ Result<std::string> DnsServerToCares(std::string_view spec) {
   };
   if (s.front() == '[') {
     size_t close = s.find(']');
-    if (close == std::string::npos) return Status::InvalidArgument("missing ']' in DNS server " + s);
+    if (close == std::string::npos)
+      return Status::InvalidArgument("missing ']' in DNS server " + s);
     std::string host = s.substr(1, close - 1);
     std::string port = close + 1 < s.size() && s[close + 1] == ':' ? s.substr(close + 2) : "53";
-    if (!valid(host, AF_INET6) || !valid_port(port) || (close + 1 < s.size() && s[close + 1] != ':')) {
-      return Status::InvalidArgument("invalid DNS server " + s + " (want HOST[:PORT], an IP address)");
+    if (!valid(host, AF_INET6) || !valid_port(port) ||
+        (close + 1 < s.size() && s[close + 1] != ':')) {
+      return Status::InvalidArgument("invalid DNS server " + s +
+                                     " (want HOST[:PORT], an IP address)");
     }
     return "[" + host + "]:" + port;
   }
@@ -158,7 +164,8 @@ Result<std::string> DnsServerToCares(std::string_view spec) {
   std::string host = s.substr(0, colon);
   std::string port = colon == std::string::npos ? "53" : s.substr(colon + 1);
   if (!valid(host, AF_INET) || !valid_port(port)) {
-    return Status::InvalidArgument("invalid DNS server " + s + " (want HOST[:PORT], an IP address)");
+    return Status::InvalidArgument("invalid DNS server " + s +
+                                   " (want HOST[:PORT], an IP address)");
   }
   return host + ":" + port;
 }

@@ -31,7 +31,7 @@ std::vector<MxRecord> OrderMxRecords(std::vector<MxRecord> records);
 Result<std::string> DnsServerToCares(std::string_view spec);
 
 struct MailHost {
-  std::string name;                    // MX host name (or the domain: implicit MX)
+  std::string name;  // MX host name (or the domain: implicit MX)
   int preference = 0;
   bool implicit = false;               // no MX records: the domain's own address
   std::vector<std::string> addresses;  // IPv4 and IPv6 literals

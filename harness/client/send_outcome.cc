@@ -6,34 +6,56 @@ namespace smtp {
 
 int SendExitCode(SendPhase failed) {
   switch (failed) {
-    case SendPhase::kNone: return kSendExitOk;
-    case SendPhase::kResolve: return 19;
-    case SendPhase::kConnect: return 20;
-    case SendPhase::kGreeting: return 21;
-    case SendPhase::kEhlo: return 22;
-    case SendPhase::kMail: return 23;
-    case SendPhase::kRcpt: return 24;
-    case SendPhase::kData: return 25;
-    case SendPhase::kFinal: return 26;
-    case SendPhase::kStartTls: return 28;
-    case SendPhase::kAuth: return 29;
+    case SendPhase::kNone:
+      return kSendExitOk;
+    case SendPhase::kResolve:
+      return 19;
+    case SendPhase::kConnect:
+      return 20;
+    case SendPhase::kGreeting:
+      return 21;
+    case SendPhase::kEhlo:
+      return 22;
+    case SendPhase::kMail:
+      return 23;
+    case SendPhase::kRcpt:
+      return 24;
+    case SendPhase::kData:
+      return 25;
+    case SendPhase::kFinal:
+      return 26;
+    case SendPhase::kStartTls:
+      return 28;
+    case SendPhase::kAuth:
+      return 29;
   }
   return kSendExitLocal;
 }
 
 const char* SendPhaseName(SendPhase phase) {
   switch (phase) {
-    case SendPhase::kNone: return "none";
-    case SendPhase::kResolve: return "resolve";
-    case SendPhase::kConnect: return "connect";
-    case SendPhase::kGreeting: return "greeting";
-    case SendPhase::kEhlo: return "ehlo";
-    case SendPhase::kStartTls: return "starttls";
-    case SendPhase::kAuth: return "auth";
-    case SendPhase::kMail: return "mail";
-    case SendPhase::kRcpt: return "rcpt";
-    case SendPhase::kData: return "data";
-    case SendPhase::kFinal: return "final";
+    case SendPhase::kNone:
+      return "none";
+    case SendPhase::kResolve:
+      return "resolve";
+    case SendPhase::kConnect:
+      return "connect";
+    case SendPhase::kGreeting:
+      return "greeting";
+    case SendPhase::kEhlo:
+      return "ehlo";
+    case SendPhase::kStartTls:
+      return "starttls";
+    case SendPhase::kAuth:
+      return "auth";
+    case SendPhase::kMail:
+      return "mail";
+    case SendPhase::kRcpt:
+      return "rcpt";
+    case SendPhase::kData:
+      return "data";
+    case SendPhase::kFinal:
+      return "final";
   }
   return "?";
 }

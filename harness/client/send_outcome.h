@@ -42,11 +42,11 @@ struct RecipientResult {
 
 struct SendOutcome {
   SendPhase failed = SendPhase::kNone;
-  std::string error;          // one line for people, includes the server's reply
+  std::string error;           // one line for people, includes the server's reply
   std::optional<Reply> reply;  // the reply that failed the phase, if any
-  std::string server;         // "127.0.0.1:2525"
-  std::string helo;           // the name we greeted with
-  bool esmtp = false;         // EHLO worked (false: HELO fallback)
+  std::string server;          // "127.0.0.1:2525"
+  std::string helo;            // the name we greeted with
+  bool esmtp = false;          // EHLO worked (false: HELO fallback)
   bool tls = false;
   bool authenticated = false;
   bool pipelined = false;

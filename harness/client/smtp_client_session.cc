@@ -139,7 +139,8 @@ class SmtpClientSession::Run {
     auto t0 = Clock::now();
     std::vector<std::string> mechs = ehlo_.AuthMechanisms();
     if (mechs.empty()) {
-      if (!out_.esmtp) return Fail(SendPhase::kAuth, "AUTH needs EHLO, but the server only accepted HELO");
+      if (!out_.esmtp)
+        return Fail(SendPhase::kAuth, "AUTH needs EHLO, but the server only accepted HELO");
       return Fail(SendPhase::kAuth, "the server does not advertise AUTH", ehlo_reply_);
     }
     auto offered = [&](const std::string& m) {
@@ -154,13 +155,14 @@ class SmtpClientSession::Run {
     if (mech.empty() || !offered(mech)) {
       std::string list;
       for (const auto& m : mechs) list += (list.empty() ? "" : " ") + m;
-      return Fail(SendPhase::kAuth, "no usable AUTH mechanism (we speak PLAIN and LOGIN; the server offers " +
-                                        list + ")");
+      return Fail(
+          SendPhase::kAuth,
+          "no usable AUTH mechanism (we speak PLAIN and LOGIN; the server offers " + list + ")");
     }
     Result<Reply> r = Status::Internal("unset");
     if (mech == "PLAIN") {
-      std::string token = Base64Encode(std::string(1, '\0') + options_.auth_user + '\0' +
-                                       options_.auth_password);
+      std::string token =
+          Base64Encode(std::string(1, '\0') + options_.auth_user + '\0' + options_.auth_password);
       redaction_ = "AUTH PLAIN <redacted>";
       r = Command("AUTH PLAIN " + token, options_.command_timeout);
       redaction_.clear();
@@ -187,10 +189,11 @@ class SmtpClientSession::Run {
   bool Transaction(const Envelope& env, const std::string& message) {
     auto size_limit = ehlo_.SizeLimit();
     if (size_limit && *size_limit > 0 && message.size() > *size_limit) {
-      return Fail(SendPhase::kMail,
-                  "message is " + std::to_string(message.size()) +
-                      " bytes, more than the server's SIZE limit of " + std::to_string(*size_limit) +
-                      " (not sent; EHLO said SIZE " + ehlo_.Params("SIZE").value_or("") + ")");
+      return Fail(SendPhase::kMail, "message is " + std::to_string(message.size()) +
+                                        " bytes, more than the server's SIZE limit of " +
+                                        std::to_string(*size_limit) +
+                                        " (not sent; EHLO said SIZE " +
+                                        ehlo_.Params("SIZE").value_or("") + ")");
     }
     std::string mail = "MAIL FROM:<" + env.mail_from + ">";
     if (size_limit) mail += " SIZE=" + std::to_string(message.size());
@@ -213,17 +216,18 @@ class SmtpClientSession::Run {
       if (!s.ok()) return FailStatus(SendPhase::kMail, "sending MAIL/RCPT/DATA failed", s);
       for (size_t i = 0; i < lines.size(); ++i) {
         auto r = conn_.ReadReply(options_.command_timeout);
-        SendPhase phase = i == 0 ? SendPhase::kMail
+        SendPhase phase = i == 0                    ? SendPhase::kMail
                           : i <= env.rcpt_to.size() ? SendPhase::kRcpt
                                                     : SendPhase::kData;
-        if (!r.ok()) return FailStatus(phase, "reply to " + Verb(lines[i]) + " missing", r.status());
+        if (!r.ok())
+          return FailStatus(phase, "reply to " + Verb(lines[i]) + " missing", r.status());
         replies.push_back(*r);
       }
       Mark("envelope", t0);
     } else {
       for (size_t i = 0; i < lines.size(); ++i) {
         auto r = Command(lines[i], options_.command_timeout);
-        SendPhase phase = i == 0 ? SendPhase::kMail
+        SendPhase phase = i == 0                    ? SendPhase::kMail
                           : i <= env.rcpt_to.size() ? SendPhase::kRcpt
                                                     : SendPhase::kData;
         if (!r.ok()) return FailStatus(phase, Verb(lines[i]) + " failed", r.status());
@@ -260,7 +264,9 @@ class SmtpClientSession::Run {
     return chunking ? SendBdat(message) : SendData(message);
   }
 
-  static std::string Verb(const std::string& line) { return line.substr(0, line.find_first_of(" :")); }
+  static std::string Verb(const std::string& line) {
+    return line.substr(0, line.find_first_of(" :"));
+  }
 
   void RecordRecipients(const Envelope& env, const std::vector<Reply>& replies) {
     for (size_t i = 0; i < env.rcpt_to.size() && i + 1 < replies.size(); ++i) {
@@ -272,7 +278,8 @@ class SmtpClientSession::Run {
 
   bool NoRecipients() {
     std::string why;
-    for (const auto& r : out_.rejected) why += (why.empty() ? "" : "; ") + ("<" + r.address + ">: " + r.reply);
+    for (const auto& r : out_.rejected)
+      why += (why.empty() ? "" : "; ") + ("<" + r.address + ">: " + r.reply);
     std::optional<Reply> last;
     return Fail(SendPhase::kRcpt, "no recipient accepted (" + why + ")", last);
   }
@@ -326,7 +333,8 @@ class SmtpClientSession::Run {
 
   void Quit(bool ok) {
     auto t0 = Clock::now();
-    Duration timeout = ok ? options_.command_timeout : std::min(options_.command_timeout, Duration(2000));
+    Duration timeout =
+        ok ? options_.command_timeout : std::min(options_.command_timeout, Duration(2000));
     auto r = Command("QUIT", timeout);
     if (r.ok()) Mark("quit", t0);
     conn_.Close();

@@ -36,8 +36,8 @@ struct SessionOptions {
 };
 
 struct Envelope {
-  std::string mail_from;              // addr-spec, "" for the null path
-  std::vector<std::string> rcpt_to;   // addr-specs
+  std::string mail_from;             // addr-spec, "" for the null path
+  std::vector<std::string> rcpt_to;  // addr-specs
 };
 
 class SmtpClientSession {

@@ -208,8 +208,8 @@ Status AsioConnection::Write(std::string_view bytes, Duration timeout) {
   }
   if (!RunFor(timeout, done) || ec == asio::error::operation_aborted) {
     broken_ = "a write timed out";
-    return Status::Timeout("writing " + std::to_string(bytes.size()) +
-                           " bytes took longer than " + FormatDuration(timeout));
+    return Status::Timeout("writing " + std::to_string(bytes.size()) + " bytes took longer than " +
+                           FormatDuration(timeout));
   }
   if (ec) {
     broken_ = "write failed: " + ec.message();
@@ -286,10 +286,10 @@ Result<Reply> AsioConnection::ReadReply(Duration timeout) {
     std::string chunk;
     Status s = ReadSome(left, &chunk);
     if (!s.ok()) {
-      if (s.IsTimeout()) return Status::Timeout("no complete reply within " + FormatDuration(timeout));
+      if (s.IsTimeout())
+        return Status::Timeout("no complete reply within " + FormatDuration(timeout));
       if (framer_.buffered() > 0) {
-        return Status(s).Prefixed("incomplete reply " +
-                                  EscapeBytes(framer_.TakeRaw(200)));
+        return Status(s).Prefixed("incomplete reply " + EscapeBytes(framer_.TakeRaw(200)));
       }
       return s;
     }
@@ -351,8 +351,8 @@ Status AsioConnection::StartTls(const TlsOptions& options, Duration timeout) {
     return Status::Tls("TLS handshake with " + peer_ + " failed: " + detail);
   }
   tls_ = std::move(stream);
-  Note('*', std::string("TLS started: ") + SSL_get_version(ssl) + " " +
-                SSL_get_cipher_name(ssl) + (options.verify ? ", certificate verified" : ", not verified"));
+  Note('*', std::string("TLS started: ") + SSL_get_version(ssl) + " " + SSL_get_cipher_name(ssl) +
+                (options.verify ? ", certificate verified" : ", not verified"));
   return Status::Ok();
 }
 

@@ -55,22 +55,21 @@ using ServerOutputs = std::vector<ServerOutput>;
 class ServerSession {
  public:
   enum class State {
-    kConnected,   // greeting sent, waiting for HELO/EHLO
-    kReady,       // HELO/EHLO done, no transaction
-    kMail,        // MAIL accepted
-    kRcpt,        // at least one RCPT accepted
-    kData,        // reading DATA text
-    kBdat,        // reading a BDAT chunk
-    kAuth,        // waiting for an AUTH continuation line
-    kStartingTls, // kStartTls returned, handshake pending
-    kRejected,    // a rule rejected the connection: only QUIT is served
+    kConnected,    // greeting sent, waiting for HELO/EHLO
+    kReady,        // HELO/EHLO done, no transaction
+    kMail,         // MAIL accepted
+    kRcpt,         // at least one RCPT accepted
+    kData,         // reading DATA text
+    kBdat,         // reading a BDAT chunk
+    kAuth,         // waiting for an AUTH continuation line
+    kStartingTls,  // kStartTls returned, handshake pending
+    kRejected,     // a rule rejected the connection: only QUIT is served
     kClosed,
   };
   using StoreFn = std::function<Status(const ServerTransaction&)>;
 
   ServerSession(const FakeServerConfig& config, StoreFn store,
-                std::shared_ptr<RuleBook> rules = nullptr, bool tls = false,
-                std::string peer = "");
+                std::shared_ptr<RuleBook> rules = nullptr, bool tls = false, std::string peer = "");
   ServerSession(const ServerSession&) = delete;
   ServerSession& operator=(const ServerSession&) = delete;
 

@@ -51,7 +51,13 @@ struct Problem {
   bool error = false;    // the run could not be carried out (not the server's fault)
   std::string actual;    // what was seen instead ("550 ...", "no reply within 5s")
   std::string why;       // detail when actual alone does not say it
+  std::string expected;  // the one expectation that failed (a step may have several)
 };
+
+Problem Err(std::string what) { return Problem{true, std::move(what), "", ""}; }
+Problem Mismatch(std::string actual, std::string why, std::string expected = "") {
+  return Problem{false, std::move(actual), std::move(why), std::move(expected)};
+}
 
 class ScenarioRun {
  public:
@@ -128,7 +134,7 @@ void ScenarioRun::Fail(const Step& step, const StepResult& r, const Problem& p) 
   FailureInfo f;
   f.step = step.index;
   f.line = step.pos.line;
-  f.expected = r.expected;
+  f.expected = p.expected.empty() ? r.expected : p.expected;
   f.actual = p.actual;
   std::string where = sc_.file + ":" + std::to_string(step.pos.line) + ": step " +
                       std::to_string(step.index) + " (" + StepKindName(step.kind) +
@@ -136,7 +142,7 @@ void ScenarioRun::Fail(const Step& step, const StepResult& r, const Problem& p) 
   if (p.error) {
     f.message = where + ": " + OneLine(p.why.empty() ? p.actual : p.why);
   } else {
-    f.message = where + ": expected " + OneLine(r.expected) + ", got " + OneLine(p.actual);
+    f.message = where + ": expected " + OneLine(f.expected) + ", got " + OneLine(p.actual);
     // "code 550 is not 2xx" says nothing that expected-vs-got does not.
     if (!p.why.empty() && p.why.rfind("code ", 0) != 0) f.message += " (" + OneLine(p.why) + ")";
   }
@@ -188,6 +194,7 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
       p.error = true;
       p.actual = s.message();
     }
+    p.expected = described;
     return p;
   }
   if (!r.received.empty()) r.received += "\n";
@@ -200,7 +207,8 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
     r.expected.replace(r.expected.size() - described.size(), described.size(), check.expected);
   }
   if (check.ok) return std::nullopt;
-  return Problem{false, reply->ToDisplay(), check.reason};
+  return Mismatch(reply->ToDisplay(), check.reason,
+                  check.expected.empty() ? described : check.expected);
 }
 
 std::optional<Problem> ScenarioRun::ExpectDefault(const std::vector<ReplyMatcher>& ms,
@@ -214,9 +222,9 @@ std::optional<Problem> ScenarioRun::ExpectDefault(const std::vector<ReplyMatcher
 
 std::optional<Problem> ScenarioRun::RunAuth(const Step& step, StepResult& r) {
   auto user = Exp(step.auth_username);
-  if (!user.ok()) return Problem{true, user.status().message(), ""};
+  if (!user.ok()) return Err(user.status().message());
   auto pass = Exp(step.auth_password);
-  if (!pass.ok()) return Problem{true, pass.status().message(), ""};
+  if (!pass.ok()) return Err(pass.status().message());
   std::string mech;
   for (char c : step.auth_mechanism) mech += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (mech.empty()) mech = "PLAIN";
@@ -228,7 +236,7 @@ std::optional<Problem> ScenarioRun::RunAuth(const Step& step, StepResult& r) {
     if (auto p = WriteBytes("AUTH PLAIN " + blob + "\r\n")) return p;
     return ExpectDefault(step.expect, "235", "AUTH", r);
   }
-  if (mech != "LOGIN") return Problem{true, "unsupported AUTH mechanism " + mech, ""};
+  if (mech != "LOGIN") return Err("unsupported AUTH mechanism " + mech);
   std::string u = Base64EncodeForSasl(*user), pw = Base64EncodeForSasl(*pass);
   AddSecret(pw);
   AddSecret(*pass);
@@ -242,9 +250,9 @@ std::optional<Problem> ScenarioRun::RunAuth(const Step& step, StepResult& r) {
     auto reply = conn_->ReadReply(timeout_);
     if (!reply.ok()) {
       r.expected = "334";
-      return Problem{false, reply.status().IsTimeout() ? "no reply within " + FormatDuration(timeout_)
-                                                         : "connection closed by the server",
-                     reply.status().message()};
+      return Mismatch(reply.status().IsTimeout() ? "no reply within " + FormatDuration(timeout_)
+                                                 : "connection closed by the server",
+                      reply.status().message());
     }
     r.received += reply->ToDisplay() + "\n";
     if (reply->code != 334) {
@@ -255,7 +263,7 @@ std::optional<Problem> ScenarioRun::RunAuth(const Step& step, StepResult& r) {
       }
       r.expected = DescribeReplyMatcher(ms.front());
       if (Match(ms.front(), *reply, vars_).ok) return std::nullopt;
-      return Problem{false, reply->ToDisplay(), "expected a 334 challenge"};
+      return Mismatch(reply->ToDisplay(), "expected a 334 challenge");
     }
   }
   return ExpectDefault(step.expect, "235", "AUTH", r);
@@ -263,7 +271,7 @@ std::optional<Problem> ScenarioRun::RunAuth(const Step& step, StepResult& r) {
 
 std::optional<Problem> ScenarioRun::RunMail(const Step& step, StepResult& r) {
   auto from = Exp(step.mail_from);
-  if (!from.ok()) return Problem{true, from.status().message(), ""};
+  if (!from.ok()) return Err(from.status().message());
   ReplyMatcher ok2xx;
   ok2xx.codes = {"2xx"};
   ReplyMatcher go354;
@@ -273,7 +281,7 @@ std::optional<Problem> ScenarioRun::RunMail(const Step& step, StepResult& r) {
   if (auto p = Expect(ok2xx, line, r)) return p;
   for (const auto& to_raw : step.mail_to) {
     auto to = Exp(to_raw);
-    if (!to.ok()) return Problem{true, to.status().message(), ""};
+    if (!to.ok()) return Err(to.status().message());
     line = "RCPT TO:<" + *to + ">";
     if (auto p = SendLine(line, r)) return p;
     if (auto p = Expect(ok2xx, line, r)) return p;
@@ -281,7 +289,7 @@ std::optional<Problem> ScenarioRun::RunMail(const Step& step, StepResult& r) {
   if (auto p = SendLine("DATA", r)) return p;
   if (auto p = Expect(go354, "DATA", r)) return p;
   auto body = Exp(step.mail_data);
-  if (!body.ok()) return Problem{true, body.status().message(), ""};
+  if (!body.ok()) return Err(body.status().message());
   r.sent += "\n" + *body;
   if (auto p = WriteBytes(EncodeDataBody(*body))) return p;
   return ExpectDefault(step.expect, "2xx", "", r);
@@ -295,7 +303,7 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
     case StepKind::kSend:
     case StepKind::kSendRaw: {
       auto text = Exp(step.text);
-      if (!text.ok()) return Problem{true, text.status().message(), ""};
+      if (!text.ok()) return Err(text.status().message());
       std::string line = *text;
       if (step.kind == StepKind::kSend) {
         if (auto p = SendLine(line, r)) return p;
@@ -313,7 +321,7 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       std::vector<std::string> lines;
       for (const auto& l : step.lines) {
         auto text = Exp(l);
-        if (!text.ok()) return Problem{true, text.status().message(), ""};
+        if (!text.ok()) return Err(text.status().message());
         lines.push_back(*text);
         bytes += *text + "\r\n";
         r.sent += (r.sent.empty() ? "" : "\n") + *text;
@@ -332,13 +340,13 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       std::string text;
       if (!step.data_file.empty()) {
         std::ifstream in(step.data_file, std::ios::binary);
-        if (!in) return Problem{true, "cannot read data file " + step.data_file, ""};
+        if (!in) return Err("cannot read data file " + step.data_file);
         std::stringstream ss;
         ss << in.rdbuf();
         text = ss.str();
       } else {
         auto e = Exp(step.text);
-        if (!e.ok()) return Problem{true, e.status().message(), ""};
+        if (!e.ok()) return Err(e.status().message());
         text = *e;
       }
       r.sent = text;
@@ -355,7 +363,7 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       tls.verify = step.tls_verify;
       tls.server_name = host_;
       Status s = conn_->StartTls(tls, timeout_);
-      if (!s.ok()) return Problem{true, "TLS handshake failed: " + s.message(), ""};
+      if (!s.ok()) return Err("TLS handshake failed: " + s.message());
       ehlo_.reset();  // RFC 3207 §4.2: what was learnt before TLS is void
       return std::nullopt;
     }
@@ -379,16 +387,16 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
         r.received = "(closed)";
         return std::nullopt;
       }
-      if (s.IsTimeout()) return Problem{false, "connection still open after " + FormatDuration(timeout_), ""};
-      if (s.code() == Status::Code::kProtocol) return Problem{false, "more data instead of a close", s.message()};
-      return Problem{false, "connection error", s.message()};
+      if (s.IsTimeout()) return Mismatch("connection still open after " + FormatDuration(timeout_), "");
+      if (s.code() == Status::Code::kProtocol) return Mismatch("more data instead of a close", s.message());
+      return Mismatch("connection error", s.message());
     }
     case StepKind::kReply:
     case StepKind::kExpectCommand:
     case StepKind::kExpectData:
-      return Problem{true, "a server-mode step in a client-mode scenario", ""};
+      return Err("a server-mode step in a client-mode scenario");
   }
-  return Problem{true, "unknown step kind", ""};
+  return Err("unknown step kind");
 }
 
 ScenarioResult ScenarioRun::Execute() {
@@ -401,6 +409,7 @@ ScenarioResult ScenarioRun::Execute() {
   res_.mode = "client";
   std::string target_text = opt_.target.value_or(sc_.target);
   res_.target = target_text;
+  bool requires_judged = false;
   for (const auto& step : sc_.steps) {
     StepResult r;
     r.index = step.index;
@@ -458,9 +467,7 @@ ScenarioResult ScenarioRun::Execute() {
   co.tls.server_name = co.host;
   auto conn = env_.connect(co);
   if (!conn.ok()) {
-    ErrorBeforeSteps("cannot connect to " + target_text +
-                     (target->kind == Target::Kind::kFake ? " (127.0.0.1:" + std::to_string(co.port) + ")" : "") +
-                     ": " + conn.status().message());
+    ErrorBeforeSteps("target " + target_text + ": " + conn.status().message());
     return finish();
   }
   conn_ = std::move(*conn);
@@ -496,15 +503,17 @@ ScenarioResult ScenarioRun::Execute() {
     } else if (step.optional && !problem->error) {
       r.status = Verdict::kPassed;
       r.optional_mismatch = true;
-      r.message = "optional: expected " + OneLine(r.expected) + ", got " + OneLine(problem->actual);
+      r.message = "optional: expected " + OneLine(problem->expected.empty() ? r.expected : problem->expected) + ", got " + OneLine(problem->actual);
     } else {
       r.status = problem->error ? Verdict::kError : Verdict::kFailed;
       r.message = problem->why.empty() ? problem->actual : problem->why;
       Fail(step, r, *problem);
       break;
     }
-    // The scenario's own `requires:` is judged on the first EHLO reply.
-    if (!had_ehlo && ehlo_ && !sc_.required_extensions.empty()) {
+    // The scenario's own `requires:` is judged on the first EHLO reply only:
+    // after STARTTLS the new EHLO rightly no longer lists STARTTLS.
+    if (!had_ehlo && ehlo_ && !requires_judged && !sc_.required_extensions.empty()) {
+      requires_judged = true;
       std::string absent;
       for (const auto& ext : sc_.required_extensions) {
         if (!ehlo_->Has(ext)) absent += (absent.empty() ? "" : ", ") + ext;

@@ -35,10 +35,10 @@ std::string UnifiedDiff(const std::vector<std::string>& a, const std::vector<std
   while (i < n || j < m) {
     if (i < n && j < m && a[i] == b[j]) {
       ops.push_back({' ', i++, j++});
-    } else if (j < m && (i == n || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      ops.push_back({'+', i, j++});
+    } else if (i < n && (j == m || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      ops.push_back({'-', i++, j});  // deletions first, as diff -u shows them
     } else {
-      ops.push_back({'-', i++, j});
+      ops.push_back({'+', i, j++});
     }
   }
   bool any = std::any_of(ops.begin(), ops.end(), [](const Op& o) { return o.kind != ' '; });

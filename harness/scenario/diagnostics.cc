@@ -6,8 +6,7 @@ namespace smtp {
 
 std::string Diagnostic::ToString() const {
   if (pos.line <= 0) return file + ": " + message;
-  return file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": " +
-         message;
+  return file + ":" + std::to_string(pos.line) + ":" + std::to_string(pos.column) + ": " + message;
 }
 
 void Diagnostics::Add(SourcePos pos, std::string message) {
@@ -26,8 +25,8 @@ std::vector<Diagnostic> Diagnostics::Sorted() const {
     return a.pos.column < b.pos.column;
   });
   if (truncated_) {
-    out.push_back(Diagnostic{file_, {}, "too many errors (more than " +
-                                            std::to_string(kMaxErrors) + "); stopped"});
+    out.push_back(Diagnostic{
+        file_, {}, "too many errors (more than " + std::to_string(kMaxErrors) + "); stopped"});
   }
   return out;
 }

@@ -7,8 +7,8 @@
 namespace smtp {
 namespace {
 
-const std::vector<std::string> kReplyMatcherKeys = {"code", "text",    "glob",    "ext",
-                                                     "not_ext", "enhanced", "capture", "not"};
+const std::vector<std::string> kReplyMatcherKeys = {"code",    "text",     "glob",    "ext",
+                                                    "not_ext", "enhanced", "capture", "not"};
 const std::vector<std::string> kCommandMatcherKeys = {"verb", "arg", "regex", "glob"};
 const std::vector<std::string> kDataMatcherKeys = {"contains", "header", "headers", "regex",
                                                    "equals"};
@@ -48,8 +48,7 @@ bool ScenarioParser::CheckCodePattern(const YAML::Node& node, const std::string&
   return false;
 }
 
-std::optional<ReplyMatcher> ScenarioParser::ParseReplyMatcher(const YAML::Node& node,
-                                                              int depth) {
+std::optional<ReplyMatcher> ScenarioParser::ParseReplyMatcher(const YAML::Node& node, int depth) {
   ReplyMatcher m;
   m.pos = YamlReader::Pos(node);
   if (node.IsScalar()) {
@@ -78,8 +77,10 @@ std::optional<ReplyMatcher> ScenarioParser::ParseReplyMatcher(const YAML::Node& 
     return m;
   }
   if (!node.IsMap()) {
-    r_.Error(node, "expect: expected a reply code (250), a pattern (2xx), a list of codes or a "
-                   "mapping, got " + YamlReader::Describe(node));
+    r_.Error(node,
+             "expect: expected a reply code (250), a pattern (2xx), a list of codes or a "
+             "mapping, got " +
+                 YamlReader::Describe(node));
     return std::nullopt;
   }
   size_t before = r_.diag().count();
@@ -166,8 +167,10 @@ std::optional<CommandMatcher> ScenarioParser::ParseCommandMatcher(const YAML::No
     return m;
   }
   if (!node.IsMap()) {
-    r_.Error(node, "expect: expected a command pattern (HELO *) or a mapping {verb, arg, regex}, "
-                   "got " + YamlReader::Describe(node));
+    r_.Error(node,
+             "expect: expected a command pattern (HELO *) or a mapping {verb, arg, regex}, "
+             "got " +
+                 YamlReader::Describe(node));
     return std::nullopt;
   }
   bool ok = true;

@@ -83,7 +83,8 @@ std::string DescribeReplyMatcher(const ReplyMatcher& m) {
       out += with[i];
     }
   }
-  if (m.negated) out += (out.empty() ? "" : " and ") + std::string("not ") + DescribeReplyMatcher(*m.negated);
+  if (m.negated)
+    out += (out.empty() ? "" : " and ") + std::string("not ") + DescribeReplyMatcher(*m.negated);
   if (out.empty()) out = "any reply";
   return out;
 }
@@ -108,7 +109,8 @@ MatchOutcome Match(const ReplyMatcher& m, const Reply& reply, VarMap& vars) {
     auto re = ExpandForRegex(*m.text, vars);
     if (!re.ok()) return Fail(m, re.status().message());
     try {
-      if (!std::regex_search(text, std::regex(*re, std::regex::ECMAScript | std::regex::multiline))) {
+      if (!std::regex_search(text,
+                             std::regex(*re, std::regex::ECMAScript | std::regex::multiline))) {
         return Fail(m, "text /" + *re + "/ not found in \"" + Shorten(text) + "\"");
       }
     } catch (const std::regex_error& e) {
@@ -141,10 +143,11 @@ MatchOutcome Match(const ReplyMatcher& m, const Reply& reply, VarMap& vars) {
   for (const auto& [name, regex] : m.capture) {
     try {
       std::smatch match;
-      if (!std::regex_search(text, match, std::regex(regex, std::regex::ECMAScript | std::regex::multiline)) ||
+      if (!std::regex_search(text, match,
+                             std::regex(regex, std::regex::ECMAScript | std::regex::multiline)) ||
           match.size() < 2) {
-        return Fail(m, "capture " + name + ": /" + regex + "/ not found in \"" + Shorten(text) +
-                           "\"");
+        return Fail(m,
+                    "capture " + name + ": /" + regex + "/ not found in \"" + Shorten(text) + "\"");
       }
       captured.emplace_back(name, match[1].str());
     } catch (const std::regex_error& e) {

@@ -26,9 +26,9 @@
 namespace smtp {
 
 struct LoadOptions {
-  VarMap vars;                    // --var KEY=VALUE: defined, and override vars:
-  EnvLookup env = ProcessEnv();   // for ${env:NAME}
-  bool check_data_files = true;   // data: {file} must exist
+  VarMap vars;                   // --var KEY=VALUE: defined, and override vars:
+  EnvLookup env = ProcessEnv();  // for ${env:NAME}
+  bool check_data_files = true;  // data: {file} must exist
 };
 
 struct LoadResult {

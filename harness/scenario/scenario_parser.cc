@@ -9,9 +9,9 @@
 namespace smtp {
 namespace {
 
-const std::vector<std::string> kCommonKeys = {"name",  "description", "tags",       "mode",
-                                              "timeout", "vars",      "steps",      "transcript",
-                                              "requires", "rfc",      "points"};
+const std::vector<std::string> kCommonKeys = {"name",     "description", "tags",  "mode",
+                                              "timeout",  "vars",        "steps", "transcript",
+                                              "requires", "rfc",         "points"};
 const std::vector<std::string> kClientKeys = {"target", "server"};
 const std::vector<std::string> kServerKeys = {"listen", "client", "strict", "sessions"};
 
@@ -23,7 +23,8 @@ bool IsValidHostPort(const std::string& s) {
   size_t colon = s.rfind(':');
   if (colon == std::string::npos || colon == 0) return false;
   std::string port = s.substr(colon + 1);
-  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos) {
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos) {
     return false;
   }
   return std::stoi(port) <= 65535;
@@ -62,7 +63,8 @@ void ScenarioParser::CheckVars(SourcePos pos, const std::string& text, std::stri
 
 void ScenarioParser::ParseRoot(const YAML::Node& root, Scenario& s) {
   if (root.IsNull()) {
-    r_.Error(SourcePos{}, "the file is empty (a scenario needs at least 'steps:' or 'transcript:')");
+    r_.Error(SourcePos{},
+             "the file is empty (a scenario needs at least 'steps:' or 'transcript:')");
     return;
   }
   if (!root.IsMap()) {
@@ -149,8 +151,8 @@ void ScenarioParser::CheckTarget(const YAML::Node& node, const std::string& targ
       if (IsValidHostPort(rest)) return;
     }
   }
-  r_.Error(node, "target: expected fake, smtp://HOST:PORT or smtps://HOST:PORT, got '" + target +
-                     "'");
+  r_.Error(node,
+           "target: expected fake, smtp://HOST:PORT or smtps://HOST:PORT, got '" + target + "'");
 }
 
 void ScenarioParser::ParseVars(const YAML::Node& node, Scenario& s) {
@@ -192,7 +194,8 @@ void ScenarioParser::ParseServerModeKeys(const YAML::Node& root, Scenario& s) {
       s.client = *v;
     }
   }
-  if (auto n = root["sessions"]) s.sessions = static_cast<int>(r_.Int(n, "sessions", 1, 1000).value_or(1));
+  if (auto n = root["sessions"])
+    s.sessions = static_cast<int>(r_.Int(n, "sessions", 1, 1000).value_or(1));
   if (auto n = root["strict"]) {
     if (n.IsScalar()) {  // strict: true turns every check on
       bool all = r_.Bool(n, "strict").value_or(false);
@@ -214,8 +217,8 @@ void ScenarioParser::ParseTranscript(const YAML::Node& node, Scenario& s) {
   // A literal block (`transcript: |`) keeps lines, so each transcript line
   // maps to a source line; otherwise every line gets the scalar's position.
   YAML::Mark mark = node.Mark();
-  bool literal = mark.pos >= 0 && static_cast<size_t>(mark.pos) < source_.size() &&
-                 source_[mark.pos] == '|';
+  bool literal =
+      mark.pos >= 0 && static_cast<size_t>(mark.pos) < source_.size() && source_[mark.pos] == '|';
   std::vector<size_t> line_starts = {0};
   if (literal) {
     for (size_t i = 0; i < source_.size(); ++i) {

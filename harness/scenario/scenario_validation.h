@@ -12,8 +12,8 @@ namespace smtp {
 
 struct ValidationSummary {
   int files = 0;
-  int invalid = 0;    // files with at least one error
-  int errors = 0;     // diagnostics printed
+  int invalid = 0;           // files with at least one error
+  int errors = 0;            // diagnostics printed
   bool usage_error = false;  // a path did not exist / named no scenario
   bool ok() const { return !usage_error && invalid == 0; }
 };

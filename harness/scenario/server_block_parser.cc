@@ -9,13 +9,13 @@ namespace smtp {
 namespace {
 
 const std::vector<std::string> kServerKeys = {
-    "hostname",     "greeting",    "extensions",     "max_message_size", "max_recipients",
-    "max_sessions", "idle_timeout", "accept_bare_lf", "auth",             "tls",
-    "rules"};
+    "hostname",       "greeting",     "extensions",   "max_message_size",
+    "max_recipients", "max_sessions", "idle_timeout", "accept_bare_lf",
+    "auth",           "tls",          "rules"};
 const std::vector<std::string> kStandaloneKeys = {"listen", "port"};
-const std::vector<std::string> kRuleKeys = {"when",  "reply",       "times",  "nth",
-                                            "delay", "action",      "split",  "split_delay",
-                                            "after_bytes", "on", "case_insensitive"};
+const std::vector<std::string> kRuleKeys = {
+    "when",  "reply",       "times",       "nth", "delay",           "action",
+    "split", "split_delay", "after_bytes", "on",  "case_insensitive"};
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -85,7 +85,8 @@ void ParseRule(YamlReader& r, const YAML::Node& node, FaultRule& rule) {
       !node["split"]) {
     r.Error(node, "rule: needs 'reply', 'delay' or 'split' (or 'action: disconnect' / 'action: drop')");
   }
-  if (auto n = node["times"]) rule.times = static_cast<int>(r.Int(n, "times", 0, 1'000'000).value_or(0));
+  if (auto n = node["times"])
+    rule.times = static_cast<int>(r.Int(n, "times", 0, 1'000'000).value_or(0));
   if (auto n = node["nth"]) rule.nth = static_cast<int>(r.Int(n, "nth", 1, 1'000'000).value_or(0));
   if (auto n = node["delay"]) rule.delay = r.Dur(n, "delay").value_or(Duration(0));
   if (auto n = node["split"]) {
@@ -97,7 +98,8 @@ void ParseRule(YamlReader& r, const YAML::Node& node, FaultRule& rule) {
       rule.split_bytes = r.Int(n, "split", 1, 1 << 20).value_or(0);
     }
   }
-  if (auto n = node["split_delay"]) rule.split_delay = r.Dur(n, "split_delay").value_or(Duration(0));
+  if (auto n = node["split_delay"])
+    rule.split_delay = r.Dur(n, "split_delay").value_or(Duration(0));
   if (auto n = node["after_bytes"]) {
     rule.after_bytes = r.Int(n, "after_bytes", 0, 1LL << 40).value_or(0);
   }
@@ -137,8 +139,7 @@ std::optional<size_t> ParseByteSize(std::string_view text) {
   return value * mult;
 }
 
-void ParseServerBlock(YamlReader& r, const YAML::Node& node, FakeServerConfig& c,
-                      bool standalone) {
+void ParseServerBlock(YamlReader& r, const YAML::Node& node, FakeServerConfig& c, bool standalone) {
   if (node.IsNull()) return;  // `server:` with nothing: the defaults
   if (!r.ExpectMap(node, "server")) return;
   std::vector<std::string> keys = kServerKeys;
@@ -168,7 +169,8 @@ void ParseServerBlock(YamlReader& r, const YAML::Node& node, FakeServerConfig& c
   if (auto n = node["max_sessions"]) {
     c.max_sessions = r.Int(n, "max_sessions", 1, 1'000'000).value_or(c.max_sessions);
   }
-  if (auto n = node["idle_timeout"]) c.idle_timeout = r.Dur(n, "idle_timeout").value_or(c.idle_timeout);
+  if (auto n = node["idle_timeout"])
+    c.idle_timeout = r.Dur(n, "idle_timeout").value_or(c.idle_timeout);
   if (auto n = node["accept_bare_lf"]) {
     c.accept_bare_lf = r.Bool(n, "accept_bare_lf").value_or(false);
   }
@@ -234,7 +236,8 @@ void ParseServerBlock(YamlReader& r, const YAML::Node& node, FakeServerConfig& c
         }
       }
     }
-    if (auto n = node["port"]) c.port = static_cast<uint16_t>(r.Int(n, "port", 0, 65535).value_or(c.port));
+    if (auto n = node["port"])
+      c.port = static_cast<uint16_t>(r.Int(n, "port", 0, 65535).value_or(c.port));
   }
 }
 

@@ -215,7 +215,8 @@ MatchOutcome MatchData(const DataMatcher& m, std::string_view message, const Var
         out.reason = re.status().message();
         return out;
       }
-      if (!std::regex_search(text, std::regex(*re, std::regex::ECMAScript | std::regex::multiline))) {
+      if (!std::regex_search(text,
+                             std::regex(*re, std::regex::ECMAScript | std::regex::multiline))) {
         out.reason = "the message does not match /" + *re + "/";
         return out;
       }
@@ -232,8 +233,8 @@ MatchOutcome MatchData(const DataMatcher& m, std::string_view message, const Var
     }
     std::string w = Normalize(*want);
     if (StripOneNewline(w) != StripOneNewline(text)) {
-      out.reason = "the message " + Quote(StripOneNewline(text)) + " is not " +
-                   Quote(StripOneNewline(w));
+      out.reason =
+          "the message " + Quote(StripOneNewline(text)) + " is not " + Quote(StripOneNewline(w));
       return out;
     }
   }

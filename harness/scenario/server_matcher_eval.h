@@ -21,8 +21,7 @@
 
 namespace smtp {
 
-MatchOutcome MatchCommand(const CommandMatcher& matcher, std::string_view line,
-                          const VarMap& vars);
+MatchOutcome MatchCommand(const CommandMatcher& matcher, std::string_view line, const VarMap& vars);
 std::string DescribeCommandMatcher(const CommandMatcher& matcher);
 
 // `message` is the message data as received (dot-unstuffed, without the

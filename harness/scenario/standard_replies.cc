@@ -40,10 +40,14 @@ std::string StandardReplyText(int code) {
   auto it = kTexts.find(code);
   if (it != kTexts.end()) return it->second;
   switch (code / 100) {
-    case 2: return "OK";
-    case 3: return "Continue";
-    case 4: return "Temporary failure";
-    default: return "Failed";
+    case 2:
+      return "OK";
+    case 3:
+      return "Continue";
+    case 4:
+      return "Temporary failure";
+    default:
+      return "Failed";
   }
 }
 
@@ -52,7 +56,8 @@ Result<std::string> ExpandStandardReply(std::string_view text) {
   size_t start = 0;
   while (start <= text.size()) {
     size_t nl = text.find('\n', start);
-    std::string_view line = text.substr(start, nl == std::string_view::npos ? text.npos : nl - start);
+    std::string_view line =
+        text.substr(start, nl == std::string_view::npos ? text.npos : nl - start);
     bool has_code = line.size() >= 3 && std::isdigit(static_cast<unsigned char>(line[0])) &&
                     std::isdigit(static_cast<unsigned char>(line[1])) &&
                     std::isdigit(static_cast<unsigned char>(line[2]));

@@ -9,15 +9,14 @@
 namespace smtp {
 namespace {
 
-const std::vector<std::string> kClientActions = {"send", "send_raw", "pipeline", "data",
-                                                 "data_raw", "starttls", "auth", "mail",
-                                                 "sleep", "expect_close"};
-const std::vector<std::string> kServerActions = {"reply", "expect", "expect_data",
-                                                 "expect_close"};
+const std::vector<std::string> kClientActions = {"send",     "send_raw",    "pipeline", "data",
+                                                 "data_raw", "starttls",    "auth",     "mail",
+                                                 "sleep",    "expect_close"};
+const std::vector<std::string> kServerActions = {"reply", "expect", "expect_data", "expect_close"};
 const std::vector<std::string> kCommonStepKeys = {"name", "timeout", "optional", "points"};
-const std::vector<std::string> kClientOnlyKeys = {"send",    "send_raw", "pipeline", "data",
+const std::vector<std::string> kClientOnlyKeys = {"send",     "send_raw", "pipeline", "data",
                                                   "data_raw", "starttls", "auth",     "mail",
-                                                  "sleep",   "requires"};
+                                                  "sleep",    "requires"};
 const std::vector<std::string> kServerOnlyKeys = {"reply", "expect_data"};
 
 bool Has(const std::vector<std::string>& v, const std::string& s) {
@@ -57,8 +56,8 @@ void ScenarioParser::ParseSteps(const YAML::Node& node, Scenario& s) {
                          YamlReader::Describe(item));
       continue;
     }
-    bool ok = mode_ == ScenarioMode::kClient ? ParseClientStep(item, step)
-                                             : ParseServerStep(item, step);
+    bool ok =
+        mode_ == ScenarioMode::kClient ? ParseClientStep(item, step) : ParseServerStep(item, step);
     if (!ok) continue;
     ParseCommonStepKeys(item, step);
     DefineCaptures(step);
@@ -96,7 +95,8 @@ bool ScenarioParser::ParseClientStep(const YAML::Node& node, Step& step) {
     if (Has(kClientActions, key) && !Has(keys, key)) keys.push_back(key);
   }
   static const std::vector<std::string> kExtra = {"expect", "requires"};
-  static const auto allowed = Concat({&kClientActions, &kCommonStepKeys, &kServerOnlyKeys, &kExtra});
+  static const auto allowed =
+      Concat({&kClientActions, &kCommonStepKeys, &kServerOnlyKeys, &kExtra});
   r_.CheckKeys(node, allowed, "step");
   if (keys.size() > 1) {
     r_.Error(node, "step has more than one action (" + JoinKeys(keys) + "); give one per step");
@@ -113,7 +113,7 @@ bool ScenarioParser::ParseClientStep(const YAML::Node& node, Step& step) {
   const std::string action = keys.empty() ? "expect" : keys[0];
   YAML::Node value = keys.empty() ? YAML::Node() : node[action];
   if (action == "send" || action == "send_raw" || action == "data_raw") {
-    step.kind = action == "send" ? StepKind::kSend
+    step.kind = action == "send"       ? StepKind::kSend
                 : action == "send_raw" ? StepKind::kSendRaw
                                        : StepKind::kDataRaw;
     if (auto v = r_.Str(value, action)) {
@@ -190,8 +190,8 @@ void ScenarioParser::ParseData(const YAML::Node& value, Step& step) {
     return;
   }
   if (!value.IsMap()) {
-    r_.Error(value, "data: expected the message text or {file: PATH}, got " +
-                        YamlReader::Describe(value));
+    r_.Error(value,
+             "data: expected the message text or {file: PATH}, got " + YamlReader::Describe(value));
     return;
   }
   r_.CheckKeys(value, {"file"}, "data");
@@ -208,9 +208,9 @@ void ScenarioParser::ParseData(const YAML::Node& value, Step& step) {
   std::error_code ec;
   if (options_.check_data_files && !std::filesystem::is_regular_file(step.data_file, ec)) {
     r_.Error(file, "data: file '" + *path + "' not found" +
-                        (std::filesystem::path(*path).is_relative()
-                             ? " (relative paths are resolved against the scenario's folder)"
-                             : ""));
+                       (std::filesystem::path(*path).is_relative()
+                            ? " (relative paths are resolved against the scenario's folder)"
+                            : ""));
   }
 }
 
@@ -241,8 +241,8 @@ void ScenarioParser::ParseAuth(const YAML::Node& value, Step& step) {
       step.auth_mechanism = upper;
     }
   }
-  for (auto [key, field] : {std::pair{"username", &step.auth_username},
-                            std::pair{"password", &step.auth_password}}) {
+  for (auto [key, field] :
+       {std::pair{"username", &step.auth_username}, std::pair{"password", &step.auth_password}}) {
     auto n = value[key];
     if (!n) {
       r_.Error(value, std::string("auth: missing '") + key + "'");
@@ -288,12 +288,11 @@ bool ScenarioParser::ParseServerStep(const YAML::Node& node, Step& step) {
     if (!kv.first.IsScalar()) continue;
     const std::string& key = kv.first.Scalar();
     if (Has(kClientOnlyKeys, key)) {
-      r_.Error(kv.first, "'" + key + "' is a client-mode step key, but this scenario is in " +
-                             "server mode");
+      r_.Error(kv.first,
+               "'" + key + "' is a client-mode step key, but this scenario is in " + "server mode");
     }
   }
-  static const auto allowed =
-      Concat({&kServerActions, &kCommonStepKeys, &kClientOnlyKeys});
+  static const auto allowed = Concat({&kServerActions, &kCommonStepKeys, &kClientOnlyKeys});
   r_.CheckKeys(node, allowed, "step");
   auto expect = node["expect"], expect_data = node["expect_data"], reply = node["reply"],
        close = node["expect_close"];

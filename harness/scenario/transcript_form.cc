@@ -50,7 +50,8 @@ class Builder {
         diag_.Add(l.pos, "transcript: server reply inside the message that started at line " +
                              Line(data_pos_) + " (end the message with 'C: .')");
         in_data_ = false;
-        while (IsContinuation(lines[i].text) && i + 1 < lines.size() && lines[i + 1].dir == 'S') ++i;
+        while (IsContinuation(lines[i].text) && i + 1 < lines.size() && lines[i + 1].dir == 'S')
+          ++i;
         continue;  // that reply answers nothing we know of
       }
       if (l.dir == 'C') {
@@ -82,8 +83,8 @@ class Builder {
   std::string PipelineMismatch() const {
     return "transcript: " + std::to_string(pending_.size()) +
            " commands sent together (from line " + Line(pending_.front().pos) + ") but only " +
-           std::to_string(replies_.size()) + (replies_.size() == 1 ? " reply follows" : " replies follow") +
-           " them";
+           std::to_string(replies_.size()) +
+           (replies_.size() == 1 ? " reply follows" : " replies follow") + " them";
   }
 
   void OnCommand(const TranscriptLine& l) {
@@ -119,8 +120,9 @@ class Builder {
         SetReply(s, g);
         Push(std::move(s));
       } else {
-        diag_.Add(g.pos, "transcript: reply with no command before it (each S: reply after the "
-                         "greeting answers a C: line)");
+        diag_.Add(g.pos,
+                  "transcript: reply with no command before it (each S: reply after the "
+                  "greeting answers a C: line)");
       }
       return;
     }
@@ -240,7 +242,8 @@ std::vector<TranscriptLine> SplitTranscript(std::string_view text,
   int index = 0;
   while (start < text.size()) {
     size_t nl = text.find('\n', start);
-    std::string_view line = text.substr(start, nl == std::string_view::npos ? text.npos : nl - start);
+    std::string_view line =
+        text.substr(start, nl == std::string_view::npos ? text.npos : nl - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     std::string_view trimmed = line;
     while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) {
@@ -267,8 +270,8 @@ std::vector<TranscriptLine> SplitTranscript(std::string_view text,
   return out;
 }
 
-std::vector<Step> BuildTranscriptSteps(const std::vector<TranscriptLine>& lines,
-                                       ScenarioMode mode, Diagnostics& diag) {
+std::vector<Step> BuildTranscriptSteps(const std::vector<TranscriptLine>& lines, ScenarioMode mode,
+                                       Diagnostics& diag) {
   Builder b(mode, diag);
   if (!lines.empty()) b.set_first_pos(lines.front().pos);
   return b.Build(lines);

@@ -33,7 +33,7 @@ std::vector<TranscriptLine> SplitTranscript(std::string_view text,
                                             Diagnostics& diag);
 
 // Builds the steps; reports a transcript that does not alternate sensibly.
-std::vector<Step> BuildTranscriptSteps(const std::vector<TranscriptLine>& lines,
-                                       ScenarioMode mode, Diagnostics& diag);
+std::vector<Step> BuildTranscriptSteps(const std::vector<TranscriptLine>& lines, ScenarioMode mode,
+                                       Diagnostics& diag);
 
 }  // namespace smtp

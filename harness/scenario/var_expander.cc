@@ -43,7 +43,8 @@ Status Walk(std::string_view text, std::string* out, OnRef on_ref) {
     }
     ref.name = std::string(inner);
     if (!IsValidVarName(ref.name)) {
-      return Status::InvalidArgument("invalid variable name '" + std::string(text.substr(i, close - i + 1)) +
+      return Status::InvalidArgument("invalid variable name '" +
+                                     std::string(text.substr(i, close - i + 1)) +
                                      "' (letters, digits, '_', '-', '.'; use $$ for a literal $)");
     }
     Status s = on_ref(ref, out);
@@ -60,10 +61,12 @@ Result<std::string> ExpandImpl(std::string_view text, const VarMap& vars, const 
     std::optional<std::string> value;
     if (ref.env) {
       value = env(ref.name);
-      if (!value) return Status::InvalidArgument("environment variable " + ref.name + " is not set");
+      if (!value)
+        return Status::InvalidArgument("environment variable " + ref.name + " is not set");
     } else {
       auto it = vars.find(ref.name);
-      if (it == vars.end()) return Status::InvalidArgument("undefined variable ${" + ref.name + "}");
+      if (it == vars.end())
+        return Status::InvalidArgument("undefined variable ${" + ref.name + "}");
       value = it->second;
     }
     *o += regex ? RegexEscape(*value) : *value;
@@ -87,7 +90,8 @@ bool IsValidVarName(std::string_view name) {
   if (name.empty()) return false;
   if (!std::isalpha(static_cast<unsigned char>(name[0])) && name[0] != '_') return false;
   for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+      return false;
   }
   return true;
 }

@@ -149,10 +149,14 @@ void YamlReader::Error(const YAML::Node& node, std::string message) {
 
 std::string YamlReader::Describe(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "'" + node.Scalar() + "'";
-    default: return "nothing";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "'" + node.Scalar() + "'";
+    default:
+      return "nothing";
   }
 }
 
@@ -224,20 +228,19 @@ std::optional<double> YamlReader::Number(const YAML::Node& node, std::string_vie
     const std::string& s = node.Scalar();
     double v = 0;
     auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (ec == std::errc() && p == s.data() + s.size() && !s.empty() && v >= min &&
-        v < 1e12) {
+    if (ec == std::errc() && p == s.data() + s.size() && !s.empty() && v >= min && v < 1e12) {
       return v;
     }
   }
-  Error(node, std::string(what) + ": expected a number >= " + std::to_string(static_cast<int>(min)) +
-                  ", got " + Describe(node));
+  Error(node, std::string(what) + ": expected a number >= " +
+                  std::to_string(static_cast<int>(min)) + ", got " + Describe(node));
   return std::nullopt;
 }
 
 std::optional<Duration> YamlReader::Dur(const YAML::Node& node, std::string_view what) {
   if (!node.IsScalar()) {
-    Error(node, std::string(what) + ": expected a duration (e.g. 250ms, 5s, 1m), got " +
-                    Describe(node));
+    Error(node,
+          std::string(what) + ": expected a duration (e.g. 250ms, 5s, 1m), got " + Describe(node));
     return std::nullopt;
   }
   auto d = ParseDuration(node.Scalar());
@@ -270,8 +273,8 @@ std::optional<std::vector<std::string>> YamlReader::StrList(const YAML::Node& no
   return out;
 }
 
-bool YamlReader::CheckRegex(const YAML::Node& node, const std::string& regex,
-                            std::string_view what, int min_groups) {
+bool YamlReader::CheckRegex(const YAML::Node& node, const std::string& regex, std::string_view what,
+                            int min_groups) {
   if (regex.size() > kMaxRegexLength) {
     Error(node, std::string(what) + ": regex is too long (" + std::to_string(regex.size()) +
                     " characters; at most " + std::to_string(kMaxRegexLength) + ")");

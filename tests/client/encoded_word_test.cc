@@ -24,7 +24,8 @@ TEST(EncodedWord, LongTextSplitsOnCharacterBoundaries) {
   int words = 0;
   while (start < enc.size()) {
     size_t end = enc.find("\r\n ", start);
-    std::string word = enc.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string word =
+        enc.substr(start, end == std::string::npos ? std::string::npos : end - start);
     EXPECT_LE(word.size(), 75u) << word;
     EXPECT_EQ(word.rfind("=?UTF-8?B?", 0), 0u);
     // Each word must decode to whole characters on its own.

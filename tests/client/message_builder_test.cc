@@ -45,8 +45,9 @@ TEST(BuildMessage, Utf8SubjectNameAndBody) {
   EXPECT_NE(m.find("From: =?UTF-8?B?SsO2cmc=?= <joerg@example.test>\r\n"), std::string::npos) << m;
   EXPECT_NE(m.find("Subject: =?UTF-8?B?R3LDvMOfZQ==?=\r\n"), std::string::npos);
   EXPECT_NE(m.find("Cc: carol@example.test, dave@example.test\r\n"), std::string::npos);
-  EXPECT_NE(m.find("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n"),
-            std::string::npos);
+  EXPECT_NE(
+      m.find("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n"),
+      std::string::npos);
 }
 
 TEST(BuildMessage, ExtraHeadersReplaceOrAppend) {

@@ -33,7 +33,8 @@ TEST(MxResolver, RefusedDnsServerFailsFast) {
   MxResolver r({"127.0.0.1:9", std::chrono::milliseconds(2000)});
   auto hosts = r.Resolve("example.test");
   ASSERT_FALSE(hosts.ok());
-  EXPECT_EQ(hosts.status().message(), "MX lookup for example.test failed: Could not contact DNS servers");
+  EXPECT_EQ(hosts.status().message(),
+            "MX lookup for example.test failed: Could not contact DNS servers");
 }
 
 TEST(MxResolver, SilentDnsServerTimesOutAtTheDeadline) {

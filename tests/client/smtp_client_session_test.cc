@@ -58,7 +58,8 @@ const char* kEhloPipelining = "250-fake\n250-PIPELINING\n250-SIZE 1000\n250 CHUN
 Envelope Env(std::vector<std::string> rcpts = {"b@x.test"}) { return Envelope{"a@x.test", rcpts}; }
 
 TEST(SmtpClientSession, PlainTransactionOneCommandAtATime) {
-  ScriptedConnection c({"220 hi", kEhlo, "250 ok", "250 ok", "354 go", "250 2.0.0 queued as ABC", "221 bye"});
+  ScriptedConnection c(
+      {"220 hi", kEhlo, "250 ok", "250 ok", "354 go", "250 2.0.0 queued as ABC", "221 bye"});
   SendOutcome o = SmtpClientSession(c, {}).Send(Env(), "Subject: x\n\n.dot\n");
   ASSERT_TRUE(o.ok()) << o.error;
   EXPECT_EQ(c.written,
@@ -79,7 +80,8 @@ TEST(SmtpClientSession, PipelinesMailRcptDataInOneWrite) {
   SendOutcome o = SmtpClientSession(c, {}).Send(Env({"x@x.test", "b@x.test"}), "hi\n");
   ASSERT_TRUE(o.ok()) << o.error;
   ASSERT_GE(c.writes.size(), 3u);
-  EXPECT_EQ(c.writes[1], "MAIL FROM:<a@x.test> SIZE=4\r\nRCPT TO:<x@x.test>\r\nRCPT TO:<b@x.test>\r\nDATA\r\n");
+  EXPECT_EQ(c.writes[1],
+            "MAIL FROM:<a@x.test> SIZE=4\r\nRCPT TO:<x@x.test>\r\nRCPT TO:<b@x.test>\r\nDATA\r\n");
   ASSERT_EQ(o.accepted.size(), 1u);
   EXPECT_EQ(o.accepted[0].address, "b@x.test");
   ASSERT_EQ(o.rejected.size(), 1u);
@@ -97,8 +99,8 @@ TEST(SmtpClientSession, NoRecipientAcceptedEndsOpenDataWithEmptyMessage) {
 }
 
 TEST(SmtpClientSession, EhloRefusedFallsBackToHelo) {
-  ScriptedConnection c({"220 hi", "502 5.5.2 what", "250 hello", "250 ok", "250 ok", "354 go",
-                        "250 ok", "221 bye"});
+  ScriptedConnection c(
+      {"220 hi", "502 5.5.2 what", "250 hello", "250 ok", "250 ok", "354 go", "250 ok", "221 bye"});
   SessionOptions opts;
   opts.helo = "[127.0.0.1]";
   SendOutcome o = SmtpClientSession(c, opts).Send(Env(), "hi\n");
@@ -169,8 +171,9 @@ TEST(SmtpClientSession, StartTlsAutoSkipsWhenNotOffered) {
 }
 
 TEST(SmtpClientSession, AuthLoginIsRedactedInTheTranscript) {
-  ScriptedConnection c({"220 hi", "250-fake\n250 AUTH LOGIN", "334 VXNlcm5hbWU6", "334 UGFzc3dvcmQ6",
-                        "235 ok", "250 ok", "250 ok", "354 go", "250 ok", "221 bye"});
+  ScriptedConnection c({"220 hi", "250-fake\n250 AUTH LOGIN", "334 VXNlcm5hbWU6",
+                        "334 UGFzc3dvcmQ6", "235 ok", "250 ok", "250 ok", "354 go", "250 ok",
+                        "221 bye"});
   SessionOptions opts;
   opts.auth_user = "user";
   opts.auth_password = "s3cret";
@@ -182,7 +185,8 @@ TEST(SmtpClientSession, AuthLoginIsRedactedInTheTranscript) {
   EXPECT_NE(c.written.find("AUTH LOGIN\r\ndXNlcg==\r\nczNjcmV0\r\n"), std::string::npos);
   std::string all;
   for (const auto& s : seen) all += s + "\n";
-  EXPECT_NE(all.find("AUTH LOGIN\n<redacted username>\n<redacted password>\n"), std::string::npos) << all;
+  EXPECT_NE(all.find("AUTH LOGIN\n<redacted username>\n<redacted password>\n"), std::string::npos)
+      << all;
   EXPECT_EQ(all.find("czNjcmV0"), std::string::npos);
   EXPECT_EQ(all.find("dXNlcg=="), std::string::npos);
 }
@@ -210,25 +214,29 @@ TEST(SmtpClientSession, AuthNotOffered) {
 }
 
 TEST(SmtpClientSession, BdatWhenChunkingAskedAndOffered) {
-  ScriptedConnection c({"220 hi", kEhloPipelining, "250 ok", "250 ok", "250 2.0.0 queued as Q1", "221 bye"});
+  ScriptedConnection c(
+      {"220 hi", kEhloPipelining, "250 ok", "250 ok", "250 2.0.0 queued as Q1", "221 bye"});
   SessionOptions opts;
   opts.chunking = true;
   SendOutcome o = SmtpClientSession(c, opts).Send(Env(), ".hi\n");
   ASSERT_TRUE(o.ok()) << o.error;
   EXPECT_TRUE(o.chunked);
-  EXPECT_NE(c.written.find("RCPT TO:<b@x.test>\r\nBDAT 5 LAST\r\n.hi\r\nQUIT\r\n"), std::string::npos)
+  EXPECT_NE(c.written.find("RCPT TO:<b@x.test>\r\nBDAT 5 LAST\r\n.hi\r\nQUIT\r\n"),
+            std::string::npos)
       << c.written;
 }
 
 TEST(SmtpClientSession, FailuresAfterDataAndFinalDot) {
   {
-    ScriptedConnection c({"220 hi", "250 fake", "250 ok", "250 ok", "451 4.3.0 try later", "221 bye"});
+    ScriptedConnection c(
+        {"220 hi", "250 fake", "250 ok", "250 ok", "451 4.3.0 try later", "221 bye"});
     SendOutcome o = SmtpClientSession(c, {}).Send(Env(), "hi\n");
     EXPECT_EQ(o.failed, SendPhase::kData);
     EXPECT_EQ(o.error, "DATA refused: 451 4.3.0 try later");
   }
   {
-    ScriptedConnection c({"220 hi", "250 fake", "250 ok", "250 ok", "354 go", "554 5.6.0 spam", "221 bye"});
+    ScriptedConnection c(
+        {"220 hi", "250 fake", "250 ok", "250 ok", "354 go", "554 5.6.0 spam", "221 bye"});
     SendOutcome o = SmtpClientSession(c, {}).Send(Env(), "hi\n");
     EXPECT_EQ(o.failed, SendPhase::kFinal);
     EXPECT_EQ(o.error, "message refused: 554 5.6.0 spam");

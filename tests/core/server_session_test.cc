@@ -84,7 +84,8 @@ TEST_F(ServerSessionTest, EhloAdvertisesStartTlsAndAuthWhenConfigured) {
 TEST_F(ServerSessionTest, EhloCustomExtensionsWithoutEnhancedCodes) {
   config_.extensions = std::vector<std::string>{"PIPELINING", "SIZE 100"};
   Begin();
-  EXPECT_EQ(Send("EHLO c\r\n"), "250-fake.smtp-harness.test Hello c\r\n250-PIPELINING\r\n250 SIZE 100\r\n");
+  EXPECT_EQ(Send("EHLO c\r\n"),
+            "250-fake.smtp-harness.test Hello c\r\n250-PIPELINING\r\n250 SIZE 100\r\n");
   EXPECT_EQ(Send("MAIL FROM:<a@b.test>\r\n"), "250 Sender <a@b.test> OK\r\n");
   EXPECT_EQ(Send("MAIL FROM:<a@b.test>\r\n"), "503 Nested MAIL command\r\n");
 }
@@ -122,10 +123,12 @@ TEST_F(ServerSessionTest, FullTransaction) {
 TEST_F(ServerSessionTest, EmptyMessageAndEightBitIntact) {
   Begin();
   Envelope();
-  EXPECT_EQ(Send("DATA\r\n.\r\n"), "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as 1\r\n");
+  EXPECT_EQ(Send("DATA\r\n.\r\n"),
+            "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as 1\r\n");
   EXPECT_EQ(stored_.at(0).data, "");
   EXPECT_EQ(Send("MAIL FROM:<> BODY=8BITMIME\r\nRCPT TO:<b@c.test>\r\nDATA\r\n"),
-            "250 2.1.0 Sender <> OK\r\n250 2.1.5 Recipient <b@c.test> OK\r\n354 End data with <CR><LF>.<CR><LF>\r\n");
+            "250 2.1.0 Sender <> OK\r\n250 2.1.5 Recipient <b@c.test> OK\r\n354 End data with "
+            "<CR><LF>.<CR><LF>\r\n");
   EXPECT_EQ(Send("Gr\xc3\xbc\xc3\x9f\x65\r\n\xff\x01\r\n.\r\n"), "250 2.0.0 Ok: queued as 2\r\n");
   EXPECT_EQ(stored_.at(1).data, "Gr\xc3\xbc\xc3\x9f\x65\r\n\xff\x01\r\n");
   EXPECT_EQ(stored_.at(1).body, "8BITMIME");
@@ -268,17 +271,21 @@ TEST_F(ServerSessionTest, MailSyntaxErrors) {
   Begin();
   Ehlo();
   EXPECT_EQ(Send("MAIL\r\n"), "501 5.5.4 expected FROM:<address>, got ''\r\n");
-  EXPECT_EQ(Send("MAIL TO:<a@b.test>\r\n"), "501 5.5.4 expected FROM:<address>, got 'TO:<a@b.test>'\r\n");
+  EXPECT_EQ(Send("MAIL TO:<a@b.test>\r\n"),
+            "501 5.5.4 expected FROM:<address>, got 'TO:<a@b.test>'\r\n");
   EXPECT_EQ(Send("MAIL FROM:a@b.test\r\n"),
             "501 5.5.4 expected '<' to open the path in 'FROM:a@b.test'\r\n");
   EXPECT_EQ(Send("MAIL FROM:<a@b.test\r\n"),
             "501 5.5.4 missing '>' to close the path in 'FROM:<a@b.test'\r\n");
   EXPECT_EQ(Send("MAIL FROM:<a>\r\n"), "501 5.5.4 address 'a' has no '@domain'\r\n");
-  EXPECT_EQ(Send("MAIL FROM:<a@b.test> FOO=1\r\n"), "555 5.5.4 MAIL parameter FOO not recognized\r\n");
-  EXPECT_EQ(Send("MAIL FROM:<a@b.test> BODY=BINARYMIME\r\n"), "501 5.5.4 BODY must be 7BIT or 8BITMIME\r\n");
+  EXPECT_EQ(Send("MAIL FROM:<a@b.test> FOO=1\r\n"),
+            "555 5.5.4 MAIL parameter FOO not recognized\r\n");
+  EXPECT_EQ(Send("MAIL FROM:<a@b.test> BODY=BINARYMIME\r\n"),
+            "501 5.5.4 BODY must be 7BIT or 8BITMIME\r\n");
   EXPECT_EQ(Send("MAIL FROM:<a@b.test> SIZE=abc\r\n"), "501 5.5.4 SIZE value must be a number\r\n");
   EXPECT_EQ(Send("MAIL FROM:<a@b.test> SMTPUTF8=yes\r\n"), "501 5.5.4 SMTPUTF8 takes no value\r\n");
-  EXPECT_EQ(Send("MAIL FROM:<j\xc3\xb6@b.test>\r\n"), "553 5.6.7 Non-ASCII address needs SMTPUTF8\r\n");
+  EXPECT_EQ(Send("MAIL FROM:<j\xc3\xb6@b.test>\r\n"),
+            "553 5.6.7 Non-ASCII address needs SMTPUTF8\r\n");
   EXPECT_EQ(Send("MAIL FROM:<j\xc3\xb6@b.test> SMTPUTF8\r\n"),
             "250 2.1.0 Sender <j\xc3\xb6@b.test> OK\r\n");
   EXPECT_EQ(Send("RCPT TO:<\xc3\xa9@b.test>\r\n"), "250 2.1.5 Recipient <\xc3\xa9@b.test> OK\r\n");
@@ -295,9 +302,12 @@ TEST_F(ServerSessionTest, RcptErrors) {
   Ehlo();
   Send("MAIL FROM:<a@b.test>\r\n");
   EXPECT_EQ(Send("RCPT TO:<>\r\n"), "501 5.5.4 empty path <> is not allowed in RCPT TO\r\n");
-  EXPECT_EQ(Send("RCPT FROM:<a@b.test>\r\n"), "501 5.5.4 expected TO:<address>, got 'FROM:<a@b.test>'\r\n");
-  EXPECT_EQ(Send("RCPT TO:<a@b.test> NOTIFY=NEVER\r\n"), "555 5.5.4 RCPT parameter NOTIFY not recognized\r\n");
-  EXPECT_EQ(Send("RCPT TO:<\xc3\xa9@b.test>\r\n"), "553 5.6.7 Non-ASCII address needs SMTPUTF8\r\n");
+  EXPECT_EQ(Send("RCPT FROM:<a@b.test>\r\n"),
+            "501 5.5.4 expected TO:<address>, got 'FROM:<a@b.test>'\r\n");
+  EXPECT_EQ(Send("RCPT TO:<a@b.test> NOTIFY=NEVER\r\n"),
+            "555 5.5.4 RCPT parameter NOTIFY not recognized\r\n");
+  EXPECT_EQ(Send("RCPT TO:<\xc3\xa9@b.test>\r\n"),
+            "553 5.6.7 Non-ASCII address needs SMTPUTF8\r\n");
   EXPECT_EQ(Send("RCPT TO:<Postmaster>\r\n"), "250 2.1.5 Recipient <Postmaster> OK\r\n");
 }
 
@@ -305,10 +315,12 @@ TEST_F(ServerSessionTest, MaxRecipients) {
   config_.max_recipients = 2;
   Begin();
   Ehlo();
-  EXPECT_EQ(Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<1@b.test>\r\nRCPT TO:<2@b.test>\r\nRCPT TO:<3@b.test>\r\n"),
+  EXPECT_EQ(Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<1@b.test>\r\nRCPT TO:<2@b.test>\r\nRCPT "
+                 "TO:<3@b.test>\r\n"),
             "250 2.1.0 Sender <a@b.test> OK\r\n250 2.1.5 Recipient <1@b.test> OK\r\n"
             "250 2.1.5 Recipient <2@b.test> OK\r\n452 4.5.3 Too many recipients\r\n");
-  EXPECT_EQ(Send("DATA\r\nx\r\n.\r\n"), "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as 1\r\n");
+  EXPECT_EQ(Send("DATA\r\nx\r\n.\r\n"),
+            "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as 1\r\n");
   EXPECT_EQ(stored_.at(0).rcpt_to.size(), 2u);
 }
 
@@ -331,8 +343,9 @@ TEST_F(ServerSessionTest, StoreFailureAnswers451) {
   fail_store_ = true;
   Begin();
   Envelope();
-  EXPECT_EQ(Send("DATA\r\nx\r\n.\r\n"),
-            "354 End data with <CR><LF>.<CR><LF>\r\n451 4.3.0 Could not store message: disk full\r\n");
+  EXPECT_EQ(
+      Send("DATA\r\nx\r\n.\r\n"),
+      "354 End data with <CR><LF>.<CR><LF>\r\n451 4.3.0 Could not store message: disk full\r\n");
   EXPECT_EQ(Send("RCPT TO:<c@d.test>\r\n"), "503 5.5.1 Need MAIL before RCPT\r\n");
 }
 
@@ -361,9 +374,10 @@ TEST_F(ServerSessionTest, Bdat) {
 TEST_F(ServerSessionTest, BdatZeroLastAndPipelined) {
   Begin();
   Ehlo();
-  EXPECT_EQ(Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nBDAT 3\r\nabcBDAT 0 LAST\r\nNOOP\r\n"),
-            "250 2.1.0 Sender <a@b.test> OK\r\n250 2.1.5 Recipient <c@d.test> OK\r\n"
-            "250 2.0.0 3 octets received\r\n250 2.0.0 Message accepted, 3 octets\r\n250 2.0.0 Ok\r\n");
+  EXPECT_EQ(
+      Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nBDAT 3\r\nabcBDAT 0 LAST\r\nNOOP\r\n"),
+      "250 2.1.0 Sender <a@b.test> OK\r\n250 2.1.5 Recipient <c@d.test> OK\r\n"
+      "250 2.0.0 3 octets received\r\n250 2.0.0 Message accepted, 3 octets\r\n250 2.0.0 Ok\r\n");
   EXPECT_EQ(stored_.at(0).data, "abc");
 }
 
@@ -393,9 +407,10 @@ TEST_F(ServerSessionTest, BdatOverSize) {
   config_.max_message_size = 5;
   Begin();
   Envelope();
-  EXPECT_EQ(Send("BDAT 4\r\nabcdBDAT 4\r\nefghBDAT 1 LAST\r\ni"),
-            "250 2.0.0 4 octets received\r\n552 5.3.4 Message size exceeds fixed maximum message size\r\n"
-            "552 5.3.4 Message size exceeds fixed maximum message size\r\n");
+  EXPECT_EQ(
+      Send("BDAT 4\r\nabcdBDAT 4\r\nefghBDAT 1 LAST\r\ni"),
+      "250 2.0.0 4 octets received\r\n552 5.3.4 Message size exceeds fixed maximum message size\r\n"
+      "552 5.3.4 Message size exceeds fixed maximum message size\r\n");
   EXPECT_TRUE(stored_.empty());
   EXPECT_EQ(Send("RCPT TO:<c@d.test>\r\n"), "503 5.5.1 Need MAIL before RCPT\r\n");
   EXPECT_EQ(Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nBDAT 5 LAST\r\n12345"),
@@ -483,7 +498,8 @@ TEST_F(AuthTest, LoginInitialResponseAndFailure) {
   Ehlo();
   EXPECT_EQ(Send("AUTH LOGIN " + B64("alice") + "\r\n"), "334 UGFzc3dvcmQ6\r\n");
   EXPECT_EQ(Send(B64("nope") + "\r\n"), "535 5.7.8 Authentication credentials invalid\r\n");
-  EXPECT_EQ(Send("AUTH LOGIN\r\n*\r\n"), "334 VXNlcm5hbWU6\r\n501 5.7.0 Authentication cancelled\r\n");
+  EXPECT_EQ(Send("AUTH LOGIN\r\n*\r\n"),
+            "334 VXNlcm5hbWU6\r\n501 5.7.0 Authentication cancelled\r\n");
   EXPECT_EQ(Send("NOOP\r\n"), "250 2.0.0 Ok\r\n");
 }
 
@@ -516,10 +532,12 @@ TEST_F(ServerSessionTest, AuthNotConfigured) {
 
 TEST_F(ServerSessionTest, TimeoutAndShutdown) {
   Begin();
-  EXPECT_EQ(Render(session_->IdleTimeout()), "421 fake.smtp-harness.test Error: timeout exceeded\r\n<CLOSE>");
+  EXPECT_EQ(Render(session_->IdleTimeout()),
+            "421 fake.smtp-harness.test Error: timeout exceeded\r\n<CLOSE>");
   Begin();
   Ehlo();
-  EXPECT_EQ(Render(session_->Shutdown()), "421 4.3.2 fake.smtp-harness.test Service shutting down\r\n<CLOSE>");
+  EXPECT_EQ(Render(session_->Shutdown()),
+            "421 4.3.2 fake.smtp-harness.test Service shutting down\r\n<CLOSE>");
   EXPECT_EQ(Render(session_->Shutdown()), "");
 }
 
@@ -638,9 +656,11 @@ TEST_F(ServerSessionTest, RuleOnNthMessage) {
   r.action = FaultRule::Action::kDisconnect;
   Begin({r});
   Envelope();
-  EXPECT_EQ(Send("DATA\r\none\r\n.\r\n"), "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as 1\r\n");
+  EXPECT_EQ(Send("DATA\r\none\r\n.\r\n"),
+            "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as 1\r\n");
   Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\n");
-  EXPECT_EQ(Send("DATA\r\ntwo\r\n.\r\n"), "354 End data with <CR><LF>.<CR><LF>\r\n421 4.3.0 Too many messages\r\n<CLOSE>");
+  EXPECT_EQ(Send("DATA\r\ntwo\r\n.\r\n"),
+            "354 End data with <CR><LF>.<CR><LF>\r\n421 4.3.0 Too many messages\r\n<CLOSE>");
   EXPECT_EQ(stored_.size(), 1u);
 }
 
@@ -652,11 +672,13 @@ TEST_F(ServerSessionTest, RuleOnMessageMatchesContent) {
   EXPECT_EQ(Send("DATA\r\nthis has a VIRUS\r\n.\r\n"),
             "354 End data with <CR><LF>.<CR><LF>\r\n554 5.7.1 Infected\r\n");
   Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\n");
-  EXPECT_EQ(Send("DATA\r\nclean\r\n.\r\n"), "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as 1\r\n");
+  EXPECT_EQ(Send("DATA\r\nclean\r\n.\r\n"),
+            "354 End data with <CR><LF>.<CR><LF>\r\n250 2.0.0 Ok: queued as 1\r\n");
 }
 
 TEST(SaslTest, Base64RoundTripAndStrictness) {
-  for (std::string s : std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
+  for (std::string s :
+       std::vector<std::string>{"", "a", "ab", "abc", "abcd", std::string("\0\xff\x10", 3)}) {
     EXPECT_EQ(sasl::Base64Decode(sasl::Base64Encode(s)), s);
   }
   EXPECT_EQ(sasl::Base64Encode("Username:"), "VXNlcm5hbWU6");

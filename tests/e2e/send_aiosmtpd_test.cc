@@ -29,17 +29,21 @@ std::string FindStored(const std::string& dir, const std::string& token) {
 }
 
 std::vector<std::string> Args(const std::string& server, const std::string& token) {
-  return {"--server", server, "--from", "alice@example.test", "--to", "bob@example.test",
-          "--helo", "[127.0.0.1]", "--subject", "aiosmtpd " + token, "--body",
-          "hello from the harness\n.dot line\n", "--timeout", "10s"};
+  return {"--server",  server,
+          "--from",    "alice@example.test",
+          "--to",      "bob@example.test",
+          "--helo",    "[127.0.0.1]",
+          "--subject", "aiosmtpd " + token,
+          "--body",    "hello from the harness\n.dot line\n",
+          "--timeout", "10s"};
 }
 
 TEST(SendAiosmtpd, StartTlsVerifiedWithCaFileAndAuthPlain) {
   SEND_E2E_REQUIRE_ENV(server, "AIOSMTPD_SMTP");
   std::string token = UniqueToken();
   auto a = Args(server, token);
-  a.insert(a.end(), {"--starttls", "--ca-file", Env("AIOSMTPD_CA"), "--auth-user", Env("AIOSMTPD_USER"),
-                     "--auth-password", "${env:AIO_PW}", "--json", "-v"});
+  a.insert(a.end(), {"--starttls", "--ca-file", Env("AIOSMTPD_CA"), "--auth-user",
+                     Env("AIOSMTPD_USER"), "--auth-password", "${env:AIO_PW}", "--json", "-v"});
   auto r = Send(a, {{"AIO_PW", Env("AIOSMTPD_PASSWORD")}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"tls\":true"), std::string::npos) << r.out;
@@ -50,19 +54,22 @@ TEST(SendAiosmtpd, StartTlsVerifiedWithCaFileAndAuthPlain) {
   EXPECT_EQ(r.err.find(Env("AIOSMTPD_PASSWORD")), std::string::npos);
   std::string stored = FindStored(Env("AIOSMTPD_MAILDIR"), token);
   ASSERT_FALSE(stored.empty());
-  EXPECT_NE(stored.find("\r\n\r\nhello from the harness\r\n.dot line"), std::string::npos) << stored;
+  EXPECT_NE(stored.find("\r\n\r\nhello from the harness\r\n.dot line"), std::string::npos)
+      << stored;
 }
 
 TEST(SendAiosmtpd, AuthLoginAfterStartTls) {
   SEND_E2E_REQUIRE_ENV(server, "AIOSMTPD_SMTP");
   auto a = Args(server, UniqueToken());
-  a.insert(a.end(), {"--starttls", "--insecure", "--auth-user", Env("AIOSMTPD_USER"), "--auth-password-env",
-                     "AIO_PW", "--auth-mechanism", "LOGIN", "-v"});
+  a.insert(a.end(), {"--starttls", "--insecure", "--auth-user", Env("AIOSMTPD_USER"),
+                     "--auth-password-env", "AIO_PW", "--auth-mechanism", "LOGIN", "-v"});
   auto r = Send(a, {{"AIO_PW", Env("AIOSMTPD_PASSWORD")}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("C: AUTH LOGIN\nS: 334 VXNlciBOYW1lAA==\nC: <redacted username>\nS: 334 UGFzc3dvcmQA\n"
-                       "C: <redacted password>\nS: 235"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find(
+          "C: AUTH LOGIN\nS: 334 VXNlciBOYW1lAA==\nC: <redacted username>\nS: 334 UGFzc3dvcmQA\n"
+          "C: <redacted password>\nS: 235"),
+      std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find(", not verified\n"), std::string::npos);
 }
@@ -83,7 +90,8 @@ TEST(SendAiosmtpd, SelfSignedCertificateFailsVerificationExits28) {
 TEST(SendAiosmtpd, WrongPasswordExits29) {
   SEND_E2E_REQUIRE_ENV(server, "AIOSMTPD_SMTP");
   auto a = Args(server, UniqueToken());
-  a.insert(a.end(), {"--starttls", "--insecure", "--auth-user", Env("AIOSMTPD_USER"), "--auth-password", "wrong"});
+  a.insert(a.end(), {"--starttls", "--insecure", "--auth-user", Env("AIOSMTPD_USER"),
+                     "--auth-password", "wrong"});
   auto r = Send(a);
   EXPECT_EQ(r.exit_code, 29);
   EXPECT_NE(r.err.find("): AUTH PLAIN refused: 535 5.7.8 Authentication credentials invalid\n"),
@@ -97,7 +105,8 @@ TEST(SendAiosmtpd, AuthIsNotOfferedBeforeTlsExits29) {
   a.insert(a.end(), {"--auth-user", Env("AIOSMTPD_USER"), "--auth-password", "x"});
   auto r = Send(a);
   EXPECT_EQ(r.exit_code, 29);
-  EXPECT_NE(r.err.find("): the server does not advertise AUTH: 250 aiosmtpd.test / "), std::string::npos)
+  EXPECT_NE(r.err.find("): the server does not advertise AUTH: 250 aiosmtpd.test / "),
+            std::string::npos)
       << r.err;
 }
 

@@ -30,9 +30,13 @@ class SendFake : public ::testing::Test {
   }
   std::string Addr() const { return "127.0.0.1:" + std::to_string(port_); }
   std::vector<std::string> Args(std::initializer_list<std::string> more = {}) const {
-    std::vector<std::string> a{"--server", Addr(), "--from", "alice@example.test", "--to",
-                               "bob@example.test", "--helo", "[127.0.0.1]", "--subject", "fake",
-                               "--body", "hello\n.dot\n", "--timeout", "5s"};
+    std::vector<std::string> a{"--server",  Addr(),
+                               "--from",    "alice@example.test",
+                               "--to",      "bob@example.test",
+                               "--helo",    "[127.0.0.1]",
+                               "--subject", "fake",
+                               "--body",    "hello\n.dot\n",
+                               "--timeout", "5s"};
     a.insert(a.end(), more);
     return a;
   }
@@ -50,7 +54,8 @@ TEST_F(SendFake, DeliversPipelinedMessage) {
   auto r = Send(Args({"--cc", "carol@example.test", "--json"}));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"pipelining\":true"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\"accepted\":[\"bob@example.test\",\"carol@example.test\"]"), std::string::npos);
+  EXPECT_NE(r.out.find("\"accepted\":[\"bob@example.test\",\"carol@example.test\"]"),
+            std::string::npos);
   auto msgs = server_->Messages();
   ASSERT_EQ(msgs.size(), 1u);
   EXPECT_EQ(msgs[0].helo, "[127.0.0.1]");
@@ -106,7 +111,9 @@ TEST_F(SendFake, EhloAndHeloRefusedExits22) {
   StartServer();
   auto r = Send(Args());
   EXPECT_EQ(r.exit_code, 22);
-  EXPECT_EQ(r.err, Prefix("ehlo") + "EHLO refused (550 5.7.1 no EHLO), then HELO refused: 550 5.7.1 no HELO either\n");
+  EXPECT_EQ(r.err,
+            Prefix("ehlo") +
+                "EHLO refused (550 5.7.1 no EHLO), then HELO refused: 550 5.7.1 no HELO either\n");
 }
 
 TEST_F(SendFake, HeloFallbackWorks) {
@@ -145,7 +152,8 @@ TEST_F(SendFake, NoRecipientAcceptedExits24) {
   StartServer();
   auto r = Send(Args());
   EXPECT_EQ(r.exit_code, 24);
-  EXPECT_EQ(r.err, Prefix("rcpt") + "no recipient accepted (<bob@example.test>: 550 5.1.1 No such user)\n");
+  EXPECT_EQ(r.err, Prefix("rcpt") +
+                       "no recipient accepted (<bob@example.test>: 550 5.1.1 No such user)\n");
   EXPECT_EQ(server_->MessagesAccepted(), 0);
 }
 
@@ -176,8 +184,9 @@ TEST_F(SendFake, ConnectionDroppedMidDataIsAFailureNotSent) {
   // The close races our write: the kernel may report it as EOF or as a reset
   // (RST because unread data was pending on the server's side).
   EXPECT_EQ(r.exit_code, 26) << r.err;
-  EXPECT_TRUE(r.err == Prefix("final") + "no reply after the message: the server closed the connection\n" ||
-              r.err == Prefix("final") + "no reply after the message: the server reset the connection\n")
+  EXPECT_TRUE(
+      r.err == Prefix("final") + "no reply after the message: the server closed the connection\n" ||
+      r.err == Prefix("final") + "no reply after the message: the server reset the connection\n")
       << r.err;
   EXPECT_EQ(server_->MessagesAccepted(), 0);
 }
@@ -187,8 +196,9 @@ TEST_F(SendFake, StartTlsAndAuth) {
   config_.auth.users = {{"alice", "wonderland"}};
   config_.auth.required = true;
   StartServer();
-  auto r = Send(Args({"--starttls", "--insecure", "--auth-user", "alice", "--auth-password-env", "PW", "-v"}),
-                {{"PW", "wonderland"}});
+  auto r = Send(
+      Args({"--starttls", "--insecure", "--auth-user", "alice", "--auth-password-env", "PW", "-v"}),
+      {{"PW", "wonderland"}});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.err.find("wonderland"), std::string::npos);
   auto msgs = server_->Messages();
@@ -202,16 +212,18 @@ TEST_F(SendFake, StartTlsSelfSignedWithoutInsecureExits28) {
   StartServer();
   auto r = Send(Args({"--starttls"}));
   EXPECT_EQ(r.exit_code, 28);
-  EXPECT_NE(r.err.find(Prefix("starttls") + "TLS handshake failed: certificate verification failed for "
-                                            "127.0.0.1: "),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find(Prefix("starttls") + "TLS handshake failed: certificate verification failed for "
+                                      "127.0.0.1: "),
+      std::string::npos)
       << r.err;
 }
 
 TEST_F(SendFake, AuthWrongPasswordExits29) {
   config_.auth.users = {{"alice", "wonderland"}};
   StartServer();
-  auto r = Send(Args({"--auth-user", "alice", "--auth-password", "nope", "--auth-mechanism", "LOGIN"}));
+  auto r =
+      Send(Args({"--auth-user", "alice", "--auth-password", "nope", "--auth-mechanism", "LOGIN"}));
   EXPECT_EQ(r.exit_code, 29);
   EXPECT_EQ(r.err.rfind(Prefix("auth") + "AUTH LOGIN refused: 535", 0), 0u) << r.err;
 }

@@ -18,8 +18,8 @@ class Dnsmasq {
   explicit Dnsmasq(const std::vector<std::string>& records) : port_(FreePort(SOCK_DGRAM)) {
     std::vector<std::string> argv{kDnsmasq, "--no-daemon", "--port=" + std::to_string(port_),
                                   "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv",
-                                  "--no-hosts", "--conf-file=/dev/null", "--pid-file=",
-                                  "--log-facility=/dev/null", "--user=root",
+                                  "--no-hosts", "--conf-file=/dev/null",
+                                  "--pid-file=", "--log-facility=/dev/null", "--user=root",
                                   // Answer everything under .test locally: unknown names get
                                   // NXDOMAIN, known names without the asked type NODATA
                                   // (instead of REFUSED for want of an upstream server).
@@ -66,8 +66,14 @@ class Dnsmasq {
 bool HaveDnsmasq() { return access(kDnsmasq, X_OK) == 0; }
 
 std::vector<std::string> MxArgs(const std::string& to, const Dnsmasq& dns, int port) {
-  return {"--from", "alice@example.test", "--to", to, "--helo", "[127.0.0.1]", "--body", "via MX",
-          "--dns-server", dns.server(), "--port", std::to_string(port), "--timeout", "5s", "--json"};
+  return {"--from",       "alice@example.test",
+          "--to",         to,
+          "--helo",       "[127.0.0.1]",
+          "--body",       "via MX",
+          "--dns-server", dns.server(),
+          "--port",       std::to_string(port),
+          "--timeout",    "5s",
+          "--json"};
 }
 
 #define REQUIRE_DNSMASQ()                                                         \
@@ -87,7 +93,8 @@ TEST(SendMx, LowestPreferenceWins) {
   auto r = Send(MxArgs("bob@pref.test", dns, v4->port()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"queue_id\":\"V6HOST\""), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\"server\":\"[::1]:" + std::to_string(v4->port()) + "\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"server\":\"[::1]:" + std::to_string(v4->port()) + "\""),
+            std::string::npos);
 }
 
 TEST(SendMx, PreferenceOrderNotRecordOrder) {
@@ -111,7 +118,8 @@ TEST(SendMx, FallsBackToTheNextMxWhenTheFirstRefusesConnections) {
   ASSERT_TRUE(dns.WaitReady("fb.test"));
   auto r = Send(MxArgs("bob@fb.test", dns, v4->port()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"server\":\"127.0.0.1:" + std::to_string(v4->port()) + "\""), std::string::npos)
+  EXPECT_NE(r.out.find("\"server\":\"127.0.0.1:" + std::to_string(v4->port()) + "\""),
+            std::string::npos)
       << r.out;
 }
 
@@ -122,7 +130,8 @@ TEST(SendMx, NoMxRecordUsesTheAddressRecord) {
   ASSERT_TRUE(dns.WaitReady("implicit.test"));
   auto r = Send(MxArgs("bob@implicit.test", dns, v4->port()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("\"server\":\"127.0.0.1:" + std::to_string(v4->port()) + "\""), std::string::npos);
+  EXPECT_NE(r.out.find("\"server\":\"127.0.0.1:" + std::to_string(v4->port()) + "\""),
+            std::string::npos);
 }
 
 TEST(SendMx, NonexistentDomainExits19) {
@@ -131,9 +140,10 @@ TEST(SendMx, NonexistentDomainExits19) {
   ASSERT_TRUE(dns.WaitReady("probe.test"));
   auto r = Send(MxArgs("bob@nowhere.test", dns, 25));
   EXPECT_EQ(r.exit_code, 19);
-  EXPECT_NE(r.err.find("smtp-harness send: resolve failed: cannot find a mail host for nowhere.test: "
-                       "domain nowhere.test does not exist (NXDOMAIN)\n"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("smtp-harness send: resolve failed: cannot find a mail host for nowhere.test: "
+                 "domain nowhere.test does not exist (NXDOMAIN)\n"),
+      std::string::npos)
       << r.err;
 }
 
@@ -143,9 +153,10 @@ TEST(SendMx, NullMxExits19) {
   ASSERT_TRUE(dns.WaitReady("nullmx.test"));
   auto r = Send(MxArgs("bob@nullmx.test", dns, 25));
   EXPECT_EQ(r.exit_code, 19);
-  EXPECT_NE(r.err.find("cannot find a mail host for nullmx.test: domain nullmx.test accepts no mail "
-                       "(null MX, RFC 7505)\n"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("cannot find a mail host for nullmx.test: domain nullmx.test accepts no mail "
+                 "(null MX, RFC 7505)\n"),
+      std::string::npos)
       << r.err;
 }
 
@@ -156,8 +167,9 @@ TEST(SendMx, AllMailHostsUnreachableExits20) {
   ASSERT_TRUE(dns.WaitReady("down.test"));
   auto r = Send(MxArgs("bob@down.test", dns, port));
   EXPECT_EQ(r.exit_code, 20);
-  EXPECT_NE(r.err.find("cannot connect to 127.0.0.1:" + std::to_string(port) + ": Connection refused"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("cannot connect to 127.0.0.1:" + std::to_string(port) + ": Connection refused"),
+      std::string::npos)
       << r.err;
 }
 

@@ -52,9 +52,9 @@ void ExpectByteExact(const std::string& stored, const std::string& sent) {
   std::istringstream lines(prefix);
   std::string line;
   while (std::getline(lines, line)) {
-    bool trace = line.rfind("Return-Path: ", 0) == 0 || line.rfind("Delivered-To: ", 0) == 0 || line.rfind("X-Original-To: ", 0) == 0 ||
-                 line.rfind("Received: ", 0) == 0 || line.rfind("\t", 0) == 0 ||
-                 line.rfind(" ", 0) == 0;
+    bool trace = line.rfind("Return-Path: ", 0) == 0 || line.rfind("Delivered-To: ", 0) == 0 ||
+                 line.rfind("X-Original-To: ", 0) == 0 || line.rfind("Received: ", 0) == 0 ||
+                 line.rfind("\t", 0) == 0 || line.rfind(" ", 0) == 0;
     EXPECT_TRUE(trace) << "unexpected line added by the server: " << line;
   }
 }
@@ -66,15 +66,21 @@ std::string WriteTemp(const std::string& name, const std::string& content) {
 }
 
 std::vector<std::string> Base(const std::string& server, const std::string& to) {
-  return {"--server", server, "--from", "alice@example.test", "--to", to, "--helo", "[127.0.0.1]",
-          "--timeout", "10s"};
+  return {"--server", server,   "--from",      "alice@example.test", "--to",
+          to,         "--helo", "[127.0.0.1]", "--timeout",          "10s"};
 }
 
 std::string RawMessage(const std::string& token, const std::string& domain) {
   return "From: Alice <alice@example.test>\r\n"
-         "To: bob@" + domain + "\r\n"
-         "Subject: byte-exact " + token + "\r\n"
-         "Message-ID: <" + token + "@example.test>\r\n"
+         "To: bob@" +
+         domain +
+         "\r\n"
+         "Subject: byte-exact " +
+         token +
+         "\r\n"
+         "Message-ID: <" +
+         token +
+         "@example.test>\r\n"
          "MIME-Version: 1.0\r\n"
          "Content-Type: text/plain; charset=UTF-8\r\n"
          "Content-Transfer-Encoding: 8bit\r\n"
@@ -85,8 +91,10 @@ std::string RawMessage(const std::string& token, const std::string& domain) {
          ".\r\n"  // a lone dot inside the message must not end it
          "trailing spaces   \r\n"
          "\tleading tab\r\n"
-         "Gr\xc3\xbc\xc3\x9f" "e aus K\xc3\xb6ln\r\n" +
-         std::string(990, 'L') + "\r\n"
+         "Gr\xc3\xbc\xc3\x9f"
+         "e aus K\xc3\xb6ln\r\n" +
+         std::string(990, 'L') +
+         "\r\n"
          "\r\n"
          "last line\r\n";
 }
@@ -116,7 +124,8 @@ TEST(SendPostfix, RawMessageWithBdatArrivesByteExact) {
   a.insert(a.end(), {"--raw-file", WriteTemp(token + ".eml", raw), "--chunking", "-v"});
   auto r = Send(a);
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.err.find("C: BDAT " + std::to_string(raw.size()) + " LAST\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("C: BDAT " + std::to_string(raw.size()) + " LAST\n"), std::string::npos)
+      << r.err;
   std::string stored = WaitForDelivery("bob", token);
   ASSERT_FALSE(stored.empty()) << "not delivered; see " << Env("POSTFIX_LOG");
   ExpectByteExact(stored, raw);
@@ -139,7 +148,8 @@ TEST(SendPostfix, BuiltMessageWithUtf8SubjectAndAttachment) {
     EXPECT_NE(stored.find("\nSubject: =?UTF-8?B?"), std::string::npos) << stored;
     EXPECT_NE(stored.find("\nCc: carol@" + domain + "\n"), std::string::npos);
     EXPECT_NE(stored.find("Content-Type: multipart/mixed; boundary="), std::string::npos);
-    EXPECT_NE(stored.find("filename=\"" + token + ".bin\"\nContent-Transfer-Encoding: base64\n\nAAEC/yBiaW5hcnk=\n"),
+    EXPECT_NE(stored.find("filename=\"" + token +
+                          ".bin\"\nContent-Transfer-Encoding: base64\n\nAAEC/yBiaW5hcnk=\n"),
               std::string::npos)
         << stored;
     EXPECT_NE(stored.find("\nHallo\n.dot\n"), std::string::npos);
@@ -169,8 +179,9 @@ TEST(SendPostfix, NoKnownRecipientExits24WithPostfixReply) {
   a.insert(a.end(), {"--body", "x"});
   auto r = Send(a);
   EXPECT_EQ(r.exit_code, 24);
-  EXPECT_EQ(r.err, "smtp-harness send: rcpt failed (" + server + "): no recipient accepted (<nosuchuser@" +
-                       domain + ">: 550 5.1.1 <nosuchuser@" + domain +
+  EXPECT_EQ(r.err, "smtp-harness send: rcpt failed (" + server +
+                       "): no recipient accepted (<nosuchuser@" + domain +
+                       ">: 550 5.1.1 <nosuchuser@" + domain +
                        ">: Recipient address rejected: User unknown in virtual mailbox table)\n");
 }
 
@@ -195,8 +206,10 @@ TEST(SendPostfix, MessageOverAdvertisedSizeIsRefusedBeforeMail) {
   a.insert(a.end(), {"--body-file", body_file, "-v"});
   auto r = Send(a);
   EXPECT_EQ(r.exit_code, 23);
-  EXPECT_NE(r.err.find("more than the server's SIZE limit of 10240000 (not sent; EHLO said SIZE 10240000)"),
-            std::string::npos);
+  EXPECT_NE(
+      r.err.find(
+          "more than the server's SIZE limit of 10240000 (not sent; EHLO said SIZE 10240000)"),
+      std::string::npos);
   EXPECT_EQ(r.err.find("C: MAIL FROM"), std::string::npos);
 }
 

@@ -12,8 +12,12 @@ namespace {
 
 std::vector<std::string> Basic(int port, const std::string& host = "127.0.0.1") {
   std::string server = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return {"--server", server + ":" + std::to_string(port), "--from", "alice@example.test",
-          "--to", "bob@example.test", "--helo", "[127.0.0.1]", "--body", "hello", "--timeout", "5s"};
+  return {"--server",  server + ":" + std::to_string(port),
+          "--from",    "alice@example.test",
+          "--to",      "bob@example.test",
+          "--helo",    "[127.0.0.1]",
+          "--body",    "hello",
+          "--timeout", "5s"};
 }
 
 // Basic() sending the raw fixture instead of --body.
@@ -51,7 +55,8 @@ TEST_F(SendScripted, SuccessPrintsOneLine) {
   EXPECT_EQ(r.out, "sent to 127.0.0.1:" + std::to_string(s->port()) +
                        ": 250 2.0.0 Ok: queued as SCRIPTED1 (1 of 1 recipients accepted)\n");
   EXPECT_EQ(r.err, "");
-  EXPECT_NE(Received().find("EHLO [127.0.0.1]\r\nMAIL FROM:<alice@example.test>\r\n"), std::string::npos);
+  EXPECT_NE(Received().find("EHLO [127.0.0.1]\r\nMAIL FROM:<alice@example.test>\r\n"),
+            std::string::npos);
 }
 
 TEST_F(SendScripted, ConnectRefusedExits20) {
@@ -87,17 +92,20 @@ TEST_F(SendScripted, EhloFallsBackToHelo) {
   auto s = Server({"--reply", "EHLO=502 5.5.2 EHLO not implemented"});
   auto r = Send(Basic(s->port()));
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(Received().find("EHLO [127.0.0.1]\r\nHELO [127.0.0.1]\r\nMAIL FROM:<alice@example.test>\r\n"),
-            std::string::npos);
+  EXPECT_NE(
+      Received().find("EHLO [127.0.0.1]\r\nHELO [127.0.0.1]\r\nMAIL FROM:<alice@example.test>\r\n"),
+      std::string::npos);
 }
 
 TEST_F(SendScripted, EhloAndHeloRefusedExits22) {
   auto s = Server({"--reply", "EHLO=550 5.7.1 not you", "--reply", "HELO=550 5.7.1 still not you"});
   auto r = Send(Basic(s->port()));
   EXPECT_EQ(r.exit_code, 22);
-  EXPECT_NE(r.err.find("ehlo failed (127.0.0.1:" + std::to_string(s->port()) +
-                       "): EHLO refused (550 5.7.1 not you), then HELO refused: 550 5.7.1 still not you\n"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find(
+          "ehlo failed (127.0.0.1:" + std::to_string(s->port()) +
+          "): EHLO refused (550 5.7.1 not you), then HELO refused: 550 5.7.1 still not you\n"),
+      std::string::npos)
       << r.err;
 }
 
@@ -105,7 +113,8 @@ TEST_F(SendScripted, MailRefusedExits23) {
   auto s = Server({"--reply", "MAIL=553 5.1.8 sender domain does not exist"});
   auto r = Send(Basic(s->port()));
   EXPECT_EQ(r.exit_code, 23);
-  EXPECT_NE(r.err.find(": MAIL FROM refused: 553 5.1.8 sender domain does not exist\n"), std::string::npos)
+  EXPECT_NE(r.err.find(": MAIL FROM refused: 553 5.1.8 sender domain does not exist\n"),
+            std::string::npos)
       << r.err;
 }
 
@@ -185,7 +194,8 @@ TEST_F(SendScripted, StartTlsRefusedExits28) {
   auto s = Server({"--reply", "EHLO=250-scripted\\n250 STARTTLS"});
   auto r = Send(With(Basic(s->port()), {"--starttls=auto"}));
   EXPECT_EQ(r.exit_code, 28);
-  EXPECT_NE(r.err.find(": STARTTLS refused: 454 4.7.0 TLS not available\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(": STARTTLS refused: 454 4.7.0 TLS not available\n"), std::string::npos)
+      << r.err;
 }
 
 TEST_F(SendScripted, AuthRefusedExits29AndPasswordStaysOutOfTranscript) {
@@ -244,7 +254,8 @@ TEST_F(SendScripted, HostileTenMegabyteReplyIsAnErrorNotAMemoryBlowUp) {
   auto s = Server({"--flood", std::to_string(10 * 1024 * 1024)});
   auto r = Send(Basic(s->port()));
   EXPECT_EQ(r.exit_code, 21);
-  EXPECT_NE(r.err.find("no greeting: reply longer than 4194304 bytes in total"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no greeting: reply longer than 4194304 bytes in total"), std::string::npos)
+      << r.err;
 }
 
 TEST_F(SendScripted, ServerClosingMidSessionIsReported) {
@@ -277,19 +288,23 @@ TEST(SendUsage, UsageErrorsExit2) {
   r = Send({"--from", "a@example.test", "--to", "b@example.test", "--server", "127.0.0.1:1",
             "--body-file", "/nonexistent/body.txt"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "smtp-harness send: cannot read --body-file /nonexistent/body.txt: No such file or directory\n");
+  EXPECT_EQ(r.err,
+            "smtp-harness send: cannot read --body-file /nonexistent/body.txt: No such file or "
+            "directory\n");
   r = Send({"--to", "b@example.test"});
   EXPECT_EQ(r.exit_code, 2);
   r = Send({"--from", "a@example.test", "--to", "b@one.test", "--to", "c@two.test", "--body", "x"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err,
-            "smtp-harness send: without --server, all recipients must be in one domain (MX delivery); "
-            "got 2 domains: use --server or send once per domain\n");
+  EXPECT_EQ(
+      r.err,
+      "smtp-harness send: without --server, all recipients must be in one domain (MX delivery); "
+      "got 2 domains: use --server or send once per domain\n");
   r = Send({"--from", "a@example.test", "--to", "b@example.test", "--server", "127.0.0.1:1",
             "--auth-user", "u", "--auth-password", "${env:SMTP_HARNESS_UNSET_VAR}", "--body", "x"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "smtp-harness send: --auth-password: environment variable SMTP_HARNESS_UNSET_VAR is not set\n");
+            "smtp-harness send: --auth-password: environment variable SMTP_HARNESS_UNSET_VAR is "
+            "not set\n");
 }
 
 TEST(SendUsage, HelpListsTheExitCodes) {

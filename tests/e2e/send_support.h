@@ -4,11 +4,11 @@
 #pragma once
 
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <netinet/in.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -60,7 +60,8 @@ inline ProcResult RunProcess(const std::vector<std::string>& argv,
   int open_fds = 2;
   bool killed = false;
   while (open_fds > 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       kill(pid, SIGKILL);
       killed = true;
@@ -89,7 +90,8 @@ inline ProcResult RunProcess(const std::vector<std::string>& argv,
   return r;
 }
 
-inline ProcResult Send(std::vector<std::string> args, const std::map<std::string, std::string>& env = {}) {
+inline ProcResult Send(std::vector<std::string> args,
+                       const std::map<std::string, std::string>& env = {}) {
   args.insert(args.begin(), {SMTP_HARNESS_BINARY, "send"});
   return RunProcess(args, env);
 }
@@ -182,9 +184,9 @@ inline bool RequireRealServers() { return Env("SMTP_HARNESS_REQUIRE_REAL_SERVERS
 // The value of a variable set by ci/test from `ci/postfix start` or
 // `ci/aiosmtpd start`; skips the test when it is missing, unless real
 // servers are required (then the test fails).
-#define SEND_E2E_REQUIRE_ENV(var, name)                                                   \
-  std::string var = ::smtp::send_e2e::Env(name);                                         \
-  if (var.empty()) {                                                                      \
-    if (::smtp::send_e2e::RequireRealServers()) FAIL() << name " is not set";            \
-    GTEST_SKIP() << name " is not set (run ci/postfix start / ci/aiosmtpd start)";        \
+#define SEND_E2E_REQUIRE_ENV(var, name)                                            \
+  std::string var = ::smtp::send_e2e::Env(name);                                   \
+  if (var.empty()) {                                                               \
+    if (::smtp::send_e2e::RequireRealServers()) FAIL() << name " is not set";      \
+    GTEST_SKIP() << name " is not set (run ci/postfix start / ci/aiosmtpd start)"; \
   }

@@ -27,7 +27,8 @@ inline std::string ReadFile(const std::filesystem::path& p) {
 }
 
 inline std::filesystem::path MakeTempDir(const std::string& tag) {
-  std::string tmpl = (std::filesystem::temp_directory_path() / ("smtp-harness-" + tag + "-XXXXXX")).string();
+  std::string tmpl =
+      (std::filesystem::temp_directory_path() / ("smtp-harness-" + tag + "-XXXXXX")).string();
   std::vector<char> buf(tmpl.begin(), tmpl.end());
   buf.push_back('\0');
   char* dir = ::mkdtemp(buf.data());
@@ -138,8 +139,8 @@ inline int RunPython(const std::string& code, const std::vector<std::string>& ar
                      std::string* output, int timeout_s = 20) {
   auto dir = MakeTempDir("py");
   std::ofstream(dir / "script.py") << code;
-  std::vector<std::string> argv = {"/usr/bin/timeout", std::to_string(timeout_s), "/usr/bin/python3",
-                                   (dir / "script.py").string()};
+  std::vector<std::string> argv = {"/usr/bin/timeout", std::to_string(timeout_s),
+                                   "/usr/bin/python3", (dir / "script.py").string()};
   argv.insert(argv.end(), args.begin(), args.end());
   int status;
   {

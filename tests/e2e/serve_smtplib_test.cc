@@ -102,13 +102,19 @@ s.ehlo()
 assert not s.has_extn('starttls')
 cert = s.sock.getpeercert(binary_form=True)
 assert cert, 'no certificate'
+try:
+    smtplib.SMTP_SSL('127.0.0.1', int(sys.argv[1]), local_hostname='127.0.0.1', timeout=10, context=ctx)
+    raise SystemExit('second session accepted despite --max-sessions 1')
+except smtplib.SMTPConnectError as e:  # the 421 arrives over TLS
+    assert (e.smtp_code, e.smtp_error) == (421, b'4.3.2 Too many connections, try again later'), e
 s.sendmail('a@example.test', ['b@example.test'], b'implicit\r\n')
 s.quit()
 )PY";
 
 TEST(ServeSmtplib, ImplicitTls) {
   auto dir = MakeTempDir("maildir");
-  Serve serve({"--maildir", dir.string(), "--tls", "--hostname", "mx.example.test"});
+  Serve serve(
+      {"--maildir", dir.string(), "--tls", "--hostname", "mx.example.test", "--max-sessions", "1"});
   ASSERT_NE(serve.port(), 0) << serve.process().Stderr();
   std::string out;
   EXPECT_EQ(RunPython(kImplicitTls, {std::to_string(serve.port())}, &out), 0) << out;

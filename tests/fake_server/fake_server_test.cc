@@ -83,8 +83,9 @@ TEST_F(FakeServerTest, AcceptsAndStoresMessage) {
 TEST_F(FakeServerTest, PipelinedInOnePacket) {
   Start();
   auto c = Connect();
-  c->Send("EHLO x\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\nhi\r\n.\r\n"
-          "MAIL FROM:<e@b.test>\r\nRCPT TO:<f@d.test>\r\nBDAT 2 LAST\r\nyoQUIT\r\n");
+  c->Send(
+      "EHLO x\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\nhi\r\n.\r\n"
+      "MAIL FROM:<e@b.test>\r\nRCPT TO:<f@d.test>\r\nBDAT 2 LAST\r\nyoQUIT\r\n");
   bool closed = false;
   std::string all = c->ReadAll(&closed, 3s);
   EXPECT_TRUE(closed);
@@ -155,6 +156,16 @@ TEST_F(FakeServerTest, StopSays421ToOpenSessions) {
   EXPECT_TRUE(closed);
   TestClient late(port_);
   EXPECT_FALSE(late.connected());
+}
+
+TEST_F(FakeServerTest, RestartAfterStop) {
+  Start();
+  server_->Stop();
+  auto again = server_->Start();
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  port_ = *again;
+  auto c = Connect();
+  EXPECT_EQ(c->Command("NOOP"), "250 Ok\r\n");
 }
 
 TEST_F(FakeServerTest, RuleDelayAndSplit) {
@@ -266,7 +277,8 @@ TEST_F(FakeServerTest, HundredsOfConcurrentSessions) {
       for (int i = t; i < kClients; i += 4) {
         auto& c = *clients[i];
         if (c.ReadReply().substr(0, 4) != "220 ") continue;
-        if (SendMessage(c, "msg " + std::to_string(i) + "\r\n") == "250 2.0.0 Ok: queued as 1\r\n") ++ok;
+        if (SendMessage(c, "msg " + std::to_string(i) + "\r\n") == "250 2.0.0 Ok: queued as 1\r\n")
+          ++ok;
       }
     });
   }
@@ -276,6 +288,35 @@ TEST_F(FakeServerTest, HundredsOfConcurrentSessions) {
   EXPECT_EQ(server_->SessionsActive(), kClients);
 }
 
+TEST_F(FakeServerTest, AuthSecretsAreRedactedInTranscripts) {
+  config_.auth.users["alice"] = "s3cret";
+  Start();
+  auto c = Connect();
+  c->Command("EHLO x");
+  EXPECT_EQ(c->Command("AUTH PLAIN AGFsaWNlAHMzY3JldA=="),
+            "235 2.7.0 Authentication successful\r\n");
+  auto d = Connect();
+  d->Command("EHLO x");
+  EXPECT_EQ(d->Command("AUTH LOGIN"), "334 VXNlcm5hbWU6\r\n");
+  EXPECT_EQ(d->Command("YWxpY2U="), "334 UGFzc3dvcmQ6\r\n");
+  EXPECT_EQ(d->Command("czNjcmV0"), "235 2.7.0 Authentication successful\r\n");
+  EXPECT_EQ(d->Command("NOOP"), "250 2.0.0 Ok\r\n");
+  auto ts = server_->Transcripts();
+  ASSERT_EQ(ts.size(), 2u);
+  std::string all;
+  for (const auto& t : ts) {
+    for (const auto& e : t) all += std::string(1, e.dir) + " " + e.text + "\n";
+  }
+  EXPECT_NE(all.find("C AUTH PLAIN <redacted>\n"), std::string::npos) << all;
+  EXPECT_NE(
+      all.find("C AUTH LOGIN\nS 334 VXNlcm5hbWU6\nC <redacted>\nS 334 UGFzc3dvcmQ6\nC <redacted>\n"
+               "S 235 2.7.0 Authentication successful\nC NOOP\n"),
+      std::string::npos)
+      << all;
+  EXPECT_EQ(all.find("czNjcmV0"), std::string::npos);
+  EXPECT_EQ(all.find("AGFsaWNl"), std::string::npos);
+}
+
 class EchoLogic : public SessionLogic {
  public:
   SessionActions OnConnect() override { return {SessionAction::Write("220 scripted\r\n")}; }
@@ -283,7 +324,8 @@ class EchoLogic : public SessionLogic {
     if (bytes.find("QUIT") != std::string_view::npos) {
       return {SessionAction::Write("221 bye\r\n"), SessionAction::Close()};
     }
-    return {SessionAction::Pause(10ms), SessionAction::Write("250 got " + std::to_string(bytes.size()) + "\r\n")};
+    return {SessionAction::Pause(10ms),
+            SessionAction::Write("250 got " + std::to_string(bytes.size()) + "\r\n")};
   }
 };
 
@@ -302,6 +344,40 @@ TEST_F(FakeServerTest, CustomLogicFactory) {
   bool closed = false;
   EXPECT_EQ(c.ReadAll(&closed, 2s), "221 bye\r\n");
   EXPECT_TRUE(closed);
+}
+
+}  // namespace
+}  // namespace smtp
+
+namespace smtp {
+namespace {
+
+class ThrowingLogic : public SessionLogic {
+ public:
+  SessionActions OnConnect() override { return {SessionAction::Write("220 x\r\n")}; }
+  SessionActions OnBytes(std::string_view) override { throw std::runtime_error("script bug"); }
+};
+
+TEST(FakeServerFailures, ThrowingLogicEndsOnlyItsSession) {
+  FakeServerConfig config;
+  FakeServer server(config,
+                    [](const SessionContext&) { return std::make_unique<ThrowingLogic>(); });
+  auto port = server.Start();
+  ASSERT_TRUE(port.ok());
+  testing::TestClient a(*port);
+  EXPECT_EQ(a.ReadReply(), "220 x\r\n");
+  a.Send("boom\r\n");
+  bool closed = false;
+  EXPECT_EQ(a.ReadAll(&closed, std::chrono::seconds(2)), "");
+  EXPECT_TRUE(closed);
+  testing::TestClient b(*port);
+  EXPECT_EQ(b.ReadReply(), "220 x\r\n");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  while (server.Transcripts()[0].back().text.rfind("session failed", 0) != 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(server.Transcripts()[0].back().text, "session failed: script bug");
 }
 
 }  // namespace

@@ -62,7 +62,8 @@ class MiniJsonSchema {
       if (schema["type"].is_array()) {
         for (const auto& t : schema["type"]) {
           ok = ok || HasType(v, t);
-          want += (want.empty() ? "" : "|") + t.get<std::string>();
+          if (!want.empty()) want += '|';
+          want += t.get<std::string>();
         }
       } else {
         want = schema["type"];

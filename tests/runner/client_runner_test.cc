@@ -108,7 +108,7 @@ TEST(ClientRunner, UnreachableTargetIsAnError) {
   EXPECT_EQ(r.status, Verdict::kError);
   EXPECT_EQ(r.target, "smtp://127.0.0.1:1");
   EXPECT_EQ(r.failure->step, -1);
-  EXPECT_EQ(r.failure->message, "t.yaml: cannot connect to smtp://127.0.0.1:1: connection refused");
+  EXPECT_EQ(r.failure->message, "t.yaml: target smtp://127.0.0.1:1: connection refused");
   for (const auto& st : r.steps) EXPECT_EQ(st.status, Verdict::kNotRun);
 }
 

@@ -15,7 +15,7 @@ namespace {
 struct Block {
   std::string info;  // "yaml", "yaml server-config", "text", ...
   std::string text;
-  int line = 0;      // of the opening fence
+  int line = 0;  // of the opening fence
 };
 
 std::vector<Block> FencedBlocks(const std::string& path) {
@@ -89,15 +89,62 @@ TEST(DocsExamples, EveryStepKindAndMatcherKeyIsDocumented) {
   std::stringstream ss;
   ss << in.rdbuf();
   const std::string docs = ss.str();
-  for (const char* key :
-       {"send:", "send_raw:", "pipeline:", "data:", "data_raw:", "starttls:", "auth:", "mail:",
-        "sleep:", "expect_close:", "reply:", "expect_data:", "code:", "text:", "ext:", "not_ext:",
-        "enhanced:", "capture:", "not:", "glob:", "verb:", "arg:", "regex:", "contains:",
-        "header:", "equals:", "optional:", "requires:", "timeout:", "name:", "points:", "vars:",
-        "rfc:", "tags:", "target:", "listen:", "client:", "strict:", "transcript:", "when:",
-        "times:", "nth:", "delay:", "action:", "split:", "after_bytes", "on:", "users:",
-        "required", "starttls", "max_message_size:", "max_recipients:", "hostname:",
-        "greeting", "extensions", "sessions"}) {
+  for (const char* key : {"send:",
+                          "send_raw:",
+                          "pipeline:",
+                          "data:",
+                          "data_raw:",
+                          "starttls:",
+                          "auth:",
+                          "mail:",
+                          "sleep:",
+                          "expect_close:",
+                          "reply:",
+                          "expect_data:",
+                          "code:",
+                          "text:",
+                          "ext:",
+                          "not_ext:",
+                          "enhanced:",
+                          "capture:",
+                          "not:",
+                          "glob:",
+                          "verb:",
+                          "arg:",
+                          "regex:",
+                          "contains:",
+                          "header:",
+                          "equals:",
+                          "optional:",
+                          "requires:",
+                          "timeout:",
+                          "name:",
+                          "points:",
+                          "vars:",
+                          "rfc:",
+                          "tags:",
+                          "target:",
+                          "listen:",
+                          "client:",
+                          "strict:",
+                          "transcript:",
+                          "when:",
+                          "times:",
+                          "nth:",
+                          "delay:",
+                          "action:",
+                          "split:",
+                          "after_bytes",
+                          "on:",
+                          "users:",
+                          "required",
+                          "starttls",
+                          "max_message_size:",
+                          "max_recipients:",
+                          "hostname:",
+                          "greeting",
+                          "extensions",
+                          "sessions"}) {
     EXPECT_NE(docs.find(key), std::string::npos) << key << " is not documented";
   }
 }

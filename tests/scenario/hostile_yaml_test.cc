@@ -47,8 +47,7 @@ TEST(HostileYaml, ErrorsAreCapped) {
 TEST(HostileYaml, OverlongRegexIsRejected) {
   auto r = Load("steps:\n  - expect: {text: \"" + std::string(5000, 'a') + "\"}\n");
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.ErrorText(),
-            "h.yaml:2:20: text: regex is too long (5000 characters; at most 2000)");
+  EXPECT_EQ(r.ErrorText(), "h.yaml:2:20: text: regex is too long (5000 characters; at most 2000)");
 }
 
 TEST(HostileYaml, RecursiveNotIsBounded) {
@@ -58,6 +57,56 @@ TEST(HostileYaml, RecursiveNotIsBounded) {
   ASSERT_FALSE(r.ok());
   EXPECT_NE(r.ErrorText().find("not: nested too deeply (at most 8)"), std::string::npos)
       << r.ErrorText();
+}
+
+}  // namespace
+}  // namespace smtp
+
+namespace smtp {
+namespace {
+
+// Mutated scenarios (bytes flipped, inserted, deleted) must load or fail with
+// diagnostics; never throw, crash or hang.
+TEST(HostileYaml, MutatedInputNeverThrows) {
+  const std::string base = R"Y(name: fuzz
+vars: {from: a@example.test}
+server: {rules: [{when: "RCPT*", reply: "550 no", times: 1}], max_message_size: 1MB}
+steps:
+  - expect: 220
+  - send: EHLO x
+    expect: {code: 250, ext: [PIPELINING], capture: {h: "^(\\S+)"}, not: {code: 5xx}}
+  - pipeline: ["MAIL FROM:<${from}>", "RCPT TO:<${h}>"]
+    expect: [250, [250, 251]]
+  - data: "Subject: x\n\nbody\n"
+  - expect_close: true
+)Y";
+  const std::string transcript = "mode: server\ntranscript: |\n  S: 220 *\n  C: DATA\n  S: 354 *\n"
+                                 "  C: ..x\n  C: .\n  S: 250 *\n";
+  const std::string bytes = ":-[]{}\"'|>&*!%@`#,?\n \t$\\0a";
+  unsigned seed = 12345;
+  auto rnd = [&seed](size_t n) {
+    seed = seed * 1103515245u + 12345u;
+    return static_cast<size_t>((seed >> 8) % n);
+  };
+  int failed = 0;
+  for (int i = 0; i < 3000; ++i) {
+    std::string s = i % 2 ? base : transcript;
+    for (int k = 0, edits = 1 + static_cast<int>(rnd(4)); k < edits; ++k) {
+      size_t at = rnd(s.size());
+      switch (rnd(3)) {
+        case 0: s[at] = bytes[rnd(bytes.size())]; break;
+        case 1: s.insert(at, 1, bytes[rnd(bytes.size())]); break;
+        default: s.erase(at, 1);
+      }
+    }
+    LoadResult r;
+    ASSERT_NO_THROW(r = Load(s)) << s;
+    if (!r.ok()) {
+      ++failed;
+      EXPECT_FALSE(r.diagnostics.empty());
+    }
+  }
+  EXPECT_GT(failed, 100);  // the mutations do break things
 }
 
 }  // namespace

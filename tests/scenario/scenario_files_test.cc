@@ -17,7 +17,8 @@ class ScenarioFilesTest : public ::testing::Test {
  protected:
   void SetUp() override {
     root_ = fs::path(testing::TempDir()) /
-            ("scenario_files_" + std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
+            ("scenario_files_" +
+             std::string(testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(root_);
     fs::create_directories(root_ / "b" / "deep");
     fs::create_directories(root_ / "a");
@@ -38,8 +39,8 @@ class ScenarioFilesTest : public ::testing::Test {
 TEST_F(ScenarioFilesTest, DirectoriesRecursiveSortedFilesAsGiven) {
   auto files = CollectScenarioFiles({P("b"), P("a/notes.txt"), P("a"), P("b/c.yaml")});
   ASSERT_TRUE(files.ok()) << files.status().message();
-  EXPECT_EQ(*files, (std::vector<std::string>{P("b/c.yaml"), P("b/deep/z.yaml"),
-                                              P("a/notes.txt"), P("a/one.yaml")}));
+  EXPECT_EQ(*files, (std::vector<std::string>{P("b/c.yaml"), P("b/deep/z.yaml"), P("a/notes.txt"),
+                                              P("a/one.yaml")}));
 }
 
 TEST_F(ScenarioFilesTest, MissingPathAndEmptyDirectory) {
@@ -58,7 +59,8 @@ TEST_F(ScenarioFilesTest, ValidationPrintsErrorsAndSummary) {
   EXPECT_EQ(s.files, 3);
   EXPECT_EQ(s.invalid, 1);
   EXPECT_EQ(out.str(), "");
-  EXPECT_EQ(err.str(), P("b/bad.yaml") + ":2:5: unknown key 'sned' in step (did you mean 'send'?)\n" +
+  EXPECT_EQ(err.str(), P("b/bad.yaml") +
+                           ":2:5: unknown key 'sned' in step (did you mean 'send'?)\n" +
                            P("b/bad.yaml") +
                            ":2:5: step has no action (one of send, send_raw, pipeline, data, "
                            "data_raw, starttls, auth, mail, sleep, expect_close, or expect)\n"

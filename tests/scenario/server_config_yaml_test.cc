@@ -11,13 +11,16 @@ namespace smtp {
 namespace {
 
 TEST(ServerConfigYaml, ServerBlockOrBareKeys) {
-  auto a = LoadServerConfigString("server:\n  hostname: a.test\n  listen: 127.0.0.1:2525\n", "c.yaml");
+  auto a =
+      LoadServerConfigString("server:\n  hostname: a.test\n  listen: 127.0.0.1:2525\n", "c.yaml");
   ASSERT_TRUE(a.ok()) << a.status().message();
   EXPECT_EQ(a->hostname, "a.test");
   EXPECT_EQ(a->listen_host, "127.0.0.1");
   EXPECT_EQ(a->port, 2525);
-  auto b = LoadServerConfigString("hostname: b.test\nport: 0\nlisten: '[::1]:25'\n"
-                                  "max_message_size: 512KiB\n", "c.yaml");
+  auto b = LoadServerConfigString(
+      "hostname: b.test\nport: 0\nlisten: '[::1]:25'\n"
+      "max_message_size: 512KiB\n",
+      "c.yaml");
   ASSERT_TRUE(b.ok()) << b.status().message();
   EXPECT_EQ(b->hostname, "b.test");
   EXPECT_EQ(b->listen_host, "::1");
@@ -28,7 +31,8 @@ TEST(ServerConfigYaml, ServerBlockOrBareKeys) {
 }
 
 TEST(ServerConfigYaml, AllErrorsPositioned) {
-  auto r = LoadServerConfigString("server:\n  hostname: a b\n  max_recipient: 3\nother: 1\n", "c.yaml");
+  auto r =
+      LoadServerConfigString("server:\n  hostname: a b\n  max_recipient: 3\nother: 1\n", "c.yaml");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().message(),
             "c.yaml:2:13: hostname: must be one word, got 'a b'\n"

@@ -33,7 +33,8 @@ TEST(CommandMatcherEval, VerbArgRegex) {
   auto bad = MatchCommand(m, "RCPT TO:<eve@example.test>", vars);
   EXPECT_FALSE(bad.ok);
   EXPECT_EQ(bad.expected, "verb RCPT, argument \"TO:<${to}>\"");
-  EXPECT_EQ(bad.reason, "argument \"TO:<eve@example.test>\" does not match \"TO:<bob@example.test>\"");
+  EXPECT_EQ(bad.reason,
+            "argument \"TO:<eve@example.test>\" does not match \"TO:<bob@example.test>\"");
   auto verb = MatchCommand(m, "MAIL FROM:<a@b>", vars);
   EXPECT_EQ(verb.reason, "verb MAIL is not RCPT (command \"MAIL FROM:<a@b>\")");
   CommandMatcher r;

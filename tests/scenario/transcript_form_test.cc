@@ -7,9 +7,7 @@
 namespace smtp {
 namespace {
 
-LoadResult Load(const std::string& yaml) {
-  return ScenarioLoader().LoadString(yaml, "t.yaml");
-}
+LoadResult Load(const std::string& yaml) { return ScenarioLoader().LoadString(yaml, "t.yaml"); }
 
 const char* kSpecTranscript = R"Y(transcript: |
   S: 220 *
@@ -152,8 +150,12 @@ TEST(TranscriptForm, UnterminatedMessage) {
 
 TEST(TranscriptForm, SplitSkipsBlankAndCommentLines) {
   Diagnostics diag("x");
-  auto lines = SplitTranscript("# comment\n\nC: A\n  S:250 ok\n",
-                               [](int i) { return SourcePos{i + 1, 1}; }, diag);
+  auto lines = SplitTranscript(
+      "# comment\n\nC: A\n  S:250 ok\n",
+      [](int i) {
+        return SourcePos{i + 1, 1};
+      },
+      diag);
   ASSERT_TRUE(diag.empty());
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0].dir, 'C');

@@ -1,0 +1,86 @@
+#include "harness/scenario/transcript_writer.h"
+
+#include <vector>
+
+#include "harness/scenario/yaml_reader.h"
+
+namespace smtp {
+namespace {
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    lines.push_back(text.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return lines;
+}
+
+size_t Indent(const std::string& line) {
+  size_t i = 0;
+  while (i < line.size() && line[i] == ' ') ++i;
+  return i;
+}
+
+bool Blank(const std::string& line) { return line.find_first_not_of(" \t\r") == std::string::npos; }
+
+}  // namespace
+
+std::string WriteTranscriptForm(const Transcript& entries) {
+  std::string out;
+  for (const auto& e : entries) {
+    if (e.dir != 'C' && e.dir != 'S') continue;
+    out += e.dir;
+    out += ':';
+    if (!e.text.empty()) out += ' ';
+    for (char c : e.text) {
+      if (c == '$') out += '$';  // "$$" reads back as "$", never as ${var}
+      out += c;
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+Result<std::string> ReplaceTranscriptBlock(const std::string& yaml, const std::string& transcript) {
+  Diagnostics diag("scenario");
+  auto root = ParseYamlDocument(yaml, diag);
+  if (!root) return Status::InvalidArgument(JoinDiagnostics(diag.Sorted()));
+  YAML::Node node = root->IsMap() ? (*root)["transcript"] : YAML::Node();
+  if (!node || !node.IsScalar()) {
+    return Status::InvalidArgument("the scenario has no 'transcript:' to rewrite");
+  }
+  YAML::Mark mark = node.Mark();
+  if (mark.pos < 0 || static_cast<size_t>(mark.pos) >= yaml.size() || yaml[mark.pos] != '|') {
+    return Status::InvalidArgument(
+        "only a literal block transcript ('transcript: |') can be rewritten");
+  }
+  std::vector<std::string> lines = SplitLines(yaml);
+  size_t first = static_cast<size_t>(mark.line) + 1;  // first content line
+  size_t key_indent = Indent(lines[mark.line]);
+  size_t indent = key_indent + 2;
+  size_t last = first;  // one past the last content line
+  bool seen = false;
+  for (size_t i = first; i < lines.size(); ++i) {
+    if (Blank(lines[i])) continue;
+    if (!seen) {
+      indent = Indent(lines[i]);
+      seen = true;
+      if (indent <= key_indent) break;  // an empty block
+    } else if (Indent(lines[i]) < indent) {
+      break;
+    }
+    last = i + 1;
+  }
+  std::string out;
+  for (size_t i = 0; i < first && i < lines.size(); ++i) out += lines[i] + "\n";
+  for (const auto& l : SplitLines(transcript)) out += std::string(indent, ' ') + l + "\n";
+  for (size_t i = last; i < lines.size(); ++i) out += lines[i] + "\n";
+  if (!yaml.empty() && yaml.back() != '\n' && !out.empty()) out.pop_back();
+  return out;
+}
+
+}  // namespace smtp

@@ -1,0 +1,228 @@
+// `smtp-harness run` from the outside: exit statuses 0/1/2/3, the default
+// report in the working directory, `--report -`, JUnit parsed back,
+// --fail-fast, SIGINT writing a partial report, and --update.
+#include <gtest/gtest.h>
+
+#include <regex>
+
+#include "tests/e2e/run_support.h"
+
+namespace smtp::run_e2e {
+namespace {
+
+const char* kPass = "name: ok\nsteps:\n  - expect: 220\n  - send: QUIT\n    expect: 221\n";
+const char* kFail = "name: bad\nsteps:\n  - expect: 220\n  - send: NOOP\n    expect: 550\n";
+
+TEST(RunCli, ExitZeroAndDefaultReportInWorkingDirectory) {
+  TempDir dir;
+  dir.Write("a.yaml", kPass);
+  auto r = RunHarness({"a.yaml"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+  ASSERT_TRUE(dir.Exists("smtp-harness-report.json"));
+  auto j = ParseJson(dir.Read("smtp-harness-report.json"));
+  EXPECT_EQ(j["summary"]["passed"], 1);
+  EXPECT_NE(r.out.find("\xE2\x9C\x93 ok  "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n1 passed, 0 failed, 0 errors, 0 skipped in "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\033["), std::string::npos);  // not a TTY: no colour
+}
+
+TEST(RunCli, ExitOneOnFailureWithDetails) {
+  TempDir dir;
+  dir.Write("a.yaml", kPass);
+  dir.Write("b.yaml", kFail);
+  auto r = RunHarness({"."}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "./b.yaml:4: step 1 (send): expected 550, got 250 Ok\n");
+  EXPECT_NE(r.out.find("\xE2\x9C\x97 bad  "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  step 1 (send), ./b.yaml:4\n  expected: 550\n  actual:   250 Ok\n"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("C: NOOP"), std::string::npos);  // the transcript around it
+  EXPECT_NE(r.out.find("\n1 passed, 1 failed, 0 errors, 0 skipped in "), std::string::npos);
+}
+
+TEST(RunCli, ExitTwoForInvalidFilesBeforeRunningAnything) {
+  TempDir dir;
+  dir.Write("a.yaml", kPass);
+  dir.Write("b.yaml", "steps:\n  - sned: HELO\n");
+  dir.Write("c.yaml", "timeout: soon\nsteps:\n  - expect: 220\n");
+  auto r = RunHarness({"a.yaml", "b.yaml", "c.yaml"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.out, "");  // nothing ran
+  EXPECT_FALSE(dir.Exists("smtp-harness-report.json"));
+  // Every invalid file's errors, as file:line:col: message.
+  std::regex line_re(R"(^(b|c)\.yaml:\d+:\d+: .+$)");
+  std::istringstream lines(r.err);
+  int n = 0;
+  for (std::string l; std::getline(lines, l); ++n) EXPECT_TRUE(std::regex_match(l, line_re)) << l;
+  EXPECT_GE(n, 2);
+  EXPECT_NE(r.err.find("b.yaml:2:5: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("c.yaml:1:10: "), std::string::npos) << r.err;
+}
+
+TEST(RunCli, ExitTwoForUsageErrors) {
+  TempDir dir;
+  dir.Write("a.yaml", kPass);
+  struct {
+    std::vector<std::string> args;
+    std::string err;
+  } cases[] = {
+      {{"a.yaml", "--shard", "4/3"},
+       "smtp-harness run: invalid --shard '4/3': expected K/N with 1 <= K <= N, e.g. 1/4\n"},
+      {{"a.yaml", "--target", "http://x"},
+       "smtp-harness run: invalid target 'http://x': expected fake, smtp://HOST:PORT or "
+       "smtps://HOST:PORT\n"},
+      {{"a.yaml", "--var", "novalue"}, "smtp-harness run: invalid --var 'novalue': expected KEY=VALUE\n"},
+      {{"a.yaml", "-j", "0"}, "smtp-harness run: invalid -j 0: expected 1 to 256\n"},
+      {{"missing.yaml"}, "smtp-harness run: no such file or directory: missing.yaml\n"},
+  };
+  for (const auto& c : cases) {
+    auto r = RunHarness(c.args, InDir(dir.path()));
+    EXPECT_EQ(r.exit_code, 2) << c.err;
+    EXPECT_EQ(r.err, c.err);
+  }
+  auto r = RunHarness({"a.yaml", "--no-such-flag"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(dir.Exists("smtp-harness-report.json"));
+}
+
+TEST(RunCli, ExitThreeWhenTheReportCannotBeWritten) {
+  TempDir dir;
+  dir.Write("a.yaml", kPass);
+  auto r = RunHarness({"a.yaml", "--report", "no/such/dir/r.json"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.err,
+            "smtp-harness: cannot write JSON report to no/such/dir/r.json: No such file or "
+            "directory\n");
+  r = RunHarness({"a.yaml", "--report", "r.json", "--junit", "no/such/dir/j.xml"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_TRUE(dir.Exists("r.json"));
+}
+
+TEST(RunCli, ReportToStdoutReplacesTheSummary) {
+  TempDir dir;
+  dir.Write("a.yaml", kPass);
+  dir.Write("b.yaml", kFail);
+  auto r = RunHarness({"a.yaml", "b.yaml", "--report", "-"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 1);
+  auto j = ParseJson(r.out);  // stdout is the JSON and nothing else
+  EXPECT_EQ(j["summary"]["total"], 2);
+  EXPECT_EQ(j["summary"]["failed"], 1);
+  EXPECT_EQ(j["scenarios"][1]["failure"]["message"], "b.yaml:4: step 1 (send): expected 550, got 250 Ok");
+  EXPECT_FALSE(dir.Exists("smtp-harness-report.json"));
+}
+
+// A small reader for the JUnit XML we write: counts elements and reads
+// attributes, enough to check what a CI system would parse.
+std::vector<std::map<std::string, std::string>> Elements(const std::string& xml, const std::string& tag) {
+  std::vector<std::map<std::string, std::string>> out;
+  std::regex el("<" + tag + R"(((?:\s+[\w:-]+="[^"]*")*)\s*/?>)");
+  std::regex attr(R"re(([\w:-]+)="([^"]*)")re");
+  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), el); it != std::sregex_iterator(); ++it) {
+    std::map<std::string, std::string> attrs;
+    std::string a = (*it)[1];
+    for (auto at = std::sregex_iterator(a.begin(), a.end(), attr); at != std::sregex_iterator(); ++at) {
+      attrs[(*at)[1]] = (*at)[2];
+    }
+    out.push_back(attrs);
+  }
+  return out;
+}
+
+TEST(RunCli, JunitParsesBack) {
+  TempDir dir;
+  dir.Write("suite/a.yaml", kPass);
+  dir.Write("suite/b.yaml", kFail);
+  dir.Write("suite/c.yaml", "name: skip\nrequires: [XYZZY]\nsteps:\n  - expect: 220\n  - send: EHLO x\n    expect: 250\n");
+  auto r = RunHarness({"suite", "--junit", "junit.xml"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 1);
+  std::string xml = dir.Read("junit.xml");
+  ASSERT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 0), 0u) << xml;
+  auto suites = Elements(xml, "testsuite");
+  ASSERT_EQ(suites.size(), 1u);
+  EXPECT_EQ(suites[0]["tests"], "3");
+  EXPECT_EQ(suites[0]["failures"], "1");
+  EXPECT_EQ(suites[0]["skipped"], "1");
+  auto cases = Elements(xml, "testcase");
+  ASSERT_EQ(cases.size(), 3u);
+  EXPECT_EQ(cases[0]["name"], "ok");
+  EXPECT_EQ(cases[0]["classname"], "suite.a");
+  EXPECT_EQ(cases[1]["classname"], "suite.b");
+  auto failures = Elements(xml, "failure");
+  ASSERT_EQ(failures.size(), 1u);
+  EXPECT_EQ(failures[0]["message"], "suite/b.yaml:4: step 1 (send): expected 550, got 250 Ok");
+  EXPECT_NE(xml.find("C: NOOP"), std::string::npos);  // the transcript in the body
+  auto skipped = Elements(xml, "skipped");
+  ASSERT_EQ(skipped.size(), 1u);
+  EXPECT_EQ(skipped[0]["message"], "server did not advertise XYZZY");
+  // Every element opened is closed (well-formed enough for CI parsers).
+  EXPECT_EQ(Elements(xml, "testsuites").size(), 1u);
+  EXPECT_NE(xml.find("</testsuites>\n"), std::string::npos);
+}
+
+TEST(RunCli, FailFastStopsStartingScenarios) {
+  TempDir dir;
+  dir.Write("1.yaml", kFail);
+  dir.Write("2.yaml", kPass);
+  dir.Write("3.yaml", kPass);
+  auto r = RunHarness({".", "--fail-fast", "--report", "-"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 1);
+  auto j = ParseJson(r.out);
+  ASSERT_EQ(j["scenarios"].size(), 1u);
+  EXPECT_EQ(j["scenarios"][0]["status"], "failed");
+}
+
+TEST(RunCli, SigintWritesWhatIsKnownAndExitsOne) {
+  TempDir dir;
+  dir.Write("1.yaml", kPass);
+  dir.Write("2.yaml", "name: slow\nsteps:\n  - expect: 220\n  - sleep: 30s\n");
+  ProcOptions o = InDir(dir.path());
+  o.sigint_after = std::chrono::milliseconds(700);
+  o.timeout = std::chrono::seconds(20);
+  auto r = RunHarness({".", "--report", "r.json", "--junit", "j.xml"}, o);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_LT(r.elapsed_ms, 10000);
+  EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+  auto j = ParseJson(dir.Read("r.json"));
+  EXPECT_EQ(j["interrupted"], true);
+  ASSERT_EQ(j["scenarios"].size(), 1u);
+  EXPECT_EQ(j["scenarios"][0]["name"], "ok");
+  EXPECT_TRUE(dir.Exists("j.xml"));
+}
+
+TEST(RunCli, UpdateRewritesTheTranscriptAndShowsTheDiff) {
+  TempDir dir;
+  dir.Write("t.yaml",
+            "name: t\n"
+            "transcript: |\n"
+            "  S: 220 *\n"
+            "  # the greeting above stays a glob\n"
+            "  C: NOOP\n"
+            "  S: 250 Everything fine\n"
+            "  C: QUIT\n"
+            "  S: 221 *\n"
+            "tags: [x]\n");
+  auto before = RunHarness({"t.yaml"}, InDir(dir.path()));
+  EXPECT_EQ(before.exit_code, 1);
+  auto r = RunHarness({"t.yaml", "--update"}, InDir(dir.path()));
+  EXPECT_NE(r.out.find("updated: t.yaml\n--- t.yaml\n+++ t.yaml (observed)\n"), std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\n-  S: 250 Everything fine\n+  S: 250 Ok\n"), std::string::npos) << r.out;
+  EXPECT_EQ(dir.Read("t.yaml"),
+            "name: t\n"
+            "transcript: |\n"
+            "  S: 220 *\n"
+            "  # the greeting above stays a glob\n"
+            "  C: NOOP\n"
+            "  S: 250 Ok\n"
+            "  C: QUIT\n"
+            "  S: 221 *\n"
+            "tags: [x]\n");
+  auto after = RunHarness({"t.yaml", "--update"}, InDir(dir.path()));
+  EXPECT_EQ(after.exit_code, 0) << after.out << after.err;
+  EXPECT_NE(after.out.find("unchanged: t.yaml\n"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace smtp::run_e2e
