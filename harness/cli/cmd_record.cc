@@ -10,7 +10,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/record/recording_proxy.h"
-#include "harness/record/transcript_writer.h"
+#include "harness/record/recorded_scenario.h"
 #include "harness/runner/target.h"
 
 namespace smtp::cli {
@@ -85,7 +85,7 @@ int RecordCommand(const RecordFlags& f) {
     info.description = "Recorded through smtp-harness record from " + target->ToString();
     info.level = *level;
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << WriteTranscriptScenario(t, info);
+    out << WriteRecordedScenario(t, info);
     out.close();
     if (!out) return Status::Io("cannot write " + path);
     for (const auto& e : t) {

@@ -11,7 +11,6 @@ std::string EscapeForTranscript(const std::string& word) {
   std::string out;
   for (char c : word) {
     if (c == '*' || c == '?' || c == '\\') out += '\\';
-    if (c == '$') out += '$';
     out += c;
   }
   return out;

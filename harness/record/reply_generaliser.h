@@ -13,7 +13,7 @@
 //
 // A multi-line reply (EHLO) becomes one glob for its first line, which the
 // matcher accepts for a multi-line reply; its keywords differ from server to
-// server. Variables: a `$` is written `$$`. Pure.
+// server. `$` is left as it is: the transcript writer doubles it. Pure.
 #pragma once
 
 #include <string>

@@ -49,8 +49,8 @@ TEST(ReplyGeneraliserTest, CodeLevelKeepsOnlyTheCode) {
   EXPECT_EQ(GeneraliseReply(R(550, {"5.1.1 No such user"}), GeneraliseLevel::kCode), "550 *");
 }
 
-TEST(ReplyGeneraliserTest, ExactLevelEscapesGlobCharactersAndDollars) {
-  EXPECT_EQ(GeneraliseReply(R(250, {"cost $5 *now*?"}), GeneraliseLevel::kExact), "250 cost $$5 \\*now\\*\\?");
+TEST(ReplyGeneraliserTest, ExactLevelEscapesGlobCharacters) {
+  EXPECT_EQ(GeneraliseReply(R(250, {"cost $5 *now*?"}), GeneraliseLevel::kExact), "250 cost $5 \\*now\\*\\?");
   EXPECT_EQ(GeneraliseReply(R(250, {"a", "b"}), GeneraliseLevel::kExact), "250-a\n250 b");
 }
 

@@ -1,4 +1,4 @@
-#include "harness/record/transcript_writer.h"
+#include "harness/record/recorded_scenario.h"
 
 #include <gtest/gtest.h>
 
@@ -29,8 +29,8 @@ Transcript Session() {
           {0, 'S', "221 2.0.0 Bye"}};
 }
 
-TEST(TranscriptWriterTest, WritesGeneralisedTranscript) {
-  std::string yaml = WriteTranscriptScenario(Session(), {"rec", "from test", GeneraliseLevel::kVolatile});
+TEST(RecordedScenarioTest, WritesGeneralisedTranscript) {
+  std::string yaml = WriteRecordedScenario(Session(), {"rec", "from test", GeneraliseLevel::kVolatile});
   EXPECT_EQ(yaml,
             "# Recorded by smtp-harness record; replay with `smtp-harness run`.\n"
             "name: \"rec\"\n"
@@ -55,9 +55,9 @@ TEST(TranscriptWriterTest, WritesGeneralisedTranscript) {
             "  S: 221 2.0.0 Bye\n");
 }
 
-TEST(TranscriptWriterTest, OutputLoadsAsAValidClientScenario) {
+TEST(RecordedScenarioTest, OutputLoadsAsAValidClientScenario) {
   for (auto level : {GeneraliseLevel::kExact, GeneraliseLevel::kVolatile, GeneraliseLevel::kCode}) {
-    std::string yaml = WriteTranscriptScenario(Session(), {"rec", "", level});
+    std::string yaml = WriteRecordedScenario(Session(), {"rec", "", level});
     auto r = ScenarioLoader().LoadString(yaml, "rec.yaml");
     ASSERT_TRUE(r.ok()) << r.ErrorText() << yaml;
     EXPECT_TRUE(r.scenario->from_transcript);
@@ -66,8 +66,8 @@ TEST(TranscriptWriterTest, OutputLoadsAsAValidClientScenario) {
   }
 }
 
-TEST(TranscriptWriterTest, OutputAlsoLoadsAsAServerModeScenarioForGrading) {
-  std::string yaml = WriteTranscriptScenario(Session(), {"rec", "", GeneraliseLevel::kVolatile});
+TEST(RecordedScenarioTest, OutputAlsoLoadsAsAServerModeScenarioForGrading) {
+  std::string yaml = WriteRecordedScenario(Session(), {"rec", "", GeneraliseLevel::kVolatile});
   auto r = ScenarioLoader().LoadString("mode: server\n" + yaml, "rec.yaml");
   ASSERT_TRUE(r.ok()) << r.ErrorText() << yaml;
   EXPECT_EQ(r.scenario->mode, ScenarioMode::kServer);
