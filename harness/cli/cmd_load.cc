@@ -44,7 +44,8 @@ int LoadCommand(const LoadFlags& flags) {
   opt.concurrency = flags.concurrency;
   opt.rate = flags.rate;
   opt.reuse = flags.reuse;
-  opt.threads = flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
+  opt.threads =
+      flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
   if (!flags.duration.empty()) {
     auto d = ParseDuration(flags.duration);
     if (!d.ok()) {
@@ -100,17 +101,22 @@ int LoadCommand(const LoadFlags& flags) {
 }  // namespace
 
 void AddLoadCommand(CLI::App& app, int* exit_status) {
-  auto* cmd = app.add_subcommand("load", "Replay one client-mode scenario as many concurrent sessions");
+  auto* cmd =
+      app.add_subcommand("load", "Replay one client-mode scenario as many concurrent sessions");
   auto flags = std::make_shared<LoadFlags>();
   cmd->add_option("scenario", flags->scenario, "a client-mode scenario file")->required();
   AddRunOptions(*cmd, flags->common);
-  cmd->add_option("-n,--sessions", flags->sessions, "total sessions (default 100; with --reuse: transactions)");
-  cmd->add_option("--duration", flags->duration, "run for this long instead of a number of sessions (e.g. 10s)");
+  cmd->add_option("-n,--sessions", flags->sessions,
+                  "total sessions (default 100; with --reuse: transactions)");
+  cmd->add_option("--duration", flags->duration,
+                  "run for this long instead of a number of sessions (e.g. 10s)");
   cmd->add_option("-c,--concurrency", flags->concurrency, "sessions in flight at once (default 1)");
-  cmd->add_option("--rate", flags->rate, "start at most R sessions per second (default: as fast as possible)");
+  cmd->add_option("--rate", flags->rate,
+                  "start at most R sessions per second (default: as fast as possible)");
   cmd->add_flag("--reuse", flags->reuse,
                 "keep connections open: repeat the steps between the greeting/EHLO and QUIT");
-  cmd->add_option("--threads", flags->threads, "I/O threads, one io_context each (default: the number of cores)");
+  cmd->add_option("--threads", flags->threads,
+                  "I/O threads, one io_context each (default: the number of cores)");
   cmd->callback([exit_status, flags] { *exit_status = LoadCommand(*flags); });
 }
 

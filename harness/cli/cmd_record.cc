@@ -9,8 +9,8 @@
 #include <iostream>
 
 #include "harness/cli/commands.h"
-#include "harness/record/recording_proxy.h"
 #include "harness/record/recorded_scenario.h"
+#include "harness/record/recording_proxy.h"
 #include "harness/runner/target.h"
 
 namespace smtp::cli {
@@ -42,9 +42,11 @@ int RecordCommand(const RecordFlags& f) {
   };
   RecordOptions o;
   size_t colon = f.listen.rfind(':');
-  if (colon == std::string::npos) return usage("invalid --listen '" + f.listen + "': expected HOST:PORT");
+  if (colon == std::string::npos)
+    return usage("invalid --listen '" + f.listen + "': expected HOST:PORT");
   o.listen_host = f.listen.substr(0, colon);
-  if (o.listen_host.size() > 2 && o.listen_host.front() == '[') o.listen_host = o.listen_host.substr(1, o.listen_host.size() - 2);
+  if (o.listen_host.size() > 2 && o.listen_host.front() == '[')
+    o.listen_host = o.listen_host.substr(1, o.listen_host.size() - 2);
   try {
     int port = std::stoi(f.listen.substr(colon + 1));
     if (port < 0 || port > 65535) throw std::out_of_range("port");
@@ -54,7 +56,8 @@ int RecordCommand(const RecordFlags& f) {
   }
   auto target = ParseTarget(f.upstream);
   if (!target.ok() || target->kind == Target::Kind::kFake) {
-    return usage("invalid --upstream '" + f.upstream + "': expected smtp://HOST:PORT or smtps://HOST:PORT");
+    return usage("invalid --upstream '" + f.upstream +
+                 "': expected smtp://HOST:PORT or smtps://HOST:PORT");
   }
   o.upstream_host = target->host;
   o.upstream_port = target->port;
@@ -76,8 +79,8 @@ int RecordCommand(const RecordFlags& f) {
     std::cerr << "smtp-harness record: " << port.status().message() << "\n";
     return port.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitHarness;
   }
-  std::cerr << "smtp-harness record: listening on " << o.listen_host << ":" << *port << ", relaying to "
-            << target->ToString() << "\n";
+  std::cerr << "smtp-harness record: listening on " << o.listen_host << ":" << *port
+            << ", relaying to " << target->ToString() << "\n";
   Status s = proxy.Serve([&](int n, const Transcript& t) -> Status {
     std::string path = OutPath(f.out, n, o.sessions);
     RecordedScenarioInfo info;
@@ -104,18 +107,26 @@ int RecordCommand(const RecordFlags& f) {
 }  // namespace
 
 void AddRecordCommand(CLI::App& app, int* exit_status) {
-  auto* cmd = app.add_subcommand("record", "Proxy between a client and a real server, save the session as a scenario");
+  auto* cmd = app.add_subcommand(
+      "record", "Proxy between a client and a real server, save the session as a scenario");
   auto f = std::make_shared<RecordFlags>();
-  cmd->add_option("--listen", f->listen, "HOST:PORT to accept the client on (default 127.0.0.1:1025)");
-  cmd->add_option("--upstream", f->upstream, "the real server: smtp://HOST:PORT or smtps://HOST:PORT")->required();
-  cmd->add_option("--out", f->out, "scenario file to write (FILE-N.yaml per session with --sessions N)")->required();
+  cmd->add_option("--listen", f->listen,
+                  "HOST:PORT to accept the client on (default 127.0.0.1:1025)");
+  cmd->add_option("--upstream", f->upstream,
+                  "the real server: smtp://HOST:PORT or smtps://HOST:PORT")
+      ->required();
+  cmd->add_option("--out", f->out,
+                  "scenario file to write (FILE-N.yaml per session with --sessions N)")
+      ->required();
   cmd->add_flag("--tls-intercept", f->tls_intercept,
                 "terminate STARTTLS with a self-signed certificate and re-originate it upstream");
-  cmd->add_option("--tls-cert", f->tls_cert, "PEM certificate for --tls-intercept (default: self-signed)");
+  cmd->add_option("--tls-cert", f->tls_cert,
+                  "PEM certificate for --tls-intercept (default: self-signed)");
   cmd->add_option("--tls-key", f->tls_key, "PEM key for --tls-cert");
   cmd->add_option("--timeout", f->timeout, "idle deadline for every read and write (default 60s)");
-  cmd->add_option("--generalise", f->generalise,
-                  "reply globs: volatile (default: queue ids, dates, host names become *), code, exact");
+  cmd->add_option(
+      "--generalise", f->generalise,
+      "reply globs: volatile (default: queue ids, dates, host names become *), code, exact");
   auto* once = cmd->add_flag("--once", f->once, "record one session, then exit (the default)");
   cmd->add_option("--sessions", f->sessions, "record N sessions, then exit")->excludes(once);
   cmd->callback([exit_status, f] { *exit_status = RecordCommand(*f); });

@@ -56,8 +56,8 @@ void LoadConnection::Close() {
   socket_.close(ignored);
 }
 
-asio::awaitable<Status> LoadConnection::Connect(const asio::ip::tcp::endpoint& ep, bool implicit_tls,
-                                                Duration timeout) {
+asio::awaitable<Status> LoadConnection::Connect(const asio::ip::tcp::endpoint& ep,
+                                                bool implicit_tls, Duration timeout) {
   Arm(timeout);
   auto [ec] = co_await socket_.async_connect(ep, kTuple);
   Disarm();

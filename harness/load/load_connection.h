@@ -64,7 +64,8 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
   bool closed_ = false;
   LineFramer framer_;
   ReplyParser parser_;
-  std::array<char, 16 * 1024> buf_;  // not value-initialised: a 16 KB memset per session showed in callgrind
+  std::array<char, 16 * 1024>
+      buf_;  // not value-initialised: a 16 KB memset per session showed in callgrind
 };
 
 }  // namespace smtp

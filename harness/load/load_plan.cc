@@ -87,7 +87,8 @@ Status PlanBuilder::Write(const std::string& text, LoadOp::Encode encode) {
 }
 
 Status PlanBuilder::Mail(const Step& step) {
-  if (Status s = Write("MAIL FROM:<" + step.mail_from + ">", LoadOp::Encode::kLine); !s.ok()) return s;
+  if (Status s = Write("MAIL FROM:<" + step.mail_from + ">", LoadOp::Encode::kLine); !s.ok())
+    return s;
   Expect(CodeMatcher("2xx"));
   for (const auto& to : step.mail_to) {
     if (Status s = Write("RCPT TO:<" + to + ">", LoadOp::Encode::kLine); !s.ok()) return s;
@@ -102,7 +103,8 @@ Status PlanBuilder::Mail(const Step& step) {
 
 Status PlanBuilder::Auth(const Step& step) {
   std::string mech;
-  for (char c : step.auth_mechanism) mech += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : step.auth_mechanism)
+    mech += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   auto user = Expand(step.auth_username, plan_.vars);
   auto pass = Expand(step.auth_password, plan_.vars);
   if (!user.ok() || !pass.ok()) {
@@ -110,8 +112,9 @@ Status PlanBuilder::Auth(const Step& step) {
                                    ": auth credentials must not depend on captures");
   }
   if (mech.empty() || mech == "PLAIN") {
-    if (Status s = Write("AUTH PLAIN " + Base64EncodeForSasl(std::string(1, '\0') + *user + '\0' + *pass),
-                       LoadOp::Encode::kLine);
+    if (Status s =
+            Write("AUTH PLAIN " + Base64EncodeForSasl(std::string(1, '\0') + *user + '\0' + *pass),
+                  LoadOp::Encode::kLine);
         !s.ok()) {
       return s;
     }
@@ -162,7 +165,8 @@ Status PlanBuilder::AddStep(const Step& step) {
       std::string text = step.text;
       if (!step.data_file.empty()) {
         std::ifstream in(step.data_file, std::ios::binary);
-        if (!in) return Status::InvalidArgument(sc_.file + ": cannot read data file " + step.data_file);
+        if (!in)
+          return Status::InvalidArgument(sc_.file + ": cannot read data file " + step.data_file);
         std::stringstream ss;
         ss << in.rdbuf();
         text = ss.str();
@@ -244,10 +248,11 @@ std::string EncodeLoadBytes(LoadOp::Encode encode, const std::string& text) {
   return text;
 }
 
-Result<LoadPlan> BuildLoadPlan(const Scenario& sc, const VarMap& overrides, Duration default_timeout,
-                               bool reuse) {
+Result<LoadPlan> BuildLoadPlan(const Scenario& sc, const VarMap& overrides,
+                               Duration default_timeout, bool reuse) {
   if (sc.mode != ScenarioMode::kClient) {
-    return Status::InvalidArgument(sc.file + ": a server-mode scenario; load replays client-mode scenarios");
+    return Status::InvalidArgument(sc.file +
+                                   ": a server-mode scenario; load replays client-mode scenarios");
   }
   LoadPlan plan;
   auto vars = BuildVarMap(sc, overrides);
@@ -276,7 +281,8 @@ Result<LoadPlan> BuildLoadPlan(const Scenario& sc, const VarMap& overrides, Dura
   if (setup_steps == sc.steps.size()) plan.tx_begin = plan.ops.size();
   if (quit_step == sc.steps.size()) plan.tx_end = plan.ops.size();
   if (reuse && plan.tx_begin >= plan.tx_end) {
-    return Status::InvalidArgument(sc.file + ": --reuse needs steps between the greeting/EHLO and QUIT to repeat");
+    return Status::InvalidArgument(
+        sc.file + ": --reuse needs steps between the greeting/EHLO and QUIT to repeat");
   }
   return plan;
 }

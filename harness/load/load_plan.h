@@ -22,7 +22,7 @@ namespace smtp {
 struct LoadOp {
   enum class Kind { kWrite, kExpect, kStartTls, kSleep, kExpectClose };
   Kind kind = Kind::kWrite;
-  int step = 0;  // index into the scenario's steps
+  int step = 0;             // index into the scenario's steps
   bool step_first = false;  // first op of its step (requires: is checked here)
   bool step_last = false;   // last op of its step (its latency is recorded here)
 
@@ -34,8 +34,8 @@ struct LoadOp {
   Encode encode = Encode::kRaw;
   std::string line;  // kWrite of a command line: the line (for EHLO detection)
 
-  ReplyMatcher matcher;     // kExpect (empty: any reply)
-  bool ehlo_reply = false;  // kExpect: the reply to EHLO (its keywords feed requires:)
+  ReplyMatcher matcher;        // kExpect (empty: any reply)
+  bool ehlo_reply = false;     // kExpect: the reply to EHLO (its keywords feed requires:)
   bool message_reply = false;  // kExpect: the reply that accepts a message
 
   Duration timeout{0};  // the step's deadline for this op
@@ -49,8 +49,8 @@ struct LoadPlan {
   std::vector<LoadOp> ops;
   size_t tx_begin = 0;
   size_t tx_end = 0;
-  bool has_captures = false;  // sessions then need their own variables
-  VarMap vars;                // the scenario's vars with --var overrides
+  bool has_captures = false;             // sessions then need their own variables
+  VarMap vars;                           // the scenario's vars with --var overrides
   std::vector<std::string> step_labels;  // per scenario step: "send MAIL FROM:<a@b>"
   std::vector<std::string> scenario_requires;
 };

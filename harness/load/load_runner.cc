@@ -4,9 +4,9 @@
 #include <asio/ssl.hpp>
 #include <condition_variable>
 #include <exception>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <memory>
 #include <thread>
 
 #include "fake_server/fake_server.h"
@@ -34,12 +34,15 @@ Result<asio::ip::tcp::endpoint> ResolveEndpoint(const std::string& host, uint16_
 
 }  // namespace
 
-Result<LoadRunResult> RunLoad(const Scenario& sc, const LoadRunOptions& opt, const LoadHooks& hooks) {
+Result<LoadRunResult> RunLoad(const Scenario& sc, const LoadRunOptions& opt,
+                              const LoadHooks& hooks) {
   if (opt.concurrency < 1) return Status::InvalidArgument("--concurrency must be at least 1");
   if (opt.threads < 1) return Status::InvalidArgument("--threads must be at least 1");
-  if (opt.sessions == 0 && !opt.duration) return Status::InvalidArgument("give --sessions or --duration");
+  if (opt.sessions == 0 && !opt.duration)
+    return Status::InvalidArgument("give --sessions or --duration");
   Duration default_timeout = opt.run.timeout.value_or(sc.timeout);
-  auto plan = BuildLoadPlan(sc, VarMap(opt.run.vars.begin(), opt.run.vars.end()), default_timeout, opt.reuse);
+  auto plan = BuildLoadPlan(sc, VarMap(opt.run.vars.begin(), opt.run.vars.end()), default_timeout,
+                            opt.reuse);
   if (!plan.ok()) return plan.status();
 
   std::string target_text = opt.run.target.value_or(sc.target);
@@ -70,10 +73,12 @@ Result<LoadRunResult> RunLoad(const Scenario& sc, const LoadRunOptions& opt, con
     FakeServerConfig config = sc.server;
     config.keep_messages = false;  // a long load must not keep every message
     config.keep_transcripts = false;
-    config.max_sessions = std::max<size_t>(config.max_sessions, static_cast<size_t>(opt.concurrency) + 16);
+    config.max_sessions =
+        std::max<size_t>(config.max_sessions, static_cast<size_t>(opt.concurrency) + 16);
     fake = std::make_unique<FakeServer>(config);
     auto port = fake->Start();
-    if (!port.ok()) return Status::Internal("cannot start the fake server: " + port.status().message());
+    if (!port.ok())
+      return Status::Internal("cannot start the fake server: " + port.status().message());
     shared.endpoint = asio::ip::tcp::endpoint(asio::ip::address_v4::loopback(), *port);
     shared.implicit_tls = config.tls.implicit;
   } else {

@@ -43,6 +43,6 @@ struct LoadHooks {
 };
 
 Result<LoadRunResult> RunLoad(const Scenario& scenario, const LoadRunOptions& options,
-                           const LoadHooks& hooks = {});
+                              const LoadHooks& hooks = {});
 
 }  // namespace smtp

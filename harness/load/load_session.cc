@@ -1,8 +1,7 @@
 #include "harness/load/load_session.h"
 
-#include <memory>
-
 #include <asio/experimental/as_tuple.hpp>
+#include <memory>
 
 #include "harness/load/load_connection.h"
 #include "harness/scenario/reply_matcher_eval.h"
@@ -16,7 +15,8 @@ std::optional<TicketDispenser::Clock::time_point> TicketDispenser::Claim() {
   uint64_t k = next_.fetch_add(1, std::memory_order_relaxed);
   if (total_ && k >= total_) return std::nullopt;
   if (rate_ <= 0) return now;
-  auto due = start_ + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(k / rate_));
+  auto due = start_ +
+             std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(k / rate_));
   if (end_ && due >= *end_) return std::nullopt;
   return due;
 }
@@ -26,12 +26,14 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 uint64_t NanosSince(Clock::time_point t) {
-  return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t).count());
+  return static_cast<uint64_t>(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t).count());
 }
 
 std::string OneLine(const std::string& s) {
   std::string out;
-  for (char c : s) out += c == '\n' ? std::string(" | ") : c == '\r' ? std::string("\\r") : std::string(1, c);
+  for (char c : s)
+    out += c == '\n' ? std::string(" | ") : c == '\r' ? std::string("\\r") : std::string(1, c);
   return out;
 }
 
@@ -110,7 +112,8 @@ asio::awaitable<std::optional<Problem>> Lane::RunOp(const LoadOp& op) {
       }
       if (op.ehlo_reply && reply->code == 250) ehlo_ = ParseEhlo(*reply);
       MatchOutcome m = Match(op.matcher, *reply, vars_);
-      if (!m.ok) co_return Problem{false, op.step, m.expected, OneLine(reply->ToDisplay()), m.reason};
+      if (!m.ok)
+        co_return Problem{false, op.step, m.expected, OneLine(reply->ToDisplay()), m.reason};
       if (op.message_reply) stats_.RecordMessage();
       co_return std::nullopt;
     }
@@ -131,7 +134,7 @@ asio::awaitable<std::optional<Problem>> Lane::RunOp(const LoadOp& op) {
       Problem p{false, op.step, "connection closed within " + FormatDuration(op.timeout), "", ""};
       p.actual = s.IsTimeout() ? "connection still open after " + FormatDuration(op.timeout)
                  : s.code() == Status::Code::kProtocol ? "more data instead of a close"
-                                                        : "connection error";
+                                                       : "connection error";
       co_return p;
     }
   }
@@ -145,7 +148,8 @@ asio::awaitable<std::optional<Problem>> Lane::RunOps(size_t begin, size_t end) {
     if (op.step_first) {
       step_start = Clock::now();
       bool missing = false;
-      for (const auto& ext : op.required_extensions) missing = missing || !ehlo_ || !ehlo_->Has(ext);
+      for (const auto& ext : op.required_extensions)
+        missing = missing || !ehlo_ || !ehlo_->Has(ext);
       if (missing) {  // skipped, as `run` does
         while (i + 1 < end && plan_.ops[i + 1].step == op.step) ++i;
         continue;
@@ -190,9 +194,11 @@ void Lane::Finish(const std::optional<Problem>& p, Clock::time_point started) {
     where += ":" + std::to_string(line) + ": step " + std::to_string(p->step) + " (" +
              plan_.step_labels[p->step] + ")";
   }
-  std::string message = p->error ? where + ": " + (p->why.empty() ? p->actual : p->why)
-                                 : where + ": expected " + OneLine(p->expected) + ", got " + p->actual;
-  if (!p->error && !p->why.empty() && p->why.rfind("code ", 0) != 0) message += " (" + OneLine(p->why) + ")";
+  std::string message = p->error
+                            ? where + ": " + (p->why.empty() ? p->actual : p->why)
+                            : where + ": expected " + OneLine(p->expected) + ", got " + p->actual;
+  if (!p->error && !p->why.empty() && p->why.rfind("code ", 0) != 0)
+    message += " (" + OneLine(p->why) + ")";
   stats_.RecordFailure(p->error, p->step, p->expected, p->actual, message);
   (p->error ? sh_.progress->errors : sh_.progress->failed).fetch_add(1, std::memory_order_relaxed);
   sh_.progress->done.fetch_add(1, std::memory_order_relaxed);
@@ -236,14 +242,15 @@ asio::awaitable<void> Lane::Run() {
 
 }  // namespace
 
-void SpawnLoadLanes(asio::io_context& io, asio::ssl::context* tls, const LoadShared& shared, int lanes,
-                    LoadStats& stats) {
+void SpawnLoadLanes(asio::io_context& io, asio::ssl::context* tls, const LoadShared& shared,
+                    int lanes, LoadStats& stats) {
   for (int i = 0; i < lanes; ++i) {
     auto lane = std::make_shared<Lane>(io, tls, shared, stats);
-    asio::co_spawn(io, [lane]() -> asio::awaitable<void> { co_await lane->Run(); },
-                   [](std::exception_ptr e) {
-                     if (e) std::rethrow_exception(e);
-                   });
+    asio::co_spawn(
+        io, [lane]() -> asio::awaitable<void> { co_await lane->Run(); },
+        [](std::exception_ptr e) {
+          if (e) std::rethrow_exception(e);
+        });
   }
 }
 

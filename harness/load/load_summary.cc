@@ -27,27 +27,31 @@ std::string Row(const std::string& label, const LatencyHistogram& h) {
 }  // namespace
 
 std::string FormatLoadSummary(const LoadRunResult& r) {
-  std::string out = "load " + r.scenario + ": " + std::to_string(r.sessions_done()) + " sessions in " +
-                    Fixed(r.seconds(), 2) + "s against " + r.target + " (concurrency " +
-                    std::to_string(r.concurrency) + ", " + std::to_string(r.threads) + " thread" +
-                    (r.threads == 1 ? "" : "s") + (r.reuse ? ", connections reused" : "") +
+  std::string out = "load " + r.scenario + ": " + std::to_string(r.sessions_done()) +
+                    " sessions in " + Fixed(r.seconds(), 2) + "s against " + r.target +
+                    " (concurrency " + std::to_string(r.concurrency) + ", " +
+                    std::to_string(r.threads) + " thread" + (r.threads == 1 ? "" : "s") +
+                    (r.reuse ? ", connections reused" : "") +
                     (r.rate > 0 ? ", rate " + Fixed(r.rate, 1) + "/s" : "") + ")" +
                     (r.interrupted ? " [interrupted]" : "") + "\n";
   out += "  sessions: " + std::to_string(r.ok) + " ok, " + std::to_string(r.failed) + " failed, " +
          std::to_string(r.errors) + " errors; " + std::to_string(r.connections) + " connections\n";
   out += "  throughput: " + Fixed(r.sessions_per_second(), 1) + " sessions/s, " +
-         Fixed(r.messages_per_second(), 1) + " messages/s (" + std::to_string(r.messages) + " messages)\n";
+         Fixed(r.messages_per_second(), 1) + " messages/s (" + std::to_string(r.messages) +
+         " messages)\n";
   out += "  " + Pad("latency (ms)", 34) + Pad("count", 9, false) + Pad("p50", 10, false) +
          Pad("p90", 10, false) + Pad("p99", 10, false) + Pad("max", 10, false) + "\n";
   out += Row("connect", r.connect);
   out += Row(r.reuse ? "transaction" : "session", r.session);
-  for (const auto& s : r.steps) out += Row("step " + std::to_string(s.index) + " " + s.label, s.latency);
+  for (const auto& s : r.steps)
+    out += Row("step " + std::to_string(s.index) + " " + s.label, s.latency);
   if (!r.failures.empty()) {
     out += "failures by step and reply:\n";
     for (const auto& f : r.failures) {
       std::string where = f.step < 0 ? "before any step" : "step " + std::to_string(f.step);
-      out += "  " + std::to_string(f.count) + " x " + where + " (" + f.kind + "): " +
-             (f.expected.empty() ? "" : "expected " + f.expected + ", got ") + f.actual + "\n";
+      out += "  " + std::to_string(f.count) + " x " + where + " (" + f.kind +
+             "): " + (f.expected.empty() ? "" : "expected " + f.expected + ", got ") + f.actual +
+             "\n";
       out += "      e.g. " + f.example + "\n";
     }
   }
@@ -56,8 +60,9 @@ std::string FormatLoadSummary(const LoadRunResult& r) {
 
 std::string FormatLoadProgress(const LoadProgressSnapshot& p) {
   double rate = p.elapsed_s > 0 ? p.done / p.elapsed_s : 0;
-  return std::to_string(p.done) + " sessions, " + Fixed(rate, 0) + "/s, " + std::to_string(p.failed) +
-         " failed, " + std::to_string(p.errors) + " errors, " + Fixed(p.elapsed_s, 1) + "s";
+  return std::to_string(p.done) + " sessions, " + Fixed(rate, 0) + "/s, " +
+         std::to_string(p.failed) + " failed, " + std::to_string(p.errors) + " errors, " +
+         Fixed(p.elapsed_s, 1) + "s";
 }
 
 }  // namespace smtp

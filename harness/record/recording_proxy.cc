@@ -33,7 +33,8 @@ class Side {
  public:
   explicit Side(tcp::socket s) : sock(std::move(s)) {}
 
-  asio::awaitable<std::pair<asio::error_code, size_t>> ReadSome(asio::mutable_buffer buf, Duration timeout) {
+  asio::awaitable<std::pair<asio::error_code, size_t>> ReadSome(asio::mutable_buffer buf,
+                                                                Duration timeout) {
     asio::steady_timer timer(sock.get_executor(), timeout);
     std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
     if (tls) {
@@ -50,15 +51,18 @@ class Side {
     asio::steady_timer timer(sock.get_executor(), timeout);
     std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
     if (tls) {
-      r = co_await (asio::async_write(*tls, asio::buffer(bytes), kTuple) || timer.async_wait(kTuple));
+      r = co_await (asio::async_write(*tls, asio::buffer(bytes), kTuple) ||
+                    timer.async_wait(kTuple));
     } else {
-      r = co_await (asio::async_write(sock, asio::buffer(bytes), kTuple) || timer.async_wait(kTuple));
+      r = co_await (asio::async_write(sock, asio::buffer(bytes), kTuple) ||
+                    timer.async_wait(kTuple));
     }
     if (r.index() == 1) co_return asio::error_code(asio::error::timed_out);
     co_return std::get<0>(std::get<0>(r));
   }
 
-  asio::awaitable<asio::error_code> Handshake(asio::ssl::context& ctx, asio::ssl::stream_base::handshake_type type,
+  asio::awaitable<asio::error_code> Handshake(asio::ssl::context& ctx,
+                                              asio::ssl::stream_base::handshake_type type,
                                               Duration timeout) {
     tls.emplace(sock, ctx);
     asio::steady_timer timer(sock.get_executor(), timeout);
@@ -85,8 +89,8 @@ class Side {
 
 class RelaySession {
  public:
-  RelaySession(const RecordOptions& o, asio::ssl::context* server_tls, asio::ssl::context& client_tls,
-               tcp::socket client)
+  RelaySession(const RecordOptions& o, asio::ssl::context* server_tls,
+               asio::ssl::context& client_tls, tcp::socket client)
       : opt_(o),
         server_tls_(server_tls),
         client_tls_(client_tls),
@@ -101,8 +105,8 @@ class RelaySession {
 
  private:
   void Note(char dir, std::string text) {
-    transcript_.push_back(
-        {std::chrono::duration<double, std::milli>(Clock::now() - start_).count(), dir, std::move(text)});
+    transcript_.push_back({std::chrono::duration<double, std::milli>(Clock::now() - start_).count(),
+                           dir, std::move(text)});
   }
   asio::awaitable<void> PumpClient();
   asio::awaitable<void> PumpServer();
@@ -152,7 +156,8 @@ asio::awaitable<void> RelaySession::PumpClient() {
   for (;;) {
     auto [ec, n] = co_await client_.ReadSome(asio::buffer(buf), opt_.timeout);
     if (ec) {
-      if (ec == asio::error::timed_out) Note('*', "client idle for " + FormatDuration(opt_.timeout) + "; closing");
+      if (ec == asio::error::timed_out)
+        Note('*', "client idle for " + FormatDuration(opt_.timeout) + "; closing");
       upstream_.ShutdownSend();
       co_return;
     }
@@ -200,8 +205,9 @@ asio::awaitable<void> RelaySession::OnServerReply(const Reply& reply) {
     co_return;
   }
   if (!opt_.tls_intercept) {
-    Note('*', "recording stopped at STARTTLS: the rest of the session is encrypted and was relayed "
-              "without recording (use --tls-intercept to record it)");
+    Note('*',
+         "recording stopped at STARTTLS: the rest of the session is encrypted and was relayed "
+         "without recording (use --tls-intercept to record it)");
     recording_ = false;
     co_return;
   }
@@ -229,7 +235,8 @@ asio::awaitable<void> RelaySession::PumpServer() {
   for (;;) {
     auto [ec, n] = co_await upstream_.ReadSome(asio::buffer(buf), opt_.timeout);
     if (ec) {
-      if (ec == asio::error::timed_out) Note('*', "server idle for " + FormatDuration(opt_.timeout) + "; closing");
+      if (ec == asio::error::timed_out)
+        Note('*', "server idle for " + FormatDuration(opt_.timeout) + "; closing");
       client_.ShutdownSend();
       if (!upgrade_signalled_) {
         starttls_sent_ = true;
@@ -258,7 +265,8 @@ asio::awaitable<void> RelaySession::PumpServer() {
 
 class RecordingProxy::Impl {
  public:
-  explicit Impl(RecordOptions o) : opt(std::move(o)), acceptor(io), client_tls(asio::ssl::context::tls_client) {
+  explicit Impl(RecordOptions o)
+      : opt(std::move(o)), acceptor(io), client_tls(asio::ssl::context::tls_client) {
     client_tls.set_verify_mode(asio::ssl::verify_none);
   }
 
@@ -266,7 +274,8 @@ class RecordingProxy::Impl {
     for (int i = 0; i < opt.sessions; ++i) {
       auto [ec, sock] = co_await acceptor.async_accept(kTuple);
       if (ec) {
-        if (ec != asio::error::operation_aborted) failure = Status::Io("accept failed: " + ec.message());
+        if (ec != asio::error::operation_aborted)
+          failure = Status::Io("accept failed: " + ec.message());
         co_return;
       }
       asio::co_spawn(
@@ -295,7 +304,8 @@ class RecordingProxy::Impl {
   int finished = 0;
 };
 
-RecordingProxy::RecordingProxy(RecordOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+RecordingProxy::RecordingProxy(RecordOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
 RecordingProxy::~RecordingProxy() = default;
 
 Result<uint16_t> RecordingProxy::Bind() {
@@ -304,7 +314,9 @@ Result<uint16_t> RecordingProxy::Bind() {
   auto addr = asio::ip::make_address(o.listen_host, ec);
   if (ec) return Status::InvalidArgument("invalid --listen address '" + o.listen_host + "'");
   asio::ip::make_address(o.upstream_host, ec);
-  if (ec) return Status::InvalidArgument("invalid --upstream host '" + o.upstream_host + "': use an IP address");
+  if (ec)
+    return Status::InvalidArgument("invalid --upstream host '" + o.upstream_host +
+                                   "': use an IP address");
   if (o.tls_intercept) {
     FakeServerConfig::Tls tls;
     tls.cert_file = o.tls_cert_file;
@@ -319,7 +331,9 @@ Result<uint16_t> RecordingProxy::Bind() {
   if (!ec) acc.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) acc.bind(ep, ec);
   if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Status::Io("cannot listen on " + o.listen_host + ":" + std::to_string(o.listen_port) + ": " + ec.message());
+  if (ec)
+    return Status::Io("cannot listen on " + o.listen_host + ":" + std::to_string(o.listen_port) +
+                      ": " + ec.message());
   return acc.local_endpoint().port();
 }
 

@@ -30,14 +30,15 @@ Result<GeneraliseLevel> ParseGeneraliseLevel(const std::string& text) {
   if (text == "exact") return GeneraliseLevel::kExact;
   if (text == "volatile") return GeneraliseLevel::kVolatile;
   if (text == "code") return GeneraliseLevel::kCode;
-  return Status::InvalidArgument("invalid --generalise '" + text + "': expected exact, volatile or code");
+  return Status::InvalidArgument("invalid --generalise '" + text +
+                                 "': expected exact, volatile or code");
 }
 
 bool IsVolatileWord(const std::string& w) {
   // Day and month names belong to dates ("Sat, 28 Nov 2026").
   static const char* const kDateWords[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun",
-                                           "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                           "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+                                           "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+                                           "Aug", "Sep", "Oct", "Nov", "Dec"};
   std::string bare = w;
   if (!bare.empty() && bare.back() == ',') bare.pop_back();
   for (const char* d : kDateWords) {

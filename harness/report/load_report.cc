@@ -33,10 +33,8 @@ std::string RenderLoadJsonReport(const LoadRunResult& r) {
   j["version"] = SMTP_HARNESS_VERSION;
   j["started_at"] = r.started_at;
   j["duration_ms"] = r.duration_ms;
-  j["summary"] = {{"total", r.sessions_done()},
-                  {"passed", r.ok},
-                  {"failed", r.failed},
-                  {"errors", r.errors}};
+  j["summary"] = {
+      {"total", r.sessions_done()}, {"passed", r.ok}, {"failed", r.failed}, {"errors", r.errors}};
   ordered_json load;
   load["scenario"] = r.scenario;
   load["file"] = r.file;
@@ -48,10 +46,8 @@ std::string RenderLoadJsonReport(const LoadRunResult& r) {
                          {"rate", r.rate},
                          {"reuse", r.reuse}};
   load["config"] = config;
-  load["sessions"] = {{"total", r.sessions_done()},
-                      {"ok", r.ok},
-                      {"failed", r.failed},
-                      {"errors", r.errors}};
+  load["sessions"] = {
+      {"total", r.sessions_done()}, {"ok", r.ok}, {"failed", r.failed}, {"errors", r.errors}};
   load["interrupted"] = r.interrupted;
   load["connections"] = r.connections;
   load["messages"] = r.messages;

@@ -13,7 +13,7 @@
 namespace smtp {
 
 struct LoadStepStats {
-  int index = 0;      // the scenario step
+  int index = 0;  // the scenario step
   int line = 0;
   std::string label;  // "send MAIL FROM:<a@b>", "data", "expect"
   LatencyHistogram latency;
@@ -27,7 +27,7 @@ struct LoadFailureGroup {
   std::string expected;  // "250"
   std::string actual;    // "550 5.1.1 No such user", "no reply within 5s"
   uint64_t count = 0;
-  std::string example;   // one full message, as `run` would print it
+  std::string example;  // one full message, as `run` would print it
 };
 
 struct LoadRunResult {
@@ -35,7 +35,7 @@ struct LoadRunResult {
   std::string scenario;
   std::string file;
   std::string target;
-  std::string started_at;  // ISO 8601 UTC
+  std::string started_at;         // ISO 8601 UTC
   uint64_t sessions_planned = 0;  // 0 with --duration
   double duration_limit_s = 0;    // --duration, 0 when not given
   int concurrency = 1;
@@ -49,10 +49,10 @@ struct LoadRunResult {
   uint64_t messages = 0;     // messages accepted (the reply after the data passed)
   uint64_t connections = 0;  // connections opened
   bool interrupted = false;
-  LatencyHistogram connect;                 // TCP connect (and TLS for smtps)
-  LatencyHistogram session;                 // a whole session (transaction with --reuse)
-  std::vector<LoadStepStats> steps;         // in scenario order
-  std::vector<LoadFailureGroup> failures;   // most frequent first
+  LatencyHistogram connect;                // TCP connect (and TLS for smtps)
+  LatencyHistogram session;                // a whole session (transaction with --reuse)
+  std::vector<LoadStepStats> steps;        // in scenario order
+  std::vector<LoadFailureGroup> failures;  // most frequent first
 
   uint64_t sessions_done() const { return ok + failed + errors; }
   double seconds() const { return duration_ms / 1000.0; }

@@ -7,10 +7,10 @@
 namespace smtp {
 namespace {
 
-constexpr int kLinearBits = 7;                       // 0..127 exact
+constexpr int kLinearBits = 7;  // 0..127 exact
 constexpr uint64_t kLinear = uint64_t{1} << kLinearBits;
-constexpr uint64_t kHalf = kLinear / 2;              // sub-buckets per power of two
-constexpr int kMaxShift = 40 - kLinearBits + 1;      // shift of kMaxTrackable
+constexpr uint64_t kHalf = kLinear / 2;          // sub-buckets per power of two
+constexpr int kMaxShift = 40 - kLinearBits + 1;  // shift of kMaxTrackable
 constexpr size_t kBuckets = kLinear + kMaxShift * kHalf;
 
 }  // namespace

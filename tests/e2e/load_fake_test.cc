@@ -29,7 +29,8 @@ class LoadE2eTest : public ::testing::Test {
   }
 
   LoadRun Load(std::vector<std::string> args) {
-    std::vector<std::string> argv = {SMTP_HARNESS_BINARY, "load", "--report", (dir_ / "report.json").string()};
+    std::vector<std::string> argv = {SMTP_HARNESS_BINARY, "load", "--report",
+                                     (dir_ / "report.json").string()};
     argv.insert(argv.end(), args.begin(), args.end());
     Process p(argv, dir_, "load");
     LoadRun r;
@@ -71,7 +72,8 @@ TEST_F(LoadE2eTest, AllSessionsPassAgainstTheEmbeddedFakeServer) {
   LoadRun r = Load({kBasic, "--sessions", "40", "--concurrency", "4", "--threads", "2"});
   ASSERT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("load basic_send: 40 sessions in "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("sessions: 40 ok, 0 failed, 0 errors; 40 connections"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sessions: 40 ok, 0 failed, 0 errors; 40 connections"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("(40 messages)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("step 3 send RCPT TO:<${to}>"), std::string::npos) << r.out;
   EXPECT_EQ(r.err, "");  // no progress line when stderr is not a terminal
@@ -85,11 +87,14 @@ TEST_F(LoadE2eTest, FailingExpectationsAreCountedAndGroupedByStepAndReply) {
   LoadRun r = Load({Write("reject.yaml", kRejectThree), "-n", "20", "-c", "2"});
   ASSERT_EQ(r.status, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("sessions: 17 ok, 3 failed, 0 errors"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("3 x step 3 (failed): expected 250, got 450 4.2.0 Try again later"), std::string::npos)
-      << r.out;
-  EXPECT_NE(r.out.find("reject.yaml:13: step 3 (send RCPT TO:<b@example.test>): expected 250, got 450 4.2.0 "
-                       "Try again later"),
+  EXPECT_NE(r.out.find("3 x step 3 (failed): expected 250, got 450 4.2.0 Try again later"),
             std::string::npos)
+      << r.out;
+  EXPECT_NE(
+      r.out.find(
+          "reject.yaml:13: step 3 (send RCPT TO:<b@example.test>): expected 250, got 450 4.2.0 "
+          "Try again later"),
+      std::string::npos)
       << r.out;
   EXPECT_NE(r.report.find("\"failed\": 3"), std::string::npos) << r.report;
   EXPECT_NE(r.report.find("\"actual\": \"450 4.2.0 Try again later\""), std::string::npos);
@@ -99,7 +104,8 @@ TEST_F(LoadE2eTest, FailingExpectationsAreCountedAndGroupedByStepAndReply) {
 TEST_F(LoadE2eTest, ReuseRunsManyTransactionsPerConnection) {
   LoadRun r = Load({kBasic, "-n", "30", "-c", "3", "--reuse"});
   ASSERT_EQ(r.status, 0) << r.out << r.err;
-  EXPECT_NE(r.out.find("sessions: 30 ok, 0 failed, 0 errors; 3 connections"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("sessions: 30 ok, 0 failed, 0 errors; 3 connections"), std::string::npos)
+      << r.out;
   EXPECT_NE(r.out.find("(30 messages)"), std::string::npos) << r.out;
 }
 
@@ -117,7 +123,8 @@ TEST_F(LoadE2eTest, DurationAndRateBoundTheSessions) {
 TEST_F(LoadE2eTest, LoadsARealServerTarget) {
   Serve serve({}, "load-serve");
   ASSERT_GT(serve.port(), 0);
-  LoadRun r = Load({kBasic, "-n", "10", "-c", "2", "--target", "smtp://127.0.0.1:" + std::to_string(serve.port())});
+  LoadRun r = Load({kBasic, "-n", "10", "-c", "2", "--target",
+                    "smtp://127.0.0.1:" + std::to_string(serve.port())});
   EXPECT_EQ(r.status, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("10 ok, 0 failed, 0 errors"), std::string::npos) << r.out;
 }
@@ -139,8 +146,8 @@ TEST_F(LoadE2eTest, UnreachableTargetCountsErrors) {
 }
 
 TEST_F(LoadE2eTest, InterruptStopsStartingSessionsAndStillReports) {
-  Process p({SMTP_HARNESS_BINARY, "load", kBasic, "--duration", "30s", "--rate", "100", "-c", "2", "--report",
-             (dir_ / "report.json").string()},
+  Process p({SMTP_HARNESS_BINARY, "load", kBasic, "--duration", "30s", "--rate", "100", "-c", "2",
+             "--report", (dir_ / "report.json").string()},
             dir_, "interrupted");
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
   p.Signal(SIGINT);
@@ -169,7 +176,8 @@ TEST_F(LoadE2eTest, LoadsThePrivatePostfix) {
 }
 
 TEST_F(LoadE2eTest, UsageErrorsExitTwo) {
-  std::string no_tx = Write("no_tx.yaml", "steps:\n  - expect: 220\n  - send: QUIT\n    expect: 221\n");
+  std::string no_tx =
+      Write("no_tx.yaml", "steps:\n  - expect: 220\n  - send: QUIT\n    expect: 221\n");
   LoadRun r = Load({no_tx, "--reuse"});
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "smtp-harness load: " + no_tx +

@@ -51,8 +51,8 @@ TEST(LoadPlanTest, CompilesStepsIntoWritesAndExpectations) {
 TEST(LoadPlanTest, ReuseRepeatsTheStepsBetweenEhloAndQuit) {
   auto plan = BuildLoadPlan(Load(kBasic), {}, std::chrono::seconds(5), true);
   ASSERT_TRUE(plan.ok());
-  EXPECT_EQ(plan->tx_begin, 3u);   // after greeting + EHLO
-  EXPECT_EQ(plan->tx_end, 11u);    // before QUIT
+  EXPECT_EQ(plan->tx_begin, 3u);  // after greeting + EHLO
+  EXPECT_EQ(plan->tx_end, 11u);   // before QUIT
   EXPECT_EQ(plan->ops[plan->tx_end].bytes, "QUIT\r\n");
 }
 

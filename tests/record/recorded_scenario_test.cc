@@ -30,7 +30,8 @@ Transcript Session() {
 }
 
 TEST(RecordedScenarioTest, WritesGeneralisedTranscript) {
-  std::string yaml = WriteRecordedScenario(Session(), {"rec", "from test", GeneraliseLevel::kVolatile});
+  std::string yaml =
+      WriteRecordedScenario(Session(), {"rec", "from test", GeneraliseLevel::kVolatile});
   EXPECT_EQ(yaml,
             "# Recorded by smtp-harness record; replay with `smtp-harness run`.\n"
             "name: \"rec\"\n"

@@ -10,8 +10,9 @@ namespace {
 Reply R(int code, std::vector<std::string> lines) { return Reply{code, std::move(lines)}; }
 
 TEST(ReplyGeneraliserTest, QueueIdBecomesStar) {
-  EXPECT_EQ(GeneraliseReply(R(250, {"2.0.0 Ok: queued as 4XbZ1q0Kk2z"}), GeneraliseLevel::kVolatile),
-            "250 2.0.0 Ok: queued as *");
+  EXPECT_EQ(
+      GeneraliseReply(R(250, {"2.0.0 Ok: queued as 4XbZ1q0Kk2z"}), GeneraliseLevel::kVolatile),
+      "250 2.0.0 Ok: queued as *");
 }
 
 TEST(ReplyGeneraliserTest, HostNameInGreetingBecomesStar) {
@@ -28,14 +29,17 @@ TEST(ReplyGeneraliserTest, DatesAndTimesCollapseIntoOneStar) {
 
 TEST(ReplyGeneraliserTest, StableRepliesStayAsTheyAre) {
   EXPECT_EQ(GeneraliseReply(R(221, {"2.0.0 Bye"}), GeneraliseLevel::kVolatile), "221 2.0.0 Bye");
-  EXPECT_EQ(GeneraliseReply(R(354, {"End data with <CR><LF>.<CR><LF>"}), GeneraliseLevel::kVolatile),
-            "354 End data with <CR><LF>.<CR><LF>");
+  EXPECT_EQ(
+      GeneraliseReply(R(354, {"End data with <CR><LF>.<CR><LF>"}), GeneraliseLevel::kVolatile),
+      "354 End data with <CR><LF>.<CR><LF>");
 }
 
 TEST(ReplyGeneraliserTest, AddressesAndIpLiteralsBecomeStars) {
-  EXPECT_EQ(GeneraliseReply(R(250, {"2.1.0 <alice@example.test> sender ok"}), GeneraliseLevel::kVolatile),
-            "250 2.1.0 * sender ok");
-  EXPECT_EQ(GeneraliseReply(R(250, {"mx Hello [127.0.0.1]"}), GeneraliseLevel::kVolatile), "250 mx Hello *");
+  EXPECT_EQ(
+      GeneraliseReply(R(250, {"2.1.0 <alice@example.test> sender ok"}), GeneraliseLevel::kVolatile),
+      "250 2.1.0 * sender ok");
+  EXPECT_EQ(GeneraliseReply(R(250, {"mx Hello [127.0.0.1]"}), GeneraliseLevel::kVolatile),
+            "250 mx Hello *");
 }
 
 TEST(ReplyGeneraliserTest, MultiLineReplyBecomesOneGlobOnItsFirstLine) {
@@ -50,7 +54,8 @@ TEST(ReplyGeneraliserTest, CodeLevelKeepsOnlyTheCode) {
 }
 
 TEST(ReplyGeneraliserTest, ExactLevelEscapesGlobCharacters) {
-  EXPECT_EQ(GeneraliseReply(R(250, {"cost $5 *now*?"}), GeneraliseLevel::kExact), "250 cost $5 \\*now\\*\\?");
+  EXPECT_EQ(GeneraliseReply(R(250, {"cost $5 *now*?"}), GeneraliseLevel::kExact),
+            "250 cost $5 \\*now\\*\\?");
   EXPECT_EQ(GeneraliseReply(R(250, {"a", "b"}), GeneraliseLevel::kExact), "250-a\n250 b");
 }
 

@@ -68,7 +68,8 @@ TEST(LatencyHistogramTest, MergeEqualsRecordingEverythingInOne) {
   EXPECT_EQ(a.count(), all.count());
   EXPECT_EQ(a.min(), all.min());
   EXPECT_EQ(a.max(), all.max());
-  for (double p : {10.0, 50.0, 90.0, 99.0}) EXPECT_EQ(a.ValueAtPercentile(p), all.ValueAtPercentile(p));
+  for (double p : {10.0, 50.0, 90.0, 99.0})
+    EXPECT_EQ(a.ValueAtPercentile(p), all.ValueAtPercentile(p));
 }
 
 TEST(LatencyHistogramTest, HugeValuesAreClamped) {
