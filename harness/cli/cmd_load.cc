@@ -38,6 +38,11 @@ int LoadCommand(const LoadFlags& flags) {
     std::cerr << "smtp-harness load: " << resolved.status().message() << "\n";
     return kExitUsage;
   }
+  if (!resolved->junit_path.empty() || !resolved->gradescope_path.empty()) {
+    std::cerr << "smtp-harness load: --junit and --gradescope are for run and grade; load writes "
+                 "--report\n";
+    return kExitUsage;
+  }
   LoadRunOptions opt;
   opt.run = *resolved;
   opt.sessions = flags.sessions;

@@ -145,6 +145,34 @@ TEST_F(LoadE2eTest, UnreachableTargetCountsErrors) {
       << r.out;
 }
 
+TEST_F(LoadE2eTest, AReplyPastTheStepDeadlineFailsThatSessionOnly) {
+  std::string slow = Write("slow.yaml", R"(name: slow
+timeout: 300ms
+server:
+  rules:
+    - when: "MAIL FROM:*"
+      reply: "250 2.1.0 slow ok"
+      delay: 2s
+      nth: 2
+steps:
+  - expect: 220
+  - send: EHLO 127.0.0.1
+    expect: 250
+  - send: MAIL FROM:<a@example.test>
+    expect: 250
+  - send: QUIT
+    expect: 221
+)");
+  auto t0 = std::chrono::steady_clock::now();
+  LoadRun r = Load({slow, "-n", "4", "-c", "1"});
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));  // not the 2 s delay
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("sessions: 3 ok, 1 failed, 0 errors"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 x step 2 (failed): expected 250, got no reply within 300ms"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST_F(LoadE2eTest, InterruptStopsStartingSessionsAndStillReports) {
   Process p({SMTP_HARNESS_BINARY, "load", kBasic, "--duration", "30s", "--rate", "100", "-c", "2",
              "--report", (dir_ / "report.json").string()},
@@ -188,6 +216,11 @@ TEST_F(LoadE2eTest, UsageErrorsExitTwo) {
   r = Load({kBasic, "--duration", "soon"});
   EXPECT_EQ(r.status, 2);
   EXPECT_NE(r.err.find("smtp-harness load: --duration: "), std::string::npos) << r.err;
+  r = Load({kBasic, "--junit", (dir_ / "j.xml").string()});
+  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(
+      r.err,
+      "smtp-harness load: --junit and --gradescope are for run and grade; load writes --report\n");
   r = Load({kBasic, "-c", "0"});
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "smtp-harness load: --concurrency must be at least 1\n");
