@@ -21,6 +21,8 @@ namespace smtp {
 // Limits that keep hostile files cheap: size, nesting, regex length.
 inline constexpr size_t kMaxScenarioBytes = 8 * 1024 * 1024;
 inline constexpr int kMaxNesting = 64;
+// yaml-cpp spends ~500 bytes per node; this keeps a document under ~50 MB.
+inline constexpr long kMaxYamlNodes = 100'000;
 inline constexpr size_t kMaxRegexLength = 2000;
 
 // yaml-cpp places an empty value (`send:`) at the next token, often on the

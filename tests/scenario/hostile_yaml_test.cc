@@ -27,12 +27,20 @@ TEST(HostileYaml, MissingFileAndDirectory) {
   EXPECT_EQ(ScenarioLoader().LoadFile("/tmp").ErrorText(), "/tmp: is a directory");
 }
 
-TEST(HostileYaml, VeryDeepNestingHitsTheParserGuard) {
+TEST(HostileYaml, VeryDeepNestingStopsBeforeAnyNodeIsBuilt) {
   auto r = Load("steps: " + std::string(100000, '[') + std::string(100000, ']'));
   ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.ErrorText(), "h.yaml:1:71: nesting is too deep (more than 64 levels)");
+}
+
+TEST(HostileYaml, TooManyNodesStopsBeforeAnyNodeIsBuilt) {
+  std::string yaml = "steps: [";
+  for (int i = 0; i < 60000; ++i) yaml += "{a: 1},";
+  auto r = Load(yaml + "]\n");
+  ASSERT_FALSE(r.ok());
   ASSERT_EQ(r.diagnostics.size(), 1u);
-  EXPECT_NE(r.diagnostics[0].message.find("invalid YAML"), std::string::npos)
-      << r.diagnostics[0].message;
+  EXPECT_EQ(r.diagnostics[0].message, "too many YAML nodes (more than 100000); split the scenario");
+  EXPECT_EQ(r.diagnostics[0].pos.line, 1);
 }
 
 TEST(HostileYaml, ErrorsAreCapped) {
@@ -80,8 +88,9 @@ steps:
   - data: "Subject: x\n\nbody\n"
   - expect_close: true
 )Y";
-  const std::string transcript = "mode: server\ntranscript: |\n  S: 220 *\n  C: DATA\n  S: 354 *\n"
-                                 "  C: ..x\n  C: .\n  S: 250 *\n";
+  const std::string transcript =
+      "mode: server\ntranscript: |\n  S: 220 *\n  C: DATA\n  S: 354 *\n"
+      "  C: ..x\n  C: .\n  S: 250 *\n";
   const std::string bytes = ":-[]{}\"'|>&*!%@`#,?\n \t$\\0a";
   unsigned seed = 12345;
   auto rnd = [&seed](size_t n) {
@@ -94,9 +103,14 @@ steps:
     for (int k = 0, edits = 1 + static_cast<int>(rnd(4)); k < edits; ++k) {
       size_t at = rnd(s.size());
       switch (rnd(3)) {
-        case 0: s[at] = bytes[rnd(bytes.size())]; break;
-        case 1: s.insert(at, 1, bytes[rnd(bytes.size())]); break;
-        default: s.erase(at, 1);
+        case 0:
+          s[at] = bytes[rnd(bytes.size())];
+          break;
+        case 1:
+          s.insert(at, 1, bytes[rnd(bytes.size())]);
+          break;
+        default:
+          s.erase(at, 1);
       }
     }
     LoadResult r;
