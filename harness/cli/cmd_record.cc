@@ -24,6 +24,7 @@ struct RecordFlags {
   std::string tls_cert, tls_key;
   std::string timeout = "60s";
   std::string generalise = "volatile";
+  std::string mode = "client";
   int sessions = 1;
   bool once = false;
 };
@@ -71,6 +72,9 @@ int RecordCommand(const RecordFlags& f) {
   auto level = ParseGeneraliseLevel(f.generalise);
   if (!level.ok()) return usage(level.status().message());
   if (f.sessions < 1) return usage("--sessions must be at least 1");
+  if (f.mode != "client" && f.mode != "server") {
+    return usage("invalid --mode '" + f.mode + "': expected client or server");
+  }
   o.sessions = f.sessions;
 
   RecordingProxy proxy(o);
@@ -87,6 +91,7 @@ int RecordCommand(const RecordFlags& f) {
     info.name = std::filesystem::path(path).stem().string();
     info.description = "Recorded through smtp-harness record from " + target->ToString();
     info.level = *level;
+    info.server_mode = f.mode == "server";
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << WriteRecordedScenario(t, info);
     out.close();
@@ -127,6 +132,9 @@ void AddRecordCommand(CLI::App& app, int* exit_status) {
   cmd->add_option(
       "--generalise", f->generalise,
       "reply globs: volatile (default: queue ids, dates, host names become *), code, exact");
+  cmd->add_option("--mode", f->mode,
+                  "client (default: run replays it against a server) or server (grade checks a "
+                  "client with it)");
   auto* once = cmd->add_flag("--once", f->once, "record one session, then exit (the default)");
   cmd->add_option("--sessions", f->sessions, "record N sessions, then exit")->excludes(once);
   cmd->callback([exit_status, f] { *exit_status = RecordCommand(*f); });

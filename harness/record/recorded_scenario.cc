@@ -49,6 +49,12 @@ std::string WriteRecordedScenario(const Transcript& session, const RecordedScena
       continue;
     }
     std::string note = e.dir == '*' ? e.text : "";
+    if (e.dir == 'S' && info.server_mode) {
+      // The harness will send these replies itself: exactly as the real
+      // server did, EHLO keywords included (they steer what the client sends).
+      pending.push_back({e.t_ms, 'S', Printable(e.text)});
+      continue;
+    }
     if (e.dir == 'S') {
       auto reply = parser.FeedLine(e.text);
       if (reply.ok() && !reply->has_value()) continue;
@@ -71,6 +77,7 @@ std::string WriteRecordedScenario(const Transcript& session, const RecordedScena
   std::string out = "# Recorded by smtp-harness record; replay with `smtp-harness run`.\n";
   out += "name: " + Quoted(info.name) + "\n";
   if (!info.description.empty()) out += "description: " + Quoted(info.description) + "\n";
+  if (info.server_mode) out += "mode: server\n";
   out += "transcript: |\n" + body;
   return out;
 }

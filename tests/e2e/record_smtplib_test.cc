@@ -7,6 +7,7 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 
 #include "tests/e2e/serve_process.h"
 
@@ -101,6 +102,26 @@ TEST_F(RecordE2eTest, RecordsSmtplibThroughTheProxyAndReplaysGreen) {
   EXPECT_EQ(Run("rec.yaml", "fake", &out), 0) << out << yaml;
   // The message went through the proxy byte for byte: the server stored it.
   serve.Stop();
+}
+
+TEST_F(RecordE2eTest, GradeChecksTheSameClientWithAServerModeRecording) {
+  Serve serve({}, "record-grade");
+  ASSERT_GT(serve.port(), 0);
+  std::string yaml = Record("smtp://127.0.0.1:" + std::to_string(serve.port()), "golden.yaml",
+                            {"--mode", "server"}, false);
+  ASSERT_NE(yaml.find("\nmode: server\n"), std::string::npos) << yaml;
+  // The client under test reads its port from SMTP_HARNESS_PORT (docs/grading.md).
+  std::ofstream(dir_ / "client.py")
+      << "import os, runpy, sys\n"
+      << "sys.argv = ['smtplib', os.environ['SMTP_HARNESS_PORT'], 'plain', "
+         "'bob@example.test']\n"
+      << "exec(open(os.path.join(os.path.dirname(__file__), 'send.py')).read())\n";
+  std::ofstream(dir_ / "send.py") << kSmtplib;
+  Process grade(
+      {SMTP_HARNESS_BINARY, "grade", (dir_ / "golden.yaml").string(), "--port", "0", "--report",
+       (dir_ / "grade.json").string(), "--", "/usr/bin/python3", (dir_ / "client.py").string()},
+      dir_, "grade");
+  EXPECT_EQ(grade.Wait(std::chrono::seconds(30)), 0) << grade.Stdout() << grade.Stderr() << yaml;
 }
 
 TEST_F(RecordE2eTest, StopsRecordingAtStartTlsWithoutInterception) {

@@ -69,7 +69,16 @@ TEST(RecordedScenarioTest, OutputLoadsAsAValidClientScenario) {
 
 TEST(RecordedScenarioTest, OutputAlsoLoadsAsAServerModeScenarioForGrading) {
   std::string yaml = WriteRecordedScenario(Session(), {"rec", "", GeneraliseLevel::kVolatile});
-  auto r = ScenarioLoader().LoadString("mode: server\n" + yaml, "rec.yaml");
+  RecordedScenarioInfo info{"rec", "", GeneraliseLevel::kVolatile};
+  info.server_mode = true;
+  yaml = WriteRecordedScenario(Session(), info);
+  EXPECT_NE(yaml.find("\nmode: server\ntranscript: |\n  S: 220 mx.example.test ESMTP Postfix\n"),
+            std::string::npos)
+      << yaml;
+  EXPECT_NE(yaml.find("  S: 250-mx.example.test\n  S: 250-PIPELINING\n  S: 250 8BITMIME\n"),
+            std::string::npos)
+      << yaml;
+  auto r = ScenarioLoader().LoadString(yaml, "rec.yaml");
   ASSERT_TRUE(r.ok()) << r.ErrorText() << yaml;
   EXPECT_EQ(r.scenario->mode, ScenarioMode::kServer);
   ASSERT_FALSE(r.scenario->steps.empty());
