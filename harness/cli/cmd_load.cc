@@ -1,13 +1,128 @@
+// `smtp-harness load SCENARIO`: one client-mode scenario replayed as many
+// sessions (harness/load/). Live progress on a terminal (stderr, one line
+// redrawn), then the summary, and the JSON report with the same figures.
+// Exit 0 all sessions passed, 1 any failed or errored, 2 usage or invalid
+// scenario, 3 harness fault (cannot start the fake server, write the report).
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <atomic>
+#include <iostream>
+#include <thread>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/interrupt_guard.h"
+#include "harness/cli/run_options_cli.h"
+#include "harness/load/load_runner.h"
+#include "harness/load/load_summary.h"
+#include "harness/report/load_report.h"
+#include "harness/scenario/scenario_loader.h"
 
 namespace smtp::cli {
+namespace {
+
+struct LoadFlags {
+  std::string scenario;
+  RunOptionFlags common;
+  uint64_t sessions = 0;
+  std::string duration;
+  int concurrency = 1;
+  double rate = 0;
+  bool reuse = false;
+  int threads = 0;
+};
+
+int LoadCommand(const LoadFlags& flags) {
+  auto resolved = ResolveRunOptions(flags.common, isatty(STDOUT_FILENO) == 1);
+  if (!resolved.ok()) {
+    std::cerr << "smtp-harness load: " << resolved.status().message() << "\n";
+    return kExitUsage;
+  }
+  if (!resolved->junit_path.empty() || !resolved->gradescope_path.empty()) {
+    std::cerr << "smtp-harness load: --junit and --gradescope are for run and grade; load writes "
+                 "--report\n";
+    return kExitUsage;
+  }
+  LoadRunOptions opt;
+  opt.run = *resolved;
+  opt.sessions = flags.sessions;
+  opt.concurrency = flags.concurrency;
+  opt.rate = flags.rate;
+  opt.reuse = flags.reuse;
+  opt.threads =
+      flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
+  if (!flags.duration.empty()) {
+    auto d = ParseDuration(flags.duration);
+    if (!d.ok()) {
+      std::cerr << "smtp-harness load: --duration: " << d.status().message() << "\n";
+      return kExitUsage;
+    }
+    opt.duration = *d;
+  } else if (opt.sessions == 0) {
+    opt.sessions = 100;
+  }
+  if (opt.rate < 0) {
+    std::cerr << "smtp-harness load: --rate must not be negative\n";
+    return kExitUsage;
+  }
+
+  LoadOptions load;
+  load.vars = VarMap(opt.run.vars.begin(), opt.run.vars.end());
+  auto loaded = ScenarioLoader(load).LoadFile(flags.scenario);
+  if (!loaded.ok()) {
+    std::cerr << loaded.ErrorText();
+    return kExitUsage;
+  }
+
+  std::atomic<bool> cancel{false};
+  opt.run.cancel = &cancel;
+  bool tty = isatty(STDERR_FILENO) == 1;
+  LoadHooks hooks;
+  if (tty) {
+    hooks.on_progress = [](const LoadProgressSnapshot& p) {
+      std::cerr << "\r\033[K" << FormatLoadProgress(p) << std::flush;
+    };
+  }
+  Result<LoadRunResult> result = Status::Internal("not run");
+  {
+    // Ctrl-C stops claiming sessions; the running ones finish, then the summary.
+    InterruptGuard guard([&](int) { cancel = true; });
+    result = RunLoad(*loaded.scenario, opt, hooks);
+  }
+  if (tty) std::cerr << "\r\033[K" << std::flush;
+  if (!result.ok()) {
+    std::cerr << "smtp-harness load: " << result.status().message() << "\n";
+    return result.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitHarness;
+  }
+  if (opt.run.report_path != "-") std::cout << FormatLoadSummary(*result) << std::flush;
+  if (Status s = WriteLoadJsonReport(*result, opt.run.report_path); !s.ok()) {
+    std::cerr << "smtp-harness load: " << s.message() << "\n";
+    return kExitHarness;
+  }
+  bool all_ok = result->failed == 0 && result->errors == 0 && !result->interrupted;
+  return all_ok ? kExitOk : kExitFailed;
+}
+
+}  // namespace
 
 void AddLoadCommand(CLI::App& app, int* exit_status) {
-  auto* cmd = app.add_subcommand("load", "Replay one client-mode scenario as many concurrent sessions");
-  cmd->allow_extras();
-  cmd->callback([exit_status] { *exit_status = NotYetImplemented("load"); });
+  auto* cmd =
+      app.add_subcommand("load", "Replay one client-mode scenario as many concurrent sessions");
+  auto flags = std::make_shared<LoadFlags>();
+  cmd->add_option("scenario", flags->scenario, "a client-mode scenario file")->required();
+  AddRunOptions(*cmd, flags->common);
+  cmd->add_option("-n,--sessions", flags->sessions,
+                  "total sessions (default 100; with --reuse: transactions)");
+  cmd->add_option("--duration", flags->duration,
+                  "run for this long instead of a number of sessions (e.g. 10s)");
+  cmd->add_option("-c,--concurrency", flags->concurrency, "sessions in flight at once (default 1)");
+  cmd->add_option("--rate", flags->rate,
+                  "start at most R sessions per second (default: as fast as possible)");
+  cmd->add_flag("--reuse", flags->reuse,
+                "keep connections open: repeat the steps between the greeting/EHLO and QUIT");
+  cmd->add_option("--threads", flags->threads,
+                  "I/O threads, one io_context each (default: the number of cores)");
+  cmd->callback([exit_status, flags] { *exit_status = LoadCommand(*flags); });
 }
 
 }  // namespace smtp::cli

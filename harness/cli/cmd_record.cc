@@ -1,13 +1,143 @@
+// `smtp-harness record --listen 127.0.0.1:1025 --upstream smtp://H:P --out F.yaml`:
+// a recording proxy (harness/record/). Each relayed session is written as a
+// transcript-form scenario: F.yaml for one session; F-1.yaml, F-2.yaml, ...
+// with --sessions N > 1. Exit 0 when every session was recorded and
+// written, 2 usage, 3 cannot listen or write.
 #include <CLI/CLI.hpp>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
 
 #include "harness/cli/commands.h"
+#include "harness/record/recorded_scenario.h"
+#include "harness/record/recording_proxy.h"
+#include "harness/runner/target.h"
 
 namespace smtp::cli {
+namespace {
+
+struct RecordFlags {
+  std::string listen = "127.0.0.1:1025";
+  std::string upstream;
+  std::string out;
+  bool tls_intercept = false;
+  std::string tls_cert, tls_key;
+  std::string timeout = "60s";
+  std::string generalise = "volatile";
+  std::string mode = "client";
+  int sessions = 1;
+  bool once = false;
+};
+
+std::string OutPath(const std::string& out, int n, int total) {
+  if (total == 1) return out;
+  std::filesystem::path p(out);
+  std::string stem = p.stem().string() + "-" + std::to_string(n);
+  return (p.parent_path() / (stem + p.extension().string())).string();
+}
+
+int RecordCommand(const RecordFlags& f) {
+  auto usage = [](const std::string& m) {
+    std::cerr << "smtp-harness record: " << m << "\n";
+    return kExitUsage;
+  };
+  RecordOptions o;
+  size_t colon = f.listen.rfind(':');
+  if (colon == std::string::npos)
+    return usage("invalid --listen '" + f.listen + "': expected HOST:PORT");
+  o.listen_host = f.listen.substr(0, colon);
+  if (o.listen_host.size() > 2 && o.listen_host.front() == '[')
+    o.listen_host = o.listen_host.substr(1, o.listen_host.size() - 2);
+  try {
+    int port = std::stoi(f.listen.substr(colon + 1));
+    if (port < 0 || port > 65535) throw std::out_of_range("port");
+    o.listen_port = static_cast<uint16_t>(port);
+  } catch (const std::exception&) {
+    return usage("invalid --listen '" + f.listen + "': expected HOST:PORT");
+  }
+  auto target = ParseTarget(f.upstream);
+  if (!target.ok() || target->kind == Target::Kind::kFake) {
+    return usage("invalid --upstream '" + f.upstream +
+                 "': expected smtp://HOST:PORT or smtps://HOST:PORT");
+  }
+  o.upstream_host = target->host;
+  o.upstream_port = target->port;
+  o.upstream_implicit_tls = target->kind == Target::Kind::kSmtps;
+  o.tls_intercept = f.tls_intercept;
+  o.tls_cert_file = f.tls_cert;
+  o.tls_key_file = f.tls_key;
+  auto timeout = ParseDuration(f.timeout);
+  if (!timeout.ok()) return usage("--timeout: " + timeout.status().message());
+  o.timeout = *timeout;
+  auto level = ParseGeneraliseLevel(f.generalise);
+  if (!level.ok()) return usage(level.status().message());
+  if (f.sessions < 1) return usage("--sessions must be at least 1");
+  if (f.mode != "client" && f.mode != "server") {
+    return usage("invalid --mode '" + f.mode + "': expected client or server");
+  }
+  o.sessions = f.sessions;
+
+  RecordingProxy proxy(o);
+  auto port = proxy.Bind();
+  if (!port.ok()) {
+    std::cerr << "smtp-harness record: " << port.status().message() << "\n";
+    return port.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitHarness;
+  }
+  std::cerr << "smtp-harness record: listening on " << o.listen_host << ":" << *port
+            << ", relaying to " << target->ToString() << "\n";
+  Status s = proxy.Serve([&](int n, const Transcript& t) -> Status {
+    std::string path = OutPath(f.out, n, o.sessions);
+    RecordedScenarioInfo info;
+    info.name = std::filesystem::path(path).stem().string();
+    info.description = "Recorded through smtp-harness record from " + target->ToString();
+    info.level = *level;
+    info.server_mode = f.mode == "server";
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << WriteRecordedScenario(t, info);
+    out.close();
+    if (!out) return Status::Io("cannot write " + path);
+    for (const auto& e : t) {
+      if (e.dir == '*') std::cerr << "smtp-harness record: session " << n << ": " << e.text << "\n";
+    }
+    std::cerr << "smtp-harness record: session " << n << " written to " << path << "\n";
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    std::cerr << "smtp-harness record: " << s.message() << "\n";
+    return kExitHarness;
+  }
+  return kExitOk;
+}
+
+}  // namespace
 
 void AddRecordCommand(CLI::App& app, int* exit_status) {
-  auto* cmd = app.add_subcommand("record", "Proxy a client to a real server and save the session as a scenario");
-  cmd->allow_extras();
-  cmd->callback([exit_status] { *exit_status = NotYetImplemented("record"); });
+  auto* cmd = app.add_subcommand(
+      "record", "Proxy between a client and a real server, save the session as a scenario");
+  auto f = std::make_shared<RecordFlags>();
+  cmd->add_option("--listen", f->listen,
+                  "HOST:PORT to accept the client on (default 127.0.0.1:1025)");
+  cmd->add_option("--upstream", f->upstream,
+                  "the real server: smtp://HOST:PORT or smtps://HOST:PORT")
+      ->required();
+  cmd->add_option("--out", f->out,
+                  "scenario file to write (FILE-N.yaml per session with --sessions N)")
+      ->required();
+  cmd->add_flag("--tls-intercept", f->tls_intercept,
+                "terminate STARTTLS with a self-signed certificate and re-originate it upstream");
+  cmd->add_option("--tls-cert", f->tls_cert,
+                  "PEM certificate for --tls-intercept (default: self-signed)");
+  cmd->add_option("--tls-key", f->tls_key, "PEM key for --tls-cert");
+  cmd->add_option("--timeout", f->timeout, "idle deadline for every read and write (default 60s)");
+  cmd->add_option(
+      "--generalise", f->generalise,
+      "reply globs: volatile (default: queue ids, dates, host names become *), code, exact");
+  cmd->add_option("--mode", f->mode,
+                  "client (default: run replays it against a server) or server (grade checks a "
+                  "client with it)");
+  auto* once = cmd->add_flag("--once", f->once, "record one session, then exit (the default)");
+  cmd->add_option("--sessions", f->sessions, "record N sessions, then exit")->excludes(once);
+  cmd->callback([exit_status, f] { *exit_status = RecordCommand(*f); });
 }
 
 }  // namespace smtp::cli

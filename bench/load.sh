@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# Client-side throughput: our `smtp-harness load` versus Postfix's
+# smtp-source, both sending MSGS messages of SIZE bytes to the same
+# smtp-sink, with 1 and 20 parallel sessions, a new connection per message
+# and connections reused (smtp-source -d, load --reuse). Our side checks
+# every reply against the scenario's expectations (full checking); the
+# contenders alternate, ROUNDS times per row, and the median is printed with
+# the ratio ours/smtp-source (> 1: we are faster).
+#
+#   bench/load.sh [path/to/smtp-harness]
+#   MSGS=5000 SIZE=1024 ROUNDS=3 bench/load.sh
+#
+# With perf installed, the CPU time of each contender (task-clock, the
+# client process only) is printed too: microseconds of CPU per message, a
+# steadier figure than throughput on a shared machine.
+#
+# A benchmark, not a test: nothing fails on a low ratio. The machine is
+# shared and noisy: the load average is printed with the figures.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-$here/build/smtp-harness}
+msgs=${MSGS:-5000}
+size=${SIZE:-1024}
+rounds=${ROUNDS:-3}
+source_bin=$(command -v smtp-source || echo /usr/sbin/smtp-source)
+sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
+
+for b in "$bin" "$source_bin" "$sink_bin"; do
+  [[ -x $b ]] || { echo "missing $b (build smtp-harness; apt-get install postfix)" >&2; exit 2; }
+done
+
+work=$(mktemp -d)
+sink_pid=""
+cleanup() {
+  [[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+free_port() {
+  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+wait_port() {
+  for _ in $(seq 1 500); do
+    /usr/bin/python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.2).close()' "$1" \
+      2>/dev/null && return 0
+    sleep 0.01
+  done
+  echo "smtp-sink on port $1 did not come up" >&2
+  return 1
+}
+
+# The same transaction smtp-source makes, every reply checked.
+body=$(/usr/bin/python3 -c "import sys; n=int(sys.argv[1]); line='x'*78; print('\n'.join([line]*(n//80)))" "$size")
+cat >"$work/load.yaml" <<YAML
+name: bench_load
+timeout: 10s
+steps:
+  - expect: 220
+  - send: EHLO bench.example.test
+    expect: 250
+  - send: MAIL FROM:<bench@example.test>
+    expect: 250
+  - send: RCPT TO:<sink@example.test>
+    expect: 250
+  - send: DATA
+    expect: 354
+  - data: |
+      From: <bench@example.test>
+      To: <sink@example.test>
+      Subject: bench
+
+$(sed 's/^/      /' <<<"$body")
+    expect: 250
+  - send: QUIT
+    expect: 221
+YAML
+
+port=$(free_port)
+user=()
+[[ $(id -u) == 0 ]] && user=(-u nobody)
+"$sink_bin" "${user[@]}" "127.0.0.1:$port" 1024 >/dev/null 2>&1 &
+sink_pid=$!
+wait_port "$port"
+
+now() { date +%s.%N; }
+perf_bin=$(command -v perf || true)
+cpu_file="$work/cpu"
+# Runs "$@", recording its CPU milliseconds in $cpu_file (empty without perf).
+timed() {
+  if [[ -n $perf_bin ]]; then
+    "$perf_bin" stat -x, -e task-clock -o "$cpu_file" "$@"
+  else
+    : >"$cpu_file"
+    "$@"
+  fi
+}
+cpu_ms() { awk -F, '/task-clock/ { print $1 }' "$cpu_file"; }
+rate() { awk -v n="$msgs" -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", n / (b - a) }'; }
+
+run_ours() {  # $1 sessions, $2 reuse 0|1
+  local extra=()
+  [[ $2 == 1 ]] && extra=(--reuse)
+  local t0 t1
+  t0=$(now)
+  timed "$bin" load "$work/load.yaml" --target "smtp://127.0.0.1:$port" -n "$msgs" -c "$1" "${extra[@]}" \
+    --report "$work/report.json" >"$work/ours.out" 2>&1 || { cat "$work/ours.out" >&2; echo "load failed" >&2; exit 1; }
+  t1=$(now)
+  echo "$(rate "$t0" "$t1") $(cpu_ms)"
+}
+
+run_source() {  # $1 sessions, $2 reuse 0|1
+  local flags=(-s "$1" -m "$msgs" -l "$size" -f bench@example.test -t sink@example.test -M bench.example.test)
+  [[ $2 == 1 ]] && flags+=(-d)
+  local t0 t1
+  t0=$(now)
+  timed "$source_bin" "${flags[@]}" "127.0.0.1:$port" || { echo "smtp-source failed" >&2; exit 1; }
+  t1=$(now)
+  echo "$(rate "$t0" "$t1") $(cpu_ms)"
+}
+
+median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+printf '%s messages of ~%s bytes to smtp-sink, %s round(s), alternating; load average: %s\n' \
+  "$msgs" "$size" "$rounds" "$(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-26s %11s %12s %6s %14s %14s\n' "row" "load msg/s" "source msg/s" "ratio" "load cpu us/m" "source cpu us/m"
+per_msg() { awk -v ms="$1" -v n="$msgs" 'BEGIN { if (ms == "") print "-"; else printf "%.1f", ms * 1000 / n }'; }
+for sessions in 1 20; do
+  for reuse in 0 1; do
+    ours=() theirs=() ours_cpu=() theirs_cpu=()
+    for _ in $(seq 1 "$rounds"); do
+      read -r r c <<<"$(run_ours "$sessions" "$reuse")"
+      ours+=("$r")
+      ours_cpu+=("${c:-}")
+      read -r r c <<<"$(run_source "$sessions" "$reuse")"
+      theirs+=("$r")
+      theirs_cpu+=("${c:-}")
+    done
+    o=$(echo "${ours[*]}" | median)
+    t=$(echo "${theirs[*]}" | median)
+    oc=$(echo "${ours_cpu[*]}" | median)
+    tc=$(echo "${theirs_cpu[*]}" | median)
+    label="$sessions session(s), $([[ $reuse == 1 ]] && echo reused || echo new conn)"
+    printf '%-26s %11s %12s %6s %14s %14s\n' "$label" "$o" "$t" "$(awk -v a="$o" -v b="$t" 'BEGIN { printf "%.2f", a / b }')" \
+      "$(per_msg "$oc")" "$(per_msg "$tc")"
+  done
+done
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

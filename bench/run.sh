@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Start-up and per-scenario cost of `smtp-harness run`:
+#  1. one `run scenarios/basic_send.yaml` (embedded fake server, process
+#     start-up included) versus one swaks message to smtp-sink, alternating,
+#     REPS times each; medians and the ratio ours/swaks (target <= 0.20).
+#  2. a suite of SUITE generated scenarios (copies of basic_send) in one
+#     `run -j 2`: scenarios per second.
+#
+#   bench/run.sh [path/to/smtp-harness]
+#   REPS=20 SUITE=1000 bench/run.sh
+#
+# A benchmark, not a test. The machine is shared and noisy: the load
+# average is printed with the figures.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+bin=${1:-$here/build/smtp-harness}
+reps=${REPS:-20}
+suite=${SUITE:-1000}
+swaks_bin=$(command -v swaks || echo /usr/bin/swaks)
+sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
+for b in "$bin" "$swaks_bin" "$sink_bin"; do
+  [[ -x $b ]] || { echo "missing $b (build smtp-harness; apt-get install swaks postfix)" >&2; exit 2; }
+done
+
+work=$(mktemp -d)
+sink_pid=""
+cleanup() {
+  [[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+user=()
+[[ $(id -u) == 0 ]] && user=(-u nobody)
+"$sink_bin" "${user[@]}" "127.0.0.1:$port" 1024 >/dev/null 2>&1 &
+sink_pid=$!
+for _ in $(seq 1 500); do
+  /usr/bin/python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.2).close()' "$port" \
+    2>/dev/null && break
+  sleep 0.01
+done
+
+ms() { date +%s%N | awk '{ printf "%.3f", $1 / 1e6 }'; }
+median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+ours=() theirs=()
+for _ in $(seq 1 "$reps"); do
+  t0=$(ms)
+  "$bin" run "$here/scenarios/basic_send.yaml" --report "$work/r.json" >/dev/null
+  t1=$(ms)
+  "$swaks_bin" --server "127.0.0.1:$port" --from alice@example.test --to bob@example.test \
+    --helo client.example.test --silent 2 >/dev/null
+  t2=$(ms)
+  ours+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')")
+  theirs+=("$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }')")
+done
+o=$(echo "${ours[*]}" | median)
+t=$(echo "${theirs[*]}" | median)
+printf 'one message: run basic_send %s ms, swaks %s ms (median of %s), ratio %s\n' "$o" "$t" "$reps" \
+  "$(awk -v a="$o" -v b="$t" 'BEGIN { printf "%.2f", a / b }')"
+
+mkdir -p "$work/suite"
+for i in $(seq -w 1 "$suite"); do
+  sed "s/^name: basic_send/name: basic_send_$i/" "$here/scenarios/basic_send.yaml" >"$work/suite/s$i.yaml"
+done
+t0=$(ms)
+"$bin" run "$work/suite" -j 2 --report "$work/suite.json" >/dev/null
+t1=$(ms)
+awk -v n="$suite" -v a="$t0" -v b="$t1" \
+  'BEGIN { printf "suite: %d scenarios in %.2f s with -j 2: %.0f scenarios/s\n", n, (b - a) / 1000, n * 1000 / (b - a) }'
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,146 @@
+#include "harness/load/load_connection.h"
+
+#include <asio/experimental/as_tuple.hpp>
+
+namespace smtp {
+namespace {
+
+constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
+constexpr size_t kReplyLineLimit = 64 * 1024;
+
+}  // namespace
+
+LoadConnection::LoadConnection(asio::io_context& io, asio::ssl::context* tls)
+    : socket_(io), timer_(io), tls_ctx_(tls), framer_(kReplyLineLimit) {}
+
+LoadConnection::~LoadConnection() { Close(); }
+
+void LoadConnection::Arm(Duration timeout) {
+  deadline_ = Clock::now() + timeout;
+  if (timer_armed_) return;  // the running wait re-arms itself for the new deadline
+  timer_armed_ = true;
+  timer_.expires_at(deadline_);
+  timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) { self->OnTimer(ec); });
+}
+
+void LoadConnection::OnTimer(const asio::error_code& ec) {
+  timer_armed_ = false;
+  if (ec || closed_) return;
+  if (Clock::now() >= deadline_) {
+    timed_out_ = true;
+    asio::error_code ignored;
+    socket_.cancel(ignored);
+    return;
+  }
+  if (deadline_ == Clock::time_point::max()) return;  // idle: the next Arm starts a wait
+  timer_armed_ = true;
+  timer_.expires_at(deadline_);
+  timer_.async_wait([self = shared_from_this()](const asio::error_code& e) { self->OnTimer(e); });
+}
+
+Status LoadConnection::FromError(const asio::error_code& ec, const char* what) const {
+  if (timed_out_) return Status::Timeout(std::string(what) + " timed out");
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
+    return Status::Closed("connection closed by the server");
+  }
+  if (ec.category() == asio::error::get_ssl_category()) return Status::Tls(ec.message());
+  return Status::Io(std::string(what) + ": " + ec.message());
+}
+
+void LoadConnection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  asio::error_code ignored;
+  timer_.cancel();
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+}
+
+asio::awaitable<Status> LoadConnection::Connect(const asio::ip::tcp::endpoint& ep,
+                                                bool implicit_tls, Duration timeout) {
+  Arm(timeout);
+  auto [ec] = co_await socket_.async_connect(ep, kTuple);
+  Disarm();
+  if (ec) co_return FromError(ec, "connect");
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  if (implicit_tls) co_return co_await StartTls(timeout);
+  co_return Status::Ok();
+}
+
+asio::awaitable<Status> LoadConnection::Write(std::string_view bytes, Duration timeout) {
+  if (timed_out_ || closed_) co_return Status::Io("connection is no longer usable");
+  Arm(timeout);
+  asio::error_code ec;
+  if (tls_) {
+    std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, asio::buffer(bytes), kTuple);
+  } else {
+    std::tie(ec, std::ignore) = co_await asio::async_write(socket_, asio::buffer(bytes), kTuple);
+  }
+  Disarm();
+  if (ec) co_return FromError(ec, "write");
+  co_return Status::Ok();
+}
+
+asio::awaitable<std::pair<asio::error_code, size_t>> LoadConnection::ReadSome() {
+  asio::error_code ec;
+  size_t n = 0;
+  if (tls_) {
+    std::tie(ec, n) = co_await tls_->async_read_some(asio::buffer(buf_), kTuple);
+  } else {
+    std::tie(ec, n) = co_await socket_.async_read_some(asio::buffer(buf_), kTuple);
+  }
+  co_return std::pair{ec, n};
+}
+
+asio::awaitable<Result<Reply>> LoadConnection::ReadReply(Duration timeout) {
+  if (timed_out_ || closed_) co_return Status::Io("connection is no longer usable");
+  bool armed = false;
+  for (;;) {
+    while (auto line = framer_.Next()) {
+      if (line->too_long) co_return Status::Protocol("reply line too long");
+      auto r = parser_.FeedLine(line->text);
+      if (!r.ok()) co_return Status::Protocol(r.status().message() + ": \"" + line->text + "\"");
+      if (r->has_value()) {
+        if (armed) Disarm();
+        co_return std::move(**r);
+      }
+    }
+    if (!armed) {
+      Arm(timeout);
+      armed = true;
+    }
+    auto [ec, n] = co_await ReadSome();
+    if (ec) {
+      Disarm();
+      co_return FromError(ec, "read");
+    }
+    framer_.Feed(std::string_view(buf_.data(), n));
+  }
+}
+
+asio::awaitable<Status> LoadConnection::StartTls(Duration timeout) {
+  framer_.TakeRaw();
+  parser_.Reset();
+  if (!tls_ctx_) co_return Status::Internal("no TLS context");
+  tls_.emplace(socket_, *tls_ctx_);
+  Arm(timeout);
+  auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, kTuple);
+  Disarm();
+  if (ec) co_return Status::Tls("TLS handshake failed: " + FromError(ec, "handshake").message());
+  co_return Status::Ok();
+}
+
+asio::awaitable<Status> LoadConnection::WaitForClose(Duration timeout) {
+  if (framer_.buffered() > 0) co_return Status::Protocol("more data instead of a close");
+  Arm(timeout);
+  auto [ec, n] = co_await ReadSome();
+  Disarm();
+  if (!ec && n > 0) co_return Status::Protocol("more data instead of a close");
+  if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
+      ec == asio::error::connection_reset) {
+    co_return Status::Ok();
+  }
+  co_return FromError(ec, "read");
+}
+
+}  // namespace smtp

@@ -1,0 +1,354 @@
+#include "harness/record/recording_proxy.h"
+
+#include <asio.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/experimental/awaitable_operators.hpp>
+#include <asio/ssl.hpp>
+#include <cctype>
+#include <optional>
+#include <variant>
+
+#include "fake_server/tls_context.h"
+#include "harness/core/line_framer.h"
+#include "harness/core/reply.h"
+
+namespace smtp {
+namespace {
+
+using asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+using Clock = std::chrono::steady_clock;
+constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
+constexpr size_t kRecordLineLimit = 1024 * 1024;
+
+bool IsVerb(const std::string& line, const char* verb) {
+  std::string up;
+  for (char c : line) up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  while (!up.empty() && up.back() == ' ') up.pop_back();
+  return up == verb;
+}
+
+// One side of the relay: a TCP socket, TLS over it once started.
+class Side {
+ public:
+  explicit Side(tcp::socket s) : sock(std::move(s)) {}
+
+  asio::awaitable<std::pair<asio::error_code, size_t>> ReadSome(asio::mutable_buffer buf,
+                                                                Duration timeout) {
+    asio::steady_timer timer(sock.get_executor(), timeout);
+    std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
+    if (tls) {
+      r = co_await (tls->async_read_some(buf, kTuple) || timer.async_wait(kTuple));
+    } else {
+      r = co_await (sock.async_read_some(buf, kTuple) || timer.async_wait(kTuple));
+    }
+    if (r.index() == 1) co_return std::pair{asio::error_code(asio::error::timed_out), size_t{0}};
+    auto [ec, n] = std::get<0>(r);
+    co_return std::pair{ec, n};
+  }
+
+  asio::awaitable<asio::error_code> Write(std::string_view bytes, Duration timeout) {
+    asio::steady_timer timer(sock.get_executor(), timeout);
+    std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
+    if (tls) {
+      r = co_await (asio::async_write(*tls, asio::buffer(bytes), kTuple) ||
+                    timer.async_wait(kTuple));
+    } else {
+      r = co_await (asio::async_write(sock, asio::buffer(bytes), kTuple) ||
+                    timer.async_wait(kTuple));
+    }
+    if (r.index() == 1) co_return asio::error_code(asio::error::timed_out);
+    co_return std::get<0>(std::get<0>(r));
+  }
+
+  asio::awaitable<asio::error_code> Handshake(asio::ssl::context& ctx,
+                                              asio::ssl::stream_base::handshake_type type,
+                                              Duration timeout) {
+    tls.emplace(sock, ctx);
+    asio::steady_timer timer(sock.get_executor(), timeout);
+    auto r = co_await (tls->async_handshake(type, kTuple) || timer.async_wait(kTuple));
+    if (r.index() == 1) co_return asio::error_code(asio::error::timed_out);
+    co_return std::get<0>(std::get<0>(r));
+  }
+
+  void ShutdownSend() {
+    asio::error_code ignored;
+    if (tls) return;  // a TLS close_notify would need a write; the socket closes soon anyway
+    sock.shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  void Close() {
+    asio::error_code ignored;
+    sock.shutdown(tcp::socket::shutdown_both, ignored);
+    sock.close(ignored);
+  }
+
+  tcp::socket sock;
+  std::optional<asio::ssl::stream<tcp::socket&>> tls;
+};
+
+class RelaySession {
+ public:
+  RelaySession(const RecordOptions& o, asio::ssl::context* server_tls,
+               asio::ssl::context& client_tls, tcp::socket client)
+      : opt_(o),
+        server_tls_(server_tls),
+        client_tls_(client_tls),
+        client_(std::move(client)),
+        upstream_(tcp::socket(client_.sock.get_executor())),
+        upgrade_event_(client_.sock.get_executor(), Clock::time_point::max()),
+        c_lines_(kRecordLineLimit),
+        s_lines_(kRecordLineLimit),
+        start_(Clock::now()) {}
+
+  asio::awaitable<Transcript> Run();
+
+ private:
+  void Note(char dir, std::string text) {
+    transcript_.push_back({std::chrono::duration<double, std::milli>(Clock::now() - start_).count(),
+                           dir, std::move(text)});
+  }
+  asio::awaitable<void> PumpClient();
+  asio::awaitable<void> PumpServer();
+  asio::awaitable<void> OnServerReply(const Reply& reply);
+  void SignalUpgrade() {
+    upgrade_signalled_ = true;
+    upgrade_event_.cancel();
+  }
+
+  const RecordOptions& opt_;
+  asio::ssl::context* server_tls_;
+  asio::ssl::context& client_tls_;
+  Side client_, upstream_;
+  asio::steady_timer upgrade_event_;
+  bool upgrade_signalled_ = false;
+  bool starttls_sent_ = false;
+  bool recording_ = true;
+  bool data_sent_ = false;  // DATA sent, 354 not yet seen
+  bool in_data_ = false;    // between 354 and the final dot
+  LineFramer c_lines_, s_lines_;
+  ReplyParser parser_;
+  Transcript transcript_;
+  Clock::time_point start_;
+};
+
+asio::awaitable<Transcript> RelaySession::Run() {
+  tcp::endpoint ep(asio::ip::make_address(opt_.upstream_host), opt_.upstream_port);
+  asio::steady_timer timer(client_.sock.get_executor(), opt_.timeout);
+  auto r = co_await (upstream_.sock.async_connect(ep, kTuple) || timer.async_wait(kTuple));
+  asio::error_code ec = r.index() == 1 ? asio::error::timed_out : std::get<0>(std::get<0>(r));
+  if (!ec && opt_.upstream_implicit_tls) {
+    ec = co_await upstream_.Handshake(client_tls_, asio::ssl::stream_base::client, opt_.timeout);
+  }
+  if (ec) {
+    Note('*', "cannot connect to the upstream server: " + ec.message());
+    client_.Close();
+    co_return transcript_;
+  }
+  co_await (PumpClient() && PumpServer());
+  client_.Close();
+  upstream_.Close();
+  co_return transcript_;
+}
+
+asio::awaitable<void> RelaySession::PumpClient() {
+  std::array<char, 16 * 1024> buf;
+  for (;;) {
+    auto [ec, n] = co_await client_.ReadSome(asio::buffer(buf), opt_.timeout);
+    if (ec) {
+      if (ec == asio::error::timed_out)
+        Note('*', "client idle for " + FormatDuration(opt_.timeout) + "; closing");
+      upstream_.ShutdownSend();
+      co_return;
+    }
+    std::string_view chunk(buf.data(), n);
+    if (auto wec = co_await upstream_.Write(chunk, opt_.timeout)) {
+      Note('*', "cannot write to the upstream server: " + wec.message());
+      client_.Close();
+      co_return;
+    }
+    if (!recording_) continue;
+    c_lines_.Feed(chunk);
+    bool wait_for_upgrade = false;
+    while (auto line = c_lines_.Next()) {
+      Note('C', line->text);
+      if (in_data_) {
+        if (line->text == ".") in_data_ = false;
+        continue;
+      }
+      if (IsVerb(line->text, "DATA")) data_sent_ = true;
+      if (IsVerb(line->text, "STARTTLS") && !client_.tls) {
+        starttls_sent_ = true;
+        wait_for_upgrade = opt_.tls_intercept;
+      }
+    }
+    if (wait_for_upgrade) {
+      // RFC 3207: the client waits for the 220 and sends nothing more in
+      // plaintext; so does this pump, until the other one has upgraded.
+      if (!upgrade_signalled_) co_await upgrade_event_.async_wait(kTuple);
+      upgrade_signalled_ = false;
+      upgrade_event_.expires_at(Clock::time_point::max());
+      if (!client_.tls && starttls_sent_) co_return;  // the upgrade failed: the session is over
+    }
+  }
+}
+
+asio::awaitable<void> RelaySession::OnServerReply(const Reply& reply) {
+  if (data_sent_) {
+    data_sent_ = false;
+    in_data_ = reply.code == 354;
+  }
+  if (!starttls_sent_) co_return;
+  starttls_sent_ = false;
+  if (reply.code != 220) {
+    if (opt_.tls_intercept) SignalUpgrade();
+    co_return;
+  }
+  if (!opt_.tls_intercept) {
+    Note('*',
+         "recording stopped at STARTTLS: the rest of the session is encrypted and was relayed "
+         "without recording (use --tls-intercept to record it)");
+    recording_ = false;
+    co_return;
+  }
+  auto ec = co_await upstream_.Handshake(client_tls_, asio::ssl::stream_base::client, opt_.timeout);
+  if (ec) {
+    Note('*', "TLS handshake with the upstream server failed: " + ec.message());
+  } else {
+    ec = co_await client_.Handshake(*server_tls_, asio::ssl::stream_base::server, opt_.timeout);
+    if (ec) Note('*', "TLS handshake with the client failed: " + ec.message());
+  }
+  if (ec) {
+    starttls_sent_ = true;  // tells the client pump to stop
+    client_.Close();
+    upstream_.Close();
+  } else {
+    Note('*', "TLS intercepted: recording the decrypted session");
+  }
+  c_lines_.TakeRaw();
+  s_lines_.TakeRaw();
+  SignalUpgrade();
+}
+
+asio::awaitable<void> RelaySession::PumpServer() {
+  std::array<char, 16 * 1024> buf;
+  for (;;) {
+    auto [ec, n] = co_await upstream_.ReadSome(asio::buffer(buf), opt_.timeout);
+    if (ec) {
+      if (ec == asio::error::timed_out)
+        Note('*', "server idle for " + FormatDuration(opt_.timeout) + "; closing");
+      client_.ShutdownSend();
+      if (!upgrade_signalled_) {
+        starttls_sent_ = true;
+        SignalUpgrade();
+      }
+      co_return;
+    }
+    std::string_view chunk(buf.data(), n);
+    if (auto wec = co_await client_.Write(chunk, opt_.timeout)) {
+      Note('*', "cannot write to the client: " + wec.message());
+      upstream_.Close();
+      co_return;
+    }
+    if (!recording_) continue;
+    s_lines_.Feed(chunk);
+    while (auto line = s_lines_.Next()) {
+      Note('S', line->text);
+      auto reply = parser_.FeedLine(line->text);
+      if (reply.ok() && reply->has_value()) co_await OnServerReply(**reply);
+      if (!recording_) break;
+    }
+  }
+}
+
+}  // namespace
+
+class RecordingProxy::Impl {
+ public:
+  explicit Impl(RecordOptions o)
+      : opt(std::move(o)), acceptor(io), client_tls(asio::ssl::context::tls_client) {
+    client_tls.set_verify_mode(asio::ssl::verify_none);
+  }
+
+  asio::awaitable<void> Accept(const std::function<Status(int, const Transcript&)>& on_session) {
+    for (int i = 0; i < opt.sessions; ++i) {
+      auto [ec, sock] = co_await acceptor.async_accept(kTuple);
+      if (ec) {
+        if (ec != asio::error::operation_aborted)
+          failure = Status::Io("accept failed: " + ec.message());
+        co_return;
+      }
+      asio::co_spawn(
+          io,
+          [this, &on_session, n = i + 1, s = std::move(sock)]() mutable -> asio::awaitable<void> {
+            RelaySession session(opt, server_tls.get(), client_tls, std::move(s));
+            Transcript t = co_await session.Run();
+            Status st = on_session(n, t);
+            if (!st.ok() && failure.ok()) failure = st;
+            if (++finished == opt.sessions || !st.ok()) io.stop();
+          },
+          [](std::exception_ptr e) {
+            if (e) std::rethrow_exception(e);
+          });
+    }
+    asio::error_code ignored;
+    acceptor.close(ignored);
+  }
+
+  RecordOptions opt;
+  asio::io_context io;
+  tcp::acceptor acceptor;
+  asio::ssl::context client_tls;
+  std::shared_ptr<asio::ssl::context> server_tls;
+  Status failure;
+  int finished = 0;
+};
+
+RecordingProxy::RecordingProxy(RecordOptions options)
+    : impl_(std::make_unique<Impl>(std::move(options))) {}
+RecordingProxy::~RecordingProxy() = default;
+
+Result<uint16_t> RecordingProxy::Bind() {
+  auto& o = impl_->opt;
+  asio::error_code ec;
+  auto addr = asio::ip::make_address(o.listen_host, ec);
+  if (ec) return Status::InvalidArgument("invalid --listen address '" + o.listen_host + "'");
+  asio::ip::make_address(o.upstream_host, ec);
+  if (ec)
+    return Status::InvalidArgument("invalid --upstream host '" + o.upstream_host +
+                                   "': use an IP address");
+  if (o.tls_intercept) {
+    FakeServerConfig::Tls tls;
+    tls.cert_file = o.tls_cert_file;
+    tls.key_file = o.tls_key_file;
+    auto ctx = MakeServerTlsContext(tls, "smtp-harness-record.test");
+    if (!ctx.ok()) return ctx.status();
+    impl_->server_tls = *ctx;
+  }
+  tcp::endpoint ep(addr, o.listen_port);
+  auto& acc = impl_->acceptor;
+  acc.open(ep.protocol(), ec);
+  if (!ec) acc.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) acc.bind(ep, ec);
+  if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec)
+    return Status::Io("cannot listen on " + o.listen_host + ":" + std::to_string(o.listen_port) +
+                      ": " + ec.message());
+  return acc.local_endpoint().port();
+}
+
+Status RecordingProxy::Serve(const std::function<Status(int, const Transcript&)>& on_session) {
+  asio::co_spawn(impl_->io, impl_->Accept(on_session), [](std::exception_ptr e) {
+    if (e) std::rethrow_exception(e);
+  });
+  try {
+    impl_->io.run();
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("record: ") + e.what());
+  }
+  return impl_->failure;
+}
+
+void RecordingProxy::Stop() { impl_->io.stop(); }
+
+}  // namespace smtp
