@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "harness/core/dot_stuffing.h"
-#include "harness/runner/sasl_encode.h"
+#include "harness/core/base64.h"
 
 namespace smtp {
 namespace {
@@ -113,17 +113,17 @@ Status PlanBuilder::Auth(const Step& step) {
   }
   if (mech.empty() || mech == "PLAIN") {
     if (Status s =
-            Write("AUTH PLAIN " + Base64EncodeForSasl(std::string(1, '\0') + *user + '\0' + *pass),
+            Write("AUTH PLAIN " + Base64Encode(std::string(1, '\0') + *user + '\0' + *pass),
                   LoadOp::Encode::kLine);
         !s.ok()) {
       return s;
     }
   } else if (mech == "LOGIN") {
-    for (const std::string& line : {std::string("AUTH LOGIN"), Base64EncodeForSasl(*user)}) {
+    for (const std::string& line : {std::string("AUTH LOGIN"), Base64Encode(*user)}) {
       if (Status s = Write(line, LoadOp::Encode::kLine); !s.ok()) return s;
       Expect(CodeMatcher("334"));
     }
-    if (Status s = Write(Base64EncodeForSasl(*pass), LoadOp::Encode::kLine); !s.ok()) return s;
+    if (Status s = Write(Base64Encode(*pass), LoadOp::Encode::kLine); !s.ok()) return s;
   } else {
     return Status::InvalidArgument(sc_.file + ": step " + std::to_string(step.index) +
                                    ": unsupported AUTH mechanism " + mech);
