@@ -250,6 +250,28 @@ TEST(ClientRunner, MailShorthandAndStartTls) {
             "t.yaml:3: step 1 (starttls): TLS handshake failed: certificate verify failed");
 }
 
+TEST(ClientRunner, StartTlsInjectPipelinesBytesAndCatchesAServerThatRunsThem) {
+  // The in-memory server answers every line it reads, also those that came
+  // in the same write as STARTTLS: it is the vulnerable server of RFC 3207 §6.
+  ScriptedServer server;
+  server.override_reply = [](const std::string& line) {
+    return line == "XYZZY" ? std::string("500 5.5.1 unknown") : std::string();
+  };
+  auto r = RunYaml(R"Y(steps:
+  - expect: 220
+  - starttls: {verify: false, inject: "XYZZY\r\n"}
+  - send: EHLO x
+    expect: 250
+)Y", server);
+  ASSERT_EQ(r.status, Verdict::kFailed);
+  EXPECT_EQ(r.steps[1].sent, "STARTTLS\nXYZZY\r\n");
+  EXPECT_EQ(r.failure->step, 2);
+  EXPECT_EQ(r.failure->actual, "500 5.5.1 unknown");
+  ASSERT_GE(server.written.size(), 2u);
+  EXPECT_EQ(server.written[0], "STARTTLS");
+  EXPECT_EQ(server.written[1], "XYZZY");
+}
+
 TEST(ClientRunner, NotMatcherAndExpectClose) {
   ScriptedServer server;
   server.close_after_quit = false;
