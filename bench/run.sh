@@ -42,20 +42,23 @@ for _ in $(seq 1 500); do
   sleep 0.01
 done
 
-ms() { date +%s%N | awk '{ printf "%.3f", $1 / 1e6 }'; }
+# Timestamps from bash's own clock ($EPOCHREALTIME, seconds): forking `date`
+# inside the timed interval would add milliseconds to every measurement and
+# flatter the slower contender.
+elapsed_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 1000 }'; }
 median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 ours=() theirs=()
 for _ in $(seq 1 "$reps"); do
-  t0=$(ms)
+  t0=$EPOCHREALTIME
   "$bin" run "$here/scenarios/basic_send.yaml" --report "$work/r.json" >/dev/null
-  t1=$(ms)
+  t1=$EPOCHREALTIME
   "$swaks_bin" --server "127.0.0.1:$port" --from alice@example.test --to bob@example.test \
     --helo client.example.test --silent 2 >/dev/null
-  t2=$(ms)
-  ours+=("$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }')")
-  theirs+=("$(awk -v a="$t1" -v b="$t2" 'BEGIN { printf "%.1f", b - a }')")
+  t2=$EPOCHREALTIME
+  ours+=("$(elapsed_ms "$t0" "$t1")")
+  theirs+=("$(elapsed_ms "$t1" "$t2")")
 done
 o=$(echo "${ours[*]}" | median)
 t=$(echo "${theirs[*]}" | median)
@@ -66,9 +69,9 @@ mkdir -p "$work/suite"
 for i in $(seq -w 1 "$suite"); do
   sed "s/^name: basic_send/name: basic_send_$i/" "$here/scenarios/basic_send.yaml" >"$work/suite/s$i.yaml"
 done
-t0=$(ms)
+t0=$EPOCHREALTIME
 "$bin" run "$work/suite" -j 2 --report "$work/suite.json" >/dev/null
-t1=$(ms)
+t1=$EPOCHREALTIME
 awk -v n="$suite" -v a="$t0" -v b="$t1" \
-  'BEGIN { printf "suite: %d scenarios in %.2f s with -j 2: %.0f scenarios/s\n", n, (b - a) / 1000, n * 1000 / (b - a) }'
+  'BEGIN { printf "suite: %d scenarios in %.2f s with -j 2: %.0f scenarios/s\n", n, b - a, n / (b - a) }'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
