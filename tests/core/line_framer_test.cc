@@ -144,5 +144,18 @@ TEST(LineFramer, LimitChangeAppliesToLaterLines) {
   EXPECT_EQ(line->text.size(), 900u);
 }
 
+// Found by tests/fuzz/line_framer_fuzz: a line over the limit only because of
+// its (bare LF counted as CRLF) ending was padded with a NUL.
+TEST(LineFramer, TooLongByItsEndingKeepsItsTextUnpadded) {
+  LineFramer f(10);
+  f.Feed("123456789\n" "123456789\r\n");
+  for (int i = 0; i < 2; ++i) {
+    auto line = f.Next();
+    ASSERT_TRUE(line);
+    EXPECT_TRUE(line->too_long);
+    EXPECT_EQ(line->text, "123456789");
+  }
+}
+
 }  // namespace
 }  // namespace smtp
