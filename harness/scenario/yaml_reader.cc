@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <charconv>
 #include <regex>
+#include <sstream>
+
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 namespace smtp {
 namespace {
@@ -38,6 +43,52 @@ struct ShapeCheck {
     return true;
   }
 };
+
+// Counts the events of the first document without building it; stops (by
+// throwing TooManyNodes) past kMaxYamlNodes.
+class NodeCounter : public YAML::EventHandler {
+ public:
+  struct TooManyNodes {};
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override { Count(); }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { Count(); }
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {
+    Count();
+  }
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    Count();
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    Count();
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void Count() {
+    if (++nodes_ > kMaxYamlNodes) throw TooManyNodes{};
+  }
+  long nodes_ = 0;
+};
+
+// True when the first document has more than kMaxYamlNodes nodes. Syntax
+// errors are left to YAML::Load, which reports them with their position.
+bool TooManyYamlNodes(const std::string& text) {
+  std::istringstream in(text);
+  NodeCounter counter;
+  try {
+    YAML::Parser parser(in);
+    parser.HandleNextDocument(counter);
+  } catch (const NodeCounter::TooManyNodes&) {
+    return true;
+  } catch (const std::exception&) {
+  }
+  return false;
+}
 
 size_t EditDistance(std::string_view a, std::string_view b) {
   // Optimal string alignment: a swap of two letters ("sned") costs 1.
@@ -86,9 +137,20 @@ std::optional<YAML::Node> ParseYamlDocument(const std::string& text, Diagnostics
       ++col;
     }
   }
+  if (TooManyYamlNodes(text)) {
+    diag.Add({}, "document is too large (more than " + std::to_string(kMaxYamlNodes) +
+                     " YAML nodes)");
+    return std::nullopt;
+  }
   YAML::Node root;
   try {
     root = YAML::Load(text);
+  } catch (const YAML::DeepRecursion& e) {
+    // yaml-cpp's own guard (its message is just "bad file").
+    diag.Add({e.mark.line + 1, e.mark.column + 1},
+             "invalid YAML: nesting is too deep (more than " + std::to_string(kMaxNesting) +
+                 " levels)");
+    return std::nullopt;
   } catch (const YAML::Exception& e) {
     SourcePos pos;
     if (e.mark.line >= 0) pos = {e.mark.line + 1, e.mark.column + 1};

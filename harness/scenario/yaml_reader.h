@@ -22,6 +22,10 @@ namespace smtp {
 inline constexpr size_t kMaxScenarioBytes = 8 * 1024 * 1024;
 inline constexpr int kMaxNesting = 64;
 inline constexpr size_t kMaxRegexLength = 2000;
+// Nodes (scalars, sequences, maps, aliases) in the text, counted by a
+// streaming pre-pass before the document is built: yaml-cpp spends some 450
+// bytes per node, so a flat 8 MiB list would otherwise take ~1.8 GB.
+inline constexpr long kMaxYamlNodes = 100'000;
 
 // yaml-cpp places an empty value (`send:`) at the next token, often on the
 // next line; errors about it should point at its key instead.

@@ -15,6 +15,17 @@ TEST(HostileYaml, HugeInputIsRejectedBeforeParsing) {
   EXPECT_EQ(r.ErrorText(), "h.yaml: file is too large (9437210 bytes; at most 8388608)");
 }
 
+// Found by the hostile-scenario e2e test: an 8 MiB flat list (3.9 million
+// nodes) took 1.8 GB and 17 s to build before any cap applied.
+TEST(HostileYaml, ManyNodesAreRejectedBeforeTheDocumentIsBuilt) {
+  std::string yaml = "steps: [";
+  for (int i = 0; i < 200'000; ++i) yaml += "1,";
+  yaml += "1]\n";
+  auto r = Load(yaml);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.ErrorText(), "h.yaml: document is too large (more than 100000 YAML nodes)");
+}
+
 TEST(HostileYaml, EndlessFileIsCutOff) {
   auto r = ScenarioLoader().LoadFile("/dev/zero");
   ASSERT_FALSE(r.ok());
@@ -31,8 +42,7 @@ TEST(HostileYaml, VeryDeepNestingHitsTheParserGuard) {
   auto r = Load("steps: " + std::string(100000, '[') + std::string(100000, ']'));
   ASSERT_FALSE(r.ok());
   ASSERT_EQ(r.diagnostics.size(), 1u);
-  EXPECT_NE(r.diagnostics[0].message.find("invalid YAML"), std::string::npos)
-      << r.diagnostics[0].message;
+  EXPECT_EQ(r.diagnostics[0].message, "invalid YAML: nesting is too deep (more than 64 levels)");
 }
 
 TEST(HostileYaml, ErrorsAreCapped) {
