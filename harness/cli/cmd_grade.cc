@@ -1,13 +1,117 @@
+// `smtp-harness grade SCENARIO -- CMD...`: server mode with a client command
+// (SPEC §2, §4). Parses flags, calls the grader, hands the result to the
+// shared report/exit-status code.
+#include <unistd.h>
+
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <ctime>
+#include <iostream>
+#include <memory>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/run_options_cli.h"
+#include "harness/cli/run_output.h"
+#include "harness/runner/server_grader.h"
+#include "harness/scenario/scenario_loader.h"
+#include "harness/scenario/var_expander.h"
 
 namespace smtp::cli {
+namespace {
+
+struct GradeFlags {
+  RunOptionFlags common;
+  std::string scenario;
+  std::vector<std::string> command;
+  std::string run_timeout;
+  std::string listen;
+  int port = -1;
+};
+
+std::string NowIso8601() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+int Fail(int status, const std::string& message) {
+  std::cerr << "smtp-harness grade: " << message << "\n";
+  return status;
+}
+
+int RunGrade(const GradeFlags& flags) {
+  const auto started = std::chrono::steady_clock::now();
+  auto common = ResolveRunOptions(flags.common, isatty(1) != 0);
+  if (!common.ok()) return Fail(kExitUsage, common.status().message());
+  const RunOptions& run_options = *common;
+
+  GradeOptions options;
+  options.step_timeout = run_options.timeout;
+  if (!flags.run_timeout.empty()) {
+    auto d = ParseDuration(flags.run_timeout);
+    if (!d.ok()) return Fail(kExitUsage, "--run-timeout: " + d.status().message());
+    options.run_timeout = *d;
+  }
+  if (!flags.listen.empty()) options.listen = flags.listen;
+  if (flags.port >= 0) options.port = static_cast<uint16_t>(flags.port);
+  options.client_argv = flags.command;
+
+  LoadOptions load;
+  load.vars = run_options.vars;
+  LoadResult loaded = ScenarioLoader(load).LoadFile(flags.scenario);
+  if (!loaded.ok()) {
+    std::cerr << loaded.ErrorText();
+    return kExitUsage;
+  }
+  const Scenario& scenario = *loaded.scenario;
+  if (scenario.mode != ScenarioMode::kServer) {
+    return Fail(kExitUsage, flags.scenario +
+                                ": grade needs a server-mode scenario (mode: server); use `run` "
+                                "for client-mode scenarios");
+  }
+  auto vars = BuildVarMap(scenario, run_options.vars);
+  if (!vars.ok()) return Fail(kExitUsage, vars.status().message());
+  options.vars = *vars;
+
+  auto graded = GradeServerScenario(scenario, options);
+  if (!graded.ok()) {
+    bool usage = graded.status().code() == Status::Code::kInvalidArgument;
+    return Fail(usage ? kExitUsage : kExitHarness, graded.status().message());
+  }
+  RunResult run;
+  run.started_at = NowIso8601();
+  run.scenarios.push_back(std::move(*graded));
+  run.duration_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+  PrintScenarioResult(run.scenarios[0], run_options);
+  return FinishRun(run, run_options);
+}
+
+}  // namespace
 
 void AddGradeCommand(CLI::App& app, int* exit_status) {
-  auto* cmd = app.add_subcommand("grade", "Server mode: serve a scenario, run a client command, verify it");
-  cmd->allow_extras();
-  cmd->callback([exit_status] { *exit_status = NotYetImplemented("grade"); });
+  auto* cmd =
+      app.add_subcommand("grade", "Server mode: serve a scenario, run a client command, verify it");
+  cmd->footer(
+      "Example: smtp-harness grade scenarios/lab/lab_strict.yaml --port 0 --gradescope "
+      "results.json -- python3 smtp_client.py\n"
+      "The client gets the port in $SMTP_HARNESS_PORT (also $SMTP_PORT, $SMTP_HOST).\n"
+      "Exit status: 0 passed, 1 failed, 2 invalid scenario or usage, 3 cannot bind or write a "
+      "report.");
+  auto flags = std::make_shared<GradeFlags>();
+  cmd->add_option("scenario", flags->scenario, "Server-mode scenario file")->required();
+  cmd->add_option("command", flags->command,
+                  "Client command after `--` (overrides the scenario's client:)");
+  AddRunOptions(*cmd, flags->common);
+  cmd->add_option("--run-timeout", flags->run_timeout,
+                  "Whole-run timeout (default: step timeout x (steps + 2) x sessions)");
+  cmd->add_option("--port", flags->port, "Port to listen on (0: a free one, told to the client)")
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default: the scenario's)");
+  cmd->callback([flags, exit_status] { *exit_status = RunGrade(*flags); });
 }
 
 }  // namespace smtp::cli

@@ -23,6 +23,9 @@ void AddRunOptions(CLI::App& cmd, RunOptionFlags& f) {
   cmd.add_flag("--fail-fast", f.fail_fast, "start no new scenario after a failure");
   cmd.add_flag("-v,--verbose", f.verbose, "print every scenario's transcript");
   cmd.add_flag("--no-color", f.no_color, "no colours (also: NO_COLOR set)");
+  cmd.add_flag("--tls-verify", f.tls_verify,
+               "verify the certificate of smtps:// targets (default: not verified)");
+  cmd.add_option("--ca-file", f.ca_file, "extra CA bundle (PEM) for TLS verification");
 }
 
 Result<RunOptions> ResolveRunOptions(const RunOptionFlags& f, bool stdout_is_tty) {
@@ -62,6 +65,8 @@ Result<RunOptions> ResolveRunOptions(const RunOptionFlags& f, bool stdout_is_tty
   }
   o.fail_fast = f.fail_fast;
   o.verbose = f.verbose;
+  o.tls_verify = f.tls_verify;
+  o.tls_ca_file = f.ca_file;
   o.color = stdout_is_tty && !f.no_color && std::getenv("NO_COLOR") == nullptr;
   return o;
 }

@@ -31,6 +31,8 @@ struct RunOptionFlags {
   bool fail_fast = false;
   bool verbose = false;
   bool no_color = false;
+  bool tls_verify = false;
+  std::string ca_file;
 };
 
 void AddRunOptions(CLI::App& cmd, RunOptionFlags& flags);

@@ -101,9 +101,9 @@ SendOutcome SendMail(const SendRequest& request) {
     auto connect_start = Clock::now();
     auto conn = SmtpConnection::Connect(opts);
     if (!conn.ok()) {
-      std::string where = Display(c.address, port);
-      if (c.name != c.address) where = c.name + " (" + where + ")";
-      errors += (errors.empty() ? "" : "; ") + conn.status().message();
+      std::string message = conn.status().message();
+      if (c.name != c.address) message = c.name + ": " + message;
+      errors += (errors.empty() ? "" : "; ") + message;
       if (request.implicit_tls && conn.status().code() == Status::Code::kTls) {
         // A certificate problem is not cured by the next host; report it as TLS.
         out.failed = SendPhase::kStartTls;
@@ -123,6 +123,16 @@ SendOutcome SendMail(const SendRequest& request) {
                              out.timings_ms.end());
     result.timings_ms.emplace_back(
         "total", std::chrono::duration<double, std::milli>(Clock::now() - t0).count());
+    // RFC 5321 §5.1: try the next mail exchanger until a delivery attempt
+    // succeeds. A host that is busy or going away (4xx or no reply before
+    // MAIL) is such a failed attempt; a 5xx is an answer for the domain.
+    bool busy = (result.failed == SendPhase::kGreeting || result.failed == SendPhase::kEhlo) &&
+                (!result.reply || result.reply->Class() == 4);
+    if (!request.server && busy && &c != &candidates.back()) {
+      errors += (errors.empty() ? "" : "; ") + c.name + " (" + result.server + "): " + result.error;
+      continue;
+    }
+    if (!errors.empty()) result.error += " (earlier hosts: " + errors + ")";
     return result;
   }
   out.failed = SendPhase::kConnect;

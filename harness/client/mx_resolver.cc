@@ -33,7 +33,10 @@ class Channel {
     if (ok_) ares_destroy(channel_);
   }
   Status Init(const MxResolverOptions& options) {
-    ares_library_init(ARES_LIB_INIT_ALL);
+    static const int init_rc = ares_library_init(ARES_LIB_INIT_ALL);  // once per process
+    if (init_rc != ARES_SUCCESS) {
+      return Status::Io(std::string("c-ares library init failed: ") + ares_strerror(init_rc));
+    }
     ares_options opts{};
     opts.timeout = static_cast<int>(std::min<long long>(options.timeout.count(), 3000));
     opts.tries = 2;
@@ -132,6 +135,18 @@ std::vector<MxRecord> OrderMxRecords(std::vector<MxRecord> records) {
   return records;
 }
 
+std::vector<MxRecord> OrderMxRecords(std::vector<MxRecord> records, std::mt19937& rng) {
+  records = OrderMxRecords(std::move(records));
+  for (size_t i = 0; i < records.size();) {
+    size_t j = i;
+    while (j < records.size() && records[j].preference == records[i].preference) ++j;
+    std::shuffle(records.begin() + static_cast<long>(i), records.begin() + static_cast<long>(j),
+                 rng);
+    i = j;
+  }
+  return records;
+}
+
 Result<std::string> DnsServerToCares(std::string_view spec) {
   std::string s(spec);
   if (s.empty()) return Status::InvalidArgument("empty DNS server");
@@ -199,7 +214,8 @@ Result<std::vector<MailHost>> MxResolver::Resolve(std::string_view domain_view) 
   if (records.empty()) {
     hosts.push_back({domain, 0, true, {}});
   } else {
-    for (const auto& r : OrderMxRecords(records)) {
+    std::mt19937 rng{std::random_device{}()};
+    for (const auto& r : OrderMxRecords(records, rng)) {
       if (r.host.empty() || r.host == ".") {
         if (records.size() == 1) {
           return Status::NotFound("domain " + domain + " accepts no mail (null MX, RFC 7505)");

@@ -1,13 +1,14 @@
 // MxResolver: where mail for a domain goes (RFC 5321 §5.1), with c-ares.
 //
-// The MX records in preference order (lowest first; equal preferences keep
-// the order the server gave, so runs are repeatable), each host resolved to
+// The MX records in preference order (lowest first; hosts of equal
+// preference shuffled, as RFC 5321 §5.1 requires), each host resolved to
 // its A and AAAA addresses. A domain without MX records gets the implicit MX:
 // the domain itself. A null MX ("0 .", RFC 7505) means the domain accepts no
 // mail. Resolution is blocking with an overall deadline; `dns_server`
 // ("127.0.0.1:5353", "[::1]:53", "10.0.0.1") replaces the system's servers.
 #pragma once
 
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,9 @@ struct MxRecord {
 
 // Pure: sorted by preference, stable for equal preferences.
 std::vector<MxRecord> OrderMxRecords(std::vector<MxRecord> records);
+// Sorted by preference, each run of equal preferences shuffled with `rng`
+// to spread load across equal mail exchangers (RFC 5321 §5.1).
+std::vector<MxRecord> OrderMxRecords(std::vector<MxRecord> records, std::mt19937& rng);
 
 // A "HOST[:PORT]" or "[V6]:PORT" DNS server spec in c-ares' CSV form
 // ("127.0.0.1:5353", "[::1]:53"). Error on malformed input.

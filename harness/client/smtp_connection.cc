@@ -234,7 +234,9 @@ Status AsioConnection::ReadSome(Duration timeout, std::string* out) {
     socket_.async_read_some(asio::buffer(buf), handler);
   }
   if (!RunFor(timeout, done) || ec == asio::error::operation_aborted) {
-    broken_ = "a read timed out";
+    // A cancelled plain read loses nothing, so a later read may go on (a
+    // scenario's optional step); a TLS record cut in half cannot be resumed.
+    if (tls_) broken_ = "a read timed out inside TLS";
     return Status::Timeout("no reply within " + FormatDuration(timeout));
   }
   out->assign(buf, n);
@@ -280,7 +282,6 @@ Result<Reply> AsioConnection::ReadReply(Duration timeout) {
     }
     auto left = std::chrono::duration_cast<Duration>(deadline - Clock::now());
     if (left <= Duration(0)) {
-      broken_ = "a read timed out";
       return Status::Timeout("no complete reply within " + FormatDuration(timeout));
     }
     std::string chunk;
@@ -301,7 +302,11 @@ Status AsioConnection::StartTls(const TlsOptions& options, Duration timeout) {
   if (!broken_.empty()) return Broken();
   if (tls_) return Status::Tls("TLS is already active");
   // RFC 3207 §4.2: nothing received before the handshake may be trusted.
-  framer_.TakeRaw();
+  std::string stale = framer_.TakeRaw();
+  if (!stale.empty()) {
+    Note('*', "discarded " + std::to_string(stale.size()) +
+                  " bytes received before TLS: " + EscapeBytes(stale.substr(0, 80)));
+  }
   parser_.Reset();
   std::string name = options.server_name.empty() ? host_ : options.server_name;
   ssl_ctx_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);

@@ -1,5 +1,7 @@
 #include "harness/report/report_file.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -13,8 +15,21 @@ Status WriteReportFile(const std::string& path, const std::string& contents, con
     return std::cout ? Status::Ok() : Status::Io(std::string("cannot write ") + what +
                                                   " to standard output");
   }
-  // Written next to the target and renamed, so an interrupted run never
-  // leaves half a report where the last good one was.
+  // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written directly:
+  // renaming over it would replace it with a regular file.
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    std::ofstream out(path, std::ios::binary);
+    out << contents;
+    out.flush();
+    if (!out) {
+      return Status::Io(std::string("cannot write ") + what + " to " + path + ": " +
+                        std::strerror(errno));
+    }
+    return Status::Ok();
+  }
+  // A regular file is written next to the target and renamed, so an
+  // interrupted run never leaves half a report where the last good one was.
   std::string tmp = path + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);

@@ -26,6 +26,11 @@ struct RunOptions {
   bool verbose = false;                      // -v: print every transcript
   bool color = false;                        // resolved: TTY, NO_COLOR, --no-color
   bool update = false;                       // run --update: rewrite transcripts
+  // smtps:// targets: verify the server certificate (off by default: test
+  // servers are mostly self-signed). `starttls: {verify: true}` steps use
+  // tls_ca_file as well.
+  bool tls_verify = false;                   // --tls-verify
+  std::string tls_ca_file;                   // --ca-file: extra CA bundle (PEM)
 
   // Set (from a signal handler thread, or a test) to stop as soon as
   // possible: no new scenario starts, a running one stops at its next step.

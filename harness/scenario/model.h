@@ -132,6 +132,7 @@ struct Scenario {
   // server mode
   std::string listen = "127.0.0.1:1025";
   std::string client;  // client command
+  bool client_shell = false;  // `client_shell: true`: run `client` with /bin/sh -c
   StrictOptions strict;
   std::optional<double> points;
   int sessions = 1;

@@ -132,6 +132,7 @@ void ScenarioParser::ParseRoot(const YAML::Node& root, Scenario& s) {
   auto steps = root["steps"], transcript = root["transcript"];
   if (steps && transcript) {
     r_.Error(transcript, "give either 'steps:' or 'transcript:', not both");
+    ParseSteps(steps, s);  // still report what is wrong in them
   } else if (steps) {
     ParseSteps(steps, s);
   } else if (transcript) {

@@ -327,8 +327,18 @@ bool ScenarioParser::ParseServerStep(const YAML::Node& node, Step& step) {
 }
 
 void ScenarioParser::ParseServerReply(const YAML::Node& node, Step& step) {
-  auto text = r_.Str(node, "reply");
-  if (!text) return;
+  std::optional<std::string> text;
+  if (node.IsSequence()) {  // the lines of a multi-line reply
+    if (auto lines = r_.StrList(node, "reply", false)) {
+      if (lines->empty()) r_.Error(node, "reply: is empty");
+      std::string joined;
+      for (const auto& l : *lines) joined += (joined.empty() ? "" : "\n") + l;
+      text = joined;
+    }
+  } else {
+    text = r_.Str(node, "reply");
+  }
+  if (!text || text->empty()) return;
   CheckVars(node, *text, "reply");
   auto expanded = ExpandStandardReply(*text);
   if (!expanded.ok()) {

@@ -1,13 +1,11 @@
 #include "harness/scenario/yaml_reader.h"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include <algorithm>
 #include <charconv>
 #include <regex>
 #include <sstream>
-
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/parser.h>
 
 namespace smtp {
 namespace {
@@ -44,51 +42,68 @@ struct ShapeCheck {
   }
 };
 
-// Counts the events of the first document without building it; stops (by
-// throwing TooManyNodes) past kMaxYamlNodes.
-class NodeCounter : public YAML::EventHandler {
+// Length of the well-formed UTF-8 sequence starting at text[i] (a byte >=
+// 0x80), or 0 if it is malformed (overlong, surrogate, truncated, > U+10FFFF).
+size_t Utf8SequenceLength(const std::string& text, size_t i) {
+  unsigned char c = static_cast<unsigned char>(text[i]);
+  size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
+  if (len == 0 || c > 0xf4 || i + len > text.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 0;
+  }
+  unsigned char c1 = static_cast<unsigned char>(text[i + 1]);
+  if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 >= 0xa0) || (c == 0xf0 && c1 < 0x90) ||
+      (c == 0xf4 && c1 >= 0x90)) {
+    return 0;
+  }
+  return len;
+}
+
+// A first pass over the parser's events, before any node is built: counts
+// nodes and nesting with constant memory, and stops (by throwing
+// TooBig) at the first limit passed.
+class ShapeCounter : public YAML::EventHandler {
  public:
-  struct TooManyNodes {};
+  struct TooBig {
+    YAML::Mark mark;
+    std::string message;
+  };
+
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark&, YAML::anchor_t) override { Count(); }
-  void OnAlias(const YAML::Mark&, YAML::anchor_t) override { Count(); }
-  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+  void OnNull(const YAML::Mark& m, YAML::anchor_t) override { Node(m); }
+  void OnAlias(const YAML::Mark& m, YAML::anchor_t) override { Node(m); }
+  void OnScalar(const YAML::Mark& m, const std::string&, YAML::anchor_t,
                 const std::string&) override {
-    Count();
+    Node(m);
   }
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+  void OnSequenceStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
                        YAML::EmitterStyle::value) override {
-    Count();
+    Open(m);
   }
-  void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+  void OnSequenceEnd() override { --depth_; }
+  void OnMapStart(const YAML::Mark& m, const std::string&, YAML::anchor_t,
                   YAML::EmitterStyle::value) override {
-    Count();
+    Open(m);
   }
-  void OnMapEnd() override {}
+  void OnMapEnd() override { --depth_; }
 
  private:
-  void Count() {
-    if (++nodes_ > kMaxYamlNodes) throw TooManyNodes{};
+  void Node(const YAML::Mark& m) {
+    if (++nodes_ > kMaxYamlNodes) {
+      throw TooBig{m, "too many YAML nodes (more than " + std::to_string(kMaxYamlNodes) +
+                          "); split the scenario"};
+    }
+  }
+  void Open(const YAML::Mark& m) {
+    Node(m);
+    if (++depth_ > kMaxNesting) {
+      throw TooBig{m, "nesting is too deep (more than " + std::to_string(kMaxNesting) + " levels)"};
+    }
   }
   long nodes_ = 0;
+  int depth_ = 0;
 };
-
-// True when the first document has more than kMaxYamlNodes nodes. Syntax
-// errors are left to YAML::Load, which reports them with their position.
-bool TooManyYamlNodes(const std::string& text) {
-  std::istringstream in(text);
-  NodeCounter counter;
-  try {
-    YAML::Parser parser(in);
-    parser.HandleNextDocument(counter);
-  } catch (const NodeCounter::TooManyNodes&) {
-    return true;
-  } catch (const std::exception&) {
-  }
-  return false;
-}
 
 size_t EditDistance(std::string_view a, std::string_view b) {
   // Optimal string alignment: a swap of two letters ("sned") costs 1.
@@ -123,12 +138,23 @@ std::optional<YAML::Node> ParseYamlDocument(const std::string& text, Diagnostics
     return std::nullopt;
   }
   int line = 1, col = 1;
-  for (unsigned char c : text) {
+  for (size_t i = 0; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
     if (c == 0 || (c < 0x20 && c != '\n' && c != '\r' && c != '\t') || c == 0x7f) {
       char hex[8];
       std::snprintf(hex, sizeof hex, "0x%02x", c);
       diag.Add({line, col}, std::string("not a text file (control byte ") + hex + ")");
       return std::nullopt;
+    }
+    if (c >= 0x80) {
+      size_t len = Utf8SequenceLength(text, i);
+      if (len == 0) {
+        diag.Add({line, col},
+                 "not valid UTF-8 (scenario files are UTF-8 text; write other "
+                 "bytes with YAML escapes such as \\r or \\t)");
+        return std::nullopt;
+      }
+      i += len - 1;
     }
     if (c == '\n') {
       ++line;
@@ -137,19 +163,17 @@ std::optional<YAML::Node> ParseYamlDocument(const std::string& text, Diagnostics
       ++col;
     }
   }
-  if (TooManyYamlNodes(text)) {
-    diag.Add({}, "document is too large (more than " + std::to_string(kMaxYamlNodes) +
-                     " YAML nodes)");
-    return std::nullopt;
-  }
   YAML::Node root;
   try {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    ShapeCounter counter;
+    parser.HandleNextDocument(counter);
     root = YAML::Load(text);
-  } catch (const YAML::DeepRecursion& e) {
-    // yaml-cpp's own guard (its message is just "bad file").
-    diag.Add({e.mark.line + 1, e.mark.column + 1},
-             "invalid YAML: nesting is too deep (more than " + std::to_string(kMaxNesting) +
-                 " levels)");
+  } catch (const ShapeCounter::TooBig& e) {
+    SourcePos pos;
+    if (e.mark.line >= 0) pos = {e.mark.line + 1, e.mark.column + 1};
+    diag.Add(pos, e.message);
     return std::nullopt;
   } catch (const YAML::Exception& e) {
     SourcePos pos;
@@ -363,7 +387,13 @@ bool YamlReader::CheckRegex(const YAML::Node& node, const std::string& regex, st
       return false;
     }
   } catch (const std::regex_error& e) {
-    Error(node, std::string(what) + ": invalid regex '" + regex + "': " + e.what());
+    std::string why = e.what();
+    if (!probe.empty() && (probe[0] == '*' || probe[0] == '+' || probe[0] == '?')) {
+      // libstdc++ says "Mismatched '(' and ')'" here; globs often land in regex fields.
+      why = std::string("nothing to repeat before '") + probe[0] +
+            "' (a regex, not a glob: '.*' matches any text)";
+    }
+    Error(node, std::string(what) + ": invalid regex '" + regex + "': " + why);
     return false;
   }
   return true;

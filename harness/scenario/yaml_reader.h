@@ -21,11 +21,9 @@ namespace smtp {
 // Limits that keep hostile files cheap: size, nesting, regex length.
 inline constexpr size_t kMaxScenarioBytes = 8 * 1024 * 1024;
 inline constexpr int kMaxNesting = 64;
-inline constexpr size_t kMaxRegexLength = 2000;
-// Nodes (scalars, sequences, maps, aliases) in the text, counted by a
-// streaming pre-pass before the document is built: yaml-cpp spends some 450
-// bytes per node, so a flat 8 MiB list would otherwise take ~1.8 GB.
+// yaml-cpp spends ~500 bytes per node; this keeps a document under ~50 MB.
 inline constexpr long kMaxYamlNodes = 100'000;
+inline constexpr size_t kMaxRegexLength = 2000;
 
 // yaml-cpp places an empty value (`send:`) at the next token, often on the
 // next line; errors about it should point at its key instead.

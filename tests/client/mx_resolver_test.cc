@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <set>
+
 namespace smtp {
 namespace {
 
@@ -14,6 +16,22 @@ TEST(OrderMxRecords, ByPreferenceStableForTies) {
   std::vector<MxRecord> want{{5, "z"}, {10, "a"}, {10, "d"}, {20, "b"}, {20, "c"}};
   EXPECT_EQ(OrderMxRecords(in), want);
   EXPECT_TRUE(OrderMxRecords({}).empty());
+}
+
+TEST(OrderMxRecords, EqualPreferencesAreShuffledWithinTheirGroup) {
+  std::vector<MxRecord> in{{20, "c"}, {10, "a"}, {10, "b"}, {30, "d"}};
+  std::set<std::string> firsts;
+  for (unsigned seed = 0; seed < 64; ++seed) {
+    std::mt19937 rng(seed);
+    auto out = OrderMxRecords(in, rng);
+    ASSERT_EQ(out.size(), 4u);
+    EXPECT_EQ(out[0].preference, 10);
+    EXPECT_EQ(out[1].preference, 10);
+    EXPECT_EQ(out[2], (MxRecord{20, "c"}));
+    EXPECT_EQ(out[3], (MxRecord{30, "d"}));
+    firsts.insert(out[0].host);
+  }
+  EXPECT_EQ(firsts, (std::set<std::string>{"a", "b"}));  // both orders occur
 }
 
 TEST(DnsServerToCares, Forms) {

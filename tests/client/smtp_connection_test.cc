@@ -124,6 +124,26 @@ TEST(SmtpConnection, ReadTimesOutAtTheDeadline) {
   (*conn)->Close();
 }
 
+TEST(SmtpConnection, PlainConnectionStaysUsableAfterAReadTimeout) {
+  // A reply that arrives after one deadline passed is read by the next call,
+  // also when its first line came before the timeout.
+  Peer peer([](int fd) {
+    SendAll(fd, "250-first\r\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    SendAll(fd, "250 late\r\n");
+    ReadLine(fd);
+  });
+  auto conn = SmtpConnection::Connect(Options(peer.port()));
+  ASSERT_TRUE(conn.ok());
+  auto early = (*conn)->ReadReply(Duration(150));
+  ASSERT_FALSE(early.ok());
+  EXPECT_TRUE(early.status().IsTimeout());
+  auto late = (*conn)->ReadReply(kLong);
+  ASSERT_TRUE(late.ok()) << late.status().message();
+  EXPECT_EQ(late->lines, (std::vector<std::string>{"first", "late"}));
+  (*conn)->Close();
+}
+
 TEST(SmtpConnection, PeerCloseIsReportedAsClosed) {
   Peer peer([](int fd) { SendAll(fd, "220 hi\r\n421 bye\r\n"); });
   auto conn = SmtpConnection::Connect(Options(peer.port()));
@@ -206,6 +226,29 @@ TEST(SmtpConnection, TlsHandshakeWithAPlainTextPeerFails) {
   Status s = (*conn)->StartTls(tls, kLong);
   EXPECT_EQ(s.code(), Status::Code::kTls) << s.message();
   EXPECT_FALSE((*conn)->tls_active());
+}
+
+TEST(SmtpConnection, StartTlsDiscardsPlaintextInjectedBeforeTheHandshake) {
+  // RFC 3207 §4.2 (and the 2011 STARTTLS injection bugs): a reply that came
+  // with the 220 must not be read as if it came over TLS.
+  Peer peer([](int fd) {
+    SendAll(fd, "220 ready\r\n250 injected\r\n");
+    char buf[512];
+    (void)!read(fd, buf, sizeof buf);  // the ClientHello; then close
+  });
+  auto conn = SmtpConnection::Connect(Options(peer.port()));
+  ASSERT_TRUE(conn.ok());
+  std::vector<std::string> notes;
+  (*conn)->set_observer([&](const TranscriptEntry& e) {
+    if (e.dir == '*') notes.push_back(e.text);
+  });
+  EXPECT_EQ((*conn)->ReadReply(kLong)->code, 220);
+  TlsOptions tls;
+  tls.verify = false;
+  EXPECT_FALSE((*conn)->StartTls(tls, kLong).ok());
+  ASSERT_FALSE(notes.empty());
+  EXPECT_EQ(notes[0], "discarded 14 bytes received before TLS: 250 injected\\r\\n");
+  EXPECT_FALSE((*conn)->ReadReply(kShort).ok());  // the injected 250 is gone
 }
 
 }  // namespace

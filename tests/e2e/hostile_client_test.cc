@@ -239,9 +239,9 @@ std::vector<HostileFile> HostileFiles() {
          for (int i = 0; i < 1'000'000; ++i) y += "1,";
          return y + "1]\n";
        },
-       "document is too large (more than 100000 YAML nodes)"},
+       "too many YAML nodes (more than 100000); split the scenario"},
       {"deep", [] { return "steps: " + std::string(5000, '[') + std::string(5000, ']') + "\n"; },
-       "invalid YAML: nesting is too deep (more than 64 levels)"},
+       "nesting is too deep (more than 64 levels)"},
       {"binary",
        [] {
          std::string b(4096, '\0');

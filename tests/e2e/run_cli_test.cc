@@ -27,6 +27,31 @@ TEST(RunCli, ExitZeroAndDefaultReportInWorkingDirectory) {
   EXPECT_EQ(r.out.find("\033["), std::string::npos);  // not a TTY: no colour
 }
 
+// Colour only on a terminal (util-linux `script` gives the run a pty), and
+// never with NO_COLOR set or --no-color.
+TEST(RunCli, ColourOnlyOnATerminal) {
+  if (!std::filesystem::exists("/usr/bin/script")) GTEST_SKIP() << "no /usr/bin/script";
+  TempDir dir;
+  dir.Write("a.yaml", kPass);
+  auto in_pty = [&](const std::string& args, std::map<std::string, std::string> env) {
+    ProcOptions o = InDir(dir.path());
+    o.env = std::move(env);
+    std::string cmd = std::string(SMTP_HARNESS_BINARY) + " run a.yaml --report r.json " + args;
+    return RunProcess({"/usr/bin/script", "-qec", cmd, dir.path() + "/typescript"}, o);
+  };
+  auto plain_env = std::map<std::string, std::string>{{"NO_COLOR", ""}};
+  auto r = in_pty("", plain_env);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("\033[32m\xE2\x9C\x93\033[0m ok"), std::string::npos) << r.out;
+  r = in_pty("--no-color", plain_env);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.find("\033["), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("ok"), std::string::npos);
+  r = in_pty("", {{"NO_COLOR", "1"}});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out.find("\033["), std::string::npos) << r.out;
+}
+
 TEST(RunCli, ExitOneOnFailureWithDetails) {
   TempDir dir;
   dir.Write("a.yaml", kPass);
@@ -159,6 +184,24 @@ TEST(RunCli, JunitParsesBack) {
   // Every element opened is closed (well-formed enough for CI parsers).
   EXPECT_EQ(Elements(xml, "testsuites").size(), 1u);
   EXPECT_NE(xml.find("</testsuites>\n"), std::string::npos);
+}
+
+TEST(RunCli, GradescopeResults) {
+  TempDir dir;
+  dir.Write("a.yaml", kPass);
+  dir.Write("b.yaml", kFail);
+  auto r = RunHarness({"a.yaml", "b.yaml", "--gradescope", "results.json"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 1);
+  auto j = ParseJson(dir.Read("results.json"));
+  EXPECT_EQ(j["score"], 1.0);
+  ASSERT_EQ(j["tests"].size(), 2u);
+  EXPECT_EQ(j["tests"][0]["name"], "ok");
+  EXPECT_EQ(j["tests"][0]["status"], "passed");
+  EXPECT_EQ(j["tests"][0]["max_score"], 1.0);
+  EXPECT_EQ(j["tests"][1]["status"], "failed");
+  EXPECT_EQ(j["tests"][1]["score"], 0.0);
+  EXPECT_NE(j["tests"][1]["output"].get<std::string>().find("b.yaml:4: step 1 (send): expected 550, got 250 Ok"),
+            std::string::npos);
 }
 
 TEST(RunCli, FailFastStopsStartingScenarios) {

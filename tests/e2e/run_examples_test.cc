@@ -87,11 +87,19 @@ TEST(RunExamples, ParallelAndShardedRunsMatchSerial) {
 
 TEST(RunExamples, FilterSelectsByName) {
   TempDir dir;
-  auto r = RunHarness({Source("scenarios"), "--filter", "pipelining", "--report", "-"});
+  auto r = RunHarness({Source("scenarios"), "--filter", "basic_send", "--report", "-"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json j = ParseJson(r.out);
   ASSERT_EQ(j["scenarios"].size(), 1u);
-  EXPECT_EQ(j["scenarios"][0]["name"], "pipelining");
+  EXPECT_EQ(j["scenarios"][0]["name"], "basic_send");
+
+  r = RunHarness({Source("scenarios"), "--filter", "pipelining_*", "--report", "-"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  j = ParseJson(r.out);
+  ASSERT_GE(j["scenarios"].size(), 1u);
+  for (const auto& s : j["scenarios"]) {
+    EXPECT_EQ(s["name"].get<std::string>().rfind("pipelining_", 0), 0u) << s["name"];
+  }
 }
 
 }  // namespace

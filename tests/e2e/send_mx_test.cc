@@ -12,13 +12,13 @@ namespace {
 
 constexpr const char* kDnsmasq = "/usr/sbin/dnsmasq";
 
-// dnsmasq serving only what the test gives it; killed on destruction.
-// A loopback port free for both UDP and TCP: dnsmasq binds both, and under
-// parallel ctest a UDP-free port can be taken on TCP by another test.
+// A port free for both UDP and TCP (dnsmasq binds both): UDP and TCP
+// ephemeral ports are handed out independently, so the UDP port we get may
+// be the TCP port a scripted server already listens on.
 int FreeDnsPort() {
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    int port = FreePort(SOCK_STREAM);
-    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  for (int i = 0; i < 50; ++i) {
+    int port = FreePort(SOCK_DGRAM);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -30,54 +30,38 @@ int FreeDnsPort() {
   return FreePort(SOCK_DGRAM);
 }
 
-// dnsmasq serving only what the test gives it; killed on destruction. If it
-// cannot bind its port (taken meanwhile), it is restarted on another one.
+// An empty dnsmasq configuration. Not /dev/null: a tool that replaces
+// /dev/null with a regular file (a rename onto it, as root) would feed dnsmasq
+// garbage and fail these tests for a reason that is not theirs.
+std::string EmptyConfFile() {
+  std::string path = ::testing::TempDir() + "send_mx_dnsmasq_empty.conf";
+  std::ofstream(path, std::ios::trunc).flush();
+  return path;
+}
+
+// dnsmasq serving only what the test gives it; killed on destruction.
 class Dnsmasq {
  public:
-  explicit Dnsmasq(const std::vector<std::string>& records) : records_(records) { Start(); }
-  ~Dnsmasq() { Kill(); }
-  Dnsmasq(const Dnsmasq&) = delete;
-  Dnsmasq& operator=(const Dnsmasq&) = delete;
-
-  std::string server() const { return "127.0.0.1:" + std::to_string(port_); }
-
-  // Waits until `probe_name` resolves (dnsmasq needs a moment to bind).
-  bool WaitReady(const std::string& probe_name) {
-    for (int restarts = 0; restarts < 5; ++restarts) {
-      for (int i = 0; i < 50; ++i) {
-        if (waitpid(pid_, nullptr, WNOHANG) == pid_) {  // died: port taken
-          pid_ = -1;
-          break;
-        }
-        MxResolver r({server(), std::chrono::milliseconds(200)});
-        auto hosts = r.Resolve(probe_name);
-        if (hosts.ok() || hosts.status().code() == Status::Code::kNotFound) return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      }
-      Kill();
-      Start();
-    }
-    return false;
-  }
-
- private:
-  void Start() {
-    port_ = FreeDnsPort();
+  explicit Dnsmasq(const std::vector<std::string>& records)
+      : port_(FreeDnsPort()),
+        log_(::testing::TempDir() + "dnsmasq_" + std::to_string(getpid()) + "_" +
+             std::to_string(port_) + ".log") {
     std::vector<std::string> argv{kDnsmasq, "--no-daemon", "--port=" + std::to_string(port_),
                                   "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv",
-                                  "--no-hosts", "--conf-file=/dev/null",
-                                  "--pid-file=", "--log-facility=/dev/null", "--user=root",
+                                  "--no-hosts", "--conf-file=" + EmptyConfFile(),
+                                  "--pid-file=", "--user=root",
                                   // Answer everything under .test locally: unknown names get
                                   // NXDOMAIN, known names without the asked type NODATA
                                   // (instead of REFUSED for want of an upstream server).
                                   "--local=/test/"};
-    argv.insert(argv.end(), records_.begin(), records_.end());
+    argv.insert(argv.end(), records.begin(), records.end());
     pid_ = fork();
     if (pid_ == 0) {
       int devnull = open("/dev/null", O_RDWR);
+      int log = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       dup2(devnull, 0);
       dup2(devnull, 1);
-      dup2(devnull, 2);
+      dup2(log, 2);
       std::vector<char*> args;
       for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
       args.push_back(nullptr);
@@ -85,16 +69,35 @@ class Dnsmasq {
       _exit(127);
     }
   }
-  void Kill() {
-    if (pid_ <= 0) return;
+  ~Dnsmasq() {
     kill(pid_, SIGTERM);
     waitpid(pid_, nullptr, 0);
-    pid_ = -1;
+    std::filesystem::remove(log_);
+  }
+  Dnsmasq(const Dnsmasq&) = delete;
+  Dnsmasq& operator=(const Dnsmasq&) = delete;
+
+  std::string server() const { return "127.0.0.1:" + std::to_string(port_); }
+
+  // Waits until `domain` resolves (dnsmasq needs a moment to bind).
+  bool WaitReady(const std::string& probe_name) {
+    for (int i = 0; i < 50; ++i) {
+      MxResolver r({server(), std::chrono::milliseconds(200)});
+      auto hosts = r.Resolve(probe_name);
+      if (hosts.ok() || hosts.status().code() == Status::Code::kNotFound) return true;
+      last_error_ = hosts.status().message() + "; dnsmasq said: " + ReadAll(log_);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return false;
   }
 
-  std::vector<std::string> records_;
-  int port_ = 0;
+ private:
+  int port_;
+  std::string log_;
   pid_t pid_ = -1;
+
+ public:
+  std::string last_error_;  // why WaitReady gave up
 };
 
 bool HaveDnsmasq() { return access(kDnsmasq, X_OK) == 0; }
@@ -123,7 +126,7 @@ TEST(SendMx, LowestPreferenceWins) {
                            "DOT=250 2.0.0 Ok: queued as V6HOST"});
   Dnsmasq dns({"--mx-host=pref.test,v4.pref.test,20", "--mx-host=pref.test,v6.pref.test,10",
                "--host-record=v4.pref.test,127.0.0.1", "--host-record=v6.pref.test,::1"});
-  ASSERT_TRUE(dns.WaitReady("pref.test"));
+  ASSERT_TRUE(dns.WaitReady("pref.test")) << dns.last_error_;
   auto r = Send(MxArgs("bob@pref.test", dns, v4->port()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"queue_id\":\"V6HOST\""), std::string::npos) << r.out;
@@ -138,7 +141,7 @@ TEST(SendMx, PreferenceOrderNotRecordOrder) {
                            "DOT=250 2.0.0 Ok: queued as V6HOST"});
   Dnsmasq dns({"--mx-host=pref.test,v6.pref.test,30", "--mx-host=pref.test,v4.pref.test,5",
                "--host-record=v4.pref.test,127.0.0.1", "--host-record=v6.pref.test,::1"});
-  ASSERT_TRUE(dns.WaitReady("pref.test"));
+  ASSERT_TRUE(dns.WaitReady("pref.test")) << dns.last_error_;
   auto r = Send(MxArgs("bob@pref.test", dns, v4->port()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"queue_id\":\"V4HOST\""), std::string::npos) << r.out;
@@ -149,7 +152,7 @@ TEST(SendMx, FallsBackToTheNextMxWhenTheFirstRefusesConnections) {
   auto v4 = StartScripted({});  // nothing listens on [::1] at this port
   Dnsmasq dns({"--mx-host=fb.test,dead.fb.test,10", "--mx-host=fb.test,live.fb.test,20",
                "--host-record=dead.fb.test,::1", "--host-record=live.fb.test,127.0.0.1"});
-  ASSERT_TRUE(dns.WaitReady("fb.test"));
+  ASSERT_TRUE(dns.WaitReady("fb.test")) << dns.last_error_;
   auto r = Send(MxArgs("bob@fb.test", dns, v4->port()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"server\":\"127.0.0.1:" + std::to_string(v4->port()) + "\""),
@@ -157,11 +160,40 @@ TEST(SendMx, FallsBackToTheNextMxWhenTheFirstRefusesConnections) {
       << r.out;
 }
 
+TEST(SendMx, BusyFirstMxIsSkippedForTheNext) {
+  REQUIRE_DNSMASQ();
+  auto v4 = StartScripted({"--reply", "DOT=250 2.0.0 Ok: queued as V4HOST"});
+  auto v6 = StartScripted({"--listen", "::1", "--port", std::to_string(v4->port()), "--greeting",
+                           "421 4.3.2 too busy, try later"});
+  Dnsmasq dns({"--mx-host=busy.test,v6.busy.test,10", "--mx-host=busy.test,v4.busy.test,20",
+               "--host-record=v4.busy.test,127.0.0.1", "--host-record=v6.busy.test,::1"});
+  ASSERT_TRUE(dns.WaitReady("busy.test")) << dns.last_error_;
+  auto r = Send(MxArgs("bob@busy.test", dns, v4->port()));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("\"queue_id\":\"V4HOST\""), std::string::npos) << r.out;
+}
+
+TEST(SendMx, RefusalByTheFirstMxIsFinal) {
+  REQUIRE_DNSMASQ();
+  auto v4 = StartScripted({});
+  auto v6 = StartScripted({"--listen", "::1", "--port", std::to_string(v4->port()), "--greeting",
+                           "554 5.7.1 no mail from you"});
+  Dnsmasq dns({"--mx-host=final.test,v6.final.test,10", "--mx-host=final.test,v4.final.test,20",
+               "--host-record=v4.final.test,127.0.0.1", "--host-record=v6.final.test,::1"});
+  ASSERT_TRUE(dns.WaitReady("final.test")) << dns.last_error_;
+  auto r = Send(MxArgs("bob@final.test", dns, v4->port()));
+  EXPECT_EQ(r.exit_code, 21);
+  EXPECT_NE(r.err.find("greeting failed ([::1]:" + std::to_string(v4->port()) +
+                       "): greeting refused: 554 5.7.1 no mail from you\n"),
+            std::string::npos)
+      << r.err;
+}
+
 TEST(SendMx, NoMxRecordUsesTheAddressRecord) {
   REQUIRE_DNSMASQ();
   auto v4 = StartScripted({});
   Dnsmasq dns({"--host-record=implicit.test,127.0.0.1"});
-  ASSERT_TRUE(dns.WaitReady("implicit.test"));
+  ASSERT_TRUE(dns.WaitReady("implicit.test")) << dns.last_error_;
   auto r = Send(MxArgs("bob@implicit.test", dns, v4->port()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("\"server\":\"127.0.0.1:" + std::to_string(v4->port()) + "\""),
@@ -171,7 +203,7 @@ TEST(SendMx, NoMxRecordUsesTheAddressRecord) {
 TEST(SendMx, NonexistentDomainExits19) {
   REQUIRE_DNSMASQ();
   Dnsmasq dns({"--host-record=probe.test,127.0.0.1"});
-  ASSERT_TRUE(dns.WaitReady("probe.test"));
+  ASSERT_TRUE(dns.WaitReady("probe.test")) << dns.last_error_;
   auto r = Send(MxArgs("bob@nowhere.test", dns, 25));
   EXPECT_EQ(r.exit_code, 19);
   EXPECT_NE(
@@ -184,7 +216,7 @@ TEST(SendMx, NonexistentDomainExits19) {
 TEST(SendMx, NullMxExits19) {
   REQUIRE_DNSMASQ();
   Dnsmasq dns({"--mx-host=nullmx.test,.,0"});
-  ASSERT_TRUE(dns.WaitReady("nullmx.test"));
+  ASSERT_TRUE(dns.WaitReady("nullmx.test")) << dns.last_error_;
   auto r = Send(MxArgs("bob@nullmx.test", dns, 25));
   EXPECT_EQ(r.exit_code, 19);
   EXPECT_NE(
@@ -198,7 +230,7 @@ TEST(SendMx, AllMailHostsUnreachableExits20) {
   REQUIRE_DNSMASQ();
   int port = FreePort();
   Dnsmasq dns({"--mx-host=down.test,a.down.test,10", "--host-record=a.down.test,127.0.0.1"});
-  ASSERT_TRUE(dns.WaitReady("down.test"));
+  ASSERT_TRUE(dns.WaitReady("down.test")) << dns.last_error_;
   auto r = Send(MxArgs("bob@down.test", dns, port));
   EXPECT_EQ(r.exit_code, 20);
   EXPECT_NE(

@@ -1,11 +1,13 @@
 #include "harness/report/json_report.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <thread>
 
 #include "tests/report/mini_json_schema.h"
 #include "tests/report/report_fixtures.h"
@@ -98,6 +100,28 @@ TEST(JsonReport, WriteFailsWithAClearMessage) {
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.message(),
             "cannot write JSON report to /nonexistent-dir/report.json: No such file or directory");
+}
+
+// `--report /dev/null` must not replace the device with a file; a FIFO
+// stands in for it here so a regression cannot damage the machine.
+TEST(JsonReport, SpecialFilesAreWrittenNotReplaced) {
+  std::string path = ::testing::TempDir() + "/json_report_fifo";
+  std::remove(path.c_str());
+  ASSERT_EQ(::mkfifo(path.c_str(), 0600), 0);
+  std::string got;
+  std::thread reader([&] {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    got = ss.str();
+  });
+  ASSERT_TRUE(WriteJsonReport(testing::SampleRun(), path).ok());
+  reader.join();
+  struct stat st;
+  ASSERT_EQ(::stat(path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISFIFO(st.st_mode));
+  EXPECT_EQ(json::parse(got)["summary"]["total"], 3);
+  std::remove(path.c_str());
 }
 
 TEST(JsonReport, WritesAFile) {

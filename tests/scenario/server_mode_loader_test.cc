@@ -69,10 +69,12 @@ steps:
 }
 
 TEST(ServerModeLoader, ReplyWithStarOrBareCodeGetsStandardText) {
-  auto r = Load("mode: server\nsteps:\n  - reply: 220 *\n  - expect: QUIT\n    reply: '221'\n");
+  auto r = Load("mode: server\nsteps:\n  - reply: 220 *\n  - expect: QUIT\n    reply: '221'\n"
+                "  - expect: EHLO *\n    reply: [250-lab, 250-PIPELINING, 250 SIZE]\n");
   ASSERT_TRUE(r.ok()) << r.ErrorText();
   EXPECT_EQ(r.scenario->steps[0].text, "220 smtp-harness ESMTP ready");
   EXPECT_EQ(r.scenario->steps[1].text, "221 Bye");
+  EXPECT_EQ(r.scenario->steps[2].text, "250-lab\n250-PIPELINING\n250 SIZE");
 }
 
 TEST(ServerModeLoader, StepsOfTheWrongModeAreReported) {

@@ -1,0 +1,108 @@
+// Internal to the client runner (client_runner.cc, client_steps.cc): one
+// scenario's replay, split over two files by concern -- the session
+// plumbing and bookkeeping, and the step kinds. Not for other modules.
+#pragma once
+
+#include <cctype>
+#include <chrono>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/runner/client_runner.h"
+#include "harness/scenario/var_expander.h"
+
+namespace smtp::client_run {
+
+using Clock = std::chrono::steady_clock;
+
+inline double MsSince(Clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+inline bool StartsWithVerb(const std::string& line, const char* verb) {
+  size_t n = std::char_traits<char>::length(verb);
+  if (line.size() < n) return false;
+  for (size_t i = 0; i < n; ++i) {
+    if (std::toupper(static_cast<unsigned char>(line[i])) != verb[i]) return false;
+  }
+  return line.size() == n || line[n] == ' ';
+}
+
+// One line for messages: a multi-line reply reads "250-a | 250 b".
+inline std::string OneLine(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') {
+      out += " | ";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// What happened in a step that did not pass.
+struct Problem {
+  bool error = false;    // the run could not be carried out (not the server's fault)
+  std::string actual;    // what was seen instead ("550 ...", "no reply within 5s")
+  std::string why;       // detail when actual alone does not say it
+  std::string expected;  // the one expectation that failed (a step may have several)
+};
+
+inline Problem Err(std::string what) { return Problem{true, std::move(what), "", ""}; }
+inline Problem Mismatch(std::string actual, std::string why, std::string expected = "") {
+  return Problem{false, std::move(actual), std::move(why), std::move(expected)};
+}
+
+class ScenarioRun {
+ public:
+  ScenarioRun(const Scenario& s, const RunOptions& o, const ClientRunnerEnv& env)
+      : sc_(s), opt_(o), env_(env) {}
+
+  ScenarioResult Execute();
+
+ private:
+  // Each returns nullopt when the step passed.
+  std::optional<Problem> RunStep(const Step& step, StepResult& r);
+  std::optional<Problem> SendLine(const std::string& line, StepResult& r);
+  std::optional<Problem> WriteBytes(const std::string& bytes);
+  std::optional<Problem> Expect(const ReplyMatcher& m, const std::string& sent_line, StepResult& r,
+                                Reply* out = nullptr);
+  std::optional<Problem> ExpectDefault(const std::vector<ReplyMatcher>& ms, const char* code,
+                                       const std::string& sent_line, StepResult& r,
+                                       Reply* out = nullptr);
+  std::optional<Problem> RunAuth(const Step& step, StepResult& r);
+  std::optional<Problem> RunMail(const Step& step, StepResult& r);
+  Result<std::string> Exp(const std::string& text) { return Expand(text, vars_); }
+  void AddSecret(const std::string& s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!s.empty()) secrets_.push_back(s);
+  }
+  void Observe(const TranscriptEntry& e);
+  void Fail(const Step& step, const StepResult& r, const Problem& p);
+  void ErrorBeforeSteps(const std::string& message);
+
+  const Scenario& sc_;
+  const RunOptions& opt_;
+  const ClientRunnerEnv& env_;
+  ScenarioResult res_;
+  Clock::time_point start_;
+  Duration timeout_{0};  // the current step's deadline
+  Duration default_timeout_{0};
+  VarMap vars_;
+  std::unique_ptr<FakeTargetHandle> fake_;
+  std::unique_ptr<SmtpConnection> conn_;
+  std::string host_;
+  std::optional<EhloInfo> ehlo_;
+  std::string scenario_skip_;
+
+  std::mutex mu_;  // the observer may be called from the connection's thread
+  Transcript transcript_;
+  std::vector<std::string> secrets_;
+};
+
+}  // namespace smtp::client_run

@@ -1,0 +1,193 @@
+// The step kinds of a client-mode scenario: what each sends and expects.
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include "harness/core/dot_stuffing.h"
+#include "harness/runner/client_run.h"
+#include "harness/runner/sasl_encode.h"
+#include "harness/scenario/reply_matcher_eval.h"
+
+namespace smtp::client_run {
+
+std::optional<Problem> ScenarioRun::RunAuth(const Step& step, StepResult& r) {
+  auto user = Exp(step.auth_username);
+  if (!user.ok()) return Err(user.status().message());
+  auto pass = Exp(step.auth_password);
+  if (!pass.ok()) return Err(pass.status().message());
+  std::string mech;
+  for (char c : step.auth_mechanism) mech += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (mech.empty()) mech = "PLAIN";
+  if (mech == "PLAIN") {
+    std::string blob = Base64EncodeForSasl(std::string(1, '\0') + *user + '\0' + *pass);
+    AddSecret(blob);
+    AddSecret(*pass);
+    r.sent = "AUTH PLAIN <redacted>";
+    if (auto p = WriteBytes("AUTH PLAIN " + blob + "\r\n")) return p;
+    return ExpectDefault(step.expect, "235", "AUTH", r);
+  }
+  if (mech != "LOGIN") return Err("unsupported AUTH mechanism " + mech);
+  std::string u = Base64EncodeForSasl(*user), pw = Base64EncodeForSasl(*pass);
+  AddSecret(pw);
+  AddSecret(*pass);
+  r.sent = "AUTH LOGIN\n" + u + "\n<redacted>";
+  // Each challenge must be 334; anything else ends the exchange and is
+  // judged by the step's expectation (e.g. `expect: 504`).
+  const std::string start = "AUTH LOGIN";
+  for (const std::string* line : std::vector<const std::string*>{&start, &u, &pw}) {
+    if (auto p = WriteBytes(*line + "\r\n")) return p;
+    if (line == &pw) break;
+    auto reply = conn_->ReadReply(timeout_);
+    if (!reply.ok()) {
+      r.expected = "334";
+      return Mismatch(reply.status().IsTimeout() ? "no reply within " + FormatDuration(timeout_)
+                                                 : "connection closed by the server",
+                      reply.status().message());
+    }
+    r.received += reply->ToDisplay() + "\n";
+    if (reply->code != 334) {
+      std::vector<ReplyMatcher> ms = step.expect;
+      if (ms.empty()) {
+        ms.emplace_back();
+        ms.back().codes = {"235"};
+      }
+      r.expected = DescribeReplyMatcher(ms.front());
+      if (Match(ms.front(), *reply, vars_).ok) return std::nullopt;
+      return Mismatch(reply->ToDisplay(), "expected a 334 challenge");
+    }
+  }
+  return ExpectDefault(step.expect, "235", "AUTH", r);
+}
+
+std::optional<Problem> ScenarioRun::RunMail(const Step& step, StepResult& r) {
+  auto from = Exp(step.mail_from);
+  if (!from.ok()) return Err(from.status().message());
+  ReplyMatcher ok2xx;
+  ok2xx.codes = {"2xx"};
+  ReplyMatcher go354;
+  go354.codes = {"354"};
+  std::string line = "MAIL FROM:<" + *from + ">";
+  if (auto p = SendLine(line, r)) return p;
+  if (auto p = Expect(ok2xx, line, r)) return p;
+  for (const auto& to_raw : step.mail_to) {
+    auto to = Exp(to_raw);
+    if (!to.ok()) return Err(to.status().message());
+    line = "RCPT TO:<" + *to + ">";
+    if (auto p = SendLine(line, r)) return p;
+    if (auto p = Expect(ok2xx, line, r)) return p;
+  }
+  if (auto p = SendLine("DATA", r)) return p;
+  if (auto p = Expect(go354, "DATA", r)) return p;
+  auto body = Exp(step.mail_data);
+  if (!body.ok()) return Err(body.status().message());
+  r.sent += "\n" + *body;
+  if (auto p = WriteBytes(EncodeDataBody(*body))) return p;
+  return ExpectDefault(step.expect, "2xx", "", r);
+}
+
+std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
+  switch (step.kind) {
+    case StepKind::kExpect:
+      if (step.expect.empty()) return Expect(ReplyMatcher{}, "", r);
+      return Expect(step.expect.front(), "", r);
+    case StepKind::kSend:
+    case StepKind::kSendRaw: {
+      auto text = Exp(step.text);
+      if (!text.ok()) return Err(text.status().message());
+      std::string line = *text;
+      if (step.kind == StepKind::kSend) {
+        if (auto p = SendLine(line, r)) return p;
+      } else {
+        r.sent = line;
+        if (auto p = WriteBytes(line)) return p;
+      }
+      for (const auto& m : step.expect) {
+        if (auto p = Expect(m, line, r)) return p;
+      }
+      return std::nullopt;
+    }
+    case StepKind::kPipeline: {
+      std::string bytes;
+      std::vector<std::string> lines;
+      for (const auto& l : step.lines) {
+        auto text = Exp(l);
+        if (!text.ok()) return Err(text.status().message());
+        lines.push_back(*text);
+        bytes += *text + "\r\n";
+        r.sent += (r.sent.empty() ? "" : "\n") + *text;
+      }
+      if (auto p = WriteBytes(bytes)) return p;
+      size_t n = step.expect.empty() ? lines.size() : step.expect.size();
+      for (size_t i = 0; i < n; ++i) {
+        ReplyMatcher any;
+        const ReplyMatcher& m = step.expect.empty() ? any : step.expect[i];
+        if (auto p = Expect(m, i < lines.size() ? lines[i] : "", r)) return p;
+      }
+      return std::nullopt;
+    }
+    case StepKind::kData:
+    case StepKind::kDataRaw: {
+      std::string text;
+      if (!step.data_file.empty()) {
+        std::ifstream in(step.data_file, std::ios::binary);
+        if (!in) return Err("cannot read data file " + step.data_file);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        text = ss.str();
+      } else {
+        auto e = Exp(step.text);
+        if (!e.ok()) return Err(e.status().message());
+        text = *e;
+      }
+      r.sent = text;
+      if (auto p = WriteBytes(step.kind == StepKind::kData ? EncodeDataBody(text) : text)) return p;
+      for (const auto& m : step.expect) {
+        if (auto p = Expect(m, "", r)) return p;
+      }
+      return std::nullopt;
+    }
+    case StepKind::kStartTls: {
+      if (auto p = SendLine("STARTTLS", r)) return p;
+      if (auto p = ExpectDefault(step.expect, "220", "STARTTLS", r)) return p;
+      TlsOptions tls;
+      tls.verify = step.tls_verify;
+      tls.ca_file = opt_.tls_ca_file;
+      tls.server_name = host_;
+      Status s = conn_->StartTls(tls, timeout_);
+      if (!s.ok()) return Err("TLS handshake failed: " + s.message());
+      ehlo_.reset();  // RFC 3207 §4.2: what was learnt before TLS is void
+      return std::nullopt;
+    }
+    case StepKind::kAuth:
+      return RunAuth(step, r);
+    case StepKind::kMail:
+      return RunMail(step, r);
+    case StepKind::kSleep: {
+      r.expected = "sleep " + FormatDuration(step.sleep);
+      auto until = Clock::now() + step.sleep;
+      while (Clock::now() < until && !opt_.cancelled()) {
+        std::this_thread::sleep_for(std::min<Clock::duration>(until - Clock::now(),
+                                                              std::chrono::milliseconds(50)));
+      }
+      return std::nullopt;
+    }
+    case StepKind::kExpectClose: {
+      r.expected = "connection closed within " + FormatDuration(timeout_);
+      Status s = conn_->WaitForClose(timeout_);
+      if (s.ok() || s.IsClosed()) {
+        r.received = "(closed)";
+        return std::nullopt;
+      }
+      if (s.IsTimeout()) return Mismatch("connection still open after " + FormatDuration(timeout_), "");
+      if (s.code() == Status::Code::kProtocol) return Mismatch("more data instead of a close", s.message());
+      return Mismatch("connection error", s.message());
+    }
+    case StepKind::kReply:
+    case StepKind::kExpectCommand:
+    case StepKind::kExpectData:
+      return Err("a server-mode step in a client-mode scenario");
+  }
+  return Err("unknown step kind");
+}
+
+}  // namespace smtp::client_run

@@ -1,0 +1,551 @@
+#include "harness/runner/scripted_session.h"
+
+#include <cctype>
+#include <chrono>
+
+#include "harness/core/dot_stuffing.h"
+#include "harness/core/transcript.h"
+#include "harness/scenario/server_matcher_eval.h"
+#include "harness/scenario/var_expander.h"
+
+namespace smtp {
+namespace {
+
+constexpr size_t kMaxReceived = 1 << 20;
+constexpr size_t kLineLimit = 1 << 20;  // grading reads long lines whole
+
+const char* StandardText(int code) {
+  switch (code) {
+    case 211:
+      return "System status";
+    case 214:
+      return "Help";
+    case 221:
+      return "Bye";
+    case 235:
+      return "2.7.0 Authentication successful";
+    case 250:
+      return "OK";
+    case 251:
+      return "User not local; will forward";
+    case 252:
+      return "Cannot VRFY user, but will accept message";
+    case 334:
+      return "";
+    case 354:
+      return "End data with <CR><LF>.<CR><LF>";
+    case 421:
+      return "Service not available, closing transmission channel";
+    case 450:
+      return "Requested mail action not taken: mailbox unavailable";
+    case 451:
+      return "Requested action aborted: local error in processing";
+    case 452:
+      return "Requested action not taken: insufficient system storage";
+    case 500:
+      return "Syntax error, command unrecognized";
+    case 501:
+      return "Syntax error in parameters or arguments";
+    case 502:
+      return "Command not implemented";
+    case 503:
+      return "Bad sequence of commands";
+    case 504:
+      return "Command parameter not implemented";
+    case 530:
+      return "Authentication required";
+    case 550:
+      return "Requested action not taken: mailbox unavailable";
+    case 551:
+      return "User not local";
+    case 552:
+      return "Requested mail action aborted: exceeded storage allocation";
+    case 553:
+      return "Requested action not taken: mailbox name not allowed";
+    case 554:
+      return "Transaction failed";
+    default:
+      return "OK";
+  }
+}
+
+int CodeOf(std::string_view line) {
+  if (line.size() < 3) return 0;
+  for (int i = 0; i < 3; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(line[i]))) return 0;
+  }
+  return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+}
+
+std::vector<std::string> SplitLines(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t nl = text.find('\n', start);
+    if (nl == std::string::npos) nl = text.size();
+    std::string line = text.substr(start, nl - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) out.push_back(line);
+    start = nl + 1;
+  }
+  return out;
+}
+
+std::string Raw(const FramedLine& line) {
+  return line.text + (line.ending == LineEnding::kCrlf ? "\r\n" : "\n");
+}
+
+std::string Verb(std::string_view line) {
+  std::string v(line.substr(0, line.find(' ')));
+  for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return v;
+}
+
+// What a server answers when the script gives no reply for a command.
+std::string DefaultReplyFor(const std::string& command) {
+  std::string verb = Verb(command);
+  if (verb == "QUIT") return "221";
+  if (verb == "DATA") return "354";
+  return "250";
+}
+
+std::string UpperTrim(std::string_view s) {
+  while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
+  while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool IsQuitMatcher(const CommandMatcher& m) {
+  if (m.verb) return UpperTrim(*m.verb) == "QUIT";
+  if (m.glob) return UpperTrim(std::string_view(*m.glob).substr(0, m.glob->find(' '))) == "QUIT";
+  return false;
+}
+
+// A glob whose verb lists alternatives ("HELO|EHLO *") matches when one of
+// them does; everything else is the loader's matcher as it is.
+MatchOutcome MatchCommandStep(const CommandMatcher& m, std::string_view line, const VarMap& vars) {
+  if (m.glob) {
+    const std::string& g = *m.glob;
+    size_t sp = g.find(' ');
+    std::string verbs = g.substr(0, sp);
+    if (verbs.find('|') != std::string::npos) {
+      std::string rest = sp == std::string::npos ? "" : g.substr(sp);
+      MatchOutcome first;
+      size_t start = 0;
+      for (bool more = true; more;) {
+        size_t bar = verbs.find('|', start);
+        more = bar != std::string::npos;
+        CommandMatcher alt = m;
+        alt.glob = verbs.substr(start, more ? bar - start : std::string::npos) + rest;
+        MatchOutcome r = MatchCommand(alt, line, vars);
+        if (r.ok) return r;
+        if (first.reason.empty()) first = r;
+        start = bar + 1;
+      }
+      first.expected = DescribeCommandMatcher(m);
+      first.reason =
+          "command \"" + EscapeBytes(std::string(line)) + "\" does not match \"" + g + "\"";
+      return first;
+    }
+  }
+  return MatchCommand(m, line, vars);
+}
+
+}  // namespace
+
+std::string StandardReply(const std::string& reply, const std::string& hostname) {
+  std::vector<std::string> lines = SplitLines(reply);
+  if (lines.empty()) return "250 OK";
+  int code = CodeOf(lines.front());
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string line = lines[i];
+    int c = CodeOf(line);
+    if (c == 0) line = std::to_string(code) + " " + line;  // text only: the first line's code
+    if (c == 0) c = code;
+    std::string text = line.size() > 4 ? line.substr(4) : "";
+    if (line.size() <= 3 || text == "*" || text.empty()) {
+      if (c == 220)
+        text = hostname + " ESMTP smtp-harness";
+      else if (c == 221)
+        text = hostname + " Bye";
+      else
+        text = StandardText(c);
+    }
+    bool last = i + 1 == lines.size();
+    if (!out.empty()) out += "\n";
+    out += std::to_string(c) + (last ? " " : "-") + text;
+  }
+  return out;
+}
+
+ScriptedSession::ScriptedSession(const Scenario& scenario, int session, ScriptOptions options,
+                                 std::function<void(SessionReport)> on_done)
+    : scenario_(scenario),
+      options_(std::move(options)),
+      on_done_(std::move(on_done)),
+      framer_(kLineLimit) {
+  if (!options_.now_ms) {
+    auto start = std::chrono::steady_clock::now();
+    options_.now_ms = [start] {
+      return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+          .count();
+    };
+  }
+  report_.session = session;
+  for (const Step& step : scenario_.steps) {
+    StepResult r;
+    r.index = step.index;
+    r.line = step.pos.line;
+    r.kind = StepKindName(step.kind);
+    r.name = step.name;
+    r.expected = Expected(step);
+    r.status = Verdict::kNotRun;
+    report_.steps.push_back(std::move(r));
+  }
+}
+
+ScriptedSession::~ScriptedSession() {
+  if (!delivered_) OnEnd("server stopped");
+}
+
+std::string ScriptedSession::Expand(const std::string& text) const {
+  auto expanded = smtp::Expand(text, options_.vars);
+  return expanded.ok() ? *expanded : text;  // the loader already rejected undefined names
+}
+
+std::string ScriptedSession::Expected(const Step& step) const {
+  switch (step.kind) {
+    case StepKind::kExpectCommand:
+      return DescribeCommandMatcher(step.command);
+    case StepKind::kExpectData:
+      return DescribeDataMatcher(step.data);
+    case StepKind::kExpectClose:
+      return "the client closes the connection";
+    case StepKind::kReply:
+      return "";
+    default:
+      return "";
+  }
+}
+
+void ScriptedSession::Note(char dir, const std::string& text) {
+  report_.transcript.push_back({options_.now_ms(), dir, text});
+}
+
+void ScriptedSession::StepStarted() { step_started_ms_ = options_.now_ms(); }
+
+void ScriptedSession::Pass(size_t index, const std::string& received, const std::string& note) {
+  StepResult& r = report_.steps[index];
+  r.status = Verdict::kPassed;
+  r.received = received;
+  r.message = note;
+  r.duration_ms = options_.now_ms() - step_started_ms_;
+}
+
+void ScriptedSession::Fail(size_t index, const std::string& received, const std::string& why) {
+  StepResult& r = report_.steps[index];
+  r.status = Verdict::kFailed;
+  r.received = received;
+  r.message = why;
+  r.duration_ms = options_.now_ms() - step_started_ms_;
+  if (!report_.failure) {
+    FailureInfo f;
+    f.step = r.index;
+    f.line = r.line;
+    f.expected = r.expected;
+    f.actual = received;
+    std::string where = scenario_.file.empty() ? scenario_.name : scenario_.file;
+    if (r.line > 0) where += ":" + std::to_string(r.line);
+    std::string session =
+        report_.session > 1 ? "session " + std::to_string(report_.session) + ", " : std::string();
+    f.message =
+        where + ": " + session + "step " + std::to_string(r.index) + " (" + r.kind + "): " + why;
+    report_.failure = std::move(f);
+  }
+}
+
+void ScriptedSession::FailUnexpected(const std::string& line, const std::string& why) {
+  report_.unexpected.push_back(line);
+  if (!report_.failure) {
+    FailureInfo f;
+    f.step = -1;
+    f.expected = "nothing more";
+    f.actual = line;
+    f.message = (scenario_.file.empty() ? scenario_.name : scenario_.file) + ": " + why;
+    report_.failure = std::move(f);
+  }
+}
+
+void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
+  std::string display = StandardReply(Expand(text), options_.hostname);
+  std::vector<std::string> lines = SplitLines(display);
+  std::string wire;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    wire += lines[i] + "\r\n";
+    Note('S', lines[i]);
+    if (i > 0 && lines[i].size() > 4) {
+      std::string kw = Verb(std::string_view(lines[i]).substr(4));
+      if (kw == "PIPELINING") pipelining_advertised_ = true;
+    }
+  }
+  if (scenario_.strict.pipelining && !pipelining_advertised_ &&
+      options_.pipelining_probe.count() > 0) {
+    out.push_back(SessionAction::Pause(options_.pipelining_probe));
+  }
+  out.push_back(SessionAction::Write(wire));
+  int code = lines.empty() ? 0 : CodeOf(lines.back());
+  if (code == 354 && !stopped_) {
+    in_data_ = true;
+    message_.clear();
+    message_raw_.clear();
+    data_bare_.reset();
+    data_early_ = framer_.buffered() > 0;
+  }
+  if (code == 221 || code == 421) {
+    closing_ = true;
+    out.push_back(SessionAction::Close());
+  }
+}
+
+void ScriptedSession::RunReplySteps(SessionActions& out) {
+  while (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kReply) {
+    StepStarted();
+    const Step& step = scenario_.steps[cursor_];
+    report_.steps[cursor_].sent = StandardReply(Expand(step.text), options_.hostname);
+    SendReply(step.text, out);
+    Pass(cursor_, "");
+    ++cursor_;
+  }
+  StepStarted();
+}
+
+SessionActions ScriptedSession::OnConnect() {
+  SessionActions out;
+  Note('*', "client connected (session " + std::to_string(report_.session) + ")");
+  StepStarted();
+  RunReplySteps(out);
+  return out;
+}
+
+SessionActions ScriptedSession::OnBytes(std::string_view bytes) {
+  SessionActions out;
+  if (report_.received.size() < kMaxReceived) {
+    report_.received.append(bytes.substr(0, kMaxReceived - report_.received.size()));
+  }
+  framer_.Feed(bytes);
+  while (true) {
+    std::optional<FramedLine> line = framer_.Next();
+    if (!line) break;
+    if (in_data_) {
+      HandleDataLine(*line, out);
+    } else {
+      HandleCommand(*line, out);
+    }
+  }
+  return out;
+}
+
+void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out) {
+  const std::string raw = Raw(line);
+  const std::string shown = EscapeBytes(raw);
+  const bool early = early_;
+  const std::string previous = last_command_;
+  last_command_ = line.text;
+  // A bare LF stays in the transcript text so reports show it escaped.
+  Note('C', line.ending == LineEnding::kBareLf ? line.text + "\n" : line.text);
+
+  auto answer_stopped = [&] {
+    SendReply(Verb(line.text) == "QUIT" ? "221" : "503 5.5.1 smtp-harness: not expected here", out);
+  };
+  if (closing_) {  // after our 221: the client should have closed
+    if (cursor_ < scenario_.steps.size() &&
+        scenario_.steps[cursor_].kind == StepKind::kExpectClose) {
+      report_.unexpected.push_back(line.text);
+      Fail(cursor_, shown, "expected the client to close the connection, got \"" + shown + "\"");
+    } else {
+      FailUnexpected(line.text, "unexpected command after QUIT: \"" + shown + "\"");
+    }
+    stopped_ = true;
+    return;
+  }
+  if (stopped_) {
+    report_.unexpected.push_back(line.text);
+    answer_stopped();
+    early_ = framer_.buffered() > 0;
+    return;
+  }
+  if (cursor_ >= scenario_.steps.size()) {
+    FailUnexpected(line.text, "unexpected command after the end of the script: \"" +
+                                  EscapeBytes(line.text) + "\"");
+    stopped_ = true;
+    answer_stopped();
+    early_ = framer_.buffered() > 0;
+    return;
+  }
+  const Step& step = scenario_.steps[cursor_];
+  std::optional<std::string> mismatch;
+  if (step.kind == StepKind::kExpectCommand) {
+    MatchOutcome m = MatchCommandStep(step.command, line.text, options_.vars);
+    if (!m.ok) mismatch = m.reason;
+  } else if (step.kind == StepKind::kExpectClose) {
+    mismatch = "expected the client to close the connection, got \"" + shown + "\"";
+    report_.unexpected.push_back(line.text);
+  } else if (step.kind == StepKind::kExpectData) {
+    mismatch = "expected the message (after a 354 reply), got the command \"" + shown + "\"";
+  } else {
+    mismatch =
+        "the script cannot take a command at a " + std::string(StepKindName(step.kind)) + " step";
+  }
+  if (mismatch) {
+    Fail(cursor_, shown, *mismatch);
+    stopped_ = true;
+    answer_stopped();
+    early_ = framer_.buffered() > 0;
+    return;
+  }
+
+  // The command is the right one; the strict rules may still fail the step.
+  std::string why;
+  if (scenario_.strict.crlf && line.ending == LineEnding::kBareLf) {
+    why = "the line ended with a bare LF (\\n) instead of CRLF (\\r\\n): \"" + shown + "\"";
+  } else if (scenario_.strict.crlf && line.bare_cr) {
+    why = "the line contains a bare CR (\\r): \"" + shown + "\"";
+  } else if (scenario_.strict.pipelining && early && !pipelining_advertised_) {
+    why = "\"" + EscapeBytes(line.text) + "\" was sent before the reply to \"" +
+          EscapeBytes(previous) +
+          "\" (the server did not advertise PIPELINING: wait for each reply before sending "
+          "the next command)";
+  }
+  if (why.empty())
+    Pass(cursor_, shown);
+  else
+    Fail(cursor_, shown, why);
+  std::string reply = step.text;
+  ++cursor_;
+  bool next_is_reply =
+      cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kReply;
+  if (!reply.empty()) {
+    report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);
+    SendReply(reply, out);
+  } else if (!next_is_reply) {
+    report_.steps[cursor_ - 1].sent = StandardReply(DefaultReplyFor(line.text), options_.hostname);
+    SendReply(DefaultReplyFor(line.text), out);
+  }
+  RunReplySteps(out);
+  early_ = framer_.buffered() > 0;
+}
+
+void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out) {
+  if (!data_bare_ && (line.ending == LineEnding::kBareLf || line.bare_cr)) {
+    data_bare_ = EscapeBytes(Raw(line));
+  }
+  if (line.text == "." || (line.text == ".\r" && line.ending == LineEnding::kBareLf)) {
+    FinishMessage(line, out);
+    return;
+  }
+  message_ += UnstuffLine(line.text);
+  message_ += "\r\n";
+  if (message_raw_.size() < kMaxReceived) message_raw_ += Raw(line);
+}
+
+void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& out) {
+  in_data_ = false;
+  Note('C', "<message: " + std::to_string(message_.size()) + " bytes>");
+  for (size_t pos = 0; pos < message_.size();) {
+    size_t eol = message_.find("\r\n", pos);
+    if (eol == std::string::npos) eol = message_.size();
+    Note('C', message_.substr(pos, eol - pos));
+    pos = eol + 2;
+  }
+  Note('C', ".");
+  const std::string shown = EscapeBytes(message_raw_ + Raw(dot_line));
+  if (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kExpectData) {
+    const Step& step = scenario_.steps[cursor_];
+    MatchOutcome m = MatchData(step.data, message_, options_.vars);
+    std::optional<std::string> why;
+    if (!m.ok) why = m.reason;
+    if (!why && scenario_.strict.crlf && data_bare_) {
+      why = "the message has a line ending in a bare LF or CR instead of CRLF: \"" + *data_bare_ +
+            "\"";
+    }
+    if (!why && scenario_.strict.pipelining && data_early_ && !pipelining_advertised_) {
+      why = "the message was sent before the 354 reply to DATA";
+    }
+    if (why)
+      Fail(cursor_, shown, *why);
+    else
+      Pass(cursor_, shown);
+    std::string reply = step.text;
+    ++cursor_;
+    bool next_is_reply =
+        cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kReply;
+    if (!reply.empty()) {
+      report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);
+      SendReply(reply, out);
+    } else if (!next_is_reply) {
+      SendReply("250 2.0.0 OK: message accepted", out);
+    }
+  } else if (cursor_ >= scenario_.steps.size() ||
+             scenario_.steps[cursor_].kind != StepKind::kReply) {
+    SendReply("250 2.0.0 OK: message accepted", out);
+  }
+  RunReplySteps(out);
+  early_ = framer_.buffered() > 0;
+  last_command_ = "<CRLF>.<CRLF>";
+}
+
+SessionActions ScriptedSession::OnEnd(std::string_view reason) {
+  if (delivered_) return {};
+  report_.end_reason = std::string(reason);
+  Note('*', "connection ended: " + std::string(reason));
+  const bool timeout = reason.find("timeout") != std::string_view::npos;
+  const std::string waited =
+      timeout ? "no data from the client within " + FormatDuration(options_.idle_timeout)
+              : "the connection ended (" + std::string(reason) + ")";
+  if (in_data_ && cursor_ < scenario_.steps.size()) {
+    std::string tail = message_.size() > 200 ? message_.substr(message_.size() - 200) : message_;
+    Fail(cursor_, EscapeBytes(message_raw_),
+         waited +
+             " before the end of the message: a line with a single \".\" (<CRLF>.<CRLF>) "
+             "never arrived; the message ends with \"" +
+             EscapeBytes(tail) + "\"");
+  } else if (!stopped_ && cursor_ < scenario_.steps.size()) {
+    const Step& step = scenario_.steps[cursor_];
+    if (step.kind == StepKind::kExpectClose) {
+      Pass(cursor_, "");
+      ++cursor_;
+    } else if (step.kind == StepKind::kExpectCommand && IsQuitMatcher(step.command) && !timeout &&
+               !scenario_.strict.quit) {
+      Pass(cursor_, "",
+           "the client closed the connection without QUIT (allowed: strict.quit is off)");
+      report_.steps[cursor_].optional_mismatch = true;
+      ++cursor_;
+      while (cursor_ < scenario_.steps.size() &&
+             scenario_.steps[cursor_].kind == StepKind::kExpectClose) {
+        Pass(cursor_, "");
+        ++cursor_;
+      }
+    } else if (step.kind == StepKind::kExpectCommand && IsQuitMatcher(step.command) && !timeout) {
+      Fail(cursor_, "", "the client closed the connection without sending QUIT");
+    } else {
+      Fail(cursor_, "", waited + "; expected " + Expected(step));
+    }
+  }
+  for (auto& r : report_.steps) {
+    if (r.status == Verdict::kNotRun && r.message.empty()) r.message = "not reached";
+  }
+  report_.completed = cursor_ >= scenario_.steps.size() && !stopped_;
+  Deliver();
+  return {};
+}
+
+void ScriptedSession::Deliver() {
+  if (delivered_) return;
+  delivered_ = true;
+  if (on_done_) on_done_(report_);
+}
+
+}  // namespace smtp

@@ -1,0 +1,105 @@
+// ScriptedSession: the server side of one server-mode session (SPEC §4). It
+// plays a scenario's steps against the client under test: sends the `reply:`
+// lines, matches each command and the message, applies the `strict:` checks,
+// and records per-step results, the exact bytes received and a transcript.
+//
+// No I/O: the FakeServer engine (or a test) feeds bytes and carries out the
+// returned actions. When the session ends (OnEnd, or destruction without it)
+// the report goes to `on_done`, exactly once, on the calling thread.
+//
+// Failure policy, so partial credit stays meaningful: a wrong command stops
+// the script (the client gets 503s, QUIT still gets 221); a strict-rule
+// violation (bare LF/CR, unannounced pipelining) or a message that does not
+// match fails its step but the script goes on.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fake_server/session_logic.h"
+#include "harness/core/line_framer.h"
+#include "harness/report/run_result.h"
+#include "harness/scenario/model.h"
+
+namespace smtp {
+
+struct ScriptOptions {
+  std::map<std::string, std::string> vars;         // ${name} in replies and matchers
+  Duration idle_timeout{std::chrono::seconds(5)};  // only for messages: the engine enforces it
+  // With strict.pipelining and no PIPELINING advertised, each reply waits
+  // this long first, so commands a client sends without waiting for the
+  // previous reply are already queued when the next read happens.
+  Duration pipelining_probe{std::chrono::milliseconds(25)};
+  std::string hostname = "smtp-harness.test";  // in standard 220/221 texts
+  std::function<double()> now_ms;  // transcript clock; default: steady clock from construction
+};
+
+struct SessionReport {
+  int session = 0;                // 1-based
+  std::vector<StepResult> steps;  // one per scenario step, in order
+  Transcript transcript;
+  std::string received;                 // every byte the client sent, exactly (capped at 1 MiB)
+  std::vector<std::string> unexpected;  // commands the script did not expect
+  std::optional<FailureInfo> failure;   // the first failing step
+  bool completed = false;               // every step passed or was checked
+  std::string end_reason;               // "client closed", "idle timeout", ...
+};
+
+// Standard text for a reply code ("250" -> "250 OK"); keeps given text, and
+// turns a `*` text into the standard one. Lines may be separated by '\n'.
+std::string StandardReply(const std::string& reply, const std::string& hostname);
+
+class ScriptedSession : public SessionLogic {
+ public:
+  ScriptedSession(const Scenario& scenario, int session, ScriptOptions options,
+                  std::function<void(SessionReport)> on_done);
+  ~ScriptedSession() override;
+  ScriptedSession(const ScriptedSession&) = delete;
+  ScriptedSession& operator=(const ScriptedSession&) = delete;
+
+  SessionActions OnConnect() override;
+  SessionActions OnBytes(std::string_view bytes) override;
+  SessionActions OnEnd(std::string_view reason) override;
+
+  const SessionReport& report() const { return report_; }
+
+ private:
+  void HandleCommand(const FramedLine& line, SessionActions& out);
+  void HandleDataLine(const FramedLine& line, SessionActions& out);
+  void FinishMessage(const FramedLine& dot_line, SessionActions& out);
+  // Sends the replies of the `reply:` steps at the cursor, advancing past them.
+  void RunReplySteps(SessionActions& out);
+  void SendReply(const std::string& text, SessionActions& out);
+  void StepStarted();
+  void Pass(size_t index, const std::string& received, const std::string& note = {});
+  void Fail(size_t index, const std::string& received, const std::string& why);
+  void FailUnexpected(const std::string& line, const std::string& why);
+  void Note(char dir, const std::string& text);
+  std::string Expand(const std::string& text) const;
+  std::string Expected(const Step& step) const;
+  void Deliver();
+
+  const Scenario& scenario_;
+  ScriptOptions options_;
+  std::function<void(SessionReport)> on_done_;
+  SessionReport report_;
+  LineFramer framer_;
+  size_t cursor_ = 0;
+  double step_started_ms_ = 0;
+  bool in_data_ = false;
+  std::string message_;                   // dot-unstuffed, CRLF lines
+  std::string message_raw_;               // as received (reports show these bytes)
+  std::optional<std::string> data_bare_;  // first message line with a bare LF/CR, escaped
+  bool data_early_ = false;               // message bytes arrived before the 354
+  bool stopped_ = false;                  // a wrong command stopped the script
+  bool closing_ = false;                  // a 221 was sent; Close follows
+  bool early_ = false;                    // the next line was queued before our last reply
+  std::string last_command_;              // for the "sent before the reply to X" message
+  bool pipelining_advertised_ = false;
+  bool delivered_ = false;
+};
+
+}  // namespace smtp

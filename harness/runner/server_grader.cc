@@ -1,0 +1,234 @@
+#include "harness/runner/server_grader.h"
+
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "fake_server/fake_server.h"
+#include "harness/runner/grade_result.h"
+#include "harness/runner/scripted_session.h"
+
+namespace smtp {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Collects finished sessions from the server thread.
+class SessionCollector {
+ public:
+  void Add(SessionReport r) {
+    std::lock_guard lock(mu_);
+    reports_.push_back(std::move(r));
+    cv_.notify_all();
+  }
+  size_t Count() {
+    std::lock_guard lock(mu_);
+    return reports_.size();
+  }
+  // Waits until `n` sessions finished or `until` passes, whichever first;
+  // wakes early every `tick` so the caller can look at the client.
+  void WaitFor(size_t n, Clock::time_point until) {
+    std::unique_lock lock(mu_);
+    cv_.wait_until(lock, until, [&] { return reports_.size() >= n; });
+  }
+  std::vector<SessionReport> Take() {
+    std::lock_guard lock(mu_);
+    auto out = reports_;
+    std::sort(out.begin(), out.end(),
+              [](const SessionReport& a, const SessionReport& b) { return a.session < b.session; });
+    return out;
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<SessionReport> reports_;
+};
+
+std::string JoinArgv(const std::vector<std::string>& argv) {
+  std::string out;
+  for (const auto& a : argv) {
+    if (!out.empty()) out += ' ';
+    bool plain = !a.empty() && a.find_first_of(" \t\n'\"\\$`;&|<>()*?") == std::string::npos;
+    if (plain) {
+      out += a;
+    } else {
+      out += '\'';
+      for (char c : a) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+      out += '\'';
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon + 1 >= text.size()) {
+    return Status::InvalidArgument("listen: expected HOST:PORT such as 127.0.0.1:1025, got '" +
+                                   text + "'");
+  }
+  std::string host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  std::string port_text = text.substr(colon + 1);
+  if (port_text.find_first_not_of("0123456789") != std::string::npos || port_text.size() > 5 ||
+      std::stoul(port_text) > 65535) {
+    return Status::InvalidArgument("listen: bad port in '" + text + "'");
+  }
+  return std::make_pair(host, static_cast<uint16_t>(std::stoul(port_text)));
+}
+
+Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const GradeOptions& options) {
+  const auto started = Clock::now();
+  const Duration step_timeout = options.step_timeout.value_or(scenario.timeout);
+  Duration idle = step_timeout;
+  for (const Step& s : scenario.steps) {
+    if (s.timeout && *s.timeout > idle) idle = *s.timeout;
+  }
+  const int sessions = std::max(1, scenario.sessions);
+  const Duration run_timeout =
+      options.run_timeout.value_or(idle * static_cast<int>(scenario.steps.size() + 2) * sessions);
+
+  // The client command: `-- CMD` wins over `client:`.
+  std::vector<std::string> argv = options.client_argv;
+  std::string client_dir;  // `client:` runs in the scenario's folder, like data: {file}
+  if (argv.empty()) {
+    client_dir = std::filesystem::path(scenario.file).parent_path().string();
+    if (scenario.client.empty()) {
+      return Status::InvalidArgument(
+          (scenario.file.empty() ? scenario.name : scenario.file) +
+          ": no client command: give one after `--` or as `client:` in the scenario");
+    }
+    if (scenario.client_shell) {
+      argv = {"/bin/sh", "-c", scenario.client};
+    } else {
+      auto split = SplitCommandLine(scenario.client);
+      if (!split.ok()) return split.status().Prefixed(scenario.file + ": client");
+      argv = *split;
+    }
+  }
+
+  auto listen = ParseListenAddress(options.listen.value_or(scenario.listen));
+  if (!listen.ok()) return listen.status();
+  FakeServerConfig config = scenario.server;
+  config.listen_host = listen->first;
+  config.port = options.port.value_or(listen->second);
+  config.idle_timeout = idle;
+  config.write_timeout = idle;
+  config.keep_messages = false;
+  config.max_sessions = static_cast<size_t>(sessions) + 8;
+
+  ScriptOptions script;
+  script.vars = options.vars;
+  script.idle_timeout = idle;
+  SessionCollector collector;
+  auto factory = [&](const SessionContext& ctx) -> std::unique_ptr<SessionLogic> {
+    return std::make_unique<ScriptedSession>(
+        scenario, ctx.session, script,
+        [&collector](SessionReport r) { collector.Add(std::move(r)); });
+  };
+  // A fixed port (the lab's 1025) may be held by another grader on the same
+  // machine: wait for it, up to the step timeout, rather than fail at once.
+  std::unique_ptr<FakeServer> server_holder;
+  Result<uint16_t> port = Status::Internal("not started");
+  const auto bind_deadline = Clock::now() + step_timeout;
+  while (true) {
+    server_holder = std::make_unique<FakeServer>(config, factory);
+    port = server_holder->Start();
+    if (port.ok() || config.port == 0 || Clock::now() >= bind_deadline ||
+        port.status().message().find("in use") == std::string::npos) {
+      break;
+    }
+    server_holder.reset();
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  if (!port.ok()) return port.status();
+  FakeServer& server = *server_holder;
+  if (options.on_listening) options.on_listening(*port);
+  std::string host_shown = config.listen_host.find(':') != std::string::npos
+                               ? "[" + config.listen_host + "]"
+                               : config.listen_host;
+  const std::string where = host_shown + ":" + std::to_string(*port);
+
+  ServerRunFacts facts;
+  facts.listen = where;
+  facts.step_timeout = step_timeout;
+  facts.run_timeout = run_timeout;
+  facts.client.command = JoinArgv(argv);
+
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.cwd = client_dir;
+  spec.env["SMTP_HARNESS_PORT"] = std::to_string(*port);
+  spec.env["SMTP_PORT"] = std::to_string(*port);
+  spec.env["SMTP_HOST"] = config.listen_host;
+  if (!getenv("PYTHONUNBUFFERED")) spec.env["PYTHONUNBUFFERED"] = "1";  // output survives a kill
+  std::unique_ptr<ProcessRunner> own_runner;
+  ProcessRunner* runner = options.runner;
+  if (!runner) {
+    own_runner = MakePosixProcessRunner();
+    runner = own_runner.get();
+  }
+  auto process = runner->Start(spec);
+  if (!process.ok()) {
+    server.Stop();
+    facts.client_start_error = process.status().message();
+    facts.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    return AssembleServerResult(scenario, facts);
+  }
+  RunningProcess& client = **process;
+
+  const auto run_deadline = started + run_timeout;
+  const auto connect_deadline = started + step_timeout;
+  const auto tick = std::chrono::milliseconds(20);
+  bool client_exited = false;
+  while (true) {
+    auto now = Clock::now();
+    if (collector.Count() >= static_cast<size_t>(sessions)) break;
+    if (now >= run_deadline) {
+      facts.run_timed_out = true;
+      break;
+    }
+    if (server.SessionsStarted() == 0 && now >= connect_deadline) {
+      facts.never_connected_timeout = true;
+      break;
+    }
+    if (client.Exited()) {
+      // Its connections close with it; let the engine deliver their ends.
+      client_exited = true;
+      auto settle = Clock::now() + std::chrono::milliseconds(500);
+      while (server.SessionsActive() > 0 && Clock::now() < settle) {
+        collector.WaitFor(static_cast<size_t>(sessions), Clock::now() + tick);
+      }
+      break;
+    }
+    collector.WaitFor(static_cast<size_t>(sessions), std::min(now + tick, run_deadline));
+  }
+  bool sessions_done = collector.Count() >= static_cast<size_t>(sessions);
+  if (sessions_done && !client_exited) {
+    auto grace = std::min(
+        {options.exit_grace, step_timeout,
+         Duration(std::max<long>(
+             0, std::chrono::duration_cast<Duration>(run_deadline - Clock::now()).count()))});
+    client_exited = client.WaitExit(grace);
+    facts.killed_after_sessions = !client_exited;
+  }
+  ProcessOutcome outcome = client.Stop(std::chrono::milliseconds(300));
+  server.Stop();  // ends open sessions: their reports arrive now
+
+  facts.sessions = collector.Take();
+  facts.client.exit_code = outcome.exit_code;
+  facts.client.signal = outcome.signal;
+  facts.client.timed_out = outcome.killed;
+  facts.client.stdout_text = outcome.stdout_text;
+  facts.client.stderr_text = outcome.stderr_text;
+  facts.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  return AssembleServerResult(scenario, facts);
+}
+
+}  // namespace smtp

@@ -1,0 +1,45 @@
+// Server mode end to end (SPEC §4): listen first, then start the client under
+// test, play the scripted sessions on the FakeServer engine, wait for the
+// expected sessions (or the client's exit, or the deadlines), always kill the
+// client's process group, and turn it all into a ScenarioResult.
+//
+// Deadlines: the client must connect within the step timeout; each read waits
+// at most the step timeout (the engine's idle timeout); the whole run ends at
+// `run_timeout`; after its last session the client gets `exit_grace` to exit.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "harness/report/run_result.h"
+#include "harness/runner/process_runner.h"
+#include "harness/scenario/model.h"
+#include "harness/util/status.h"
+
+namespace smtp {
+
+struct GradeOptions {
+  std::vector<std::string> client_argv;          // `grade ... -- CMD`: overrides `client:`
+  std::optional<std::string> listen;             // HOST:PORT, overrides `listen:`
+  std::optional<uint16_t> port;                  // overrides the port (0: a free one)
+  std::optional<Duration> step_timeout;          // overrides `timeout:`
+  std::optional<Duration> run_timeout;           // default: step timeout x (steps + 2) x sessions
+  Duration exit_grace{std::chrono::seconds(2)};  // capped by the step timeout
+  std::map<std::string, std::string> vars;       // ${name} in replies and matchers
+  ProcessRunner* runner = nullptr;               // default: the POSIX runner
+  std::function<void(uint16_t)> on_listening;    // tests: the bound port
+};
+
+// A non-ok Status is a harness fault (cannot bind: exit 3) or an unusable
+// client command (invalid arguments: exit 2); everything the client does
+// wrong is in the ScenarioResult.
+Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const GradeOptions& options);
+
+// "127.0.0.1:1025" -> {"127.0.0.1", 1025}; "[::1]:25" -> {"::1", 25}.
+Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& text);
+
+}  // namespace smtp

@@ -1,0 +1,66 @@
+// `smtp-harness grade` exit statuses for what is not the client's fault:
+// 2 for a scenario that cannot be graded, 3 when the port cannot be bound.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "harness/runner/process_runner.h"
+
+namespace smtp {
+namespace {
+
+const std::string kSource = SMTP_HARNESS_SOURCE_DIR;
+
+ProcessOutcome RunGrade(std::vector<std::string> args) {
+  ProcessSpec spec;
+  spec.argv = {SMTP_HARNESS_BINARY, "grade"};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  auto p = MakePosixProcessRunner()->Start(spec);
+  if (!p.ok()) {
+    ADD_FAILURE() << p.status().message();
+    return {};
+  }
+  EXPECT_TRUE((*p)->WaitExit(std::chrono::seconds(30)));
+  return (*p)->Stop(std::chrono::milliseconds(100));
+}
+
+TEST(GradeCli, ClientModeScenarioIsAUsageError) {
+  std::string scenario = kSource + "/scenarios/basic_send.yaml";
+  ProcessOutcome o = RunGrade({scenario, "--report", "/dev/null", "--", "/bin/true"});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.stderr_text, "smtp-harness grade: " + scenario +
+                               ": grade needs a server-mode scenario (mode: server); use `run` for "
+                               "client-mode scenarios\n");
+}
+
+TEST(GradeCli, NoClientCommandIsAUsageError) {
+  std::string scenario = kSource + "/tests/fixtures/grade/two_sessions.yaml";
+  ProcessOutcome o = RunGrade({scenario, "--report", "/dev/null"});
+  EXPECT_EQ(o.exit_code, 2);
+  EXPECT_EQ(o.stderr_text, "smtp-harness grade: " + scenario +
+                               ": no client command: give one after `--` or as `client:` in the "
+                               "scenario\n");
+}
+
+TEST(GradeCli, PortThatCannotBeBoundIsAHarnessFault) {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(fd, 1), 0);
+  socklen_t len = sizeof a;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  std::string port = std::to_string(ntohs(a.sin_port));
+  ProcessOutcome o = RunGrade({kSource + "/scenarios/lab/lab_strict.yaml", "--port", port,
+                               "--timeout", "300ms", "--report", "/dev/null", "--", "/bin/true"});
+  close(fd);
+  EXPECT_EQ(o.exit_code, 3);
+  EXPECT_EQ(o.stderr_text.rfind("smtp-harness grade: cannot bind 127.0.0.1:" + port + ": ", 0), 0u)
+      << o.stderr_text;
+}
+
+}  // namespace
+}  // namespace smtp

@@ -1,0 +1,332 @@
+#include "harness/runner/scripted_session.h"
+
+#include <gtest/gtest.h>
+
+namespace smtp {
+namespace {
+
+Step Reply(std::string text) {
+  Step s;
+  s.kind = StepKind::kReply;
+  s.text = std::move(text);
+  return s;
+}
+
+Step Expect(std::string glob, std::string reply) {
+  Step s;
+  s.kind = StepKind::kExpectCommand;
+  s.command.glob = std::move(glob);
+  s.text = std::move(reply);
+  return s;
+}
+
+Scenario Lab(bool strict) {
+  Scenario sc;
+  sc.name = "lab";
+  sc.file = "lab.yaml";
+  sc.mode = ScenarioMode::kServer;
+  sc.strict.crlf = strict;
+  sc.strict.pipelining = strict;
+  sc.strict.quit = strict;
+  sc.steps.push_back(Reply("220 lab.test ESMTP"));
+  sc.steps.push_back(Expect("HELO|EHLO *", "250-lab.test Hello\n250 HELP"));
+  Step mail;
+  mail.kind = StepKind::kExpectCommand;
+  mail.command.verb = "MAIL";
+  mail.command.arg = "FROM:<*@*>";
+  mail.text = "250 OK";
+  sc.steps.push_back(mail);
+  sc.steps.push_back(Expect("RCPT TO:<*>", "250 OK"));
+  sc.steps.push_back(Expect("DATA", "354"));
+  Step data;
+  data.kind = StepKind::kExpectData;
+  data.data.contains = {"I love computer networks!"};
+  data.text = "250 OK queued";
+  sc.steps.push_back(data);
+  sc.steps.push_back(Expect("QUIT", "221 *"));
+  Step close;
+  close.kind = StepKind::kExpectClose;
+  sc.steps.push_back(close);
+  for (size_t i = 0; i < sc.steps.size(); ++i) {
+    sc.steps[i].index = static_cast<int>(i);
+    sc.steps[i].pos.line = static_cast<int>(10 + i);
+  }
+  return sc;
+}
+
+struct Harness {
+  explicit Harness(const Scenario& sc) {
+    ScriptOptions o;
+    o.pipelining_probe = Duration(0);
+    o.now_ms = [] { return 0.0; };
+    session = std::make_unique<ScriptedSession>(sc, 1, o, [this](SessionReport r) {
+      ++deliveries;
+      report = std::move(r);
+    });
+  }
+  std::string Feed(std::string_view bytes) { return Written(session->OnBytes(bytes)); }
+  static std::string Written(const SessionActions& actions) {
+    std::string out;
+    for (const auto& a : actions) {
+      if (a.kind == SessionAction::Kind::kWrite) out += a.bytes;
+      if (a.kind == SessionAction::Kind::kClose) out += "<close>";
+    }
+    return out;
+  }
+  std::unique_ptr<ScriptedSession> session;
+  SessionReport report;
+  int deliveries = 0;
+};
+
+constexpr const char* kMessage = "Subject: lab\r\n\r\nI love computer networks!\r\n..dot\r\n.\r\n";
+
+TEST(ScriptedSessionTest, ReferenceClientPassesEveryStep) {
+  Scenario sc = Lab(true);
+  Harness h(sc);
+  EXPECT_EQ(Harness::Written(h.session->OnConnect()), "220 lab.test ESMTP\r\n");
+  EXPECT_EQ(h.Feed("HELO 127.0.0.1\r\n"), "250-lab.test Hello\r\n250 HELP\r\n");
+  EXPECT_EQ(h.Feed("MAIL FROM:<alice@example.test>\r\n"), "250 OK\r\n");
+  EXPECT_EQ(h.Feed("RCPT TO:<bob@example.test>\r\n"), "250 OK\r\n");
+  EXPECT_EQ(h.Feed("DATA\r\n"), "354 End data with <CR><LF>.<CR><LF>\r\n");
+  EXPECT_EQ(h.Feed("Subject: lab\r\n\r\nI love computer"), "");
+  EXPECT_EQ(h.Feed(" networks!\r\n..dot\r\n.\r"), "");
+  EXPECT_EQ(h.Feed("\n"), "250 OK queued\r\n");
+  EXPECT_EQ(h.Feed("QUIT\r\n"), "221 smtp-harness.test Bye\r\n<close>");
+  h.session->OnEnd("client closed");
+  EXPECT_EQ(h.deliveries, 1);
+  EXPECT_EQ(h.report.transcript[2].text, "HELO 127.0.0.1");
+  EXPECT_FALSE(h.report.failure) << h.report.failure->message;
+  EXPECT_TRUE(h.report.completed);
+  for (const auto& s : h.report.steps) EXPECT_EQ(s.status, Verdict::kPassed) << s.index;
+  EXPECT_EQ(h.report.steps[5].received,
+            "Subject: lab\\r\\n\\r\\nI love computer networks!\\r\\n..dot\\r\\n.\\r\\n");
+  EXPECT_EQ(h.report.steps[1].received, "HELO 127.0.0.1\\r\\n");
+  EXPECT_EQ(h.report.received.substr(0, 16), "HELO 127.0.0.1\r\n");
+}
+
+TEST(ScriptedSessionTest, LowercaseVerbsAndEhloMatch) {
+  Scenario sc = Lab(true);
+  Harness h(sc);
+  h.session->OnConnect();
+  h.Feed("ehlo [127.0.0.1]\r\n");
+  h.Feed("mail from:<alice@example.test>\r\n");
+  h.Feed("rcpt to:<bob@example.test>\r\n");
+  EXPECT_EQ(h.Feed("data\r\n").substr(0, 3), "354");
+  h.Feed(kMessage);
+  h.Feed("quit\r\n");
+  h.session->OnEnd("client closed");
+  EXPECT_FALSE(h.report.failure) << h.report.failure->message;
+}
+
+TEST(ScriptedSessionTest, VerbAlternativesMismatchNamesTheWholePattern) {
+  Scenario sc = Lab(true);
+  Harness h(sc);
+  h.session->OnConnect();
+  EXPECT_EQ(h.Feed("MAIL FROM:<a@b>\r\n"), "503 5.5.1 smtp-harness: not expected here\r\n");
+  EXPECT_EQ(h.session->report().steps[1].message,
+            "command \"MAIL FROM:<a@b>\" does not match \"HELO|EHLO *\"");
+}
+
+TEST(ScriptedSessionTest, BareLfFailsTheStepButTheScriptGoesOn) {
+  Scenario sc = Lab(true);
+  Harness h(sc);
+  h.session->OnConnect();
+  EXPECT_EQ(h.Feed("HELO 127.0.0.1\n").substr(0, 4), "250-");
+  EXPECT_EQ(h.Feed("MAIL FROM:<alice@example.test>\r\n"), "250 OK\r\n");
+  ASSERT_TRUE(h.session->report().steps[1].status == Verdict::kFailed);
+  EXPECT_EQ(h.session->report().steps[1].message,
+            "the line ended with a bare LF (\\n) instead of CRLF (\\r\\n): \"HELO 127.0.0.1\\n\"");
+  EXPECT_EQ(h.session->report().steps[2].status, Verdict::kPassed);
+  EXPECT_EQ(h.session->report().transcript[2].text, "HELO 127.0.0.1\n");  // the LF stays visible
+  h.session->OnEnd("client closed");
+  ASSERT_TRUE(h.report.failure);
+  EXPECT_EQ(h.report.failure->step, 1);
+  EXPECT_EQ(h.report.failure->line, 11);
+  EXPECT_EQ(h.report.failure->actual, "HELO 127.0.0.1\\n");
+  EXPECT_EQ(h.report.failure->message,
+            "lab.yaml:11: step 1 (expect): the line ended with a bare LF (\\n) instead of CRLF "
+            "(\\r\\n): \"HELO 127.0.0.1\\n\"");
+}
+
+TEST(ScriptedSessionTest, LenientAcceptsBareLfEverywhereIncludingTheFinalDot) {
+  Scenario sc = Lab(false);
+  Harness h(sc);
+  h.session->OnConnect();
+  h.Feed("HELO x\n");
+  h.Feed("MAIL FROM:<a@b>\n");
+  h.Feed("RCPT TO:<c@d>\n");
+  h.Feed("DATA\n");
+  EXPECT_EQ(h.Feed("I love computer networks!\n.\n"), "250 OK queued\r\n");
+  h.Feed("QUIT\n");
+  h.session->OnEnd("client closed");
+  EXPECT_FALSE(h.report.failure) << h.report.failure->message;
+}
+
+TEST(ScriptedSessionTest, StrictBareLfInMessageFailsTheDataStep) {
+  Scenario sc = Lab(true);
+  Harness h(sc);
+  h.session->OnConnect();
+  h.Feed("HELO x\r\n");
+  h.Feed("MAIL FROM:<a@b>\r\n");
+  h.Feed("RCPT TO:<c@d>\r\n");
+  h.Feed("DATA\r\n");
+  EXPECT_EQ(h.Feed("I love computer networks!\n.\n"), "250 OK queued\r\n");
+  EXPECT_EQ(h.session->report().steps[5].message,
+            "the message has a line ending in a bare LF or CR instead of CRLF: "
+            "\"I love computer networks!\\n\"");
+  EXPECT_EQ(h.session->report().steps[5].received, "I love computer networks!\\n.\\n");
+}
+
+TEST(ScriptedSessionTest, WrongCommandStopsTheScriptAndNamesIt) {
+  Scenario sc = Lab(true);
+  Harness h(sc);
+  h.session->OnConnect();
+  h.Feed("HELO x\r\n");
+  h.Feed("MAIL FROM:<a@b>\r\n");
+  EXPECT_EQ(h.Feed("DATA\r\n"), "503 5.5.1 smtp-harness: not expected here\r\n");
+  EXPECT_EQ(h.Feed("QUIT\r\n"), "221 smtp-harness.test Bye\r\n<close>");
+  h.session->OnEnd("client closed");
+  ASSERT_TRUE(h.report.failure);
+  EXPECT_EQ(h.report.failure->step, 3);
+  EXPECT_EQ(h.report.failure->expected, "RCPT TO:<*>");
+  EXPECT_EQ(h.report.failure->actual, "DATA\\r\\n");
+  EXPECT_EQ(h.report.steps[3].message, "command \"DATA\" does not match \"RCPT TO:<*>\"");
+  EXPECT_EQ(h.report.steps[4].status, Verdict::kNotRun);
+  EXPECT_EQ(h.report.steps[4].message, "not reached");
+  EXPECT_EQ(h.report.unexpected, std::vector<std::string>{"QUIT"});
+}
+
+TEST(ScriptedSessionTest, CommandsSentBeforeTheReplyFailWithoutPipelining) {
+  Scenario sc = Lab(true);
+  Harness h(sc);
+  h.session->OnConnect();
+  h.Feed("HELO x\r\n");
+  h.Feed("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\n");
+  EXPECT_EQ(h.session->report().steps[2].status, Verdict::kPassed);
+  EXPECT_EQ(h.session->report().steps[3].status, Verdict::kFailed);
+  EXPECT_EQ(h.session->report().steps[3].message,
+            "\"RCPT TO:<c@d>\" was sent before the reply to \"MAIL FROM:<a@b>\" (the server did "
+            "not advertise PIPELINING: wait for each reply before sending the next command)");
+}
+
+TEST(ScriptedSessionTest, PipeliningAllowedWhenAdvertised) {
+  Scenario sc = Lab(true);
+  sc.steps[1].text = "250-lab.test\n250 PIPELINING";
+  Harness h(sc);
+  h.session->OnConnect();
+  h.Feed("EHLO x\r\n");
+  h.Feed("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n");
+  EXPECT_EQ(h.session->report().steps[3].status, Verdict::kPassed);
+  EXPECT_EQ(h.session->report().steps[4].status, Verdict::kPassed);
+}
+
+TEST(ScriptedSessionTest, ProbePausePrecedesEachReplyInStrictPipeliningMode) {
+  Scenario sc = Lab(true);
+  ScriptOptions o;
+  o.pipelining_probe = Duration(25);
+  ScriptedSession s(sc, 1, o, nullptr);
+  SessionActions a = s.OnConnect();
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].kind, SessionAction::Kind::kPause);
+  EXPECT_EQ(a[0].pause, Duration(25));
+}
+
+TEST(ScriptedSessionTest, MissingQuitFailsWhenStrictAndIsNotedWhenLenient) {
+  for (bool strict : {true, false}) {
+    Scenario sc = Lab(strict);
+    Harness h(sc);
+    h.session->OnConnect();
+    h.Feed("HELO x\r\nMAIL FROM:<a@b>\r\n");  // pipelined: only matters when strict
+    h.Feed("RCPT TO:<c@d>\r\n");
+    h.Feed("DATA\r\n");
+    h.Feed("I love computer networks!\r\n.\r\n");
+    h.session->OnEnd("client closed");
+    EXPECT_EQ(h.report.steps[6].status, strict ? Verdict::kFailed : Verdict::kPassed);
+    if (strict) {
+      EXPECT_EQ(h.report.steps[6].message, "the client closed the connection without sending QUIT");
+    } else {
+      EXPECT_TRUE(h.report.steps[6].optional_mismatch);
+      EXPECT_EQ(h.report.steps[7].status, Verdict::kPassed);
+      EXPECT_FALSE(h.report.failure);
+    }
+  }
+}
+
+TEST(ScriptedSessionTest, MessageWithoutFinalDotTimesOut) {
+  Scenario sc = Lab(true);
+  Harness h(sc);
+  h.session->OnConnect();
+  h.Feed("HELO x\r\n");
+  h.Feed("MAIL FROM:<a@b>\r\n");
+  h.Feed("RCPT TO:<c@d>\r\n");
+  h.Feed("DATA\r\n");
+  EXPECT_EQ(h.Feed("I love computer networks!\r\nQUIT\r\n"), "");
+  h.session->OnEnd("idle timeout");
+  EXPECT_EQ(h.report.steps[5].status, Verdict::kFailed);
+  EXPECT_EQ(h.report.steps[5].message,
+            "no data from the client within 5s before the end of the message: a line with a "
+            "single \".\" (<CRLF>.<CRLF>) never arrived; the message ends with \"I love computer "
+            "networks!\\r\\nQUIT\\r\\n\"");
+}
+
+TEST(ScriptedSessionTest, MissingDotStuffingLosesTheDot) {
+  Scenario sc = Lab(true);
+  sc.steps[5].data.contains.push_back(".dot");
+  Harness h(sc);
+  h.session->OnConnect();
+  h.Feed("HELO x\r\nMAIL FROM:<a@b>\r\n");
+  h.Feed("RCPT TO:<c@d>\r\n");
+  h.Feed("DATA\r\n");
+  h.Feed("I love computer networks!\r\n.dot\r\n.\r\n");
+  EXPECT_EQ(h.session->report().steps[5].message, "the message does not contain \".dot\"");
+}
+
+TEST(ScriptedSessionTest, ExtraCommandAfterQuitIsNamed) {
+  Scenario sc = Lab(false);
+  Harness h(sc);
+  h.session->OnConnect();
+  h.Feed("HELO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n");
+  h.Feed("I love computer networks!\r\n.\r\n");
+  h.Feed("QUIT\r\nNOOP\r\n");
+  h.session->OnEnd("client closed");
+  ASSERT_TRUE(h.report.failure);
+  EXPECT_EQ(h.report.failure->step, 7);
+  EXPECT_EQ(h.report.steps[7].message,
+            "expected the client to close the connection, got \"NOOP\\r\\n\"");
+  EXPECT_EQ(h.report.unexpected, std::vector<std::string>{"NOOP"});
+}
+
+TEST(ScriptedSessionTest, ClientThatNeverSpeaksTimesOutAtTheFirstCommand) {
+  Scenario sc = Lab(true);
+  Harness h(sc);
+  h.session->OnConnect();
+  h.session.reset();  // the server stopped without OnEnd: still reported once
+  EXPECT_EQ(h.deliveries, 1);
+  EXPECT_EQ(h.report.steps[0].status, Verdict::kPassed);
+  EXPECT_EQ(h.report.steps[1].message,
+            "the connection ended (server stopped); expected HELO|EHLO *");
+}
+
+TEST(ScriptedSessionTest, StandardReplies) {
+  EXPECT_EQ(StandardReply("250", "h"), "250 OK");
+  EXPECT_EQ(StandardReply("220 *", "h"), "220 h ESMTP smtp-harness");
+  EXPECT_EQ(StandardReply("250-a\n250 *", "h"), "250-a\n250 OK");
+  EXPECT_EQ(StandardReply("354", "h"), "354 End data with <CR><LF>.<CR><LF>");
+  EXPECT_EQ(StandardReply("550 5.1.1 No such user", "h"), "550 5.1.1 No such user");
+}
+
+TEST(ScriptedSessionTest, ExpectWithoutReplyGetsADefaultUnlessAReplyStepFollows) {
+  Scenario sc;
+  sc.mode = ScenarioMode::kServer;
+  sc.steps = {Reply("220 *"), Expect("HELO *", ""), Reply("250 *"), Expect("DATA", ""),
+              Expect("QUIT", "")};
+  Harness h(sc);
+  h.session->OnConnect();
+  EXPECT_EQ(h.Feed("HELO x\r\n"), "250 OK\r\n");
+  EXPECT_EQ(h.Feed("DATA\r\n"), "354 End data with <CR><LF>.<CR><LF>\r\n");
+  EXPECT_EQ(h.Feed("hi\r\n.\r\n"), "250 2.0.0 OK: message accepted\r\n");
+  EXPECT_EQ(h.Feed("QUIT\r\n"), "221 smtp-harness.test Bye\r\n<close>");
+}
+
+}  // namespace
+}  // namespace smtp
