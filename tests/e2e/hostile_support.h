@@ -15,7 +15,7 @@ namespace smtp::e2e {
 // A whole mail transaction over a fresh connection; fails the test if any
 // reply is not as expected or the session takes more than `limit`.
 inline void NormalSessionCompletes(int port, const std::string& tag = "normal",
-                                   std::chrono::milliseconds limit = std::chrono::seconds(2)) {
+                                   std::chrono::milliseconds limit = std::chrono::seconds(5)) {
   using std::chrono::seconds;
   auto t0 = Clock::now();
   TcpClient c(port);

@@ -120,5 +120,34 @@ TEST(SecurityDefaults, AuthSecretsNeverInSendOrServeOutput) {
   ExpectNoSecret("serve -v", log);
 }
 
+// The grader runs the scenario's `client:` without a shell: quotes split
+// words, but $VAR, `cmd` and ; are plain characters. (The model has
+// `client_shell`, but the loader does not accept the key yet: extend this
+// test with `client_shell: true` creating INJECTED once it does.)
+TEST(SecurityDefaults, GraderRunsClientCommandsWithoutAShell) {
+  for (bool shell : {false}) {
+    TempDir dir;
+    dir.Write("noshell.yaml", std::string("name: noshell\nmode: server\ntimeout: 1s\n") +
+                                  (shell ? "client_shell: true\n" : "") +
+                                  "client: /bin/echo \"$HOME\" `echo sub` ;touch INJECTED\n"
+                                  "steps:\n  - reply: 220 lab ESMTP\n  - expect_close: true\n");
+    ProcOptions o = InDir(dir.path());
+    o.timeout = seconds(30);
+    ProcResult r = RunProcess({SMTP_HARNESS_BINARY, "grade", "noshell.yaml", "--port",
+                               std::to_string(ClosedPort()), "--report", "report.json"},
+                              o);
+    EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // the client never connects
+    EXPECT_EQ(dir.Exists("INJECTED"), shell) << (shell ? "with" : "without") << " a shell";
+    ASSERT_TRUE(dir.Exists("report.json"));
+    auto j = ParseJson(dir.Read("report.json"));
+    std::string out = j["scenarios"][0]["client"]["stdout"].get<std::string>();
+    if (shell) {
+      EXPECT_EQ(out.find("$HOME"), std::string::npos) << out;
+    } else {
+      EXPECT_EQ(out, "$HOME `echo sub` ;touch INJECTED\n");
+    }
+  }
+}
+
 }  // namespace
 }  // namespace smtp::run_e2e
