@@ -253,9 +253,20 @@ std::vector<HostileFile> HostileFiles() {
        [] {
          std::string y = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n";
          for (int i = 1; i < 10; ++i) {
-           std::string prev = "*a" + std::to_string(i - 1);
-           y += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [" + prev;
-           for (int k = 0; k < 9; ++k) y += ", " + prev;
+           // Appends only: GCC 12 warns (-Wrestrict, a false positive) on
+           // `"literal" + std::string` here.
+           std::string prev = "*a";
+           prev += std::to_string(i - 1);
+           y += 'a';
+           y += std::to_string(i);
+           y += ": &a";
+           y += std::to_string(i);
+           y += " [";
+           y += prev;
+           for (int k = 0; k < 9; ++k) {
+             y += ", ";
+             y += prev;
+           }
            y += "]\n";
          }
          return y + "steps: *a9\n";
