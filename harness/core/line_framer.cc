@@ -43,7 +43,9 @@ std::optional<FramedLine> LineFramer::Next() {
     line.bare_cr = line.text.find('\r') != std::string::npos;
     if (total > max_) {
       line.too_long = true;
-      line.text.resize(max_);
+      // Only shorten: a line over the limit by its ending alone keeps its text
+      // (resize() would pad it with NULs the client never sent).
+      if (line.text.size() > max_) line.text.resize(max_);
     }
     pos_ = lf + 1;
     Compact();

@@ -274,6 +274,14 @@ void ServerSession::Helo(std::string_view verb, std::string_view args, ServerOut
   if (name.empty() || (verb == "HELO" && name.find(' ') != std::string_view::npos)) {
     return Say(out, 501, "5.5.4", std::string("Syntax: ") + std::string(verb) + " hostname");
   }
+  // The name is echoed in the reply: control bytes (NUL, ESC, ...) would be
+  // sent back to the client and into transcripts and terminals.
+  if (std::any_of(name.begin(), name.end(), [](char c) {
+        auto u = static_cast<unsigned char>(c);
+        return u < 0x20 || u == 0x7f;
+      })) {
+    return Say(out, 501, "5.5.4", "Invalid character in hostname");
+  }
   ResetTransaction();
   helo_ = std::string(name);
   esmtp_ = verb == "EHLO";

@@ -88,7 +88,7 @@ TEST(LineFramer, CommandLineLimitCountsCrlf) {
   line = f.Next();
   ASSERT_TRUE(line);
   EXPECT_TRUE(line->too_long);
-  EXPECT_EQ(line->text.size(), kMaxCommandLine);
+  EXPECT_EQ(line->text, std::string(511, 'b'));  // as sent: not padded to the limit
 }
 
 TEST(LineFramer, TextLineLimitIs1000) {
@@ -142,6 +142,19 @@ TEST(LineFramer, LimitChangeAppliesToLaterLines) {
   ASSERT_TRUE(line);
   EXPECT_FALSE(line->too_long);
   EXPECT_EQ(line->text.size(), 900u);
+}
+
+// Found by tests/fuzz/line_framer_fuzz: a line over the limit only because of
+// its (bare LF counted as CRLF) ending was padded with a NUL.
+TEST(LineFramer, TooLongByItsEndingKeepsItsTextUnpadded) {
+  LineFramer f(10);
+  f.Feed("123456789\n" "123456789\r\n");
+  for (int i = 0; i < 2; ++i) {
+    auto line = f.Next();
+    ASSERT_TRUE(line);
+    EXPECT_TRUE(line->too_long);
+    EXPECT_EQ(line->text, "123456789");
+  }
 }
 
 }  // namespace

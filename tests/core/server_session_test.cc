@@ -693,5 +693,15 @@ TEST(SaslTest, Base64RoundTripAndStrictness) {
   EXPECT_FALSE(sasl::ParsePlain(std::string("a\0b\0c\0d", 7)));
 }
 
+// Found by the hostile-input tests: a NUL or ESC in the HELO name was echoed
+// back in the 250 reply.
+TEST_F(ServerSessionTest, HeloNameWithControlBytesIsRefusedNotEchoed) {
+  Begin();
+  EXPECT_EQ(Send(std::string("EHLO a\0b\r\n", 10)), "501 Invalid character in hostname\r\n");
+  EXPECT_EQ(Send("HELO a\x1b[2Jb\r\n"), "501 Invalid character in hostname\r\n");
+  EXPECT_EQ(session_->state(), ServerSession::State::kConnected);
+  EXPECT_EQ(Send("EHLO caf\xc3\xa9.test\r\n").substr(0, 4), "250-");  // UTF-8 is fine
+}
+
 }  // namespace
 }  // namespace smtp

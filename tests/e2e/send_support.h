@@ -22,72 +22,22 @@
 #include <thread>
 #include <vector>
 
+#include "tests/e2e/process_support.h"
+
 namespace smtp::send_e2e {
 
-struct ProcResult {
-  int exit_code = -1;  // -1: killed at the deadline
-  std::string out;
-  std::string err;
-};
+using e2e::ProcResult;
 
-// Runs argv[0] with the rest as arguments; `env` adds variables. Kills the
-// process after `timeout`.
+// Runs argv[0] with the rest as arguments; `env` adds variables (an empty
+// value sets the variable empty). Kills the process after `timeout`.
 inline ProcResult RunProcess(const std::vector<std::string>& argv,
                              const std::map<std::string, std::string>& env = {},
                              std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
-  int out_pipe[2], err_pipe[2];
-  if (pipe(out_pipe) != 0 || pipe(err_pipe) != 0) throw std::runtime_error("pipe failed");
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(out_pipe[1], 1);
-    dup2(err_pipe[1], 2);
-    int devnull = open("/dev/null", O_RDONLY);
-    dup2(devnull, 0);
-    close(out_pipe[0]);
-    close(err_pipe[0]);
-    for (const auto& [k, v] : env) setenv(k.c_str(), v.c_str(), 1);
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
-    execv(args[0], args.data());
-    _exit(127);
-  }
-  close(out_pipe[1]);
-  close(err_pipe[1]);
-  ProcResult r;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
-  int open_fds = 2;
-  bool killed = false;
-  while (open_fds > 0) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0) {
-      kill(pid, SIGKILL);
-      killed = true;
-      break;
-    }
-    if (poll(fds, 2, static_cast<int>(left.count())) <= 0) continue;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP))) continue;
-      char buf[8192];
-      ssize_t n = read(fds[i].fd, buf, sizeof buf);
-      if (n <= 0) {
-        close(fds[i].fd);
-        fds[i].fd = -1;
-        --open_fds;
-      } else {
-        (i == 0 ? r.out : r.err).append(buf, static_cast<size_t>(n));
-      }
-    }
-  }
-  for (auto& f : fds) {
-    if (f.fd >= 0) close(f.fd);
-  }
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!killed && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  return r;
+  e2e::ProcOptions o;
+  o.env = env;
+  o.timeout = timeout;
+  o.empty_unsets = false;
+  return e2e::RunProcess(argv, o);
 }
 
 inline ProcResult Send(std::vector<std::string> args,

@@ -65,6 +65,7 @@ class Process {
   Process& operator=(const Process&) = delete;
 
   void Signal(int sig) { ::kill(pid_, sig); }
+  pid_t pid() const { return pid_; }
   // Exit status, or -1 if it did not exit in time (then it is killed).
   int Wait(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
     auto deadline = std::chrono::steady_clock::now() + timeout;

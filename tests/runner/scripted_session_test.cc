@@ -73,9 +73,11 @@ struct Harness {
     }
     return out;
   }
-  std::unique_ptr<ScriptedSession> session;
+  // Declared before `session`: its destructor delivers into them (found by
+  // ASan: with the session first, it wrote into an already destroyed report).
   SessionReport report;
   int deliveries = 0;
+  std::unique_ptr<ScriptedSession> session;
 };
 
 constexpr const char* kMessage = "Subject: lab\r\n\r\nI love computer networks!\r\n..dot\r\n.\r\n";
