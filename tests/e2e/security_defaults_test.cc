@@ -4,7 +4,7 @@
 // JSON reports, JUnit, Gradescope, `send -v --json`, `serve -v`.
 #include <gtest/gtest.h>
 
-#include "harness/client/base64.h"
+#include "harness/core/base64.h"
 #include "tests/e2e/run_support.h"
 #include "tests/e2e/serve_process.h"
 
@@ -121,11 +121,10 @@ TEST(SecurityDefaults, AuthSecretsNeverInSendOrServeOutput) {
 }
 
 // The grader runs the scenario's `client:` without a shell: quotes split
-// words, but $VAR, `cmd` and ; are plain characters. (The model has
-// `client_shell`, but the loader does not accept the key yet: extend this
-// test with `client_shell: true` creating INJECTED once it does.)
+// words, but $VAR, `cmd` and ; are plain characters. Only `client_shell:
+// true` hands the line to /bin/sh.
 TEST(SecurityDefaults, GraderRunsClientCommandsWithoutAShell) {
-  for (bool shell : {false}) {
+  for (bool shell : {false, true}) {
     TempDir dir;
     dir.Write("noshell.yaml", std::string("name: noshell\nmode: server\ntimeout: 1s\n") +
                                   (shell ? "client_shell: true\n" : "") +
