@@ -103,10 +103,6 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
   if (out) *out = *reply;
   if (StartsWithVerb(sent_line, "EHLO") && reply->code == 250) ehlo_ = ParseEhlo(*reply);
   MatchOutcome check = Match(m, *reply, vars_);
-  // The description with variables expanded says what was really checked.
-  if (!check.expected.empty() && check.expected != described) {
-    r.expected.replace(r.expected.size() - described.size(), described.size(), check.expected);
-  }
   if (check.ok) return std::nullopt;
   return Mismatch(reply->ToDisplay(), check.reason,
                   check.expected.empty() ? described : check.expected);

@@ -58,8 +58,9 @@ std::string Shorten(const std::string& s) {
 }  // namespace
 
 bool CodeMatches(std::string_view pattern, int code) {
-  std::string c = std::to_string(code);
-  if (pattern.size() != 3 || c.size() != 3) return false;
+  if (pattern.size() != 3 || code < 100 || code > 999) return false;
+  const char c[3] = {static_cast<char>('0' + code / 100), static_cast<char>('0' + code / 10 % 10),
+                     static_cast<char>('0' + code % 10)};
   for (size_t i = 0; i < 3; ++i) {
     if (pattern[i] != 'x' && pattern[i] != 'X' && pattern[i] != c[i]) return false;
   }
@@ -104,7 +105,8 @@ MatchOutcome Match(const ReplyMatcher& m, const Reply& reply, VarMap& vars) {
       return Fail(m, "reply does not match glob \"" + *glob + "\"");
     }
   }
-  const std::string text = reply.Text();
+  // Built only when a matcher reads it: `load` checks every reply on this path.
+  const std::string text = m.text || !m.capture.empty() ? reply.Text() : std::string();
   if (m.text) {
     auto re = ExpandForRegex(*m.text, vars);
     if (!re.ok()) return Fail(m, re.status().message());
@@ -136,7 +138,7 @@ MatchOutcome Match(const ReplyMatcher& m, const Reply& reply, VarMap& vars) {
   if (m.negated) {
     VarMap scratch = vars;
     MatchOutcome inner = Match(*m.negated, reply, scratch);
-    if (inner.ok) return Fail(m, "reply matches " + inner.expected);
+    if (inner.ok) return Fail(m, "reply matches " + DescribeReplyMatcher(*m.negated));
   }
   // Captures last: a failed expectation stores nothing.
   std::vector<std::pair<std::string, std::string>> captured;
@@ -155,7 +157,7 @@ MatchOutcome Match(const ReplyMatcher& m, const Reply& reply, VarMap& vars) {
     }
   }
   for (auto& [name, value] : captured) vars[name] = std::move(value);
-  return MatchOutcome{true, DescribeReplyMatcher(m), ""};
+  return MatchOutcome{true, "", ""};
 }
 
 }  // namespace smtp

@@ -18,6 +18,8 @@
 
 namespace smtp {
 
+// On a mismatch, `expected` holds DescribeReplyMatcher(matcher); on a match
+// it is left empty (describing is not free, and `load` matches every reply).
 MatchOutcome Match(const ReplyMatcher& matcher, const Reply& reply, VarMap& vars);
 
 // The expectation in words: "250", "250 or 251", "2xx with text /^OK/",
