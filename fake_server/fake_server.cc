@@ -1,5 +1,6 @@
 // The network side of the fake server: one coroutine per connection on a
-// single-threaded io_context, every read and write raced against a timer.
+// single-threaded io_context; every read and write has a deadline, kept by
+// one watchdog timer per connection.
 #include "fake_server/fake_server.h"
 
 #include <asio.hpp>
@@ -8,6 +9,7 @@
 #include <asio/ssl.hpp>
 #include <atomic>
 #include <cctype>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -15,6 +17,7 @@
 #include "fake_server/rfc_session_logic.h"
 #include "fake_server/tls_context.h"
 #include "harness/core/fault_rules.h"
+#include "harness/net/watchdog.h"
 
 namespace smtp {
 namespace {
@@ -38,9 +41,14 @@ std::string PeerName(const tcp::socket& s) {
 }
 
 // One accepted connection: the plain socket until TLS starts, then the
-// TLS stream that owns it.
+// TLS stream that owns it. Every read and write is armed on its watchdog
+// (harness/net/watchdog.h), which cancels the socket when a deadline passes.
 struct Conn {
-  explicit Conn(tcp::socket s) : plain(std::move(s)), pause(plain.get_executor()) {}
+  explicit Conn(tcp::socket s)
+      : plain(std::move(s)), pause(plain.get_executor()), watchdog(plain.get_executor(), [this] {
+          asio::error_code ec;
+          lowest().cancel(ec);
+        }) {}
   tcp::socket& lowest() { return tls ? tls->next_layer() : plain; }
   void Abort() {
     asio::error_code ec;
@@ -51,6 +59,7 @@ struct Conn {
   tcp::socket plain;
   std::unique_ptr<asio::ssl::stream<tcp::socket>> tls;
   asio::steady_timer pause;
+  Watchdog watchdog;
   bool stopping = false;
 };
 
@@ -306,15 +315,16 @@ awaitable<bool> FakeServer::Impl::Write(Conn& conn, std::string_view bytes) {
     if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
     if (!ec) bytes.remove_prefix(n);
   }
-  asio::steady_timer timer(io_, OrForever(config_.write_timeout));
   auto buf = asio::buffer(bytes.data(), bytes.size());
-  std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
+  conn.watchdog.Arm(OrForever(config_.write_timeout));
+  asio::error_code ec;
   if (conn.tls) {
-    r = co_await (asio::async_write(*conn.tls, buf, kTuple) || timer.async_wait(kTuple));
+    std::tie(ec, std::ignore) = co_await asio::async_write(*conn.tls, buf, kTuple);
   } else {
-    r = co_await (asio::async_write(conn.plain, buf, kTuple) || timer.async_wait(kTuple));
+    std::tie(ec, std::ignore) = co_await asio::async_write(conn.plain, buf, kTuple);
   }
-  co_return r.index() == 0 && !std::get<0>(std::get<0>(r));
+  conn.watchdog.Disarm();
+  co_return !ec && !conn.watchdog.timed_out();
 }
 
 awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, SessionActions actions,
@@ -334,7 +344,13 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
           bytes += actions[++i].bytes;
         }
         if (config_.keep_transcripts || transcript_sink_) out.Add(bytes, record);
-        if (!co_await Write(conn, bytes)) co_return false;
+        if (!co_await Write(conn, bytes)) {
+          out.Flush(record);
+          Record(id, t0, '*',
+                 conn.watchdog.timed_out() ? "write timed out after " + FormatDuration(config_.write_timeout)
+                                : std::string("write failed"));
+          co_return false;
+        }
         break;
       }
       case SessionAction::Kind::kPause: {
@@ -407,32 +423,29 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
       reason = "server stopping";
       break;
     }
-    std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
+    asio::error_code ec;
+    size_t n = 0;
     bool ready = false;
     // Every few reads go through the io_context anyway, so a client that
     // floods cannot keep the (single) thread from the other sessions.
     if (!conn->tls && ++sync_reads % 16 != 0) {
       // Pipelined input is often already there: take it without a timer.
-      asio::error_code ec;
-      size_t n = conn->plain.read_some(asio::buffer(buf), ec);
+      n = conn->plain.read_some(asio::buffer(buf), ec);
       ready = ec != asio::error::would_block && ec != asio::error::try_again;
-      if (ready) r = std::make_tuple(ec, n);
     }
     if (!ready) {
-      asio::steady_timer timer(io_, OrForever(config_.idle_timeout));
+      conn->watchdog.Arm(OrForever(config_.idle_timeout));
       if (conn->tls) {
-        r = co_await (conn->tls->async_read_some(asio::buffer(buf), kTuple) ||
-                      timer.async_wait(kTuple));
+        std::tie(ec, n) = co_await conn->tls->async_read_some(asio::buffer(buf), kTuple);
       } else {
-        r = co_await (conn->plain.async_read_some(asio::buffer(buf), kTuple) ||
-                      timer.async_wait(kTuple));
+        std::tie(ec, n) = co_await conn->plain.async_read_some(asio::buffer(buf), kTuple);
       }
+      conn->watchdog.Disarm();
     }
-    if (r.index() == 1) {
+    if (conn->watchdog.timed_out()) {
       reason = conn->stopping ? "server stopping" : "idle timeout";
       break;
     }
-    auto [ec, n] = std::get<0>(r);
     if (ec) {
       reason = conn->stopping ? "server stopping" : "client closed";
       break;
@@ -459,6 +472,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   }
   out.Flush([&](std::string line) { Record(id, t0, 'S', std::move(line)); });
   Record(id, t0, '*', "connection closed (" + reason + ")");
+  conn->watchdog.Stop();
   asio::error_code ec;
   conn->lowest().shutdown(tcp::socket::shutdown_both, ec);
   conn->lowest().close(ec);

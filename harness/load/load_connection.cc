@@ -11,35 +11,19 @@ constexpr size_t kReplyLineLimit = 64 * 1024;
 }  // namespace
 
 LoadConnection::LoadConnection(asio::io_context& io, asio::ssl::context* tls)
-    : socket_(io), timer_(io), tls_ctx_(tls), framer_(kReplyLineLimit) {}
+    : socket_(io),
+      watchdog_(io.get_executor(),
+                [this] {
+                  asio::error_code ignored;
+                  socket_.cancel(ignored);
+                }),
+      tls_ctx_(tls),
+      framer_(kReplyLineLimit) {}
 
 LoadConnection::~LoadConnection() { Close(); }
 
-void LoadConnection::Arm(Duration timeout) {
-  deadline_ = Clock::now() + timeout;
-  if (timer_armed_) return;  // the running wait re-arms itself for the new deadline
-  timer_armed_ = true;
-  timer_.expires_at(deadline_);
-  timer_.async_wait([self = shared_from_this()](const asio::error_code& ec) { self->OnTimer(ec); });
-}
-
-void LoadConnection::OnTimer(const asio::error_code& ec) {
-  timer_armed_ = false;
-  if (ec || closed_) return;
-  if (Clock::now() >= deadline_) {
-    timed_out_ = true;
-    asio::error_code ignored;
-    socket_.cancel(ignored);
-    return;
-  }
-  if (deadline_ == Clock::time_point::max()) return;  // idle: the next Arm starts a wait
-  timer_armed_ = true;
-  timer_.expires_at(deadline_);
-  timer_.async_wait([self = shared_from_this()](const asio::error_code& e) { self->OnTimer(e); });
-}
-
 Status LoadConnection::FromError(const asio::error_code& ec, const char* what) const {
-  if (timed_out_) return Status::Timeout(std::string(what) + " timed out");
+  if (watchdog_.timed_out()) return Status::Timeout(std::string(what) + " timed out");
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
     return Status::Closed("connection closed by the server");
   }
@@ -51,7 +35,7 @@ void LoadConnection::Close() {
   if (closed_) return;
   closed_ = true;
   asio::error_code ignored;
-  timer_.cancel();
+  watchdog_.Stop();
   // close() alone sends the FIN; a shutdown() first would be one more
   // syscall per session for nothing.
   socket_.close(ignored);
@@ -59,9 +43,9 @@ void LoadConnection::Close() {
 
 asio::awaitable<Status> LoadConnection::Connect(const asio::ip::tcp::endpoint& ep,
                                                 bool implicit_tls, Duration timeout) {
-  Arm(timeout);
+  watchdog_.Arm(timeout);
   auto [ec] = co_await socket_.async_connect(ep, kTuple);
-  Disarm();
+  watchdog_.Disarm();
   if (ec) co_return FromError(ec, "connect");
   socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   if (implicit_tls) co_return co_await StartTls(timeout);
@@ -69,15 +53,15 @@ asio::awaitable<Status> LoadConnection::Connect(const asio::ip::tcp::endpoint& e
 }
 
 asio::awaitable<Status> LoadConnection::Write(std::string_view bytes, Duration timeout) {
-  if (timed_out_ || closed_) co_return Status::Io("connection is no longer usable");
-  Arm(timeout);
+  if (watchdog_.timed_out() || closed_) co_return Status::Io("connection is no longer usable");
+  watchdog_.Arm(timeout);
   asio::error_code ec;
   if (tls_) {
     std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, asio::buffer(bytes), kTuple);
   } else {
     std::tie(ec, std::ignore) = co_await asio::async_write(socket_, asio::buffer(bytes), kTuple);
   }
-  Disarm();
+  watchdog_.Disarm();
   if (ec) co_return FromError(ec, "write");
   co_return Status::Ok();
 }
@@ -94,7 +78,7 @@ asio::awaitable<std::pair<asio::error_code, size_t>> LoadConnection::ReadSome() 
 }
 
 asio::awaitable<Result<Reply>> LoadConnection::ReadReply(Duration timeout) {
-  if (timed_out_ || closed_) co_return Status::Io("connection is no longer usable");
+  if (watchdog_.timed_out() || closed_) co_return Status::Io("connection is no longer usable");
   bool armed = false;
   for (;;) {
     while (auto line = framer_.Next()) {
@@ -102,12 +86,12 @@ asio::awaitable<Result<Reply>> LoadConnection::ReadReply(Duration timeout) {
       auto r = parser_.FeedLine(line->text);
       if (!r.ok()) co_return Status::Protocol(r.status().message() + ": \"" + line->text + "\"");
       if (r->has_value()) {
-        if (armed) Disarm();
+        if (armed) watchdog_.Disarm();
         co_return std::move(**r);
       }
     }
     if (!armed) {
-      Arm(timeout);
+      watchdog_.Arm(timeout);
       armed = true;
     }
     // Read inline rather than through ReadSome(): one coroutine frame less
@@ -120,7 +104,7 @@ asio::awaitable<Result<Reply>> LoadConnection::ReadReply(Duration timeout) {
       std::tie(ec, n) = co_await socket_.async_read_some(asio::buffer(buf_), kTuple);
     }
     if (ec) {
-      Disarm();
+      watchdog_.Disarm();
       co_return FromError(ec, "read");
     }
     framer_.Feed(std::string_view(buf_.data(), n));
@@ -132,18 +116,18 @@ asio::awaitable<Status> LoadConnection::StartTls(Duration timeout) {
   parser_.Reset();
   if (!tls_ctx_) co_return Status::Internal("no TLS context");
   tls_.emplace(socket_, *tls_ctx_);
-  Arm(timeout);
+  watchdog_.Arm(timeout);
   auto [ec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, kTuple);
-  Disarm();
+  watchdog_.Disarm();
   if (ec) co_return Status::Tls("TLS handshake failed: " + FromError(ec, "handshake").message());
   co_return Status::Ok();
 }
 
 asio::awaitable<Status> LoadConnection::WaitForClose(Duration timeout) {
   if (framer_.buffered() > 0) co_return Status::Protocol("more data instead of a close");
-  Arm(timeout);
+  watchdog_.Arm(timeout);
   auto [ec, n] = co_await ReadSome();
-  Disarm();
+  watchdog_.Disarm();
   if (!ec && n > 0) co_return Status::Protocol("more data instead of a close");
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated ||
       ec == asio::error::connection_reset) {

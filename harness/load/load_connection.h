@@ -2,10 +2,10 @@
 // TCP or TLS (implicit or after STARTTLS), used from C++20 coroutines on the
 // io_context of one load thread. Every operation has a deadline.
 //
-// Deadlines use one watchdog timer per connection (Asio's "timeouts"
-// example) rather than racing a timer against every read with `||`: an
-// operation only moves a deadline, so a step costs no extra timer start and
-// no parallel group. When a deadline passes the socket is cancelled, the
+// Deadlines use one watchdog timer per connection (harness/net/watchdog.h)
+// rather than racing a timer against every read with `||`: an operation
+// only moves a deadline, so a step costs no extra timer start and no
+// parallel group. When a deadline passes the socket is cancelled, the
 // pending operation ends with kTimeout and the connection is unusable.
 //
 // Errors as Status, as SmtpConnection's: kTimeout, kClosed (peer closed),
@@ -23,6 +23,7 @@
 
 #include "harness/core/line_framer.h"
 #include "harness/core/reply.h"
+#include "harness/net/watchdog.h"
 #include "harness/util/duration.h"
 #include "harness/util/status.h"
 
@@ -48,19 +49,13 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
   void Close();
 
  private:
-  void Arm(Duration timeout);
-  void Disarm() { deadline_ = Clock::time_point::max(); }
-  void OnTimer(const asio::error_code& ec);
   Status FromError(const asio::error_code& ec, const char* what) const;
   asio::awaitable<std::pair<asio::error_code, size_t>> ReadSome();
 
   asio::ip::tcp::socket socket_;
-  asio::steady_timer timer_;
+  Watchdog watchdog_;
   asio::ssl::context* tls_ctx_;
   std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
-  Clock::time_point deadline_ = Clock::time_point::max();
-  bool timer_armed_ = false;
-  bool timed_out_ = false;
   bool closed_ = false;
   LineFramer framer_;
   ReplyParser parser_;

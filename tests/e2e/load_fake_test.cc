@@ -173,6 +173,36 @@ steps:
       << r.out;
 }
 
+// A step timeout shorter than the one before it (here the 10 s connect
+// timeout) must still fire on time: the connection's one watchdog timer has
+// to be pulled in, not just left to re-arm when the longer deadline passes.
+TEST_F(LoadE2eTest, AShortStepTimeoutAfterALongOneFiresOnTime) {
+  std::string slow = Write("short.yaml", R"(name: short
+timeout: 10s
+server:
+  rules:
+    - when: "MAIL FROM:*"
+      reply: "250 2.1.0 slow ok"
+      delay: 3s
+steps:
+  - expect: 220
+  - send: EHLO 127.0.0.1
+    expect: 250
+  - send: MAIL FROM:<a@example.test>
+    expect: 250
+    timeout: 300ms
+  - send: QUIT
+    expect: 221
+)");
+  auto t0 = std::chrono::steady_clock::now();
+  LoadRun r = Load({slow, "-n", "1", "-c", "1"});
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(2));  // not the 3 s delay
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.out.find("1 x step 2 (failed): expected 250, got no reply within 300ms"),
+            std::string::npos)
+      << r.out;
+}
+
 TEST_F(LoadE2eTest, InterruptStopsStartingSessionsAndStillReports) {
   Process p({SMTP_HARNESS_BINARY, "load", kBasic, "--duration", "30s", "--rate", "100", "-c", "2",
              "--report", (dir_ / "report.json").string()},

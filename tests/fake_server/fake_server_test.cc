@@ -146,6 +146,29 @@ TEST_F(FakeServerTest, IdleTimeout) {
   EXPECT_EQ(server_->Transcripts()[0].back().text, "connection closed (idle timeout)");
 }
 
+// A client that sends but never reads: once the replies fill the socket
+// buffers the server's write blocks, and write_timeout ends the session
+// (the idle timeout is far away, so it cannot be what ends it).
+TEST_F(FakeServerTest, WriteTimeoutEndsSessionOfClientThatDoesNotRead) {
+  config_.write_timeout = 200ms;
+  config_.idle_timeout = 60s;
+  Start();
+  auto c = Connect();
+  c->ShrinkReceiveBuffer();
+  std::string ehlos;
+  for (int i = 0; i < 500; ++i) ehlos += "EHLO 127.0.0.1\r\n";  // ~200-byte replies
+  auto t0 = std::chrono::steady_clock::now();
+  while (server_->SessionsActive() == 1 && std::chrono::steady_clock::now() - t0 < 10s) {
+    if (c->TrySend(ehlos) == 0) std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_EQ(server_->SessionsActive(), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 10s);
+  auto transcript = server_->Transcripts()[0];
+  ASSERT_GE(transcript.size(), 2u);
+  EXPECT_EQ(transcript[transcript.size() - 2].text, "write timed out after 200ms");
+  EXPECT_EQ(transcript.back().text, "connection closed (closed by server)");
+}
+
 TEST_F(FakeServerTest, StopSays421ToOpenSessions) {
   Start();
   auto c = Connect();

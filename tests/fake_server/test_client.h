@@ -58,6 +58,19 @@ class TestClient {
     return true;
   }
 
+  // Sends what the socket takes without blocking; returns the bytes sent
+  // (0 when the buffers are full, or on error).
+  size_t TrySend(std::string_view bytes) {
+    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    return n > 0 ? static_cast<size_t>(n) : 0;
+  }
+  // A small receive window, so a client that does not read soon blocks the
+  // server's writes.
+  void ShrinkReceiveBuffer() {
+    int size = 4096;
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  }
+
   // One complete reply (all its lines, CRLF included), "" on timeout or close.
   std::string ReadReply(std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
     auto deadline = std::chrono::steady_clock::now() + timeout;
