@@ -135,7 +135,9 @@ class FakeServer::Impl {
   std::function<Status(const ReceivedMessage&)> message_sink_;
   std::function<void(int, const TranscriptEntry&)> transcript_sink_;
 
-  asio::io_context io_{1};
+  // One thread runs it. Other threads only post to it (Stop), which keeps
+  // the scheduler's lock; the reactor's per-socket locking is not needed.
+  asio::io_context io_{ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   std::unique_ptr<tcp::acceptor> acceptor_;
   std::thread thread_;
   bool running_ = false;
@@ -418,6 +420,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
 
   std::vector<char> buf(kReadBuffer);
   unsigned sync_reads = 0;
+  bool more_waiting = false;  // the last read filled the buffer: more is likely there
   while (open) {
     if (conn->stopping) {  // Stop() came while no read was pending
       reason = "server stopping";
@@ -426,10 +429,13 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
     asio::error_code ec;
     size_t n = 0;
     bool ready = false;
-    // Every few reads go through the io_context anyway, so a client that
-    // floods cannot keep the (single) thread from the other sessions.
-    if (!conn->tls && ++sync_reads % 16 != 0) {
-      // Pipelined input is often already there: take it without a timer.
+    // A read that filled the buffer left more behind: take it at once,
+    // without arming the deadline. Otherwise the client is most likely
+    // waiting for our reply (lock-step SMTP), and a read now would only say
+    // EAGAIN; Asio's own speculative read knows that too. Every few reads go
+    // through the io_context anyway, so a client that floods cannot keep the
+    // (single) thread from the other sessions.
+    if (!conn->tls && more_waiting && ++sync_reads % 16 != 0) {
       n = conn->plain.read_some(asio::buffer(buf), ec);
       ready = ec != asio::error::would_block && ec != asio::error::try_again;
     }
@@ -450,6 +456,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
       reason = conn->stopping ? "server stopping" : "client closed";
       break;
     }
+    more_waiting = n == buf.size();
     std::string_view bytes(buf.data(), n);
     if (recording) {
       in.Add(bytes,
@@ -473,8 +480,9 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   out.Flush([&](std::string line) { Record(id, t0, 'S', std::move(line)); });
   Record(id, t0, '*', "connection closed (" + reason + ")");
   conn->watchdog.Stop();
+  // close() sends the FIN; a shutdown() first is one more syscall per
+  // session, and fails anyway when the client closed first (after QUIT).
   asio::error_code ec;
-  conn->lowest().shutdown(tcp::socket::shutdown_both, ec);
   conn->lowest().close(ec);
 }
 
