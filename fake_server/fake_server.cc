@@ -17,6 +17,7 @@
 #include "fake_server/rfc_session_logic.h"
 #include "fake_server/tls_context.h"
 #include "harness/core/fault_rules.h"
+#include "harness/net/direct_io.h"
 #include "harness/net/watchdog.h"
 
 namespace smtp {
@@ -232,7 +233,6 @@ awaitable<void> FakeServer::Impl::Accept() {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    socket.non_blocking(true, ec);  // for the fast paths in Write and Session
     if (config_.max_sessions > 0 && active_.load() >= static_cast<int>(config_.max_sessions)) {
       asio::co_spawn(io_, Refuse(std::move(socket)), asio::detached);
       continue;
@@ -311,11 +311,10 @@ awaitable<bool> FakeServer::Impl::Write(Conn& conn, std::string_view bytes) {
     // Replies are small and almost always fit in the socket buffer: try a
     // non-blocking write first and arm the deadline only for what is left
     // (a profile showed the timer and its epoll cycles dominating).
-    asio::error_code ec;
-    size_t n = conn.plain.write_some(asio::buffer(bytes.data(), bytes.size()), ec);
+    auto [ec, n] = TrySend(conn.plain, bytes);
     if (!ec && n == bytes.size()) co_return true;
-    if (ec && ec != asio::error::would_block && ec != asio::error::try_again) co_return false;
-    if (!ec) bytes.remove_prefix(n);
+    if (ec && ec != asio::error::would_block) co_return false;
+    bytes.remove_prefix(n);
   }
   auto buf = asio::buffer(bytes.data(), bytes.size());
   conn.watchdog.Arm(OrForever(config_.write_timeout));
@@ -436,8 +435,8 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
     // through the io_context anyway, so a client that floods cannot keep the
     // (single) thread from the other sessions.
     if (!conn->tls && more_waiting && ++sync_reads % 16 != 0) {
-      n = conn->plain.read_some(asio::buffer(buf), ec);
-      ready = ec != asio::error::would_block && ec != asio::error::try_again;
+      std::tie(ec, n) = TryReceive(conn->plain, buf.data(), buf.size());
+      ready = ec != asio::error::would_block;
     }
     if (!ready) {
       conn->watchdog.Arm(OrForever(config_.idle_timeout));

@@ -2,6 +2,8 @@
 
 #include <asio/experimental/as_tuple.hpp>
 
+#include "harness/net/direct_io.h"
+
 namespace smtp {
 namespace {
 
@@ -54,8 +56,17 @@ asio::awaitable<Status> LoadConnection::Connect(const asio::ip::tcp::endpoint& e
 
 asio::awaitable<Status> LoadConnection::Write(std::string_view bytes, Duration timeout) {
   if (watchdog_.timed_out() || closed_) co_return Status::Io("connection is no longer usable");
-  watchdog_.Arm(timeout);
   asio::error_code ec;
+  if (!tls_) {
+    // A command almost always fits in the socket buffer: write it directly.
+    // Completing through the io_context instead costs a posted handler and
+    // an extra epoll_wait per command (seen in strace: 14 per session).
+    auto [sent_ec, n] = TrySend(socket_, bytes);
+    if (!sent_ec && n == bytes.size()) co_return Status::Ok();
+    if (sent_ec && sent_ec != asio::error::would_block) co_return FromError(sent_ec, "write");
+    bytes.remove_prefix(n);
+  }
+  watchdog_.Arm(timeout);
   if (tls_) {
     std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, asio::buffer(bytes), kTuple);
   } else {
