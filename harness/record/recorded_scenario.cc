@@ -48,10 +48,10 @@ bool IsDataCommand(std::string text) {
 
 // A session cut off inside a message (interrupted, or a side closed) would
 // leave a transcript whose message has no final dot, which does not load:
-// those lines become a note instead.
+// the 354 and those lines become a note instead (DATA stays, unanswered).
 Transcript WithoutUnfinishedMessage(const Transcript& session) {
   bool after_data = false, in_message = false;
-  size_t start = 0;
+  size_t reply_at = 0;
   for (size_t i = 0; i < session.size(); ++i) {
     const auto& e = session[i];
     if (e.dir == 'C') {
@@ -63,21 +63,23 @@ Transcript WithoutUnfinishedMessage(const Transcript& session) {
     } else if (e.dir == 'S' && after_data && !in_message) {
       after_data = false;
       in_message = e.text.rfind("354", 0) == 0;
-      start = i + 1;
+      reply_at = i;
     }
   }
   if (!in_message) return session;
-  Transcript out(session.begin(), session.begin() + static_cast<std::ptrdiff_t>(start));
+  Transcript out(session.begin(), session.begin() + static_cast<std::ptrdiff_t>(reply_at));
   int lines = 0;
-  for (size_t i = start; i < session.size(); ++i) {
+  for (size_t i = reply_at + 1; i < session.size(); ++i) {
     if (session[i].dir == 'C') {
       ++lines;
     } else {
       out.push_back(session[i]);
     }
   }
-  out.push_back({0, '*', "the session ended inside a message: its " + std::to_string(lines) +
-                             " line(s) without the final dot are left out"});
+  out.push_back({0, '*',
+                 "the session ended inside a message: the 354 reply and the " +
+                     std::to_string(lines) +
+                     " message line(s) after it, without the final dot, are left out"});
   return out;
 }
 

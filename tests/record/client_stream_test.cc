@@ -40,7 +40,7 @@ TEST(ClientStreamTest, ABdatChunkIsItsOctetsNotLines) {
   ClientStream s(1024);
   s.Feed("EHLO x\r\nBDAT 10 LAST\r\n0123\r\n");
   EXPECT_EQ(Drain(s), (Items{"C:EHLO x", "C:BDAT 10 LAST"}));  // 6 of 10 octets so far
-  s.Feed("BDQUIT\r\n");
+  s.Feed("BDATQUIT\r\n");
   EXPECT_EQ(Drain(s), (Items{"B:0123\r\nBDAT", "C:QUIT"}));
 }
 

@@ -93,10 +93,10 @@ TEST(RecordedScenarioTest, AMessageCutOffByAnInterruptionBecomesANoteSoTheFileLo
                   {0, 'C', ""},
                   {0, '*', "recording interrupted: SIGINT; both connections were closed here"}};
   std::string yaml = WriteRecordedScenario(t, {"rec", "", GeneraliseLevel::kExact});
-  EXPECT_NE(yaml.find("  C: DATA\n  S: 354 go\n"
+  EXPECT_NE(yaml.find("  S: 220 x\n  C: DATA\n"
                       "  # recording interrupted: SIGINT; both connections were closed here\n"
-                      "  # the session ended inside a message: its 2 line(s) without the final "
-                      "dot are left out\n"),
+                      "  # the session ended inside a message: the 354 reply and the 2 message "
+                      "line(s) after it, without the final dot, are left out\n"),
             std::string::npos)
       << yaml;
   EXPECT_EQ(yaml.find("half"), std::string::npos) << yaml;
