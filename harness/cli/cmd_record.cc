@@ -1,13 +1,13 @@
 // `smtp-harness record --listen 127.0.0.1:1025 --upstream smtp://H:P --out F.yaml`:
 // a recording proxy (harness/record/). Each relayed session is written as a
-// transcript-form scenario: F.yaml for one session; F-1.yaml, F-2.yaml, ...
+// transcript-form scenario (as steps when it used BDAT, see recorded_steps.h):
+// F.yaml for one session; F-1.yaml, F-2.yaml, ...
 // with --sessions N > 1. Exit 0 when every session was recorded and
 // written, 1 interrupted (SIGINT/SIGTERM: every session that had started is
 // written, a partial one with a "recording interrupted" note; as `run` and
 // `load` exit 1 when interrupted), 2 usage, 3 cannot listen or write.
 #include <CLI/CLI.hpp>
-#include <signal.h>
-
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -114,8 +114,8 @@ int RecordCommand(const RecordFlags& f) {
     ++written;
     if (cut) {
       ++partial;
-      std::cerr << "smtp-harness record: session " << n
-                << " (partial: interrupted) written to " << path << "\n";
+      std::cerr << "smtp-harness record: session " << n << " (partial: interrupted) written to "
+                << path << "\n";
     } else {
       std::cerr << "smtp-harness record: session " << n << " written to " << path << "\n";
     }

@@ -49,8 +49,8 @@ class ClientStream {
  private:
   enum class Awaiting { kCommand, kData };
   LineFramer lines_;
-  std::deque<Awaiting> awaiting_;  // commands sent, their replies not yet seen
-  bool in_data_ = false;           // between the 354 and the final dot
+  std::deque<Awaiting> awaiting_;     // commands sent, their replies not yet seen
+  bool in_data_ = false;              // between the 354 and the final dot
   std::optional<size_t> chunk_left_;  // inside a BDAT chunk
   std::string chunk_;
 };

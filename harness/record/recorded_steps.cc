@@ -166,9 +166,9 @@ class StepsWriter {
   GeneraliseLevel level_;
   ReplyParser parser_;
   std::string out_;
-  std::vector<Command> pending_;    // sent, not yet written as a step
-  std::deque<bool> outstanding_;    // written without their reply (is it DATA?)
-  bool in_message_ = false;         // after DATA's 354, before the final dot
+  std::vector<Command> pending_;  // sent, not yet written as a step
+  std::deque<bool> outstanding_;  // written without their reply (is it DATA?)
+  bool in_message_ = false;       // after DATA's 354, before the final dot
   std::string message_;
   int message_lines_ = 0;
   size_t replaced_ = 0;
@@ -194,12 +194,24 @@ std::string YamlQuotedBytes(const std::string& bytes, size_t* replaced) {
       continue;
     }
     switch (c) {
-      case '\r': out += "\\r"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '$': out += "$$"; break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '$':
+        out += "$$";
+        break;
       default:
         if (c < 0x20 || c == 0x7F) {
           out += "\\x";

@@ -127,19 +127,16 @@ TEST_F(RecordProxyE2eTest, SigtermMidMessageWritesEveryStartedSession) {
   rec_->Signal(SIGTERM);
   EXPECT_EQ(rec_->Wait(std::chrono::seconds(10)), 1) << rec_->Stderr();
   std::string one = ReadFile(dir_ / "many-1.yaml"), two = ReadFile(dir_ / "many-2.yaml");
-  EXPECT_NE(one.find("  C: QUIT\n  S: 221 2.0.0 * closing connection\n"), std::string::npos)
-      << one;
+  EXPECT_NE(one.find("  C: QUIT\n  S: 221 2.0.0 * closing connection\n"), std::string::npos) << one;
   EXPECT_EQ(one.find("interrupted"), std::string::npos) << one;
-  EXPECT_NE(two.find("  C: DATA\n  # recording interrupted: SIGTERM; "), std::string::npos)
-      << two;
+  EXPECT_NE(two.find("  C: DATA\n  # recording interrupted: SIGTERM; "), std::string::npos) << two;
   EXPECT_NE(two.find("# the session ended inside a message: the 354 reply and the 1 message "
                      "line(s) after it"),
             std::string::npos)
       << two;
   EXPECT_EQ(two.find("half a message"), std::string::npos) << two;
   EXPECT_FALSE(std::filesystem::exists(dir_ / "many-3.yaml"));
-  EXPECT_NE(rec_->Stderr().find("interrupted; 2 session(s) written (1 partial)"),
-            std::string::npos)
+  EXPECT_NE(rec_->Stderr().find("interrupted; 2 session(s) written (1 partial)"), std::string::npos)
       << rec_->Stderr();
   std::string out;
   EXPECT_EQ(Smtp({"validate", (dir_ / "many-2.yaml").string()}, &out), 0) << out << two;

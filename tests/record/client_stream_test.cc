@@ -13,8 +13,9 @@ using Kind = ClientItem::Kind;
 std::vector<std::string> Drain(ClientStream& s) {
   std::vector<std::string> out;
   while (auto item = s.Next()) {
-    const char* tag = item->kind == Kind::kCommand ? "C:" : item->kind == Kind::kDataLine ? "D:"
-                                                                                         : "B:";
+    const char* tag = item->kind == Kind::kCommand    ? "C:"
+                      : item->kind == Kind::kDataLine ? "D:"
+                                                      : "B:";
     out.push_back(tag + item->text);
   }
   return out;
@@ -65,7 +66,7 @@ TEST(ClientStreamTest, AChunkFedOneByteAtATime) {
 
 TEST(ClientStreamTest, MessageLinesFollowTheDataReply) {
   ClientStream s(1024);
-  s.OnReply(220);  // the greeting answers nothing
+  s.OnReply(220);                                          // the greeting answers nothing
   s.Feed("MAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n");  // pipelined
   EXPECT_EQ(Drain(s), (Items{"C:MAIL FROM:<a@b>", "C:RCPT TO:<c@d>", "C:DATA"}));
   s.OnReply(250);

@@ -112,8 +112,8 @@ TEST(RecordedScenarioTest, AFinishedMessageIsKept) {
 }
 
 TEST(RecordedScenarioTest, ServerModeLeavesABdatChunkOutWithANote) {
-  Transcript t = {{0, 'S', "220 x"}, {0, 'C', "BDAT 3 LAST"}, {0, 'B', "abc"},
-                  {0, 'S', "250 ok"}, {0, 'C', "QUIT"},       {0, 'S', "221 bye"}};
+  Transcript t = {{0, 'S', "220 x"},  {0, 'C', "BDAT 3 LAST"}, {0, 'B', "abc"},
+                  {0, 'S', "250 ok"}, {0, 'C', "QUIT"},        {0, 'S', "221 bye"}};
   RecordedScenarioInfo info{"rec", "", GeneraliseLevel::kExact};
   info.server_mode = true;
   std::string yaml = WriteRecordedScenario(t, info);

@@ -114,9 +114,8 @@ TEST(RecordedStepsTest, PipelinedCommandsAreOneWriteThenOneExpectPerReply) {
 }
 
 TEST(RecordedStepsTest, AMessageCutOffIsLeftOutWithANote) {
-  Transcript t = {{0, 'S', "220 x"},  {0, 'C', "BDAT 1"}, {0, 'B', "z"},
-                  {0, 'S', "250 ok"}, {0, 'C', "DATA"},   {0, 'S', "354 go"},
-                  {0, 'C', "part"}};
+  Transcript t = {{0, 'S', "220 x"}, {0, 'C', "BDAT 1"}, {0, 'B', "z"},   {0, 'S', "250 ok"},
+                  {0, 'C', "DATA"},  {0, 'S', "354 go"}, {0, 'C', "part"}};
   std::string yaml = WriteRecordedSteps(t, GeneraliseLevel::kExact);
   EXPECT_NE(yaml.find("  # the session ended inside a message: its 1 line(s) without the final "
                       "dot are left out\n"),
@@ -127,9 +126,13 @@ TEST(RecordedStepsTest, AMessageCutOffIsLeftOutWithANote) {
 
 TEST(RecordedStepsTest, QuotedBytesKeepUtf8AndReplaceWhatYamlCannotHold) {
   size_t replaced = 0;
-  EXPECT_EQ(YamlQuotedBytes("caf\xC3\xA9 \x01\x7F\t\\", &replaced), "\"caf\xC3\xA9 \\x01\\x7F\\t\\\\\"");
+  EXPECT_EQ(YamlQuotedBytes("caf\xC3\xA9 \x01\x7F\t\\", &replaced),
+            "\"caf\xC3\xA9 \\x01\\x7F\\t\\\\\"");
   EXPECT_EQ(replaced, 0u);
-  EXPECT_EQ(YamlQuotedBytes("a\xFF" "b\xC3", &replaced), "\"a?b?\"");
+  EXPECT_EQ(YamlQuotedBytes("a\xFF"
+                            "b\xC3",
+                            &replaced),
+            "\"a?b?\"");
   EXPECT_EQ(replaced, 2u);
   EXPECT_EQ(YamlQuotedBytes("\xED\xA0\x80", &replaced), "\"???\"");  // a UTF-16 surrogate
 }
