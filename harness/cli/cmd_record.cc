@@ -1,14 +1,19 @@
 // `smtp-harness record --listen 127.0.0.1:1025 --upstream smtp://H:P --out F.yaml`:
 // a recording proxy (harness/record/). Each relayed session is written as a
-// transcript-form scenario: F.yaml for one session; F-1.yaml, F-2.yaml, ...
+// transcript-form scenario (as steps when it used BDAT, see recorded_steps.h):
+// F.yaml for one session; F-1.yaml, F-2.yaml, ...
 // with --sessions N > 1. Exit 0 when every session was recorded and
-// written, 2 usage, 3 cannot listen or write.
+// written, 1 interrupted (SIGINT/SIGTERM: every session that had started is
+// written, a partial one with a "recording interrupted" note; as `run` and
+// `load` exit 1 when interrupted), 2 usage, 3 cannot listen or write.
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/interrupt_guard.h"
 #include "harness/record/recorded_scenario.h"
 #include "harness/record/recording_proxy.h"
 #include "harness/runner/target.h"
@@ -78,6 +83,9 @@ int RecordCommand(const RecordFlags& f) {
   o.sessions = f.sessions;
 
   RecordingProxy proxy(o);
+  // Ctrl-C: the sessions so far are written, a partial one noted as such.
+  InterruptGuard guard(
+      [&proxy](int sig) { proxy.Interrupt(sig == SIGINT ? "SIGINT" : "SIGTERM"); });
   auto port = proxy.Bind();
   if (!port.ok()) {
     std::cerr << "smtp-harness record: " << port.status().message() << "\n";
@@ -85,6 +93,7 @@ int RecordCommand(const RecordFlags& f) {
   }
   std::cerr << "smtp-harness record: listening on " << o.listen_host << ":" << *port
             << ", relaying to " << target->ToString() << "\n";
+  int written = 0, partial = 0;
   Status s = proxy.Serve([&](int n, const Transcript& t) -> Status {
     std::string path = OutPath(f.out, n, o.sessions);
     RecordedScenarioInfo info;
@@ -96,15 +105,35 @@ int RecordCommand(const RecordFlags& f) {
     out << WriteRecordedScenario(t, info);
     out.close();
     if (!out) return Status::Io("cannot write " + path);
+    bool cut = false;
     for (const auto& e : t) {
-      if (e.dir == '*') std::cerr << "smtp-harness record: session " << n << ": " << e.text << "\n";
+      if (e.dir != '*') continue;
+      std::cerr << "smtp-harness record: session " << n << ": " << e.text << "\n";
+      cut = cut || e.text.rfind(kRecordingInterruptedNote, 0) == 0;
     }
-    std::cerr << "smtp-harness record: session " << n << " written to " << path << "\n";
+    ++written;
+    if (cut) {
+      ++partial;
+      std::cerr << "smtp-harness record: session " << n << " (partial: interrupted) written to "
+                << path << "\n";
+    } else {
+      std::cerr << "smtp-harness record: session " << n << " written to " << path << "\n";
+    }
     return Status::Ok();
   });
   if (!s.ok()) {
     std::cerr << "smtp-harness record: " << s.message() << "\n";
     return kExitHarness;
+  }
+  if (proxy.Interrupted()) {
+    if (proxy.SessionsStarted() == 0) {
+      std::cerr << "smtp-harness record: interrupted before any client connected; nothing "
+                   "written\n";
+    } else {
+      std::cerr << "smtp-harness record: interrupted; " << written << " session(s) written ("
+                << partial << " partial)\n";
+    }
+    return kExitFailed;
   }
   return kExitOk;
 }

@@ -1,6 +1,9 @@
 #include "harness/record/recorded_scenario.h"
 
+#include <cctype>
+
 #include "harness/core/reply.h"
+#include "harness/record/recorded_steps.h"
 #include "harness/scenario/transcript_writer.h"
 
 namespace smtp {
@@ -37,13 +40,87 @@ void AppendIndented(std::string& body, Transcript& pending) {
   pending.clear();
 }
 
+bool IsDataCommand(std::string text) {
+  while (!text.empty() && text.back() == ' ') text.pop_back();
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text == "DATA";
+}
+
+// A session cut off inside a message (interrupted, or a side closed) would
+// leave a transcript whose message has no final dot, which does not load:
+// the 354 and those lines become a note instead (DATA stays, unanswered).
+Transcript WithoutUnfinishedMessage(const Transcript& session) {
+  bool after_data = false, in_message = false;
+  size_t reply_at = 0;
+  for (size_t i = 0; i < session.size(); ++i) {
+    const auto& e = session[i];
+    if (e.dir == 'C') {
+      if (in_message) {
+        if (e.text == ".") in_message = false;
+      } else {
+        after_data = IsDataCommand(e.text);
+      }
+    } else if (e.dir == 'S' && after_data && !in_message) {
+      after_data = false;
+      in_message = e.text.rfind("354", 0) == 0;
+      reply_at = i;
+    }
+  }
+  if (!in_message) return session;
+  Transcript out(session.begin(), session.begin() + static_cast<std::ptrdiff_t>(reply_at));
+  int lines = 0;
+  for (size_t i = reply_at + 1; i < session.size(); ++i) {
+    if (session[i].dir == 'C') {
+      ++lines;
+    } else {
+      out.push_back(session[i]);
+    }
+  }
+  out.push_back({0, '*',
+                 "the session ended inside a message: the 354 reply and the " +
+                     std::to_string(lines) +
+                     " message line(s) after it, without the final dot, are left out"});
+  return out;
+}
+
+bool HasBdatChunk(const Transcript& session) {
+  for (const auto& e : session) {
+    if (e.dir == 'B') return true;
+  }
+  return false;
+}
+
+std::string Header(const RecordedScenarioInfo& info, const std::string& comment = "") {
+  std::string out = "# Recorded by smtp-harness record; replay with `smtp-harness run`.\n";
+  out += comment;
+  out += "name: " + Quoted(info.name) + "\n";
+  if (!info.description.empty()) out += "description: " + Quoted(info.description) + "\n";
+  if (info.server_mode) out += "mode: server\n";
+  return out;
+}
+
 }  // namespace
 
-std::string WriteRecordedScenario(const Transcript& session, const RecordedScenarioInfo& info) {
+std::string WriteRecordedScenario(const Transcript& recorded, const RecordedScenarioInfo& info) {
+  if (!info.server_mode && HasBdatChunk(recorded)) {
+    return Header(info,
+                  "# The session used BDAT (RFC 3030), whose chunks the transcript form cannot\n"
+                  "# express, so it is written as steps: each BDAT with its chunk is one "
+                  "send_raw.\n") +
+           WriteRecordedSteps(recorded, info.level);
+  }
+  const Transcript session = WithoutUnfinishedMessage(recorded);
   std::string body;
   Transcript pending;
   ReplyParser parser;
   for (const auto& e : session) {
+    if (e.dir == 'B') {
+      // Server mode: the scripted server reads lines, not chunks.
+      AppendIndented(body, pending);
+      body += "  # a BDAT chunk of " + std::to_string(e.text.size()) +
+              " octets, left out: server mode cannot replay BDAT\n";
+      continue;
+    }
     if (e.dir == 'C') {
       pending.push_back({e.t_ms, 'C', Printable(e.text)});
       continue;
@@ -74,12 +151,7 @@ std::string WriteRecordedScenario(const Transcript& session, const RecordedScena
     body += "  # " + Printable(note) + "\n";
   }
   AppendIndented(body, pending);
-  std::string out = "# Recorded by smtp-harness record; replay with `smtp-harness run`.\n";
-  out += "name: " + Quoted(info.name) + "\n";
-  if (!info.description.empty()) out += "description: " + Quoted(info.description) + "\n";
-  if (info.server_mode) out += "mode: server\n";
-  out += "transcript: |\n" + body;
-  return out;
+  return Header(info) + "transcript: |\n" + body;
 }
 
 }  // namespace smtp

@@ -7,7 +7,14 @@
 // `server_mode` it says `mode: server`, so `grade` checks a client with the
 // same transcript (SPEC §3: one golden transcript, both directions); its
 // S: lines are then the server's reply lines exactly, since the harness sends
-// them and a client's behaviour depends on them (EHLO keywords). Pure.
+// them and a client's behaviour depends on them (EHLO keywords).
+//
+// A client-mode session with a BDAT chunk ('B' entry) is written as `steps:`
+// instead (recorded_steps.h: the transcript form has no way to say "these
+// exact octets, no CRLF"); in server mode a chunk is left out with a note
+// (the scripted server reads lines). A session that ended inside a DATA
+// message (interrupted) loses the unfinished message lines to a note, so the
+// file still loads. Pure.
 #pragma once
 
 #include <string>
@@ -24,7 +31,8 @@ struct RecordedScenarioInfo {
   bool server_mode = false;  // write `mode: server` and exact replies (for grade)
 };
 
-// `session`: the 'C'/'S'/'*' lines in wire order (one line each, no CRLF).
+// `session`: the 'C'/'S'/'*' lines in wire order (one line each, no CRLF),
+// and 'B' BDAT chunks (the octets sent after the 'C' BDAT line before them).
 std::string WriteRecordedScenario(const Transcript& session, const RecordedScenarioInfo& info);
 
 }  // namespace smtp

@@ -6,11 +6,13 @@
 #include <asio/ssl.hpp>
 #include <cctype>
 #include <optional>
+#include <set>
 #include <variant>
 
 #include "fake_server/tls_context.h"
 #include "harness/core/line_framer.h"
 #include "harness/core/reply.h"
+#include "harness/record/client_stream.h"
 
 namespace smtp {
 namespace {
@@ -97,20 +99,32 @@ class RelaySession {
         client_(std::move(client)),
         upstream_(tcp::socket(client_.sock.get_executor())),
         upgrade_event_(client_.sock.get_executor(), Clock::time_point::max()),
-        c_lines_(kRecordLineLimit),
+        c_stream_(kRecordLineLimit),
         s_lines_(kRecordLineLimit),
         start_(Clock::now()) {}
 
   asio::awaitable<Transcript> Run();
+  // Ends the session now: a last note says why, both connections close and
+  // Run returns what was recorded so far.
+  void Interrupt(const std::string& why) {
+    if (interrupted_) return;
+    Note('*', kRecordingInterruptedNote + why +
+                  "; both connections were closed here, the rest of the session was not "
+                  "recorded");
+    interrupted_ = true;
+    client_.Close();
+    upstream_.Close();
+  }
 
  private:
   void Note(char dir, std::string text) {
+    if (interrupted_) return;  // the interruption note stays the last entry
     transcript_.push_back({std::chrono::duration<double, std::milli>(Clock::now() - start_).count(),
                            dir, std::move(text)});
   }
   asio::awaitable<void> PumpClient();
   asio::awaitable<void> PumpServer();
-  asio::awaitable<void> OnServerReply(const Reply& reply);
+  asio::awaitable<void> OnStartTlsReply();
   void SignalUpgrade() {
     upgrade_signalled_ = true;
     upgrade_event_.cancel();
@@ -124,9 +138,9 @@ class RelaySession {
   bool upgrade_signalled_ = false;
   bool starttls_sent_ = false;
   bool recording_ = true;
-  bool data_sent_ = false;  // DATA sent, 354 not yet seen
-  bool in_data_ = false;    // between 354 and the final dot
-  LineFramer c_lines_, s_lines_;
+  bool interrupted_ = false;
+  ClientStream c_stream_;
+  LineFramer s_lines_;
   ReplyParser parser_;
   Transcript transcript_;
   Clock::time_point start_;
@@ -168,16 +182,16 @@ asio::awaitable<void> RelaySession::PumpClient() {
       co_return;
     }
     if (!recording_) continue;
-    c_lines_.Feed(chunk);
+    c_stream_.Feed(chunk);
     bool wait_for_upgrade = false;
-    while (auto line = c_lines_.Next()) {
-      Note('C', line->text);
-      if (in_data_) {
-        if (line->text == ".") in_data_ = false;
+    while (auto item = c_stream_.Next()) {
+      if (item->kind == ClientItem::Kind::kChunk) {
+        Note('B', std::move(item->text));
         continue;
       }
-      if (IsVerb(line->text, "DATA")) data_sent_ = true;
-      if (IsVerb(line->text, "STARTTLS") && !client_.tls) {
+      Note('C', item->text);
+      if (item->kind == ClientItem::Kind::kDataLine) continue;
+      if (IsVerb(item->text, "STARTTLS") && !client_.tls) {
         starttls_sent_ = true;
         wait_for_upgrade = opt_.tls_intercept;
       }
@@ -193,24 +207,9 @@ asio::awaitable<void> RelaySession::PumpClient() {
   }
 }
 
-asio::awaitable<void> RelaySession::OnServerReply(const Reply& reply) {
-  if (data_sent_) {
-    data_sent_ = false;
-    in_data_ = reply.code == 354;
-  }
-  if (!starttls_sent_) co_return;
-  starttls_sent_ = false;
-  if (reply.code != 220) {
-    if (opt_.tls_intercept) SignalUpgrade();
-    co_return;
-  }
-  if (!opt_.tls_intercept) {
-    Note('*',
-         "recording stopped at STARTTLS: the rest of the session is encrypted and was relayed "
-         "without recording (use --tls-intercept to record it)");
-    recording_ = false;
-    co_return;
-  }
+// --tls-intercept: the server said 220 to STARTTLS, and the 220 has been
+// relayed to the client; TLS starts with both.
+asio::awaitable<void> RelaySession::OnStartTlsReply() {
   auto ec = co_await upstream_.Handshake(client_tls_, asio::ssl::stream_base::client, opt_.timeout);
   if (ec) {
     Note('*', "TLS handshake with the upstream server failed: " + ec.message());
@@ -225,7 +224,7 @@ asio::awaitable<void> RelaySession::OnServerReply(const Reply& reply) {
   } else {
     Note('*', "TLS intercepted: recording the decrypted session");
   }
-  c_lines_.TakeRaw();
+  c_stream_.DiscardBuffered();
   s_lines_.TakeRaw();
   SignalUpgrade();
 }
@@ -245,19 +244,38 @@ asio::awaitable<void> RelaySession::PumpServer() {
       co_return;
     }
     std::string_view chunk(buf.data(), n);
+    // The replies are followed before the client sees them, so the client
+    // stream knows a 354 before the message lines it lets through.
+    bool starttls_accepted = false;
+    if (recording_) {
+      s_lines_.Feed(chunk);
+      while (auto line = s_lines_.Next()) {
+        Note('S', line->text);
+        auto reply = parser_.FeedLine(line->text);
+        if (!reply.ok() || !reply->has_value()) continue;
+        c_stream_.OnReply((**reply).code);
+        if (!starttls_sent_) continue;
+        starttls_sent_ = false;
+        if ((**reply).code == 220) {
+          if (opt_.tls_intercept) {
+            starttls_accepted = true;
+          } else {
+            Note('*',
+                 "recording stopped at STARTTLS: the rest of the session is encrypted and was "
+                 "relayed without recording (use --tls-intercept to record it)");
+            recording_ = false;
+          }
+          break;
+        }
+        if (opt_.tls_intercept) SignalUpgrade();  // refused: the client pump goes on
+      }
+    }
     if (auto wec = co_await client_.Write(chunk, opt_.timeout)) {
       Note('*', "cannot write to the client: " + wec.message());
       upstream_.Close();
       co_return;
     }
-    if (!recording_) continue;
-    s_lines_.Feed(chunk);
-    while (auto line = s_lines_.Next()) {
-      Note('S', line->text);
-      auto reply = parser_.FeedLine(line->text);
-      if (reply.ok() && reply->has_value()) co_await OnServerReply(**reply);
-      if (!recording_) break;
-    }
+    if (starttls_accepted) co_await OnStartTlsReply();
   }
 }
 
@@ -278,14 +296,18 @@ class RecordingProxy::Impl {
           failure = Status::Io("accept failed: " + ec.message());
         co_return;
       }
+      ++started;
       asio::co_spawn(
           io,
           [this, &on_session, n = i + 1, s = std::move(sock)]() mutable -> asio::awaitable<void> {
             RelaySession session(opt, server_tls.get(), client_tls, std::move(s));
+            active.insert(&session);
             Transcript t = co_await session.Run();
+            active.erase(&session);
             Status st = on_session(n, t);
             if (!st.ok() && failure.ok()) failure = st;
-            if (++finished == opt.sessions || !st.ok()) io.stop();
+            if (++finished == opt.sessions || !st.ok() || (interrupted && active.empty()))
+              io.stop();
           },
           [](std::exception_ptr e) {
             if (e) std::rethrow_exception(e);
@@ -295,13 +317,30 @@ class RecordingProxy::Impl {
     acceptor.close(ignored);
   }
 
+  // Runs on the io_context: no more clients; open sessions end now and are
+  // handed to on_session with what they recorded.
+  void Interrupt(const std::string& why) {
+    if (interrupted) return;
+    interrupted = true;
+    asio::error_code ignored;
+    acceptor.close(ignored);
+    if (active.empty()) {
+      io.stop();
+      return;
+    }
+    for (RelaySession* s : std::set<RelaySession*>(active)) s->Interrupt(why);
+  }
+
   RecordOptions opt;
   asio::io_context io;
   tcp::acceptor acceptor;
   asio::ssl::context client_tls;
   std::shared_ptr<asio::ssl::context> server_tls;
   Status failure;
+  int started = 0;
   int finished = 0;
+  std::set<RelaySession*> active;  // sessions still relaying (their frames own them)
+  bool interrupted = false;
 };
 
 RecordingProxy::RecordingProxy(RecordOptions options)
@@ -350,5 +389,13 @@ Status RecordingProxy::Serve(const std::function<Status(int, const Transcript&)>
 }
 
 void RecordingProxy::Stop() { impl_->io.stop(); }
+
+void RecordingProxy::Interrupt(const std::string& why) {
+  asio::post(impl_->io, [impl = impl_.get(), why] { impl->Interrupt(why); });
+}
+
+bool RecordingProxy::Interrupted() const { return impl_->interrupted; }
+
+int RecordingProxy::SessionsStarted() const { return impl_->started; }
 
 }  // namespace smtp

@@ -9,8 +9,15 @@
 // with the client (a self-signed certificate made at start-up, the fake
 // server's TLS context code), and keeps recording the decrypted session.
 //
+// The client's stream is followed by a ClientStream: command lines, message
+// lines and BDAT chunks (recorded as 'B' entries holding the chunk's octets,
+// right after their `BDAT` command line).
+//
 // Every read and write has a deadline (`timeout`): an idle side ends the
-// session. Single-threaded io_context; sessions may overlap.
+// session. Single-threaded io_context; sessions may overlap. Interrupt (from
+// any thread, e.g. on SIGINT) stops accepting, ends the open sessions with a
+// "recording interrupted" note and hands them to on_session, so nothing that
+// was relayed is lost.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +30,9 @@
 #include "harness/util/status.h"
 
 namespace smtp {
+
+// The start of the note that ends a session cut off by Interrupt.
+inline constexpr char kRecordingInterruptedNote[] = "recording interrupted: ";
 
 struct RecordOptions {
   std::string listen_host = "127.0.0.1";
@@ -51,6 +61,14 @@ class RecordingProxy {
   Status Serve(const std::function<Status(int, const Transcript&)>& on_session);
   // Thread-safe: stops Serve early (the transcript of open sessions is lost).
   void Stop();
+  // Thread-safe: stops accepting and closes the open sessions, each ending
+  // with the note "recording interrupted: <why>; ..."; on_session runs for
+  // each of them, then Serve returns.
+  void Interrupt(const std::string& why);
+
+  // After Serve: whether Interrupt ended it, and how many clients connected.
+  bool Interrupted() const;
+  int SessionsStarted() const;
 
  private:
   class Impl;

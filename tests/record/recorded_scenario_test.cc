@@ -85,5 +85,44 @@ TEST(RecordedScenarioTest, OutputAlsoLoadsAsAServerModeScenarioForGrading) {
   EXPECT_EQ(r.scenario->steps.front().kind, StepKind::kReply);
 }
 
+TEST(RecordedScenarioTest, AMessageCutOffByAnInterruptionBecomesANoteSoTheFileLoads) {
+  Transcript t = {{0, 'S', "220 x"},
+                  {0, 'C', "DATA"},
+                  {0, 'S', "354 go"},
+                  {0, 'C', "Subject: half"},
+                  {0, 'C', ""},
+                  {0, '*', "recording interrupted: SIGINT; both connections were closed here"}};
+  std::string yaml = WriteRecordedScenario(t, {"rec", "", GeneraliseLevel::kExact});
+  EXPECT_NE(yaml.find("  S: 220 x\n  C: DATA\n"
+                      "  # recording interrupted: SIGINT; both connections were closed here\n"
+                      "  # the session ended inside a message: the 354 reply and the 2 message "
+                      "line(s) after it, without the final dot, are left out\n"),
+            std::string::npos)
+      << yaml;
+  EXPECT_EQ(yaml.find("half"), std::string::npos) << yaml;
+  auto r = ScenarioLoader().LoadString(yaml, "rec.yaml");
+  EXPECT_TRUE(r.ok()) << r.ErrorText() << yaml;
+}
+
+TEST(RecordedScenarioTest, AFinishedMessageIsKept) {
+  Transcript t = {{0, 'S', "220 x"}, {0, 'C', "DATA"}, {0, 'S', "354 go"},
+                  {0, 'C', "body"},  {0, 'C', "."},    {0, 'S', "250 ok"}};
+  std::string yaml = WriteRecordedScenario(t, {"rec", "", GeneraliseLevel::kExact});
+  EXPECT_NE(yaml.find("  C: body\n  C: .\n  S: 250 ok\n"), std::string::npos) << yaml;
+}
+
+TEST(RecordedScenarioTest, ServerModeLeavesABdatChunkOutWithANote) {
+  Transcript t = {{0, 'S', "220 x"},  {0, 'C', "BDAT 3 LAST"}, {0, 'B', "abc"},
+                  {0, 'S', "250 ok"}, {0, 'C', "QUIT"},        {0, 'S', "221 bye"}};
+  RecordedScenarioInfo info{"rec", "", GeneraliseLevel::kExact};
+  info.server_mode = true;
+  std::string yaml = WriteRecordedScenario(t, info);
+  EXPECT_NE(yaml.find("  C: BDAT 3 LAST\n"
+                      "  # a BDAT chunk of 3 octets, left out: server mode cannot replay BDAT\n"
+                      "  S: 250 ok\n"),
+            std::string::npos)
+      << yaml;
+}
+
 }  // namespace
 }  // namespace smtp

@@ -1,0 +1,235 @@
+#include "harness/record/recorded_steps.h"
+
+#include <cctype>
+#include <deque>
+#include <vector>
+
+#include "harness/core/reply.h"
+#include "harness/record/client_stream.h"
+
+namespace smtp {
+namespace {
+
+std::string Upper(const std::string& s) {
+  std::string out;
+  for (char c : s) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  return out;
+}
+
+// Length of the valid UTF-8 sequence starting at s[i], or 0.
+size_t Utf8Length(const std::string& s, size_t i) {
+  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
+  if (c >= 0xF5) n = 0;
+  if (n == 0 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((b(i + k) & 0xC0) != 0x80) return 0;
+  }
+  // Overlong forms and UTF-16 surrogates are not UTF-8.
+  if (c == 0xE0 && b(i + 1) < 0xA0) return 0;
+  if (c == 0xED && b(i + 1) >= 0xA0) return 0;
+  if (c == 0xF0 && b(i + 1) < 0x90) return 0;
+  if (c == 0xF4 && b(i + 1) >= 0x90) return 0;
+  return n;
+}
+
+struct Command {
+  enum class Kind { kLine, kStartTls, kRaw, kMessage };
+  Kind kind = Kind::kLine;
+  std::string bytes;  // kLine/kStartTls: the line without CRLF; else exact bytes
+
+  std::string Wire() const {
+    return kind == Kind::kLine || kind == Kind::kStartTls ? bytes + "\r\n" : bytes;
+  }
+  bool IsData() const { return kind == Kind::kLine && Upper(bytes) == "DATA"; }
+};
+
+class StepsWriter {
+ public:
+  explicit StepsWriter(GeneraliseLevel level) : level_(level) {}
+
+  void Add(const TranscriptEntry& e) {
+    switch (e.dir) {
+      case 'C':
+        return OnLine(e.text);
+      case 'B':
+        return OnChunk(e.text);
+      case 'S': {
+        auto reply = parser_.FeedLine(e.text);
+        if (!reply.ok()) return Comment("unparsable reply line: " + e.text);
+        if (reply->has_value()) OnReply(**reply);
+        return;
+      }
+      default:
+        return Comment(e.text);
+    }
+  }
+
+  std::string Finish() {
+    for (const auto& c : pending_) Emit(c, nullptr);  // no reply recorded (e.g. a last QUIT)
+    pending_.clear();
+    if (in_message_) {
+      Comment("the session ended inside a message: its " + std::to_string(message_lines_) +
+              " line(s) without the final dot are left out");
+    }
+    if (replaced_ > 0) {
+      Comment(std::to_string(replaced_) +
+              " byte(s) that are not UTF-8 (which YAML cannot hold) were written as '?'");
+    }
+    return "steps:\n" + out_;
+  }
+
+ private:
+  void OnLine(const std::string& text) {
+    if (in_message_) {
+      message_ += text + "\r\n";
+      ++message_lines_;
+      if (text == ".") {
+        pending_.push_back({Command::Kind::kMessage, message_});
+        in_message_ = false;
+      }
+      return;
+    }
+    bool starttls = Upper(text) == "STARTTLS";
+    pending_.push_back({starttls ? Command::Kind::kStartTls : Command::Kind::kLine, text});
+  }
+
+  void OnChunk(const std::string& octets) {
+    if (!pending_.empty() && pending_.back().kind == Command::Kind::kLine &&
+        ParseBdatSize(pending_.back().bytes)) {
+      pending_.back().kind = Command::Kind::kRaw;
+      pending_.back().bytes += "\r\n" + octets;
+      return;
+    }
+    pending_.push_back({Command::Kind::kRaw, octets});
+  }
+
+  void OnReply(const Reply& reply) {
+    std::string glob = GeneraliseReply(reply, level_);
+    bool answers_data = false;
+    if (!outstanding_.empty()) {
+      answers_data = outstanding_.front();
+      outstanding_.pop_front();
+      ExpectOnly(glob);
+    } else if (pending_.empty()) {
+      ExpectOnly(glob);  // the greeting
+    } else if (pending_.size() == 1) {
+      answers_data = pending_.front().IsData();
+      Emit(pending_.front(), &glob);
+    } else {
+      // Sent together (pipelining): one write, then the replies one by one.
+      Command all{Command::Kind::kRaw, ""};
+      for (const auto& c : pending_) all.bytes += c.Wire();
+      answers_data = pending_.front().IsData();
+      for (size_t k = 1; k < pending_.size(); ++k) outstanding_.push_back(pending_[k].IsData());
+      Emit(all, nullptr);
+      ExpectOnly(glob);
+    }
+    pending_.clear();
+    if (answers_data && reply.code == 354) {
+      in_message_ = true;
+      message_.clear();
+      message_lines_ = 0;
+    }
+  }
+
+  void Emit(const Command& c, const std::string* glob) {
+    switch (c.kind) {
+      case Command::Kind::kLine:
+        out_ += "  - send: " + Quote(c.bytes) + "\n";
+        break;
+      case Command::Kind::kStartTls:
+        out_ += "  - starttls: {verify: false}\n";
+        break;
+      case Command::Kind::kRaw:
+        out_ += "  - send_raw: " + Quote(c.bytes) + "\n";
+        break;
+      case Command::Kind::kMessage:
+        out_ += "  - data_raw: " + Quote(c.bytes) + "\n";
+        break;
+    }
+    if (glob) out_ += "    expect: {glob: " + Quote(*glob) + "}\n";
+  }
+
+  void ExpectOnly(const std::string& glob) { out_ += "  - expect: {glob: " + Quote(glob) + "}\n"; }
+
+  void Comment(const std::string& text) {
+    std::string line;
+    for (char c : text) line += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
+    out_ += "  # " + line + "\n";
+  }
+
+  std::string Quote(const std::string& bytes) { return YamlQuotedBytes(bytes, &replaced_); }
+
+  GeneraliseLevel level_;
+  ReplyParser parser_;
+  std::string out_;
+  std::vector<Command> pending_;  // sent, not yet written as a step
+  std::deque<bool> outstanding_;  // written without their reply (is it DATA?)
+  bool in_message_ = false;       // after DATA's 354, before the final dot
+  std::string message_;
+  int message_lines_ = 0;
+  size_t replaced_ = 0;
+};
+
+}  // namespace
+
+std::string YamlQuotedBytes(const std::string& bytes, size_t* replaced) {
+  static const char kHex[] = "0123456789ABCDEF";
+  std::string out = "\"";
+  for (size_t i = 0; i < bytes.size();) {
+    unsigned char c = static_cast<unsigned char>(bytes[i]);
+    if (c >= 0x80) {
+      size_t n = Utf8Length(bytes, i);
+      if (n == 0) {
+        out += '?';
+        ++*replaced;
+        ++i;
+      } else {
+        out.append(bytes, i, n);
+        i += n;
+      }
+      continue;
+    }
+    switch (c) {
+      case '\r':
+        out += "\\r";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '$':
+        out += "$$";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7F) {
+          out += "\\x";
+          out += kHex[c >> 4];
+          out += kHex[c & 0xF];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+    ++i;
+  }
+  return out + "\"";
+}
+
+std::string WriteRecordedSteps(const Transcript& session, GeneraliseLevel level) {
+  StepsWriter w(level);
+  for (const auto& e : session) w.Add(e);
+  return w.Finish();
+}
+
+}  // namespace smtp

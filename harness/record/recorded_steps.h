@@ -1,0 +1,30 @@
+// Writes a recorded client-mode session as a `steps:` list (SPEC §3), for
+// sessions the transcript form cannot express: a BDAT chunk (RFC 3030) is
+// <size> octets sent right after its command line, with no line structure
+// and no reply of its own until the octets are in, while every transcript
+// `C:` line is one CRLF-terminated line. Here `BDAT 10 LAST` and its chunk
+// become one `send_raw` step with the exact bytes; the other commands `send`
+// steps, a message `data_raw`, STARTTLS a `starttls` step, each with the
+// reply as an `expect: {glob: ...}` generalised as in the transcript form.
+// Commands sent together (pipelining) become one `send_raw` and an `expect`
+// step per reply. Notes ('*') become `#` comments. Pure.
+#pragma once
+
+#include <string>
+
+#include "harness/core/transcript.h"
+#include "harness/record/reply_generaliser.h"
+
+namespace smtp {
+
+// `session`: 'C' lines, 'B' chunks (the octets of the BDAT line just
+// before), 'S' reply lines, '*' notes, in wire order. Returns "steps:\n..."
+// ending with a newline.
+std::string WriteRecordedSteps(const Transcript& session, GeneraliseLevel level);
+
+// As a YAML double-quoted scalar: CR, LF, tab, quotes and control bytes
+// escaped, '$' doubled (variables), valid UTF-8 kept; a byte that is not
+// UTF-8 (which YAML cannot hold) becomes '?', counted in *replaced.
+std::string YamlQuotedBytes(const std::string& bytes, size_t* replaced);
+
+}  // namespace smtp
