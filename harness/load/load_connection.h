@@ -50,7 +50,7 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
 
  private:
   Status FromError(const asio::error_code& ec, const char* what) const;
-  asio::awaitable<std::pair<asio::error_code, size_t>> ReadSome();
+  asio::awaitable<std::tuple<asio::error_code, size_t>> ReadSome();
 
   asio::ip::tcp::socket socket_;
   Watchdog watchdog_;
