@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "harness/load/load_connection.h"
+#include "harness/runner/step_problem.h"
 #include "harness/scenario/reply_matcher_eval.h"
 
 namespace smtp {
@@ -30,20 +31,16 @@ uint64_t NanosSince(Clock::time_point t) {
       std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - t).count());
 }
 
-std::string OneLine(const std::string& s) {
-  std::string out;
-  for (char c : s)
-    out += c == '\n' ? std::string(" | ") : c == '\r' ? std::string("\\r") : std::string(1, c);
-  return out;
-}
-
-struct Problem {
-  bool error = false;
+// A step that did not pass: which (-1: before any step) and why.
+struct Problem : StepProblem {
+  Problem() = default;
+  Problem(int step_index, StepProblem p) : StepProblem(std::move(p)), step(step_index) {}
   int step = -1;
-  std::string expected;
-  std::string actual;
-  std::string why;
 };
+
+Problem Error(int step, std::string what, std::string expected = "") {
+  return Problem(step, StepProblem{true, std::move(what), "", std::move(expected)});
+}
 
 class Lane {
  public:
@@ -57,7 +54,6 @@ class Lane {
   asio::awaitable<std::optional<Problem>> RunOps(size_t begin, size_t end);
   asio::awaitable<std::optional<Problem>> RunOp(const LoadOp& op);
   void Finish(const std::optional<Problem>& p, Clock::time_point started);
-  Problem FromStatus(const Status& s, const LoadOp& op, const char* waiting_for) const;
 
   asio::io_context& io_;
   asio::ssl::context* tls_;
@@ -69,58 +65,39 @@ class Lane {
   std::optional<EhloInfo> ehlo_;
 };
 
-Problem Lane::FromStatus(const Status& s, const LoadOp& op, const char* waiting_for) const {
-  Problem p;
-  p.step = op.step;
-  if (s.IsTimeout()) {
-    p.actual = std::string("no ") + waiting_for + " within " + FormatDuration(op.timeout);
-  } else if (s.IsClosed()) {
-    p.actual = "connection closed by the server";
-  } else if (s.code() == Status::Code::kProtocol) {
-    p.actual = "malformed reply";
-    p.why = s.message();
-  } else if (s.code() == Status::Code::kIo) {
-    p.actual = "connection lost";
-    p.why = s.message();
-  } else {
-    p.error = true;
-    p.actual = s.message();
-  }
-  return p;
-}
-
 asio::awaitable<std::optional<Problem>> Lane::RunOp(const LoadOp& op) {
   switch (op.kind) {
     case LoadOp::Kind::kWrite: {
       Status s;
       if (op.expand) {
         auto text = Expand(op.bytes, vars_);
-        if (!text.ok()) co_return Problem{true, op.step, "", text.status().message(), ""};
+        if (!text.ok()) co_return Error(op.step, text.status().message());
         s = co_await conn_->Write(EncodeLoadBytes(op.encode, *text), op.timeout);
       } else {
         s = co_await conn_->Write(op.bytes, op.timeout);
       }
-      if (!s.ok()) co_return FromStatus(s, op, "write");
+      if (!s.ok()) co_return Problem(op.step, WriteProblem(s, op.timeout));
       co_return std::nullopt;
     }
     case LoadOp::Kind::kExpect: {
       auto reply = co_await conn_->ReadReply(op.timeout);
       if (!reply.ok()) {
-        Problem p = FromStatus(reply.status(), op, "reply");
+        Problem p(op.step, ReadProblem(reply.status(), op.timeout));
         p.expected = DescribeReplyMatcher(op.matcher);
         co_return p;
       }
       if (op.ehlo_reply && reply->code == 250) ehlo_ = ParseEhlo(*reply);
       MatchOutcome m = Match(op.matcher, *reply, vars_);
       if (!m.ok)
-        co_return Problem{false, op.step, m.expected, OneLine(reply->ToDisplay()), m.reason};
+        co_return Problem(op.step,
+                          StepProblem{false, OneLine(reply->ToDisplay()), m.reason, m.expected});
       if (op.message_reply) stats_.RecordMessage();
       co_return std::nullopt;
     }
     case LoadOp::Kind::kStartTls: {
       Status s = co_await conn_->StartTls(op.timeout);
       ehlo_.reset();
-      if (!s.ok()) co_return Problem{true, op.step, "TLS handshake", s.message(), ""};
+      if (!s.ok()) co_return Error(op.step, s.message(), "TLS handshake");
       co_return std::nullopt;
     }
     case LoadOp::Kind::kSleep: {
@@ -131,14 +108,14 @@ asio::awaitable<std::optional<Problem>> Lane::RunOp(const LoadOp& op) {
     case LoadOp::Kind::kExpectClose: {
       Status s = co_await conn_->WaitForClose(op.timeout);
       if (s.ok()) co_return std::nullopt;
-      Problem p{false, op.step, "connection closed within " + FormatDuration(op.timeout), "", ""};
-      p.actual = s.IsTimeout() ? "connection still open after " + FormatDuration(op.timeout)
-                 : s.code() == Status::Code::kProtocol ? "more data instead of a close"
-                                                       : "connection error";
-      co_return p;
+      std::string actual = s.IsTimeout() ? "connection still open after " + FormatDuration(op.timeout)
+                           : s.code() == Status::Code::kProtocol ? "more data instead of a close"
+                                                                 : "connection error";
+      co_return Problem(op.step, StepProblem{false, std::move(actual), "",
+                                             "connection closed within " + FormatDuration(op.timeout)});
     }
   }
-  co_return Problem{true, op.step, "", "unknown operation", ""};
+  co_return Error(op.step, "unknown operation");
 }
 
 asio::awaitable<std::optional<Problem>> Lane::RunOps(size_t begin, size_t end) {
@@ -176,7 +153,7 @@ asio::awaitable<std::optional<Problem>> Lane::Open() {
   if (!s.ok()) {
     conn_->Close();  // also cancels its deadline timer, which holds a reference
     conn_.reset();
-    co_return Problem{true, -1, "connection", "cannot connect: " + s.message(), ""};
+    co_return Error(-1, "cannot connect: " + s.message(), "connection");
   }
   stats_.RecordConnect(NanosSince(t0));
   co_return std::nullopt;
@@ -191,14 +168,12 @@ void Lane::Finish(const std::optional<Problem>& p, Clock::time_point started) {
   std::string where = sh_.file;
   if (p->step >= 0) {
     int line = static_cast<size_t>(p->step) < sh_.step_lines.size() ? sh_.step_lines[p->step] : 0;
-    where += ":" + std::to_string(line) + ": step " + std::to_string(p->step) + " (" +
-             plan_.step_labels[p->step] + ")";
+    // Appended piece by piece: GCC 12's -Wrestrict misfires on the chain.
+    where.append(":").append(std::to_string(line)).append(": step ");
+    where.append(std::to_string(p->step)).append(" (").append(plan_.step_labels[p->step]);
+    where.append(")");
   }
-  std::string message = p->error
-                            ? where + ": " + (p->why.empty() ? p->actual : p->why)
-                            : where + ": expected " + OneLine(p->expected) + ", got " + p->actual;
-  if (!p->error && !p->why.empty() && p->why.rfind("code ", 0) != 0)
-    message += " (" + OneLine(p->why) + ")";
+  std::string message = StepFailureMessage(where, p->expected, *p);
   stats_.RecordFailure(p->error, p->step, p->expected, p->actual, message);
   (p->error ? sh_.progress->errors : sh_.progress->failed).fetch_add(1, std::memory_order_relaxed);
   sh_.progress->done.fetch_add(1, std::memory_order_relaxed);

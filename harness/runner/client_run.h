@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "harness/runner/client_runner.h"
+#include "harness/runner/step_problem.h"
 #include "harness/scenario/var_expander.h"
 
 namespace smtp::client_run {
@@ -30,28 +31,9 @@ inline bool StartsWithVerb(const std::string& line, const char* verb) {
   return line.size() == n || line[n] == ' ';
 }
 
-// One line for messages: a multi-line reply reads "250-a | 250 b".
-inline std::string OneLine(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '\n') {
-      out += " | ";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
+using smtp::OneLine;
 // What happened in a step that did not pass.
-struct Problem {
-  bool error = false;    // the run could not be carried out (not the server's fault)
-  std::string actual;    // what was seen instead ("550 ...", "no reply within 5s")
-  std::string why;       // detail when actual alone does not say it
-  std::string expected;  // the one expectation that failed (a step may have several)
-};
+using Problem = StepProblem;
 
 inline Problem Err(std::string what) { return Problem{true, std::move(what), "", ""}; }
 inline Problem Mismatch(std::string actual, std::string why, std::string expected = "") {

@@ -40,30 +40,14 @@ void ScenarioRun::Fail(const Step& step, const StepResult& r, const Problem& p) 
   std::string where = sc_.file + ":" + std::to_string(step.pos.line) + ": step " +
                       std::to_string(step.index) + " (" + StepKindName(step.kind) +
                       (step.name.empty() ? "" : " \"" + step.name + "\"") + ")";
-  if (p.error) {
-    f.message = where + ": " + OneLine(p.why.empty() ? p.actual : p.why);
-  } else {
-    f.message = where + ": expected " + OneLine(f.expected) + ", got " + OneLine(p.actual);
-    // "code 550 is not 2xx" says nothing that expected-vs-got does not.
-    if (!p.why.empty() && p.why.rfind("code ", 0) != 0) f.message += " (" + OneLine(p.why) + ")";
-  }
+  f.message = StepFailureMessage(where, f.expected, p);
   res_.failure = f;
 }
 
 std::optional<Problem> ScenarioRun::WriteBytes(const std::string& bytes) {
   Status s = conn_->Write(bytes, timeout_);
   if (s.ok()) return std::nullopt;
-  Problem p;
-  if (s.IsTimeout()) {
-    p.actual = "could not send within " + FormatDuration(timeout_);
-  } else if (s.code() == Status::Code::kClosed || s.code() == Status::Code::kIo) {
-    p.actual = "connection closed by the server";
-    p.why = s.message();
-  } else {
-    p.error = true;
-    p.actual = s.message();
-  }
-  return p;
+  return WriteProblem(s, timeout_);
 }
 
 std::optional<Problem> ScenarioRun::SendLine(const std::string& line, StepResult& r) {
@@ -79,22 +63,7 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
   r.expected += described;
   auto reply = conn_->ReadReply(timeout_);
   if (!reply.ok()) {
-    const Status& s = reply.status();
-    Problem p;
-    if (s.IsTimeout()) {
-      p.actual = "no reply within " + FormatDuration(timeout_);
-    } else if (s.IsClosed()) {
-      p.actual = "connection closed by the server";
-    } else if (s.code() == Status::Code::kProtocol) {
-      p.actual = "malformed reply";
-      p.why = s.message();
-    } else if (s.code() == Status::Code::kIo) {
-      p.actual = "connection lost";
-      p.why = s.message();
-    } else {
-      p.error = true;
-      p.actual = s.message();
-    }
+    Problem p = ReadProblem(reply.status(), timeout_);
     p.expected = described;
     return p;
   }

@@ -1,0 +1,35 @@
+// StepProblem: why a step did not pass, in the words `run` and `load` both
+// report ("expected 250, got no reply within 5s"), built from the Status a
+// connection returned or from a matcher's verdict.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "harness/util/duration.h"
+#include "harness/util/status.h"
+
+namespace smtp {
+
+struct StepProblem {
+  bool error = false;    // the run could not be carried out (not the server's fault)
+  std::string actual;    // what was seen instead ("550 ...", "no reply within 5s")
+  std::string why;       // detail when actual alone does not say it
+  std::string expected;  // the one expectation that failed (a step may have several)
+};
+
+// A failed read of a reply: timeout, close, malformed reply, lost
+// connection (all the server's doing), or anything else (an error).
+StepProblem ReadProblem(const Status& status, Duration timeout);
+// A failed write: timeout or close (the server's doing), or an error.
+StepProblem WriteProblem(const Status& status, Duration timeout);
+
+// One line for messages: a multi-line reply reads "250-a | 250 b".
+std::string OneLine(std::string_view s);
+
+// "WHERE: expected EXPECTED, got ACTUAL (WHY)", or "WHERE: WHY" for an
+// error. A why that only restates the code ("code 550 is not 2xx") is left out.
+std::string StepFailureMessage(const std::string& where, const std::string& expected,
+                               const StepProblem& problem);
+
+}  // namespace smtp
