@@ -1,10 +1,10 @@
 #include "harness/runner/transcript_update.h"
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 
 #include "harness/runner/line_diff.h"
+#include "harness/scenario/transcript_writer.h"
 #include "harness/util/glob.h"
 
 namespace smtp {
@@ -25,12 +25,6 @@ OldEntry ParseOldLine(const std::string& line) {
     if (!e.text.empty() && e.text[0] == ' ') e.text.erase(0, 1);
   }
   return e;
-}
-
-size_t IndentOf(const std::string& line) {
-  size_t i = 0;
-  while (i < line.size() && line[i] == ' ') ++i;
-  return i;
 }
 
 bool IsBlank(const std::string& line) { return line.find_first_not_of(" \t\r") == std::string::npos; }
@@ -99,32 +93,13 @@ Result<TranscriptUpdate> UpdateTranscriptFile(const Scenario& scenario,
   ss << in.rdbuf();
   std::string text = ss.str();
   bool trailing_newline = !text.empty() && text.back() == '\n';
-  std::vector<std::string> lines = SplitLines(text);
-
-  static const std::regex key(R"(^(\s*)transcript:\s*\|[-+0-9]*\s*(#.*)?\r?$)");
-  size_t key_line = lines.size();
-  size_t key_indent = 0;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    std::smatch m;
-    if (std::regex_match(lines[i], m, key)) {
-      key_line = i;
-      key_indent = m[1].length();
-      break;
-    }
+  auto block = FindTranscriptBlock(text);
+  if (!block.ok()) {
+    return Status::InvalidArgument(scenario.file + ": --update needs a 'transcript: |' block (" +
+                                   block.status().message() + ")");
   }
-  if (key_line == lines.size()) {
-    return Status::InvalidArgument(scenario.file + ": --update needs a 'transcript: |' block");
-  }
-  size_t first = key_line + 1, last = first;  // block lines [first, last)
-  size_t block_indent = std::string::npos;
-  for (size_t i = first; i < lines.size(); ++i) {
-    if (IsBlank(lines[i])) continue;
-    size_t ind = IndentOf(lines[i]);
-    if (ind <= key_indent) break;
-    if (block_indent == std::string::npos) block_indent = ind;
-    last = i + 1;
-  }
-  if (block_indent == std::string::npos) block_indent = key_indent + 2;
+  const std::vector<std::string>& lines = block->lines;
+  size_t first = block->first, last = block->last, block_indent = block->indent;
   std::vector<std::string> old_block;
   for (size_t i = first; i < last; ++i) {
     old_block.push_back(IsBlank(lines[i]) ? "" : lines[i].substr(std::min(block_indent, lines[i].size())));

@@ -45,7 +45,7 @@ std::string WriteTranscriptForm(const Transcript& entries) {
   return out;
 }
 
-Result<std::string> ReplaceTranscriptBlock(const std::string& yaml, const std::string& transcript) {
+Result<TranscriptBlock> FindTranscriptBlock(const std::string& yaml) {
   Diagnostics diag("scenario");
   auto root = ParseYamlDocument(yaml, diag);
   if (!root) return Status::InvalidArgument(JoinDiagnostics(diag.Sorted()));
@@ -58,27 +58,37 @@ Result<std::string> ReplaceTranscriptBlock(const std::string& yaml, const std::s
     return Status::InvalidArgument(
         "only a literal block transcript ('transcript: |') can be rewritten");
   }
-  std::vector<std::string> lines = SplitLines(yaml);
-  size_t first = static_cast<size_t>(mark.line) + 1;  // first content line
-  size_t key_indent = Indent(lines[mark.line]);
-  size_t indent = key_indent + 2;
-  size_t last = first;  // one past the last content line
+  TranscriptBlock b;
+  b.lines = SplitLines(yaml);
+  b.first = static_cast<size_t>(mark.line) + 1;  // first content line
+  size_t key_indent = Indent(b.lines[mark.line]);
+  b.indent = key_indent + 2;
+  b.last = b.first;  // one past the last content line
   bool seen = false;
-  for (size_t i = first; i < lines.size(); ++i) {
-    if (Blank(lines[i])) continue;
+  for (size_t i = b.first; i < b.lines.size(); ++i) {
+    if (Blank(b.lines[i])) continue;
     if (!seen) {
-      indent = Indent(lines[i]);
+      b.indent = Indent(b.lines[i]);
       seen = true;
-      if (indent <= key_indent) break;  // an empty block
-    } else if (Indent(lines[i]) < indent) {
+      if (b.indent <= key_indent) {  // an empty block
+        b.indent = key_indent + 2;
+        break;
+      }
+    } else if (Indent(b.lines[i]) < b.indent) {
       break;
     }
-    last = i + 1;
+    b.last = i + 1;
   }
+  return b;
+}
+
+Result<std::string> ReplaceTranscriptBlock(const std::string& yaml, const std::string& transcript) {
+  auto b = FindTranscriptBlock(yaml);
+  if (!b.ok()) return b.status();
   std::string out;
-  for (size_t i = 0; i < first && i < lines.size(); ++i) out += lines[i] + "\n";
-  for (const auto& l : SplitLines(transcript)) out += std::string(indent, ' ') + l + "\n";
-  for (size_t i = last; i < lines.size(); ++i) out += lines[i] + "\n";
+  for (size_t i = 0; i < b->first && i < b->lines.size(); ++i) out += b->lines[i] + "\n";
+  for (const auto& l : SplitLines(transcript)) out += std::string(b->indent, ' ') + l + "\n";
+  for (size_t i = b->last; i < b->lines.size(); ++i) out += b->lines[i] + "\n";
   if (!yaml.empty() && yaml.back() != '\n' && !out.empty()) out.pop_back();
   return out;
 }

@@ -62,6 +62,19 @@ TEST(TranscriptWriter, RoundTripsThroughTheLoader) {
   EXPECT_EQ(steps[3].expect[0].glob, "250 queued");
 }
 
+// An empty block takes the usual two-space indent, not the indent of the
+// key after it (which would put the lines outside the block).
+TEST(TranscriptWriter, FillsAnEmptyBlock) {
+  auto block = FindTranscriptBlock("name: t\ntranscript: |\ntags: [x]\n");
+  ASSERT_TRUE(block.ok()) << block.status().message();
+  EXPECT_EQ(block->first, 2u);
+  EXPECT_EQ(block->last, 2u);
+  EXPECT_EQ(block->indent, 2u);
+  auto out = ReplaceTranscriptBlock("name: t\ntranscript: |\ntags: [x]\n", "S: 220 a\nC: QUIT\n");
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(*out, "name: t\ntranscript: |\n  S: 220 a\n  C: QUIT\ntags: [x]\n");
+}
+
 TEST(TranscriptWriter, RefusesWithoutLiteralBlock) {
   EXPECT_EQ(ReplaceTranscriptBlock("steps: [{expect: 220}]\n", "S: 220 x\n").status().message(),
             "the scenario has no 'transcript:' to rewrite");
