@@ -8,9 +8,14 @@
 #include <regex>
 #include <string>
 
-#include "tests/e2e/tcp_client.h"
+#include "tests/support/tcp_client.h"
 
 namespace smtp::e2e {
+
+using smtp::testing::Clock;
+using smtp::testing::PeakRssKiB;
+using smtp::testing::RaiseFdLimit;
+using smtp::testing::TcpClient;
 
 // A whole mail transaction over a fresh connection; fails the test if any
 // reply is not as expected or the session takes more than `limit`.

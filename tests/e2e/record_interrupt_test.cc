@@ -6,9 +6,14 @@
 #include <filesystem>
 
 #include "tests/e2e/serve_process.h"
-#include "tests/e2e/tcp_client.h"
+#include "tests/support/tcp_client.h"
 
 namespace smtp::e2e {
+
+using smtp::testing::Clock;
+using smtp::testing::PeakRssKiB;
+using smtp::testing::RaiseFdLimit;
+using smtp::testing::TcpClient;
 namespace {
 
 class RecordProxyE2eTest : public ::testing::Test {

@@ -5,12 +5,12 @@
 #include <atomic>
 #include <thread>
 
-#include "tests/fake_server/test_client.h"
+#include "tests/support/tcp_client.h"
 
 namespace smtp {
 namespace {
 
-using smtp::testing::TestClient;
+using smtp::testing::TcpClient;
 using namespace std::chrono_literals;
 
 class FakeServerTest : public ::testing::Test {
@@ -21,16 +21,16 @@ class FakeServerTest : public ::testing::Test {
     ASSERT_TRUE(port.ok()) << port.status().message();
     port_ = *port;
   }
-  std::unique_ptr<TestClient> Connect(bool expect_greeting = true) {
-    auto c = std::make_unique<TestClient>(port_);
-    EXPECT_TRUE(c->connected());
+  std::unique_ptr<TcpClient> Connect(bool expect_greeting = true) {
+    auto c = std::make_unique<TcpClient>(port_);
+    EXPECT_TRUE(c->ok());
     if (expect_greeting) {
       EXPECT_EQ(c->ReadReply(), "220 fake.smtp-harness.test ESMTP smtp-harness\r\n");
     }
     return c;
   }
   // A whole transaction; returns the reply to the final dot.
-  static std::string SendMessage(TestClient& c, const std::string& body) {
+  static std::string SendMessage(TcpClient& c, const std::string& body) {
     if (c.Command("EHLO 127.0.0.1").substr(0, 4) != "250-") return "EHLO failed";
     if (c.Command("MAIL FROM:<a@example.test>").substr(0, 3) != "250") return "MAIL failed";
     if (c.Command("RCPT TO:<b@example.test>").substr(0, 3) != "250") return "RCPT failed";
@@ -121,7 +121,7 @@ TEST_F(FakeServerTest, MaxSessions) {
   Start();
   auto a = Connect();
   auto b = Connect();
-  TestClient c(port_);
+  TcpClient c(port_);
   EXPECT_EQ(c.ReadReply(), "421 4.3.2 Too many connections, try again later\r\n");
   bool closed = false;
   c.ReadAll(&closed, 2s);
@@ -177,8 +177,8 @@ TEST_F(FakeServerTest, StopSays421ToOpenSessions) {
   bool closed = false;
   EXPECT_EQ(c->ReadAll(&closed, 3s), "421 4.3.2 fake.smtp-harness.test Service shutting down\r\n");
   EXPECT_TRUE(closed);
-  TestClient late(port_);
-  EXPECT_FALSE(late.connected());
+  TcpClient late(port_);
+  EXPECT_FALSE(late.ok());
 }
 
 TEST_F(FakeServerTest, RestartAfterStop) {
@@ -275,7 +275,7 @@ TEST_F(FakeServerTest, AbruptDisconnectsLoseNothingAccepted) {
     mid_command->Close();
   }
   {
-    TestClient garbage(port_);
+    TcpClient garbage(port_);
     std::string junk;
     for (int i = 0; i < 5000; ++i) junk += static_cast<char>((i * 7919) % 256);
     garbage.Send(junk);
@@ -291,8 +291,8 @@ TEST_F(FakeServerTest, AbruptDisconnectsLoseNothingAccepted) {
 TEST_F(FakeServerTest, HundredsOfConcurrentSessions) {
   Start();
   constexpr int kClients = 200;
-  std::vector<std::unique_ptr<TestClient>> clients;
-  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<TestClient>(port_));
+  std::vector<std::unique_ptr<TcpClient>> clients;
+  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<TcpClient>(port_));
   std::atomic<int> ok{0};
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
@@ -360,7 +360,7 @@ TEST_F(FakeServerTest, CustomLogicFactory) {
   });
   auto port = server_->Start();
   ASSERT_TRUE(port.ok());
-  TestClient c(*port);
+  TcpClient c(*port);
   EXPECT_EQ(c.ReadReply(), "220 scripted\r\n");
   EXPECT_EQ(c.Command("HELLO"), "250 got 7\r\n");
   c.Send("QUIT\r\n");
@@ -387,13 +387,13 @@ TEST(FakeServerFailures, ThrowingLogicEndsOnlyItsSession) {
                     [](const SessionContext&) { return std::make_unique<ThrowingLogic>(); });
   auto port = server.Start();
   ASSERT_TRUE(port.ok());
-  testing::TestClient a(*port);
+  testing::TcpClient a(*port);
   EXPECT_EQ(a.ReadReply(), "220 x\r\n");
   a.Send("boom\r\n");
   bool closed = false;
   EXPECT_EQ(a.ReadAll(&closed, std::chrono::seconds(2)), "");
   EXPECT_TRUE(closed);
-  testing::TestClient b(*port);
+  testing::TcpClient b(*port);
   EXPECT_EQ(b.ReadReply(), "220 x\r\n");
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
   while (server.Transcripts()[0].back().text.rfind("session failed", 0) != 0 &&

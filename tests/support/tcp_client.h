@@ -1,7 +1,9 @@
-// A raw, blocking-with-deadlines TCP client for loopback attack tests: it
-// sends exactly the bytes a test gives (garbage, half commands, floods) and
-// reads replies with a bound on every wait. Header-only, POSIX sockets, so a
-// test can hold thousands of connections without threads.
+// A raw, blocking-with-deadlines TCP client for loopback tests, shared by
+// the unit tests (the fake server) and the end-to-end tests (attacks on
+// `serve`, the recording proxy): it sends exactly the bytes a test gives
+// (commands, garbage, half commands, floods) and reads replies with a bound
+// on every wait. Header-only, POSIX sockets, so a test can hold thousands of
+// connections without threads.
 #pragma once
 
 #include <arpa/inet.h>
@@ -19,7 +21,7 @@
 #include <string_view>
 #include <utility>
 
-namespace smtp::e2e {
+namespace smtp::testing {
 
 using Clock = std::chrono::steady_clock;
 
@@ -101,6 +103,19 @@ class TcpClient {
     return sent;
   }
 
+  // Sends what the socket takes without blocking; returns the bytes sent
+  // (0 when the buffers are full, or on error).
+  size_t TrySend(std::string_view bytes) {
+    ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+    return n > 0 ? static_cast<size_t>(n) : 0;
+  }
+  // A small receive window, so a client that does not read soon blocks the
+  // server's writes.
+  void ShrinkReceiveBuffer() {
+    int size = 4096;
+    ::setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+  }
+
   // Reads what is available, waiting up to `timeout` for the first byte.
   // Returns false on EOF/error (closed() is then true) or timeout.
   bool ReadSome(std::chrono::milliseconds timeout) {
@@ -152,6 +167,19 @@ class TcpClient {
     return closed_;
   }
 
+  // Sends `line` + CRLF and returns the reply ("" if none came in time).
+  std::string Command(std::string_view line,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
+    Send(std::string(line) + "\r\n", timeout);
+    return ReadReply(timeout);
+  }
+
+  // Everything until the peer closes or `timeout` passes; `closed` says which.
+  std::string ReadAll(bool* closed, std::chrono::milliseconds timeout = std::chrono::seconds(5)) {
+    *closed = ReadUntilClose(timeout);
+    return TakeBuffered();
+  }
+
   bool closed() const { return closed_; }
   // Everything received and not yet consumed by ReadReply.
   const std::string& buffered() const { return buf_; }
@@ -180,4 +208,4 @@ inline long PeakRssKiB(int pid) {
   return kib;
 }
 
-}  // namespace smtp::e2e
+}  // namespace smtp::testing
