@@ -216,6 +216,7 @@ nlohmann::json ToJson(const SendOutcome& o, int exit_code) {
   j["authenticated"] = o.authenticated;
   j["pipelining"] = o.pipelined;
   j["chunking"] = o.chunked;
+  j["smtputf8"] = o.smtputf8;
   j["accepted"] = json::array();
   for (const auto& r : o.accepted) j["accepted"].push_back(r.address);
   j["rejected"] = json::array();

@@ -195,9 +195,22 @@ class SmtpClientSession::Run {
                                         " (not sent; EHLO said SIZE " +
                                         ehlo_.Params("SIZE").value_or("") + ")");
     }
+    // RFC 6531: a non-ASCII address needs the server's SMTPUTF8 and the
+    // SMTPUTF8 parameter on MAIL; without it a server must refuse (553).
+    std::string non_ascii = HasEightBit(env.mail_from) ? env.mail_from : "";
+    for (const auto& rcpt : env.rcpt_to) {
+      if (non_ascii.empty() && HasEightBit(rcpt)) non_ascii = rcpt;
+    }
+    if (!non_ascii.empty() && !ehlo_.Has("SMTPUTF8")) {
+      return Fail(SendPhase::kMail, "the address " + non_ascii +
+                                        " is not ASCII and the server does not advertise "
+                                        "SMTPUTF8 (RFC 6531); not sent");
+    }
     std::string mail = "MAIL FROM:<" + env.mail_from + ">";
     if (size_limit) mail += " SIZE=" + std::to_string(message.size());
     if (HasEightBit(message) && ehlo_.Has("8BITMIME")) mail += " BODY=8BITMIME";
+    if (!non_ascii.empty()) mail += " SMTPUTF8";
+    out_.smtputf8 = !non_ascii.empty();
     bool chunking = options_.chunking && ehlo_.Has("CHUNKING");
     out_.chunked = chunking;
     bool pipelining = options_.pipelining && ehlo_.Has("PIPELINING");

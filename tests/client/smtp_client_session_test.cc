@@ -141,6 +141,29 @@ TEST(SmtpClientSession, MessageOverSizeLimitIsRefusedBeforeMail) {
   EXPECT_EQ(c.written.find("MAIL"), std::string::npos);
 }
 
+TEST(SmtpClientSession, NonAsciiAddressSendsSmtpUtf8) {
+  ScriptedConnection c({"220 hi", "250-fake\n250-8BITMIME\n250 SMTPUTF8", "250 ok", "250 ok",
+                        "354 go", "250 queued", "221 bye"});
+  SendOutcome o = SmtpClientSession(c, {}).Send(Env({"j\xc3\xb6rg@x.test"}), "Subject: x\n\nhi\n");
+  ASSERT_TRUE(o.ok()) << o.error;
+  EXPECT_NE(c.written.find("MAIL FROM:<a@x.test> SMTPUTF8\r\nRCPT TO:<j\xc3\xb6rg@x.test>\r\n"),
+            std::string::npos)
+      << c.written;
+  EXPECT_TRUE(o.smtputf8);
+}
+
+TEST(SmtpClientSession, NonAsciiAddressWithoutSmtpUtf8IsNotSent) {
+  ScriptedConnection c({"220 hi", kEhlo, "221 bye"});
+  SendOutcome o = SmtpClientSession(c, {}).Send(Envelope{"\xc3\xa9lodie@x.test", {"b@x.test"}},
+                                                "Subject: x\n\nhi\n");
+  EXPECT_EQ(o.failed, SendPhase::kMail);
+  EXPECT_EQ(o.error,
+            "the address \xc3\xa9lodie@x.test is not ASCII and the server does not advertise "
+            "SMTPUTF8 (RFC 6531); not sent");
+  EXPECT_EQ(c.written.find("MAIL"), std::string::npos);
+  EXPECT_FALSE(o.smtputf8);
+}
+
 TEST(SmtpClientSession, StartTlsThenEhloAgain) {
   ScriptedConnection c({"220 hi", "250-fake\n250 STARTTLS", "220 go ahead", kEhlo, "250 ok",
                         "250 ok", "354 go", "250 ok", "221 bye"});

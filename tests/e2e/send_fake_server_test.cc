@@ -97,6 +97,33 @@ TEST_F(SendFake, OverSizeIsRefusedWithoutSendingMail) {
   }
 }
 
+// RFC 6531: our fake server advertises SMTPUTF8 and refuses a non-ASCII
+// address without the MAIL parameter (553), so this passes only if `send`
+// adds it.
+TEST_F(SendFake, NonAsciiRecipientGoesWithSmtpUtf8) {
+  StartServer();
+  auto a = Args({"--json"});
+  *std::find(a.begin(), a.end(), "bob@example.test") = "j\xc3\xb6rg@example.test";
+  auto r = Send(a);
+  ASSERT_EQ(r.exit_code, 0) << r.err << r.out;
+  EXPECT_NE(r.out.find("\"smtputf8\":true"), std::string::npos) << r.out;
+  auto msgs = server_->Messages();
+  ASSERT_EQ(msgs.size(), 1u);
+  EXPECT_EQ(msgs[0].rcpt_to, (std::vector<std::string>{"j\xc3\xb6rg@example.test"}));
+}
+
+TEST_F(SendFake, NonAsciiAddressWithoutSmtpUtf8Exits23BeforeMail) {
+  config_.extensions = std::vector<std::string>{"8BITMIME", "PIPELINING"};
+  StartServer();
+  auto a = Args();
+  *std::find(a.begin(), a.end(), "alice@example.test") = "\xc3\xa9lodie@example.test";
+  auto r = Send(a);
+  EXPECT_EQ(r.exit_code, 23);
+  EXPECT_EQ(r.err, Prefix("mail") + "the address \xc3\xa9lodie@example.test is not ASCII and the "
+                                    "server does not advertise SMTPUTF8 (RFC 6531); not sent\n");
+  EXPECT_EQ(server_->MessagesAccepted(), 0);
+}
+
 TEST_F(SendFake, GreetingRuleExits21) {
   config_.rules.push_back(Rule("", "554 5.3.2 not today", FaultRule::On::kConnect));
   StartServer();
