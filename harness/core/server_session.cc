@@ -141,9 +141,27 @@ ServerOutputs ServerSession::Start() {
   return out;
 }
 
+// A TLS record header opening a handshake (content type 22, version 3.x):
+// a client speaking implicit TLS (port 465 style) to a plain-text port.
+static bool LooksLikeTlsHandshake(std::string_view bytes) {
+  return bytes.size() >= 3 && bytes[0] == 0x16 && bytes[1] == 0x03 &&
+         static_cast<unsigned char>(bytes[2]) <= 0x04;
+}
+
 ServerOutputs ServerSession::Feed(std::string_view bytes) {
   ServerOutputs out;
   if (state_ == State::kClosed || state_ == State::kStartingTls) return out;
+  const bool first = !fed_;
+  fed_ = true;
+  if (first && !tls_ && LooksLikeTlsHandshake(bytes)) {
+    // Without this the binary ClientHello waits for an LF until the idle
+    // timeout; say what happened (the reply lands in the transcript) and close.
+    Say(out, 554, "5.7.0",
+        "This looks like a TLS handshake, but this port speaks plain SMTP "
+        "(use STARTTLS, or the implicit-TLS port)");
+    Close(out);
+    return out;
+  }
   framer_.Feed(bytes);
   Pump(out);
   return out;

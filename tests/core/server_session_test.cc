@@ -57,6 +57,20 @@ TEST_F(ServerSessionTest, GreetingDefault) {
   EXPECT_EQ(greeting_, "220 fake.smtp-harness.test ESMTP smtp-harness\r\n");
 }
 
+TEST_F(ServerSessionTest, TlsHandshakeOnAPlainPortIsNamedAndClosed) {
+  Begin();
+  const std::string client_hello("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11);
+  EXPECT_EQ(Send(client_hello),
+            "554 This looks like a TLS handshake, but this port speaks plain SMTP (use "
+            "STARTTLS, or the implicit-TLS port)\r\n<CLOSE>");  // no EHLO yet: no 5.7.0
+}
+
+TEST_F(ServerSessionTest, TheSameBytesLaterAreJustAnUnknownCommand) {
+  Begin();
+  Ehlo();
+  EXPECT_EQ(Send(std::string("\x16\x03\x01 x\r\n", 7)).substr(0, 4), "500 ");
+}
+
 TEST_F(ServerSessionTest, GreetingConfigured) {
   config_.greeting = "mx.example.test ready";
   Begin();

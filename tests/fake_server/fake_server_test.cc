@@ -169,6 +169,21 @@ TEST_F(FakeServerTest, WriteTimeoutEndsSessionOfClientThatDoesNotRead) {
   EXPECT_EQ(transcript.back().text, "connection closed (closed by server)");
 }
 
+// An implicit-TLS client on the plain port: told so and closed at once,
+// not held until the idle timeout.
+TEST_F(FakeServerTest, TlsClientHelloOnPlainPortEndsTheSessionAtOnce) {
+  config_.idle_timeout = 60s;
+  Start();
+  auto c = Connect();
+  c->Send(std::string("\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03", 11));
+  bool closed = false;
+  EXPECT_EQ(c->ReadAll(&closed, 3s),
+            "554 This looks like a TLS handshake, but this port speaks plain SMTP (use STARTTLS, "
+            "or the implicit-TLS port)\r\n");
+  EXPECT_TRUE(closed);
+  ASSERT_TRUE(WaitFor([&] { return server_->SessionsActive() == 0; }));
+}
+
 TEST_F(FakeServerTest, StopSays421ToOpenSessions) {
   Start();
   auto c = Connect();
