@@ -14,7 +14,8 @@ using Clock = std::chrono::steady_clock;
 
 class WatchdogTest : public ::testing::Test {
  protected:
-  // Runs the io_context for `d`, then returns.
+  // Runs the io_context until its work is done, or for `d` at most (the
+  // bounds are generous: a loaded CI machine may run timers late).
   void RunFor(std::chrono::milliseconds d) {
     io_.restart();
     io_.run_for(d);
@@ -37,7 +38,7 @@ class WatchdogTest : public ::testing::Test {
 TEST_F(WatchdogTest, FiresWhenTheArmedDeadlinePasses) {
   auto t0 = Clock::now();
   dog_->Arm(50ms);
-  RunFor(300ms);
+  RunFor(5s);
   EXPECT_EQ(fired_, 1);
   EXPECT_TRUE(dog_->timed_out());
   EXPECT_GE(fired_at_ - t0, 50ms);
@@ -58,16 +59,16 @@ TEST_F(WatchdogTest, AShorterDeadlineAfterALongerOneFiresOnTime) {
   dog_->Arm(10s);  // e.g. a connect timeout
   dog_->Disarm();
   dog_->Arm(50ms);  // then a short step timeout
-  RunFor(1s);
+  RunFor(5s);
   EXPECT_EQ(fired_, 1);
-  EXPECT_LT(fired_at_ - t0, 900ms);
+  EXPECT_LT(fired_at_ - t0, 5s);  // not 10 s
 }
 
 TEST_F(WatchdogTest, MovingTheDeadlineLaterPostponesIt) {
   auto t0 = Clock::now();
   dog_->Arm(100ms);
   After(60ms, [&] { dog_->Arm(150ms); });  // the operation finished, the next one began
-  RunFor(500ms);
+  RunFor(5s);
   EXPECT_EQ(fired_, 1);
   EXPECT_GE(fired_at_ - t0, 200ms);
 }
