@@ -348,8 +348,9 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
         if (!co_await Write(conn, bytes)) {
           out.Flush(record);
           Record(id, t0, '*',
-                 conn.watchdog.timed_out() ? "write timed out after " + FormatDuration(config_.write_timeout)
-                                : std::string("write failed"));
+                 conn.watchdog.timed_out()
+                     ? "write timed out after " + FormatDuration(config_.write_timeout)
+                     : std::string("write failed"));
           co_return false;
         }
         break;

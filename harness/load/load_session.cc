@@ -108,11 +108,13 @@ asio::awaitable<std::optional<Problem>> Lane::RunOp(const LoadOp& op) {
     case LoadOp::Kind::kExpectClose: {
       Status s = co_await conn_->WaitForClose(op.timeout);
       if (s.ok()) co_return std::nullopt;
-      std::string actual = s.IsTimeout() ? "connection still open after " + FormatDuration(op.timeout)
+      std::string actual = s.IsTimeout()
+                               ? "connection still open after " + FormatDuration(op.timeout)
                            : s.code() == Status::Code::kProtocol ? "more data instead of a close"
                                                                  : "connection error";
-      co_return Problem(op.step, StepProblem{false, std::move(actual), "",
-                                             "connection closed within " + FormatDuration(op.timeout)});
+      co_return Problem(op.step,
+                        StepProblem{false, std::move(actual), "",
+                                    "connection closed within " + FormatDuration(op.timeout)});
     }
   }
   co_return Error(op.step, "unknown operation");

@@ -15,7 +15,8 @@ asio::error_code FromErrno(int e) {
 }  // namespace
 
 std::pair<asio::error_code, size_t> TrySend(asio::ip::tcp::socket& socket, std::string_view bytes) {
-  ssize_t n = ::send(socket.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+  ssize_t n =
+      ::send(socket.native_handle(), bytes.data(), bytes.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
   if (n < 0) return {FromErrno(errno), 0};
   return {asio::error_code(), static_cast<size_t>(n)};
 }

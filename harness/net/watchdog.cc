@@ -49,7 +49,7 @@ void Watchdog::Arm(Duration timeout) {
   auto now = Clock::now();
   // Saturate: "no timeout" callers pass very long durations.
   s.deadline = timeout >= Clock::time_point::max() - now ? Clock::time_point::max() - Duration(1)
-                                                          : now + timeout;
+                                                         : now + timeout;
   if (s.watching && s.wait_until <= s.deadline) return;  // the running wait re-arms itself
   s.Watch();
 }

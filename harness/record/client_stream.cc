@@ -11,12 +11,12 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
+}  // namespace
+
 bool IsDataCommand(std::string_view line) {
   while (!line.empty() && line.back() == ' ') line.remove_suffix(1);
   return Upper(line) == "DATA";
 }
-
-}  // namespace
 
 std::optional<size_t> ParseBdatSize(std::string_view line) {
   std::string up = Upper(line);

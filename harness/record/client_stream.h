@@ -28,6 +28,9 @@ struct ClientItem {
   std::string text;
 };
 
+// "DATA" alone (any case, trailing spaces allowed): the command a 354 answers.
+bool IsDataCommand(std::string_view line);
+
 // "BDAT <size> [LAST]" (verb and LAST case-insensitive): the chunk size, or
 // nullopt for any other line.
 std::optional<size_t> ParseBdatSize(std::string_view line);

@@ -1,8 +1,7 @@
 #include "harness/record/recorded_scenario.h"
 
-#include <cctype>
-
 #include "harness/core/reply.h"
+#include "harness/record/client_stream.h"
 #include "harness/record/recorded_steps.h"
 #include "harness/scenario/transcript_writer.h"
 
@@ -38,12 +37,6 @@ void AppendIndented(std::string& body, Transcript& pending) {
     start = nl + 1;
   }
   pending.clear();
-}
-
-bool IsDataCommand(std::string text) {
-  while (!text.empty() && text.back() == ' ') text.pop_back();
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text == "DATA";
 }
 
 // A session cut off inside a message (interrupted, or a side closed) would

@@ -6,6 +6,7 @@
 
 #include "harness/core/reply.h"
 #include "harness/record/client_stream.h"
+#include "harness/util/utf8.h"
 
 namespace smtp {
 namespace {
@@ -17,24 +18,6 @@ std::string Upper(const std::string& s) {
   return out;
 }
 
-// Length of the valid UTF-8 sequence starting at s[i], or 0.
-size_t Utf8Length(const std::string& s, size_t i) {
-  auto b = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = b(i);
-  size_t n = c >= 0xF0 && c <= 0xF4 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 && c <= 0xDF ? 2 : 0;
-  if (c >= 0xF5) n = 0;
-  if (n == 0 || i + n > s.size()) return 0;
-  for (size_t k = 1; k < n; ++k) {
-    if ((b(i + k) & 0xC0) != 0x80) return 0;
-  }
-  // Overlong forms and UTF-16 surrogates are not UTF-8.
-  if (c == 0xE0 && b(i + 1) < 0xA0) return 0;
-  if (c == 0xED && b(i + 1) >= 0xA0) return 0;
-  if (c == 0xF0 && b(i + 1) < 0x90) return 0;
-  if (c == 0xF4 && b(i + 1) >= 0x90) return 0;
-  return n;
-}
-
 struct Command {
   enum class Kind { kLine, kStartTls, kRaw, kMessage };
   Kind kind = Kind::kLine;
@@ -43,7 +26,7 @@ struct Command {
   std::string Wire() const {
     return kind == Kind::kLine || kind == Kind::kStartTls ? bytes + "\r\n" : bytes;
   }
-  bool IsData() const { return kind == Kind::kLine && Upper(bytes) == "DATA"; }
+  bool IsData() const { return kind == Kind::kLine && IsDataCommand(bytes); }
 };
 
 class StepsWriter {
@@ -182,7 +165,7 @@ std::string YamlQuotedBytes(const std::string& bytes, size_t* replaced) {
   for (size_t i = 0; i < bytes.size();) {
     unsigned char c = static_cast<unsigned char>(bytes[i]);
     if (c >= 0x80) {
-      size_t n = Utf8Length(bytes, i);
+      size_t n = Utf8SequenceLength(bytes, i);
       if (n == 0) {
         out += '?';
         ++*replaced;

@@ -31,7 +31,6 @@ inline bool StartsWithVerb(const std::string& line, const char* verb) {
   return line.size() == n || line[n] == ' ';
 }
 
-using smtp::OneLine;
 // What happened in a step that did not pass.
 using Problem = StepProblem;
 
