@@ -8,7 +8,6 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <iostream>
-#include <thread>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt_guard.h"
@@ -49,8 +48,7 @@ int LoadCommand(const LoadFlags& flags) {
   opt.concurrency = flags.concurrency;
   opt.rate = flags.rate;
   opt.reuse = flags.reuse;
-  opt.threads =
-      flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
+  opt.threads = flags.threads;  // 0: the runner picks (DefaultLoadThreads)
   if (!flags.duration.empty()) {
     auto d = ParseDuration(flags.duration);
     if (!d.ok()) {
@@ -121,7 +119,8 @@ void AddLoadCommand(CLI::App& app, int* exit_status) {
   cmd->add_flag("--reuse", flags->reuse,
                 "keep connections open: repeat the steps between the greeting/EHLO and QUIT");
   cmd->add_option("--threads", flags->threads,
-                  "I/O threads, one io_context each (default: the number of cores)");
+                  "I/O threads, one io_context each (default: the number of cores; half of "
+                  "them when the target is on this machine)");
   cmd->callback([exit_status, flags] { *exit_status = LoadCommand(*flags); });
 }
 

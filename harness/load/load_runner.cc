@@ -34,10 +34,15 @@ Result<asio::ip::tcp::endpoint> ResolveEndpoint(const std::string& host, uint16_
 
 }  // namespace
 
+int DefaultLoadThreads(unsigned cores, bool local_target) {
+  int n = static_cast<int>(std::max(1u, cores));
+  return local_target ? std::max(1, n / 2) : n;
+}
+
 Result<LoadRunResult> RunLoad(const Scenario& sc, const LoadRunOptions& opt,
                               const LoadHooks& hooks) {
   if (opt.concurrency < 1) return Status::InvalidArgument("--concurrency must be at least 1");
-  if (opt.threads < 1) return Status::InvalidArgument("--threads must be at least 1");
+  if (opt.threads < 0) return Status::InvalidArgument("--threads must be at least 1");
   if (opt.sessions == 0 && !opt.duration)
     return Status::InvalidArgument("give --sessions or --duration");
   Duration default_timeout = opt.run.timeout.value_or(sc.timeout);
@@ -57,7 +62,6 @@ Result<LoadRunResult> RunLoad(const Scenario& sc, const LoadRunOptions& opt,
   result.sessions_planned = opt.sessions;
   result.duration_limit_s = opt.duration ? std::chrono::duration<double>(*opt.duration).count() : 0;
   result.concurrency = opt.concurrency;
-  result.threads = std::min(opt.threads, opt.concurrency);
   result.rate = opt.rate;
   result.reuse = opt.reuse;
 
@@ -87,6 +91,10 @@ Result<LoadRunResult> RunLoad(const Scenario& sc, const LoadRunOptions& opt,
     shared.endpoint = *ep;
     shared.implicit_tls = target->kind == Target::Kind::kSmtps;
   }
+  int wanted = opt.threads > 0 ? opt.threads
+                               : DefaultLoadThreads(std::thread::hardware_concurrency(),
+                                                    shared.endpoint.address().is_loopback());
+  result.threads = std::min(wanted, opt.concurrency);
 
   auto start = Clock::now();
   std::optional<Clock::time_point> end;

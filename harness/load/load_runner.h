@@ -28,8 +28,16 @@ struct LoadRunOptions {
   int concurrency = 1;
   double rate = 0;  // sessions per second over all lanes; 0: as fast as possible
   bool reuse = false;
-  int threads = 1;
+  int threads = 0;  // 0: DefaultLoadThreads for this machine and target
 };
+
+// The I/O threads `load` uses when --threads is not given: one per core, but
+// only half the cores (at least one) when the target runs on this machine
+// (the embedded fake server, or a loopback address): the server under test
+// needs CPU too. On 2 cores against a local smtp-sink, 2 client threads
+// made 0.8x the messages/s of 1 (three busy threads on two cores, and twice
+// the wake-ups for the server to pay); see docs/performance.md.
+int DefaultLoadThreads(unsigned cores, bool local_target);
 
 struct LoadProgressSnapshot {
   uint64_t done = 0, failed = 0, errors = 0;

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
 
 #include "tests/e2e/serve_process.h"
 
@@ -110,6 +112,18 @@ TEST_F(LoadE2eTest, ReuseRunsManyTransactionsPerConnection) {
   EXPECT_NE(r.out.find("sessions: 30 ok, 0 failed, 0 errors; 3 connections"), std::string::npos)
       << r.out;
   EXPECT_NE(r.out.find("(30 messages)"), std::string::npos) << r.out;
+}
+
+TEST_F(LoadE2eTest, DefaultThreadsLeaveHalfTheCoresToALocalServer) {
+  // The embedded fake server runs on this machine: half the cores (at least
+  // one) drive the load unless --threads says otherwise.
+  LoadRun r = Load({kBasic, "-n", "16", "-c", "8"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  unsigned half = std::max(1u, std::thread::hardware_concurrency() / 2);
+  EXPECT_EQ(nlohmann::json::parse(r.report)["load"]["config"]["threads"], half) << r.report;
+  r = Load({kBasic, "-n", "16", "-c", "8", "--threads", "3"});
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.report)["load"]["config"]["threads"], 3) << r.report;
 }
 
 TEST_F(LoadE2eTest, DurationAndRateBoundTheSessions) {
