@@ -9,6 +9,12 @@
 #
 #   bench/load.sh [path/to/smtp-harness]
 #   MSGS=5000 SIZE=1024 ROUNDS=3 bench/load.sh
+#   AA=1 bench/load.sh     # calibration: smtp-source against itself
+#
+# Two ratios: of the medians, and the median of each round's own ratio
+# (ours and smtp-source ran back to back, so a slow spell of the machine
+# hits both). AA=1 puts smtp-source in our place: the ratios it prints
+# show how far from 1.00 the machine's noise alone takes them.
 #
 # With perf installed, the CPU time of each contender (task-clock, the
 # client process only) is printed too: microseconds of CPU per message, a
@@ -101,6 +107,7 @@ cpu_ms() { awk -F, '/task-clock/ { print $1 }' "$cpu_file"; }
 rate() { awk -v n="$msgs" -v a="$1" -v b="$2" 'BEGIN { printf "%.0f", n / (b - a) }'; }
 
 run_ours() {  # $1 sessions, $2 reuse 0|1
+  if [[ ${AA:-0} == 1 ]]; then run_source "$@"; return; fi
   local extra=()
   [[ $2 == 1 ]] && extra=(--reuse)
   local t0 t1
@@ -125,26 +132,30 @@ median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1
 
 printf '%s messages of ~%s bytes to smtp-sink, %s round(s), alternating; load average: %s\n' \
   "$msgs" "$size" "$rounds" "$(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-26s %11s %12s %6s %14s %14s\n' "row" "load msg/s" "source msg/s" "ratio" "load cpu us/m" "source cpu us/m"
+[[ ${AA:-0} == 1 ]] && echo "AA=1: smtp-source in place of load (calibration)"
+printf '%-26s %11s %12s %6s %6s %14s %14s\n' "row" "load msg/s" "source msg/s" "ratio" "paired" "load cpu us/m" \
+  "source cpu us/m"
 per_msg() { awk -v ms="$1" -v n="$msgs" 'BEGIN { if (ms == "") print "-"; else printf "%.1f", ms * 1000 / n }'; }
 for sessions in 1 20; do
   for reuse in 0 1; do
-    ours=() theirs=() ours_cpu=() theirs_cpu=()
+    ours=() theirs=() ours_cpu=() theirs_cpu=() paired=()
     for _ in $(seq 1 "$rounds"); do
       read -r r c <<<"$(run_ours "$sessions" "$reuse")"
       ours+=("$r")
       ours_cpu+=("${c:-}")
-      read -r r c <<<"$(run_source "$sessions" "$reuse")"
-      theirs+=("$r")
+      read -r r2 c <<<"$(run_source "$sessions" "$reuse")"
+      theirs+=("$r2")
       theirs_cpu+=("${c:-}")
+      paired+=("$(awk -v a="$r" -v b="$r2" 'BEGIN { printf "%.4f", a / b }')")
     done
     o=$(echo "${ours[*]}" | median)
     t=$(echo "${theirs[*]}" | median)
     oc=$(echo "${ours_cpu[*]}" | median)
     tc=$(echo "${theirs_cpu[*]}" | median)
     label="$sessions session(s), $([[ $reuse == 1 ]] && echo reused || echo new conn)"
-    printf '%-26s %11s %12s %6s %14s %14s\n' "$label" "$o" "$t" "$(awk -v a="$o" -v b="$t" 'BEGIN { printf "%.2f", a / b }')" \
-      "$(per_msg "$oc")" "$(per_msg "$tc")"
+    p=$(echo "${paired[*]}" | median)
+    printf '%-26s %11s %12s %6s %6.2f %14s %14s\n' "$label" "$o" "$t" \
+      "$(awk -v a="$o" -v b="$t" 'BEGIN { printf "%.2f", a / b }')" "$p" "$(per_msg "$oc")" "$(per_msg "$tc")"
   done
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
