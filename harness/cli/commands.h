@@ -24,7 +24,4 @@ void AddGradeCommand(CLI::App& app, int* exit_status);     // cmd_grade.cc
 void AddRecordCommand(CLI::App& app, int* exit_status);    // cmd_record.cc
 void AddLoadCommand(CLI::App& app, int* exit_status);      // cmd_load.cc
 
-// For commands whose issue has not landed: says so on stderr, exit 3.
-int NotYetImplemented(const char* command);
-
 }  // namespace smtp::cli

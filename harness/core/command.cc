@@ -260,6 +260,14 @@ const MailParameter* PathArgument::Param(std::string_view keyword) const {
   return nullptr;
 }
 
+bool HasVerb(std::string_view line, std::string_view verb) {
+  if (line.size() < verb.size()) return false;
+  for (size_t i = 0; i < verb.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(line[i])) != verb[i]) return false;
+  }
+  return line.size() == verb.size() || line[verb.size()] == ' ';
+}
+
 Result<PathArgument> ParseMailFrom(std::string_view args) {
   return ParsePathArgument(args, "FROM", /*allow_null=*/true);
 }

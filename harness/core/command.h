@@ -23,6 +23,11 @@ struct Command {
 // that is not alphabetic, or a verb not followed by a space or end of line.
 Result<Command> ParseCommand(std::string_view line);
 
+// Whether `line` is the command `verb` (given upper-case), compared without
+// regard to case and followed by a space or the end of the line:
+// HasVerb("ehlo x", "EHLO") and HasVerb("QUIT", "QUIT"), not "EHLOX".
+bool HasVerb(std::string_view line, std::string_view verb);
+
 struct Mailbox {
   std::string local_part;  // as written, quotes included if quoted
   std::string domain;      // a domain or an address literal "[127.0.0.1]"

@@ -4,19 +4,12 @@
 #include <fstream>
 #include <sstream>
 
-#include "harness/core/dot_stuffing.h"
 #include "harness/core/base64.h"
+#include "harness/core/command.h"
+#include "harness/core/dot_stuffing.h"
 
 namespace smtp {
 namespace {
-
-bool HasVerb(const std::string& line, std::string_view verb) {
-  if (line.size() < verb.size()) return false;
-  for (size_t i = 0; i < verb.size(); ++i) {
-    if (std::toupper(static_cast<unsigned char>(line[i])) != verb[i]) return false;
-  }
-  return line.size() == verb.size() || line[verb.size()] == ' ';
-}
 
 bool MatcherCaptures(const ReplyMatcher& m) {
   return !m.capture.empty() || (m.negated && MatcherCaptures(*m.negated));
@@ -112,9 +105,8 @@ Status PlanBuilder::Auth(const Step& step) {
                                    ": auth credentials must not depend on captures");
   }
   if (mech.empty() || mech == "PLAIN") {
-    if (Status s =
-            Write("AUTH PLAIN " + Base64Encode(std::string(1, '\0') + *user + '\0' + *pass),
-                  LoadOp::Encode::kLine);
+    if (Status s = Write("AUTH PLAIN " + Base64Encode(std::string(1, '\0') + *user + '\0' + *pass),
+                         LoadOp::Encode::kLine);
         !s.ok()) {
       return s;
     }

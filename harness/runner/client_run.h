@@ -3,7 +3,6 @@
 // plumbing and bookkeeping, and the step kinds. Not for other modules.
 #pragma once
 
-#include <cctype>
 #include <chrono>
 #include <mutex>
 #include <optional>
@@ -20,15 +19,6 @@ using Clock = std::chrono::steady_clock;
 
 inline double MsSince(Clock::time_point start) {
   return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-inline bool StartsWithVerb(const std::string& line, const char* verb) {
-  size_t n = std::char_traits<char>::length(verb);
-  if (line.size() < n) return false;
-  for (size_t i = 0; i < n; ++i) {
-    if (std::toupper(static_cast<unsigned char>(line[i])) != verb[i]) return false;
-  }
-  return line.size() == n || line[n] == ' ';
 }
 
 // What happened in a step that did not pass.

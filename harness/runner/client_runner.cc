@@ -1,5 +1,6 @@
 #include "harness/runner/client_runner.h"
 
+#include "harness/core/command.h"
 #include "harness/runner/client_run.h"
 #include "harness/runner/target.h"
 #include "harness/scenario/reply_matcher_eval.h"
@@ -70,7 +71,7 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
   if (!r.received.empty()) r.received += "\n";
   r.received += reply->ToDisplay();
   if (out) *out = *reply;
-  if (StartsWithVerb(sent_line, "EHLO") && reply->code == 250) ehlo_ = ParseEhlo(*reply);
+  if (HasVerb(sent_line, "EHLO") && reply->code == 250) ehlo_ = ParseEhlo(*reply);
   MatchOutcome check = Match(m, *reply, vars_);
   if (check.ok) return std::nullopt;
   return Mismatch(reply->ToDisplay(), check.reason,
@@ -177,8 +178,8 @@ ScenarioResult ScenarioRun::Execute() {
     }
     if (!missing.empty()) {
       r.status = Verdict::kSkipped;
-      r.message = ehlo_ ? "server did not advertise " + missing
-                        : "no EHLO reply seen to check " + missing;
+      r.message =
+          ehlo_ ? "server did not advertise " + missing : "no EHLO reply seen to check " + missing;
       continue;
     }
     timeout_ = step.timeout.value_or(default_timeout_);
@@ -191,7 +192,9 @@ ScenarioResult ScenarioRun::Execute() {
     } else if (step.optional && !problem->error) {
       r.status = Verdict::kPassed;
       r.optional_mismatch = true;
-      r.message = "optional: expected " + OneLine(problem->expected.empty() ? r.expected : problem->expected) + ", got " + OneLine(problem->actual);
+      r.message = "optional: expected " +
+                  OneLine(problem->expected.empty() ? r.expected : problem->expected) + ", got " +
+                  OneLine(problem->actual);
     } else {
       r.status = problem->error ? Verdict::kError : Verdict::kFailed;
       r.message = problem->why.empty() ? problem->actual : problem->why;

@@ -37,6 +37,16 @@ TEST(ParseCommand, RejectsMalformedLines) {
   }
 }
 
+TEST(HasVerb, MatchesTheWholeVerbInAnyCase) {
+  EXPECT_TRUE(HasVerb("EHLO client.example", "EHLO"));
+  EXPECT_TRUE(HasVerb("ehlo client.example", "EHLO"));
+  EXPECT_TRUE(HasVerb("QUIT", "QUIT"));
+  EXPECT_FALSE(HasVerb("EHLOX", "EHLO"));
+  EXPECT_FALSE(HasVerb("EHL", "EHLO"));
+  EXPECT_FALSE(HasVerb(" EHLO x", "EHLO"));
+  EXPECT_FALSE(HasVerb("HELO x", "EHLO"));
+}
+
 TEST(ParseMailFrom, PlainPathAndParameters) {
   auto p = ParseMailFrom("FROM:<alice@example.test> SIZE=1024 BODY=8BITMIME SMTPUTF8");
   ASSERT_TRUE(p.ok()) << p.status().message();
