@@ -37,9 +37,22 @@ int LoadCommand(const LoadFlags& flags) {
     std::cerr << "smtp-harness load: " << resolved.status().message() << "\n";
     return kExitUsage;
   }
-  if (!resolved->junit_path.empty() || !resolved->gradescope_path.empty()) {
-    std::cerr << "smtp-harness load: --junit and --gradescope are for run and grade; load writes "
-                 "--report\n";
+  // The shared options (SPEC §2) that mean nothing for one scenario's load
+  // are refused with what to use instead, rather than silently ignored.
+  const RunOptionFlags& c = flags.common;
+  const char* refused = nullptr;
+  if (!c.junit.empty() || !c.gradescope.empty()) {
+    refused = "--junit and --gradescope are for run and grade; load writes --report";
+  } else if (c.jobs != 1) {
+    refused = "-j runs scenarios in parallel in run; for parallel sessions use -c/--concurrency";
+  } else if (!c.filter.empty() || !c.shard.empty() || c.fail_fast) {
+    refused = "--filter, --shard and --fail-fast choose among scenarios in run; load runs one";
+  } else if (c.tls_verify || !c.ca_file.empty()) {
+    refused =
+        "load does not verify TLS certificates (--tls-verify, --ca-file); check them with run";
+  }
+  if (refused != nullptr) {
+    std::cerr << "smtp-harness load: " << refused << "\n";
     return kExitUsage;
   }
   LoadRunOptions opt;
@@ -109,6 +122,12 @@ void AddLoadCommand(CLI::App& app, int* exit_status) {
   auto flags = std::make_shared<LoadFlags>();
   cmd->add_option("scenario", flags->scenario, "a client-mode scenario file")->required();
   AddRunOptions(*cmd, flags->common);
+  // Accepted as everywhere (SPEC §2) but not shown: they do nothing for a
+  // load, and LoadCommand refuses those that would mislead.
+  for (const char* name : {"--junit", "--gradescope", "--jobs", "--filter", "--shard",
+                           "--fail-fast", "--verbose", "--tls-verify", "--ca-file"}) {
+    cmd->get_option(name)->group("");
+  }
   cmd->add_option("-n,--sessions", flags->sessions,
                   "total sessions (default 100; with --reuse: transactions)");
   cmd->add_option("--duration", flags->duration,

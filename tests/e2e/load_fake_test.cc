@@ -273,5 +273,37 @@ TEST_F(LoadE2eTest, UsageErrorsExitTwo) {
   EXPECT_EQ(r.err, "smtp-harness load: --concurrency must be at least 1\n");
 }
 
+TEST_F(LoadE2eTest, SharedOptionsThatMeanNothingForALoadAreRefusedWithWhatToUse) {
+  const std::pair<std::vector<std::string>, std::string> cases[] = {
+      {{"-j", "4"}, "for parallel sessions use -c/--concurrency"},
+      {{"--filter", "x*"}, "load runs one"},
+      {{"--shard", "1/2"}, "load runs one"},
+      {{"--fail-fast"}, "load runs one"},
+      {{"--tls-verify"}, "check them with run"},
+      {{"--ca-file", "ca.pem"}, "check them with run"},
+  };
+  for (const auto& [args, says] : cases) {
+    std::vector<std::string> argv = {kBasic, "-n", "1"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    LoadRun r = Load(argv);
+    EXPECT_EQ(r.status, 2) << args[0];
+    EXPECT_NE(r.err.find(says), std::string::npos) << args[0] << ": " << r.err;
+    EXPECT_EQ(r.out, "") << args[0];
+  }
+  // Harmless ones are accepted.
+  LoadRun r = Load({kBasic, "-n", "1", "-v", "--no-color"});
+  EXPECT_EQ(r.status, 0) << r.err;
+}
+
+TEST_F(LoadE2eTest, HelpShowsOnlyWhatALoadUses) {
+  LoadRun r = Load({"--help"});
+  EXPECT_EQ(r.status, 0);
+  EXPECT_NE(r.out.find("--concurrency"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--target"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("--junit"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("--shard"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("--tls-verify"), std::string::npos) << r.out;
+}
+
 }  // namespace
 }  // namespace smtp::e2e
