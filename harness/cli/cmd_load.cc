@@ -125,7 +125,7 @@ void AddLoadCommand(CLI::App& app, int* exit_status) {
   // Accepted as everywhere (SPEC §2) but not shown: they do nothing for a
   // load, and LoadCommand refuses those that would mislead.
   for (const char* name : {"--junit", "--gradescope", "--jobs", "--filter", "--shard",
-                           "--fail-fast", "--verbose", "--tls-verify", "--ca-file"}) {
+                           "--fail-fast", "--verbose", "--no-color", "--tls-verify", "--ca-file"}) {
     cmd->get_option(name)->group("");
   }
   cmd->add_option("-n,--sessions", flags->sessions,
