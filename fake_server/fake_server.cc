@@ -443,7 +443,8 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
       ready = ec != asio::error::would_block;
     }
     if (!ready) {
-      conn->watchdog.Arm(OrForever(config_.idle_timeout));
+      std::optional<Duration> wait = logic->ReadTimeout();
+      conn->watchdog.Arm(OrForever(wait ? *wait : config_.idle_timeout));
       if (conn->tls) {
         std::tie(ec, n) = co_await conn->tls->async_read_some(asio::buffer(buf), kTuple);
       } else {

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -59,6 +60,11 @@ class SessionLogic {
   virtual SessionActions OnBytes(std::string_view bytes) = 0;
   // The TLS handshake requested by kStartTls finished.
   virtual void OnTlsStarted() {}
+  // How long the server waits for the client's next bytes, asked before each
+  // read that has to wait: a script waits as long as the step it is on
+  // allows. nullopt: the configured idle timeout. Called once per read on
+  // the server's hot path, so it must be cheap and must not allocate.
+  virtual std::optional<Duration> ReadTimeout() const { return std::nullopt; }
   // The peer closed, the idle timeout passed, or the server is stopping.
   // `reason` is a short phrase for transcripts ("client closed", "idle timeout").
   virtual SessionActions OnEnd(std::string_view reason) {

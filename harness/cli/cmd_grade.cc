@@ -106,8 +106,10 @@ void AddGradeCommand(CLI::App& app, int* exit_status) {
   cmd->add_option("command", flags->command,
                   "Client command after `--` (overrides the scenario's client:)");
   AddRunOptions(*cmd, flags->common);
-  cmd->add_option("--run-timeout", flags->run_timeout,
-                  "Whole-run timeout (default: step timeout x (steps + 2) x sessions)");
+  cmd->add_option(
+      "--run-timeout", flags->run_timeout,
+      "Whole-run timeout (default: the sum of the steps' timeouts plus two step timeouts, x "
+      "sessions)");
   cmd->add_option("--port", flags->port, "Port to listen on (0: a free one, told to the client)")
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default: the scenario's)");

@@ -231,6 +231,11 @@ std::string ScriptedSession::Expected(const Step& step) const {
   }
 }
 
+Duration ScriptedSession::TimeoutAt(size_t index) const {
+  if (stopped_ || index >= scenario_.steps.size()) return options_.step_timeout;
+  return scenario_.steps[index].timeout.value_or(options_.step_timeout);
+}
+
 void ScriptedSession::Note(char dir, const std::string& text) {
   report_.transcript.push_back({options_.now_ms(), dir, text});
 }
@@ -502,8 +507,9 @@ SessionActions ScriptedSession::OnEnd(std::string_view reason) {
   report_.end_reason = std::string(reason);
   Note('*', "connection ended: " + std::string(reason));
   const bool timeout = reason.find("timeout") != std::string_view::npos;
+  // The engine's last read waited ReadTimeout(): the step at the cursor.
   const std::string waited =
-      timeout ? "no data from the client within " + FormatDuration(options_.idle_timeout)
+      timeout ? "no data from the client within " + FormatDuration(TimeoutAt(cursor_))
               : "the connection ended (" + std::string(reason) + ")";
   if (in_data_ && cursor_ < scenario_.steps.size()) {
     std::string tail = message_.size() > 200 ? message_.substr(message_.size() - 200) : message_;

@@ -27,8 +27,11 @@
 namespace smtp {
 
 struct ScriptOptions {
-  std::map<std::string, std::string> vars;         // ${name} in replies and matchers
-  Duration idle_timeout{std::chrono::seconds(5)};  // only for messages: the engine enforces it
+  std::map<std::string, std::string> vars;  // ${name} in replies and matchers
+  // How long to wait for the client at a step without its own `timeout:`
+  // (`--timeout`, else the scenario's). The engine enforces it through
+  // ReadTimeout(); the session names it when the client goes quiet.
+  Duration step_timeout{std::chrono::seconds(5)};
   // With strict.pipelining and no PIPELINING advertised, each reply waits
   // this long first, so commands a client sends without waiting for the
   // previous reply are already queued when the next read happens.
@@ -63,6 +66,9 @@ class ScriptedSession : public SessionLogic {
   SessionActions OnConnect() override;
   SessionActions OnBytes(std::string_view bytes) override;
   SessionActions OnEnd(std::string_view reason) override;
+  // The timeout of the step waiting for the client's next bytes (the one at
+  // the cursor); the default step timeout once the script stopped or ended.
+  std::optional<Duration> ReadTimeout() const override { return TimeoutAt(cursor_); }
 
   const SessionReport& report() const { return report_; }
 
@@ -80,6 +86,7 @@ class ScriptedSession : public SessionLogic {
   void Note(char dir, const std::string& text);
   std::string Expand(const std::string& text) const;
   std::string Expected(const Step& step) const;
+  Duration TimeoutAt(size_t index) const;
   void Deliver();
 
   const Scenario& scenario_;

@@ -1,5 +1,6 @@
 #include "harness/runner/server_grader.h"
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
@@ -86,13 +87,18 @@ Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& t
 Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const GradeOptions& options) {
   const auto started = Clock::now();
   const Duration step_timeout = options.step_timeout.value_or(scenario.timeout);
-  Duration idle = step_timeout;
+  // Each read waits as long as the step it waits for allows (the script tells
+  // the engine, ScriptedSession::ReadTimeout); a session takes at most the
+  // sum of its steps' timeouts, plus two default ones (connect and exit).
+  Duration longest = step_timeout;
+  Duration session_time = 2 * step_timeout;
   for (const Step& s : scenario.steps) {
-    if (s.timeout && *s.timeout > idle) idle = *s.timeout;
+    Duration t = s.timeout.value_or(step_timeout);
+    longest = std::max(longest, t);
+    session_time += t;
   }
   const int sessions = std::max(1, scenario.sessions);
-  const Duration run_timeout =
-      options.run_timeout.value_or(idle * static_cast<int>(scenario.steps.size() + 2) * sessions);
+  const Duration run_timeout = options.run_timeout.value_or(session_time * sessions);
 
   // The client command: `-- CMD` wins over `client:`.
   std::vector<std::string> argv = options.client_argv;
@@ -118,14 +124,14 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   FakeServerConfig config = scenario.server;
   config.listen_host = listen->first;
   config.port = options.port.value_or(listen->second);
-  config.idle_timeout = idle;
-  config.write_timeout = idle;
+  config.idle_timeout = step_timeout;  // the scripted sessions name each read's own
+  config.write_timeout = longest;
   config.keep_messages = false;
   config.max_sessions = static_cast<size_t>(sessions) + 8;
 
   ScriptOptions script;
   script.vars = options.vars;
-  script.idle_timeout = idle;
+  script.step_timeout = step_timeout;
   SessionCollector collector;
   auto factory = [&](const SessionContext& ctx) -> std::unique_ptr<SessionLogic> {
     return std::make_unique<ScriptedSession>(

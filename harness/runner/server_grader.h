@@ -4,8 +4,10 @@
 // client's process group, and turn it all into a ScenarioResult.
 //
 // Deadlines: the client must connect within the step timeout; each read waits
-// at most the step timeout (the engine's idle timeout); the whole run ends at
-// `run_timeout`; after its last session the client gets `exit_grace` to exit.
+// at most the timeout of the step it waits for (its own `timeout:`, else the
+// step timeout); the whole run ends at `run_timeout` (default: the sum of the
+// steps' timeouts plus two step timeouts, times the sessions); after its last
+// session the client gets `exit_grace` to exit.
 #pragma once
 
 #include <cstdint>
@@ -27,7 +29,7 @@ struct GradeOptions {
   std::optional<std::string> listen;             // HOST:PORT, overrides `listen:`
   std::optional<uint16_t> port;                  // overrides the port (0: a free one)
   std::optional<Duration> step_timeout;          // overrides `timeout:`
-  std::optional<Duration> run_timeout;           // default: step timeout x (steps + 2) x sessions
+  std::optional<Duration> run_timeout;           // default: see the deadlines above
   Duration exit_grace{std::chrono::seconds(2)};  // capped by the step timeout
   std::map<std::string, std::string> vars;       // ${name} in replies and matchers
   ProcessRunner* runner = nullptr;               // default: the POSIX runner

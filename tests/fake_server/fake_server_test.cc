@@ -384,6 +384,34 @@ TEST_F(FakeServerTest, CustomLogicFactory) {
   EXPECT_TRUE(closed);
 }
 
+// A logic that says how long to wait for the client (server mode's script:
+// the timeout of the step it is on) overrides the configured idle timeout.
+class QuickTimeoutLogic : public SessionLogic {
+ public:
+  SessionActions OnConnect() override { return {SessionAction::Write("220 scripted\r\n")}; }
+  SessionActions OnBytes(std::string_view) override { return {}; }
+  std::optional<Duration> ReadTimeout() const override { return Duration(150); }
+  SessionActions OnEnd(std::string_view reason) override {
+    return {SessionAction::Write("421 " + std::string(reason) + "\r\n")};
+  }
+};
+
+TEST_F(FakeServerTest, LogicReadTimeoutOverridesTheIdleTimeout) {
+  config_.idle_timeout = 60s;
+  server_ = std::make_unique<FakeServer>(
+      config_, [](const SessionContext&) { return std::make_unique<QuickTimeoutLogic>(); });
+  auto port = server_->Start();
+  ASSERT_TRUE(port.ok());
+  TcpClient c(*port);
+  EXPECT_EQ(c.ReadReply(), "220 scripted\r\n");
+  auto t0 = std::chrono::steady_clock::now();
+  bool closed = false;
+  EXPECT_EQ(c.ReadAll(&closed, 10s), "421 idle timeout\r\n");
+  EXPECT_TRUE(closed);
+  EXPECT_GE(std::chrono::steady_clock::now() - t0, 140ms);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, 8s);  // far from the 60s idle timeout
+}
+
 }  // namespace
 }  // namespace smtp
 

@@ -271,6 +271,59 @@ TEST(ScriptedSessionTest, MessageWithoutFinalDotTimesOut) {
             "networks!\\r\\nQUIT\\r\\n\"");
 }
 
+// Each read waits as long as the step it waits for allows, not the longest
+// timeout in the scenario; a client that goes quiet is told that step's.
+TEST(ScriptedSessionTest, EachReadWaitsForTheTimeoutOfItsStep) {
+  Scenario sc = Lab(true);
+  sc.steps[5].timeout = std::chrono::seconds(30);         // the message may take long
+  sc.steps[3].timeout = std::chrono::milliseconds(1500);  // RCPT: shorter than the default
+  ScriptOptions o;
+  o.step_timeout = std::chrono::seconds(2);
+  o.pipelining_probe = Duration(0);
+  ScriptedSession s(sc, 1, o, nullptr);
+  s.OnConnect();
+  EXPECT_EQ(s.ReadTimeout(), Duration(2000));  // HELO
+  s.OnBytes("HELO x\r\n");
+  EXPECT_EQ(s.ReadTimeout(), Duration(2000));  // MAIL
+  s.OnBytes("MAIL FROM:<a@b>\r\n");
+  EXPECT_EQ(s.ReadTimeout(), Duration(1500));  // RCPT
+  s.OnBytes("RCPT TO:<c@d>\r\n");
+  s.OnBytes("DATA\r\n");
+  EXPECT_EQ(s.ReadTimeout(), Duration(30000));  // the message
+  s.OnBytes("I love computer networks!\r\n");
+  EXPECT_EQ(s.ReadTimeout(), Duration(30000));  // still the message
+  s.OnBytes(".\r\n");
+  EXPECT_EQ(s.ReadTimeout(), Duration(2000));  // QUIT
+}
+
+TEST(ScriptedSessionTest, QuietClientIsToldTheTimeoutOfTheStepItStalledAt) {
+  Scenario sc = Lab(true);
+  sc.steps[5].timeout = std::chrono::seconds(30);
+  ScriptOptions o;
+  o.step_timeout = std::chrono::milliseconds(300);
+  o.pipelining_probe = Duration(0);
+  SessionReport report;
+  {
+    ScriptedSession s(sc, 1, o, [&](SessionReport r) { report = std::move(r); });
+    s.OnConnect();
+    s.OnEnd("idle timeout");
+  }
+  EXPECT_EQ(report.steps[1].status, Verdict::kFailed);
+  EXPECT_EQ(report.steps[1].message, "no data from the client within 300ms; expected HELO|EHLO *");
+  {
+    ScriptedSession s(sc, 1, o, [&](SessionReport r) { report = std::move(r); });
+    s.OnConnect();
+    s.OnBytes("HELO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\nSubject: x\r\n");
+    s.OnEnd("idle timeout");
+  }
+  EXPECT_EQ(report.steps[5].status, Verdict::kFailed);
+  EXPECT_EQ(report.steps[5].message.rfind("no data from the client within 30s before the end of "
+                                          "the message",
+                                          0),
+            0u)
+      << report.steps[5].message;
+}
+
 TEST(ScriptedSessionTest, MissingDotStuffingLosesTheDot) {
   Scenario sc = Lab(true);
   sc.steps[5].data.contains.push_back(".dot");
