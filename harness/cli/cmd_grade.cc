@@ -47,6 +47,19 @@ int RunGrade(const GradeFlags& flags) {
   auto common = ResolveRunOptions(flags.common, isatty(1) != 0);
   if (!common.ok()) return Fail(kExitUsage, common.status().message());
   const RunOptions& run_options = *common;
+  // Shared options (SPEC §2) that mean nothing when the harness plays the
+  // server for one scenario: refused with what to use instead.
+  const RunOptionFlags& c = flags.common;
+  std::string refused =
+      OneScenarioRefusal(c, "grade", "for several clients at once use `sessions:` in the scenario");
+  if (refused.empty() && !c.target.empty()) {
+    refused =
+        "--target is for client mode; grade plays the server: the client under test connects to "
+        "it (--listen, --port)";
+  } else if (refused.empty() && (c.tls_verify || !c.ca_file.empty())) {
+    refused = "--tls-verify and --ca-file check a server's certificate; grade plays the server";
+  }
+  if (!refused.empty()) return Fail(kExitUsage, refused);
 
   GradeOptions options;
   options.step_timeout = run_options.timeout;
@@ -102,15 +115,18 @@ void AddGradeCommand(CLI::App& app, int* exit_status) {
       "Exit status: 0 passed, 1 failed, 2 invalid scenario or usage, 3 cannot bind or write a "
       "report.");
   auto flags = std::make_shared<GradeFlags>();
-  cmd->add_option("scenario", flags->scenario, "Server-mode scenario file")->required();
+  cmd->add_option("scenario", flags->scenario, "a server-mode scenario file")->required();
   cmd->add_option("command", flags->command,
-                  "Client command after `--` (overrides the scenario's client:)");
+                  "the client command, after `--` (overrides the scenario's client:)");
   AddRunOptions(*cmd, flags->common);
+  // Accepted as everywhere (SPEC §2) but not listed: RunGrade refuses them.
+  HideOptions(*cmd, {"--target", "--jobs", "--filter", "--shard", "--fail-fast", "--tls-verify",
+                     "--ca-file"});
   cmd->add_option(
       "--run-timeout", flags->run_timeout,
-      "Whole-run timeout (default: the sum of the steps' timeouts plus two step timeouts, x "
+      "whole-run timeout (default: the sum of the steps' timeouts plus two step timeouts, x "
       "sessions)");
-  cmd->add_option("--port", flags->port, "Port to listen on (0: a free one, told to the client)")
+  cmd->add_option("--port", flags->port, "port to listen on (0: a free one, told to the client)")
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default: the scenario's)");
   cmd->callback([flags, exit_status] { *exit_status = RunGrade(*flags); });

@@ -40,18 +40,14 @@ int LoadCommand(const LoadFlags& flags) {
   // The shared options (SPEC §2) that mean nothing for one scenario's load
   // are refused with what to use instead, rather than silently ignored.
   const RunOptionFlags& c = flags.common;
-  const char* refused = nullptr;
+  std::string refused = OneScenarioRefusal(c, "load", "for parallel sessions use -c/--concurrency");
   if (!c.junit.empty() || !c.gradescope.empty()) {
     refused = "--junit and --gradescope are for run and grade; load writes --report";
-  } else if (c.jobs != 1) {
-    refused = "-j runs scenarios in parallel in run; for parallel sessions use -c/--concurrency";
-  } else if (!c.filter.empty() || !c.shard.empty() || c.fail_fast) {
-    refused = "--filter, --shard and --fail-fast choose among scenarios in run; load runs one";
-  } else if (c.tls_verify || !c.ca_file.empty()) {
+  } else if (refused.empty() && (c.tls_verify || !c.ca_file.empty())) {
     refused =
         "load does not verify TLS certificates (--tls-verify, --ca-file); check them with run";
   }
-  if (refused != nullptr) {
+  if (!refused.empty()) {
     std::cerr << "smtp-harness load: " << refused << "\n";
     return kExitUsage;
   }
@@ -122,12 +118,10 @@ void AddLoadCommand(CLI::App& app, int* exit_status) {
   auto flags = std::make_shared<LoadFlags>();
   cmd->add_option("scenario", flags->scenario, "a client-mode scenario file")->required();
   AddRunOptions(*cmd, flags->common);
-  // Accepted as everywhere (SPEC §2) but not shown: they do nothing for a
+  // Accepted as everywhere (SPEC §2) but not listed: they do nothing for a
   // load, and LoadCommand refuses those that would mislead.
-  for (const char* name : {"--junit", "--gradescope", "--jobs", "--filter", "--shard",
-                           "--fail-fast", "--verbose", "--no-color", "--tls-verify", "--ca-file"}) {
-    cmd->get_option(name)->group("");
-  }
+  HideOptions(*cmd, {"--junit", "--gradescope", "--jobs", "--filter", "--shard", "--fail-fast",
+                     "--verbose", "--no-color", "--tls-verify", "--ca-file"});
   cmd->add_option("-n,--sessions", flags->sessions,
                   "total sessions (default 100; with --reuse: transactions)");
   cmd->add_option("--duration", flags->duration,

@@ -28,6 +28,20 @@ void AddRunOptions(CLI::App& cmd, RunOptionFlags& f) {
   cmd.add_option("--ca-file", f.ca_file, "extra CA bundle (PEM) for TLS verification");
 }
 
+void HideOptions(CLI::App& cmd, std::initializer_list<const char*> names) {
+  for (const char* name : names) cmd.get_option(name)->group("");
+}
+
+std::string OneScenarioRefusal(const RunOptionFlags& f, const std::string& command,
+                               const std::string& parallel_hint) {
+  if (f.jobs != 1) return "-j runs scenarios in parallel in run; " + parallel_hint;
+  if (!f.filter.empty() || !f.shard.empty() || f.fail_fast) {
+    return "--filter, --shard and --fail-fast choose among scenarios in run; " + command +
+           " runs one";
+  }
+  return "";
+}
+
 Result<RunOptions> ResolveRunOptions(const RunOptionFlags& f, bool stdout_is_tty) {
   RunOptions o;
   if (!f.target.empty()) {
@@ -44,8 +58,11 @@ Result<RunOptions> ResolveRunOptions(const RunOptionFlags& f, bool stdout_is_tty
   }
   if (!f.timeout.empty()) {
     auto d = ParseDuration(f.timeout);
-    if (!d.ok()) return Status::InvalidArgument("invalid --timeout '" + f.timeout + "': " + d.status().message());
-    if (d->count() <= 0) return Status::InvalidArgument("invalid --timeout '" + f.timeout + "': must be positive");
+    if (!d.ok())
+      return Status::InvalidArgument("invalid --timeout '" + f.timeout +
+                                     "': " + d.status().message());
+    if (d->count() <= 0)
+      return Status::InvalidArgument("invalid --timeout '" + f.timeout + "': must be positive");
     o.timeout = *d;
   }
   if (f.report.empty()) return Status::InvalidArgument("--report needs a path (or '-')");

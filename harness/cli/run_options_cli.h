@@ -5,6 +5,7 @@
 // checking values (a usage error is exit 2, before anything runs).
 #pragma once
 
+#include <initializer_list>
 #include <string>
 #include <vector>
 
@@ -36,6 +37,16 @@ struct RunOptionFlags {
 };
 
 void AddRunOptions(CLI::App& cmd, RunOptionFlags& flags);
+
+// For `load` and `grade`, which run one scenario: the shared options that
+// mean nothing to them stay accepted (SPEC §2) but leave --help, and those
+// that would mislead are refused with what to use instead.
+void HideOptions(CLI::App& cmd, std::initializer_list<const char*> names);
+// "" when none of -j, --filter, --shard, --fail-fast was given; else the
+// usage error for `command`, with `parallel_hint` for -j (what runs things
+// in parallel for this command).
+std::string OneScenarioRefusal(const RunOptionFlags& flags, const std::string& command,
+                               const std::string& parallel_hint);
 
 // Colour: only on a TTY, never with NO_COLOR set (any value) or --no-color.
 Result<RunOptions> ResolveRunOptions(const RunOptionFlags& flags, bool stdout_is_tty);

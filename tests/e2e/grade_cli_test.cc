@@ -44,6 +44,34 @@ TEST(GradeCli, NoClientCommandIsAUsageError) {
                                "scenario\n");
 }
 
+TEST(GradeCli, SharedOptionsThatMeanNothingForGradeAreRefusedWithWhatToUse) {
+  std::string scenario = kSource + "/tests/fixtures/grade/two_sessions.yaml";
+  const std::pair<std::vector<std::string>, std::string> cases[] = {
+      {{"--target", "smtp://127.0.0.1:25"}, "the client under test connects to it"},
+      {{"-j", "2"}, "use `sessions:` in the scenario"},
+      {{"--filter", "x"}, "grade runs one"},
+      {{"--fail-fast"}, "grade runs one"},
+      {{"--tls-verify"}, "grade plays the server"},
+  };
+  for (const auto& [flag, says] : cases) {
+    std::vector<std::string> args = {scenario, "--report", "/dev/null"};
+    args.insert(args.end(), flag.begin(), flag.end());
+    args.insert(args.end(), {"--", "/bin/true"});
+    ProcessOutcome o = RunGrade(args);
+    EXPECT_EQ(o.exit_code, 2) << flag[0];
+    EXPECT_NE(o.stderr_text.find(says), std::string::npos) << flag[0] << ": " << o.stderr_text;
+  }
+}
+
+TEST(GradeCli, HelpListsOnlyWhatGradeUses) {
+  ProcessOutcome o = RunGrade({"--help"});
+  EXPECT_EQ(o.exit_code, 0);
+  EXPECT_NE(o.stdout_text.find("--gradescope"), std::string::npos) << o.stdout_text;
+  EXPECT_NE(o.stdout_text.find("--listen"), std::string::npos) << o.stdout_text;
+  EXPECT_EQ(o.stdout_text.find("--target"), std::string::npos) << o.stdout_text;
+  EXPECT_EQ(o.stdout_text.find("--shard"), std::string::npos) << o.stdout_text;
+}
+
 TEST(GradeCli, PortThatCannotBeBoundIsAHarnessFault) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in a{};
