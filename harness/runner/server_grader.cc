@@ -84,21 +84,25 @@ Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& t
   return std::make_pair(host, static_cast<uint16_t>(std::stoul(port_text)));
 }
 
+Duration DefaultRunTimeout(const Scenario& scenario, Duration step_timeout) {
+  // A session takes at most the sum of its steps' timeouts, plus two default
+  // ones (the connect and the exit).
+  Duration session_time = 2 * step_timeout;
+  for (const Step& s : scenario.steps) session_time += s.timeout.value_or(step_timeout);
+  return session_time * std::max(1, scenario.sessions);
+}
+
 Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const GradeOptions& options) {
   const auto started = Clock::now();
   const Duration step_timeout = options.step_timeout.value_or(scenario.timeout);
   // Each read waits as long as the step it waits for allows (the script tells
-  // the engine, ScriptedSession::ReadTimeout); a session takes at most the
-  // sum of its steps' timeouts, plus two default ones (connect and exit).
+  // the engine, ScriptedSession::ReadTimeout).
   Duration longest = step_timeout;
-  Duration session_time = 2 * step_timeout;
-  for (const Step& s : scenario.steps) {
-    Duration t = s.timeout.value_or(step_timeout);
-    longest = std::max(longest, t);
-    session_time += t;
-  }
+  for (const Step& s : scenario.steps)
+    longest = std::max(longest, s.timeout.value_or(step_timeout));
   const int sessions = std::max(1, scenario.sessions);
-  const Duration run_timeout = options.run_timeout.value_or(session_time * sessions);
+  const Duration run_timeout =
+      options.run_timeout.value_or(DefaultRunTimeout(scenario, step_timeout));
 
   // The client command: `-- CMD` wins over `client:`.
   std::vector<std::string> argv = options.client_argv;

@@ -41,6 +41,11 @@ struct GradeOptions {
 // wrong is in the ScenarioResult.
 Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const GradeOptions& options);
 
+// The whole-run timeout when --run-timeout is not given: each step's own
+// `timeout:` (else `step_timeout`) summed, plus two step timeouts (the
+// connect and the exit), times the scenario's sessions.
+Duration DefaultRunTimeout(const Scenario& scenario, Duration step_timeout);
+
 // "127.0.0.1:1025" -> {"127.0.0.1", 1025}; "[::1]:25" -> {"::1", 25}.
 Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& text);
 

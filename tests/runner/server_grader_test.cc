@@ -134,6 +134,16 @@ TEST(ServerGraderTest, BusyFixedPortIsWaitedForThenAHarnessFault) {
   close(fd);
 }
 
+TEST(ServerGraderTest, DefaultRunTimeoutSumsTheStepsOwnTimeouts) {
+  using std::chrono::seconds;
+  Scenario sc = Minimal();  // two steps, no timeouts of their own
+  EXPECT_EQ(DefaultRunTimeout(sc, seconds(5)), seconds(5 * 2 + 2 * 5));
+  sc.steps[1].timeout = seconds(30);  // one long step counts once, not for every step
+  EXPECT_EQ(DefaultRunTimeout(sc, seconds(5)), seconds(5 + 30 + 2 * 5));
+  sc.sessions = 3;
+  EXPECT_EQ(DefaultRunTimeout(sc, seconds(5)), 3 * seconds(5 + 30 + 2 * 5));
+}
+
 TEST(ServerGraderTest, ListenAddresses) {
   EXPECT_EQ(*ParseListenAddress("127.0.0.1:1025"),
             std::make_pair(std::string("127.0.0.1"), uint16_t{1025}));
