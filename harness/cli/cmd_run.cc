@@ -13,10 +13,10 @@
 #include "harness/cli/interrupt_guard.h"
 #include "harness/cli/run_options_cli.h"
 #include "harness/cli/run_output.h"
-#include "harness/scenario/scenario_files.h"
 #include "harness/runner/selection.h"
 #include "harness/runner/suite_runner.h"
 #include "harness/runner/transcript_update.h"
+#include "harness/scenario/scenario_files.h"
 #include "harness/scenario/scenario_loader.h"
 
 namespace smtp::cli {
@@ -54,7 +54,8 @@ int RunCommand(const RunFlags& flags) {
   for (const auto& f : *files) {
     auto r = loader.LoadFile(f);
     if (!r.ok()) {
-      std::cerr << r.ErrorText() << (r.ErrorText().empty() || r.ErrorText().back() == '\n' ? "" : "\n");
+      std::cerr << r.ErrorText()
+                << (r.ErrorText().empty() || r.ErrorText().back() == '\n' ? "" : "\n");
       invalid = true;
       continue;
     }
@@ -65,7 +66,8 @@ int RunCommand(const RunFlags& flags) {
   std::vector<std::string> names;
   for (const auto& s : all) names.push_back(s.name);
   std::vector<Scenario> selected;
-  for (size_t i : SelectIndices(names, options.filter, Shard{options.shard_index, options.shard_count})) {
+  for (size_t i :
+       SelectIndices(names, options.filter, Shard{options.shard_index, options.shard_count})) {
     selected.push_back(all[i]);
   }
 

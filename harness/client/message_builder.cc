@@ -4,8 +4,8 @@
 #include <ctime>
 #include <random>
 
-#include "harness/core/base64.h"
 #include "harness/client/encoded_word.h"
+#include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
 
 namespace smtp {

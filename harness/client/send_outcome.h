@@ -51,7 +51,7 @@ struct SendOutcome {
   bool authenticated = false;
   bool pipelined = false;
   bool chunked = false;
-  bool smtputf8 = false;       // MAIL carried SMTPUTF8 (a non-ASCII address)
+  bool smtputf8 = false;  // MAIL carried SMTPUTF8 (a non-ASCII address)
   std::vector<RecipientResult> accepted;
   std::vector<RecipientResult> rejected;
   std::optional<Reply> final_reply;

@@ -37,7 +37,7 @@ std::optional<FramedLine> LineFramer::Next() {
     } else {
       line.ending = LineEnding::kBareLf;
     }
-    size_t total = lf + 1 - pos_;  // counts the line ending as sent
+    size_t total = lf + 1 - pos_;                     // counts the line ending as sent
     if (line.ending == LineEnding::kBareLf) ++total;  // as if it had been CRLF
     line.text = buffer_.substr(pos_, end - pos_);
     line.bare_cr = line.text.find('\r') != std::string::npos;

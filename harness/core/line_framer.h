@@ -60,7 +60,7 @@ class LineFramer {
   void Compact();
 
   std::string buffer_;
-  size_t pos_ = 0;          // start of the unread part of buffer_
+  size_t pos_ = 0;           // start of the unread part of buffer_
   bool discarding_ = false;  // inside the remainder of a too-long line
   size_t max_;
 };

@@ -118,7 +118,8 @@ Result<Reply> ReplyFromText(std::string_view text, int default_code) {
   bool first = true;
   while (start <= text.size()) {
     size_t nl = text.find('\n', start);
-    std::string_view line = text.substr(start, nl == std::string_view::npos ? text.npos : nl - start);
+    std::string_view line =
+        text.substr(start, nl == std::string_view::npos ? text.npos : nl - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     int code = 0;
     std::string_view rest = line;
@@ -241,7 +242,8 @@ EhloInfo ParseEhlo(const Reply& reply) {
     }
     // "AUTH=PLAIN LOGIN" is an old form some servers still send alongside AUTH.
     if (keyword.rfind("AUTH=", 0) == 0) {
-      if (!info.keywords.count("AUTH")) info.keywords["AUTH"] = keyword.substr(5) + (params.empty() ? "" : " " + params);
+      if (!info.keywords.count("AUTH"))
+        info.keywords["AUTH"] = keyword.substr(5) + (params.empty() ? "" : " " + params);
       continue;
     }
     info.keywords[keyword] = params;

@@ -122,7 +122,7 @@ class ServerSession {
   LineFramer framer_;
   State state_ = State::kConnected;
   bool tls_ = false;
-  bool fed_ = false;  // bytes have arrived (the first ones are checked for a TLS handshake)
+  bool fed_ = false;       // bytes have arrived (the first ones are checked for a TLS handshake)
   bool esmtp_ = false;     // EHLO (not HELO) was used
   bool enhanced_ = false;  // ENHANCEDSTATUSCODES in force (EHLO and advertised)
   std::vector<std::string> extensions_;

@@ -9,8 +9,8 @@
 namespace smtp {
 
 struct TranscriptEntry {
-  double t_ms = 0;  // since the start of the session
-  char dir = 'C';   // 'C', 'S' or '*'
+  double t_ms = 0;   // since the start of the session
+  char dir = 'C';    // 'C', 'S' or '*'
   std::string text;  // one line without CRLF; raw bytes kept (escape when printing)
 };
 

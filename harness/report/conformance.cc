@@ -39,11 +39,20 @@ struct SectionLessFn {
 
 void ConformanceCounts::Add(Verdict v) {
   switch (v) {
-    case Verdict::kPassed: ++passed; break;
-    case Verdict::kFailed: ++failed; break;
-    case Verdict::kError: ++errors; break;
-    case Verdict::kSkipped: ++skipped; break;
-    case Verdict::kNotRun: break;
+    case Verdict::kPassed:
+      ++passed;
+      break;
+    case Verdict::kFailed:
+      ++failed;
+      break;
+    case Verdict::kError:
+      ++errors;
+      break;
+    case Verdict::kSkipped:
+      ++skipped;
+      break;
+    case Verdict::kNotRun:
+      break;
   }
 }
 
@@ -63,9 +72,8 @@ std::pair<std::string, std::string> SplitRfcReference(const std::string& ref) {
   while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
   std::string rfc = s.substr(0, i);
   std::string section = s.substr(i);
-  while (!section.empty() &&
-         (std::isspace(static_cast<unsigned char>(section.front())) || section.front() == '#' ||
-          section.front() == ',')) {
+  while (!section.empty() && (std::isspace(static_cast<unsigned char>(section.front())) ||
+                              section.front() == '#' || section.front() == ',')) {
     section.erase(0, 1);
   }
   if (section.rfind("\xC2\xA7", 0) == 0) section.erase(0, 2);  // §

@@ -25,8 +25,8 @@ struct ConformanceSection {
 };
 
 struct ConformanceRfc {
-  std::string rfc;  // "5321"
-  ConformanceCounts counts;  // per scenario (a scenario counts once per RFC)
+  std::string rfc;                           // "5321"
+  ConformanceCounts counts;                  // per scenario (a scenario counts once per RFC)
   std::vector<ConformanceSection> sections;  // in section order (4.1.10 after 4.1.9)
 };
 

@@ -30,10 +30,13 @@ std::string ScenarioOutput(const ScenarioResult& sc) {
   }
   if (!sc.skip_reason.empty()) out += "skipped: " + sc.skip_reason + "\n";
   if (sc.client) {
-    if (sc.client->exit_code) out += "client exit code: " + std::to_string(*sc.client->exit_code) + "\n";
+    if (sc.client->exit_code)
+      out += "client exit code: " + std::to_string(*sc.client->exit_code) + "\n";
     if (sc.client->timed_out) out += "client timed out\n";
-    if (!sc.client->stdout_text.empty()) out += "client stdout:\n" + Capped(sc.client->stdout_text) + "\n";
-    if (!sc.client->stderr_text.empty()) out += "client stderr:\n" + Capped(sc.client->stderr_text) + "\n";
+    if (!sc.client->stdout_text.empty())
+      out += "client stdout:\n" + Capped(sc.client->stdout_text) + "\n";
+    if (!sc.client->stderr_text.empty())
+      out += "client stderr:\n" + Capped(sc.client->stderr_text) + "\n";
   }
   out += "transcript:\n" + FormatTranscript(sc.transcript);
   return out;
@@ -65,9 +68,9 @@ std::string RenderGradescopeReport(const RunResult& run) {
       for (const auto& st : sc.steps) {
         if (!st.points) continue;
         double earned = st.points_earned.value_or(st.status == Verdict::kPassed ? *st.points : 0);
-        std::string name = sc.name + ": " +
-                           (st.name.empty() ? "step " + std::to_string(st.index) + " (" + st.kind + ")"
-                                            : st.name);
+        std::string name =
+            sc.name + ": " +
+            (st.name.empty() ? "step " + std::to_string(st.index) + " (" + st.kind + ")" : st.name);
         std::string step_out = std::string("step status: ") + VerdictName(st.status) + "\n";
         if (!st.message.empty()) step_out += st.message + "\n";
         step_out += "expected: " + st.expected + "\nreceived: " + st.received + "\n";
@@ -78,7 +81,8 @@ std::string RenderGradescopeReport(const RunResult& run) {
     }
     double max_score = sc.max_score.value_or(1.0);
     double score = sc.score.value_or(sc.status == Verdict::kPassed ? max_score : 0.0);
-    tests.push_back(Test(sc.name, score, max_score, sc.status == Verdict::kPassed, ScenarioOutput(sc)));
+    tests.push_back(
+        Test(sc.name, score, max_score, sc.status == Verdict::kPassed, ScenarioOutput(sc)));
     total += score;
   }
   ordered_json j;

@@ -16,8 +16,7 @@ using nlohmann::json;
 using nlohmann::ordered_json;
 
 ordered_json CountsJson(const ConformanceCounts& c) {
-  return {{"passed", c.passed}, {"failed", c.failed}, {"errors", c.errors},
-          {"skipped", c.skipped}};
+  return {{"passed", c.passed}, {"failed", c.failed}, {"errors", c.errors}, {"skipped", c.skipped}};
 }
 
 ordered_json StepJson(const StepResult& st) {
@@ -52,8 +51,10 @@ ordered_json ScenarioJson(const ScenarioResult& sc) {
   if (!sc.skip_reason.empty()) j["skip_reason"] = sc.skip_reason;
   if (sc.failure) {
     const auto& f = *sc.failure;
-    j["failure"] = {{"step", f.step},         {"line", f.line},
-                    {"expected", f.expected}, {"actual", f.actual},
+    j["failure"] = {{"step", f.step},
+                    {"line", f.line},
+                    {"expected", f.expected},
+                    {"actual", f.actual},
                     {"message", f.message}};
   }
   j["steps"] = ordered_json::array();
@@ -88,8 +89,11 @@ std::string RenderJsonReport(const RunResult& run) {
   j["started_at"] = run.started_at;
   j["duration_ms"] = run.duration_ms;
   auto s = run.Summarize();
-  j["summary"] = {{"total", s.total},   {"passed", s.passed},  {"failed", s.failed},
-                  {"errors", s.errors}, {"skipped", s.skipped}};
+  j["summary"] = {{"total", s.total},
+                  {"passed", s.passed},
+                  {"failed", s.failed},
+                  {"errors", s.errors},
+                  {"skipped", s.skipped}};
   if (run.interrupted) j["interrupted"] = true;
   j["scenarios"] = ordered_json::array();
   for (const auto& sc : run.scenarios) j["scenarios"].push_back(ScenarioJson(sc));

@@ -15,13 +15,27 @@ std::string XmlEscape(const std::string& s) {
   out.reserve(s.size());
   for (unsigned char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\n': out += '\n'; break;
-      case '\t': out += '\t'; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\n':
+        out += '\n';
+        break;
+      case '\t':
+        out += '\t';
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -90,8 +104,8 @@ std::string RenderJunitReport(const RunResult& run) {
          XmlEscape(run.started_at) + "\">\n";
   for (const auto& sc : run.scenarios) {
     out += "    <testcase name=\"" + XmlEscape(sc.name) + "\" classname=\"" +
-           XmlEscape(JunitClassName(sc.file)) + "\" file=\"" + XmlEscape(sc.file) +
-           "\" time=\"" + Seconds(sc.duration_ms) + "\"";
+           XmlEscape(JunitClassName(sc.file)) + "\" file=\"" + XmlEscape(sc.file) + "\" time=\"" +
+           Seconds(sc.duration_ms) + "\"";
     std::string message = sc.failure ? sc.failure->message : "";
     switch (sc.status) {
       case Verdict::kPassed:

@@ -12,8 +12,8 @@ namespace smtp {
 Status WriteReportFile(const std::string& path, const std::string& contents, const char* what) {
   if (path == "-") {
     std::cout << contents << std::flush;
-    return std::cout ? Status::Ok() : Status::Io(std::string("cannot write ") + what +
-                                                  " to standard output");
+    return std::cout ? Status::Ok()
+                     : Status::Io(std::string("cannot write ") + what + " to standard output");
   }
   // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written directly:
   // renaming over it would replace it with a regular file.

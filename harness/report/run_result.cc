@@ -4,11 +4,16 @@ namespace smtp {
 
 const char* VerdictName(Verdict v) {
   switch (v) {
-    case Verdict::kPassed: return "passed";
-    case Verdict::kFailed: return "failed";
-    case Verdict::kError: return "error";
-    case Verdict::kSkipped: return "skipped";
-    case Verdict::kNotRun: return "not_run";
+    case Verdict::kPassed:
+      return "passed";
+    case Verdict::kFailed:
+      return "failed";
+    case Verdict::kError:
+      return "error";
+    case Verdict::kSkipped:
+      return "skipped";
+    case Verdict::kNotRun:
+      return "not_run";
   }
   return "unknown";
 }
@@ -18,11 +23,20 @@ RunResult::Summary RunResult::Summarize() const {
   for (const auto& sc : scenarios) {
     ++s.total;
     switch (sc.status) {
-      case Verdict::kPassed: ++s.passed; break;
-      case Verdict::kFailed: ++s.failed; break;
-      case Verdict::kError: ++s.errors; break;
-      case Verdict::kSkipped: ++s.skipped; break;
-      case Verdict::kNotRun: break;
+      case Verdict::kPassed:
+        ++s.passed;
+        break;
+      case Verdict::kFailed:
+        ++s.failed;
+        break;
+      case Verdict::kError:
+        ++s.errors;
+        break;
+      case Verdict::kSkipped:
+        ++s.skipped;
+        break;
+      case Verdict::kNotRun:
+        break;
     }
   }
   return s;

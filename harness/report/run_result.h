@@ -18,18 +18,18 @@ enum class Verdict { kPassed, kFailed, kError, kSkipped, kNotRun };
 const char* VerdictName(Verdict v);  // "passed", "failed", "error", "skipped", "not_run"
 
 struct StepResult {
-  int index = 0;  // 0-based, as in the scenario
-  int line = 0;   // in the scenario file
+  int index = 0;     // 0-based, as in the scenario
+  int line = 0;      // in the scenario file
   std::string kind;  // StepKindName: "send", "expect", ...
   std::string name;
   std::string sent;      // what was sent (AUTH secrets redacted)
   std::string expected;  // the expectation, as people read it
   std::string received;  // the reply (or the client's command/data in server mode)
   Verdict status = Verdict::kNotRun;
-  std::string message;   // why it failed / was skipped; empty when passed
+  std::string message;             // why it failed / was skipped; empty when passed
   bool optional_mismatch = false;  // optional step whose expectation was not met (noted)
   double duration_ms = 0;
-  std::optional<double> points;      // server mode: what the step is worth
+  std::optional<double> points;  // server mode: what the step is worth
   std::optional<double> points_earned;
 };
 
@@ -43,7 +43,7 @@ struct FailureInfo {
 
 struct ClientProcessResult {  // server mode: the client under test
   std::string command;
-  std::optional<int> exit_code;   // nullopt when killed by a signal or never exited
+  std::optional<int> exit_code;  // nullopt when killed by a signal or never exited
   std::optional<int> signal;
   bool timed_out = false;
   std::string stdout_text;
@@ -65,9 +65,9 @@ struct ScenarioResult {
   std::vector<StepResult> steps;
   Transcript transcript;
   std::optional<ClientProcessResult> client;
-  std::optional<double> score;      // server mode with points
+  std::optional<double> score;  // server mode with points
   std::optional<double> max_score;
-  std::string skip_reason;          // when status is kSkipped (missing capability)
+  std::string skip_reason;  // when status is kSkipped (missing capability)
 };
 
 struct RunResult {

@@ -40,21 +40,28 @@ std::string ForTerminal(const std::string& text) {
 
 const char* Mark(Verdict v) {
   switch (v) {
-    case Verdict::kPassed: return "\xE2\x9C\x93";  // ✓
-    case Verdict::kFailed: return "\xE2\x9C\x97";  // ✗
-    case Verdict::kError: return "!";
+    case Verdict::kPassed:
+      return "\xE2\x9C\x93";  // ✓
+    case Verdict::kFailed:
+      return "\xE2\x9C\x97";  // ✗
+    case Verdict::kError:
+      return "!";
     case Verdict::kSkipped:
-    case Verdict::kNotRun: return "-";
+    case Verdict::kNotRun:
+      return "-";
   }
   return "?";
 }
 
 const char* Colour(Verdict v) {
   switch (v) {
-    case Verdict::kPassed: return kGreen;
+    case Verdict::kPassed:
+      return kGreen;
     case Verdict::kFailed:
-    case Verdict::kError: return kRed;
-    default: return kYellow;
+    case Verdict::kError:
+      return kRed;
+    default:
+      return kYellow;
   }
 }
 
@@ -91,8 +98,8 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
   if (!bad && !style.verbose) return "";
   std::string out;
   if (bad) {
-    out += Paint(style, kBold, std::string(sc.status == Verdict::kError ? "ERROR " : "FAILED ") +
-                                   sc.name) +
+    out += Paint(style, kBold,
+                 std::string(sc.status == Verdict::kError ? "ERROR " : "FAILED ") + sc.name) +
            " (" + sc.file + ")\n";
     if (sc.failure) {
       const auto& f = *sc.failure;
@@ -113,9 +120,8 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
     size_t context = style.verbose ? n : static_cast<size_t>(style.transcript_context);
     size_t first = n > context ? n - context : 0;
     if (n) {
-      out += "  transcript" + std::string(first ? " (last " + std::to_string(n - first) + " lines)"
-                                                : "") +
-             ":\n";
+      out += "  transcript" +
+             std::string(first ? " (last " + std::to_string(n - first) + " lines)" : "") + ":\n";
       out += FormatTranscript(sc.transcript, first, n, "  ");
     }
     if (sc.client) {
@@ -123,7 +129,8 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
       if (sc.client->exit_code) out += " (exit " + std::to_string(*sc.client->exit_code) + ")";
       if (sc.client->timed_out) out += " (timed out)";
       out += "\n";
-      if (!sc.client->stderr_text.empty()) out += "  client stderr:\n" + sc.client->stderr_text + "\n";
+      if (!sc.client->stderr_text.empty())
+        out += "  client stderr:\n" + sc.client->stderr_text + "\n";
     }
   } else {
     out += Paint(style, kBold, sc.name) + " (" + sc.file + ")\n";
@@ -131,8 +138,9 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
   }
   for (const auto& st : sc.steps) {
     if (st.optional_mismatch) {
-      out += Paint(style, kYellow, "  note: optional step " + std::to_string(st.index) + " (" +
-                                       sc.file + ":" + std::to_string(st.line) + "): " + st.message) +
+      out += Paint(style, kYellow,
+                   "  note: optional step " + std::to_string(st.index) + " (" + sc.file + ":" +
+                       std::to_string(st.line) + "): " + st.message) +
              "\n";
     }
   }

@@ -12,8 +12,8 @@
 namespace smtp {
 
 struct TextStyle {
-  bool color = false;    // ANSI colours
-  bool verbose = false;  // every scenario's transcript, not only failures'
+  bool color = false;           // ANSI colours
+  bool verbose = false;         // every scenario's transcript, not only failures'
   int transcript_context = 12;  // transcript lines shown before a failure
 };
 

@@ -3,9 +3,9 @@
 #include <sstream>
 #include <thread>
 
+#include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
 #include "harness/runner/client_run.h"
-#include "harness/core/base64.h"
 #include "harness/scenario/reply_matcher_eval.h"
 
 namespace smtp::client_run {
@@ -16,7 +16,8 @@ std::optional<Problem> ScenarioRun::RunAuth(const Step& step, StepResult& r) {
   auto pass = Exp(step.auth_password);
   if (!pass.ok()) return Err(pass.status().message());
   std::string mech;
-  for (char c : step.auth_mechanism) mech += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (char c : step.auth_mechanism)
+    mech += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
   if (mech.empty()) mech = "PLAIN";
   if (mech == "PLAIN") {
     std::string blob = Base64Encode(std::string(1, '\0') + *user + '\0' + *pass);
@@ -174,8 +175,8 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       r.expected = "sleep " + FormatDuration(step.sleep);
       auto until = Clock::now() + step.sleep;
       while (Clock::now() < until && !opt_.cancelled()) {
-        std::this_thread::sleep_for(std::min<Clock::duration>(until - Clock::now(),
-                                                              std::chrono::milliseconds(50)));
+        std::this_thread::sleep_for(
+            std::min<Clock::duration>(until - Clock::now(), std::chrono::milliseconds(50)));
       }
       return std::nullopt;
     }
@@ -186,8 +187,10 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
         r.received = "(closed)";
         return std::nullopt;
       }
-      if (s.IsTimeout()) return Mismatch("connection still open after " + FormatDuration(timeout_), "");
-      if (s.code() == Status::Code::kProtocol) return Mismatch("more data instead of a close", s.message());
+      if (s.IsTimeout())
+        return Mismatch("connection still open after " + FormatDuration(timeout_), "");
+      if (s.code() == Status::Code::kProtocol)
+        return Mismatch("more data instead of a close", s.message());
       return Mismatch("connection error", s.message());
     }
     case StepKind::kReply:

@@ -22,8 +22,7 @@ class EmbeddedFakeServer : public FakeTargetHandle {
 ClientRunnerEnv DefaultClientRunnerEnv() {
   ClientRunnerEnv env;
   env.connect = [](const ConnectOptions& o) { return SmtpConnection::Connect(o); };
-  env.start_fake = [](const FakeServerConfig& config)
-      -> Result<std::unique_ptr<FakeTargetHandle>> {
+  env.start_fake = [](const FakeServerConfig& config) -> Result<std::unique_ptr<FakeTargetHandle>> {
     FakeServerConfig c = config;
     c.listen_host = "127.0.0.1";  // embedded: loopback and an ephemeral port only
     c.port = 0;

@@ -21,7 +21,8 @@ Result<Shard> ParseShard(const std::string& text) {
     return true;
   };
   Shard s;
-  if (!number(text.substr(0, slash), s.index) || !number(text.substr(slash + 1), s.count)) return bad;
+  if (!number(text.substr(0, slash), s.index) || !number(text.substr(slash + 1), s.count))
+    return bad;
   if (s.count < 1 || s.index < 1 || s.index > s.count) return bad;
   return s;
 }

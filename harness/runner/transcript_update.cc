@@ -11,9 +11,9 @@ namespace smtp {
 namespace {
 
 struct OldEntry {
-  char dir = 0;              // 'C', 'S'; 0 for comments and blank lines
-  std::string text;          // after "C: " / "S: "
-  std::string raw;           // the line as written
+  char dir = 0;      // 'C', 'S'; 0 for comments and blank lines
+  std::string text;  // after "C: " / "S: "
+  std::string raw;   // the line as written
 };
 
 OldEntry ParseOldLine(const std::string& line) {
@@ -27,7 +27,9 @@ OldEntry ParseOldLine(const std::string& line) {
   return e;
 }
 
-bool IsBlank(const std::string& line) { return line.find_first_not_of(" \t\r") == std::string::npos; }
+bool IsBlank(const std::string& line) {
+  return line.find_first_not_of(" \t\r") == std::string::npos;
+}
 
 }  // namespace
 
@@ -102,11 +104,13 @@ Result<TranscriptUpdate> UpdateTranscriptFile(const Scenario& scenario,
   size_t first = block->first, last = block->last, block_indent = block->indent;
   std::vector<std::string> old_block;
   for (size_t i = first; i < last; ++i) {
-    old_block.push_back(IsBlank(lines[i]) ? "" : lines[i].substr(std::min(block_indent, lines[i].size())));
+    old_block.push_back(
+        IsBlank(lines[i]) ? "" : lines[i].substr(std::min(block_indent, lines[i].size())));
   }
-  bool completed = result.status == Verdict::kPassed ||
-                   (result.failure && result.failure->step < 0);
-  std::vector<std::string> new_block = UpdatedTranscriptLines(old_block, result.transcript, completed);
+  bool completed =
+      result.status == Verdict::kPassed || (result.failure && result.failure->step < 0);
+  std::vector<std::string> new_block =
+      UpdatedTranscriptLines(old_block, result.transcript, completed);
   std::string pad(block_indent, ' ');
   std::vector<std::string> updated(lines.begin(), lines.begin() + static_cast<long>(first));
   for (const auto& l : new_block) updated.push_back(l.empty() ? "" : pad + l);

@@ -27,11 +27,11 @@ struct SourcePos {
 struct ReplyMatcher {
   // Code patterns, any of which passes: "250", "2xx", "25x". Empty: any code.
   std::vector<std::string> codes;
-  std::optional<std::string> text;     // regex searched in the reply text (lines joined by \n)
-  std::optional<std::string> glob;     // transcript form: glob on "CODE text" of the last line(s)
-  std::vector<std::string> ext;        // EHLO keywords that must be advertised
-  std::vector<std::string> not_ext;    // EHLO keywords that must not be advertised
-  std::optional<std::string> enhanced; // RFC 3463 status, "5.1.1" (x allowed: "5.x.x")
+  std::optional<std::string> text;      // regex searched in the reply text (lines joined by \n)
+  std::optional<std::string> glob;      // transcript form: glob on "CODE text" of the last line(s)
+  std::vector<std::string> ext;         // EHLO keywords that must be advertised
+  std::vector<std::string> not_ext;     // EHLO keywords that must not be advertised
+  std::optional<std::string> enhanced;  // RFC 3463 status, "5.1.1" (x allowed: "5.x.x")
   std::vector<std::pair<std::string, std::string>> capture;  // VAR -> regex (group 1)
   std::shared_ptr<ReplyMatcher> negated;  // `not: MATCHER`: passes when that fails
   SourcePos pos;
@@ -69,9 +69,9 @@ enum class StepKind {
   kSleep,        // sleep: DURATION
   kExpectClose,  // expect_close: true
   // server mode
-  kReply,         // reply: "220 ..." (send a reply, expect nothing first)
-  kExpectCommand, // expect: COMMAND-MATCHER, then reply
-  kExpectData,    // expect_data: DATA-MATCHER, then reply
+  kReply,          // reply: "220 ..." (send a reply, expect nothing first)
+  kExpectCommand,  // expect: COMMAND-MATCHER, then reply
+  kExpectData,     // expect_data: DATA-MATCHER, then reply
 };
 
 const char* StepKindName(StepKind kind);  // "send", "pipeline", ...
@@ -82,19 +82,20 @@ struct Step {
   SourcePos pos;
   std::string name;
 
-  std::string text;                // send / send_raw / data / data_raw / reply
-  std::string data_file;           // data: {file: PATH}, resolved against the scenario's folder
-  std::vector<std::string> lines;  // pipeline
+  std::string text;                  // send / send_raw / data / data_raw / reply
+  std::string data_file;             // data: {file: PATH}, resolved against the scenario's folder
+  std::vector<std::string> lines;    // pipeline
   std::vector<ReplyMatcher> expect;  // client mode; empty: no expectation
   std::optional<Duration> timeout;
   bool optional = false;
-  std::vector<std::string> required_extensions;  // `requires:` (a C++20 keyword); EHLO extensions needed, else skipped
+  std::vector<std::string>
+      required_extensions;  // `requires:` (a C++20 keyword); EHLO extensions needed, else skipped
 
   bool tls_verify = false;  // starttls
   std::string tls_inject;   // starttls: bytes written right after "STARTTLS\r\n", in the
                             // same write (RFC 3207 §6: they must not survive the handshake)
   std::string auth_mechanism, auth_username, auth_password;  // auth
-  std::string mail_from;  // mail shorthand
+  std::string mail_from;                                     // mail shorthand
   std::vector<std::string> mail_to;
   std::string mail_data;
   Duration sleep{0};  // sleep
@@ -123,8 +124,9 @@ struct Scenario {
   Duration timeout{std::chrono::seconds(5)};
   std::vector<std::pair<std::string, std::string>> vars;  // in file order
   FakeServerConfig server;
-  std::vector<std::string> required_extensions;  // `requires:` (a C++20 keyword); EHLO extensions needed, else skipped
-  std::vector<std::string> rfc;       // "5321 4.1.4"
+  std::vector<std::string>
+      required_extensions;  // `requires:` (a C++20 keyword); EHLO extensions needed, else skipped
+  std::vector<std::string> rfc;  // "5321 4.1.4"
   std::vector<Step> steps;
 
   // Transcript form: the steps above were built from it.
@@ -133,7 +135,7 @@ struct Scenario {
 
   // server mode
   std::string listen = "127.0.0.1:1025";
-  std::string client;  // client command
+  std::string client;         // client command
   bool client_shell = false;  // `client_shell: true`: run `client` with /bin/sh -c
   StrictOptions strict;
   std::optional<double> points;

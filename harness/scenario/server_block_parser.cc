@@ -83,7 +83,8 @@ void ParseRule(YamlReader& r, const YAML::Node& node, FaultRule& rule) {
   // Without `reply`, a rule can still slow down or split the normal reply.
   if (rule.action == FaultRule::Action::kReply && !node["reply"] && !node["delay"] &&
       !node["split"]) {
-    r.Error(node, "rule: needs 'reply', 'delay' or 'split' (or 'action: disconnect' / 'action: drop')");
+    r.Error(node,
+            "rule: needs 'reply', 'delay' or 'split' (or 'action: disconnect' / 'action: drop')");
   }
   if (auto n = node["times"])
     rule.times = static_cast<int>(r.Int(n, "times", 0, 1'000'000).value_or(0));

@@ -217,7 +217,9 @@ void ScenarioParser::ParseData(const YAML::Node& value, Step& step) {
 void ScenarioParser::ParseStartTls(const YAML::Node& value, Step& step) {
   if (value.IsScalar()) {
     if (auto b = r_.Bool(value, "starttls"); b && !*b) {
-      r_.Error(value, "starttls: must be true or {verify: BOOL, inject: STRING} (leave the step out otherwise)");
+      r_.Error(value,
+               "starttls: must be true or {verify: BOOL, inject: STRING} (leave the step out "
+               "otherwise)");
     }
     return;
   }

@@ -27,7 +27,8 @@ TEST(DotStuffing, EncodeDataBodyTerminates) {
 }
 
 TEST(DotStuffing, RoundTrip) {
-  for (std::string text : {"a\r\n.b\r\n", ".\r\n..\r\n", "x\r\n", "line . with dot\r\n.\r\n.x\r\n"}) {
+  for (std::string text :
+       {"a\r\n.b\r\n", ".\r\n..\r\n", "x\r\n", "line . with dot\r\n.\r\n.x\r\n"}) {
     EXPECT_EQ(DecodeDataBody(EncodeDataBody(text)), text) << text;
   }
 }

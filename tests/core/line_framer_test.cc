@@ -148,7 +148,9 @@ TEST(LineFramer, LimitChangeAppliesToLaterLines) {
 // its (bare LF counted as CRLF) ending was padded with a NUL.
 TEST(LineFramer, TooLongByItsEndingKeepsItsTextUnpadded) {
   LineFramer f(10);
-  f.Feed("123456789\n" "123456789\r\n");
+  f.Feed(
+      "123456789\n"
+      "123456789\r\n");
   for (int i = 0; i < 2; ++i) {
     auto line = f.Next();
     ASSERT_TRUE(line);

@@ -169,11 +169,11 @@ TEST_P(HostileServerTest, SendReportsThePhaseAndReasonWithinItsDeadline) {
   HostileServer server(c.script);
   ProcOptions o;
   o.timeout = seconds(20);
-  ProcResult r = RunProcess({SMTP_HARNESS_BINARY, "send", "--server",
-                             "127.0.0.1:" + std::to_string(server.port()), "--from",
-                             "a@example.test", "--to", "b@example.test", "--body", "hi", "--helo",
-                             "127.0.0.1", "--timeout", "2s", "--json"},
-                            o);
+  ProcResult r = RunProcess(
+      {SMTP_HARNESS_BINARY, "send", "--server", "127.0.0.1:" + std::to_string(server.port()),
+       "--from", "a@example.test", "--to", "b@example.test", "--body", "hi", "--helo", "127.0.0.1",
+       "--timeout", "2s", "--json"},
+      o);
   EXPECT_GT(r.exit_code, 2) << c.name << ": " << r.err;
   EXPECT_LT(r.exit_code, 64) << c.name << " (killed or crashed): " << r.err;
   EXPECT_LT(r.elapsed_ms, 10000) << c.name;
@@ -194,10 +194,10 @@ TEST_P(HostileServerTest, RunFailsWithTheReasonAndWritesTheReport) {
             "    expect: 250\n  - send: QUIT\n    expect: 221\n");
   ProcOptions o = InDir(dir.path());
   o.timeout = seconds(20);
-  ProcResult r = RunHarness({"hostile.yaml", "--target",
-                             "smtp://127.0.0.1:" + std::to_string(server.port()), "--report",
-                             "report.json"},
-                            o);
+  ProcResult r =
+      RunHarness({"hostile.yaml", "--target", "smtp://127.0.0.1:" + std::to_string(server.port()),
+                  "--report", "report.json"},
+                 o);
   EXPECT_EQ(r.exit_code, 1) << c.name << ": " << r.out << r.err;
   EXPECT_LT(r.elapsed_ms, 10000) << c.name;
   ASSERT_TRUE(dir.Exists("report.json")) << c.name;
@@ -206,7 +206,8 @@ TEST_P(HostileServerTest, RunFailsWithTheReasonAndWritesTheReport) {
   ASSERT_EQ(j["scenarios"].size(), 1u);
   const auto& s = j["scenarios"][0];
   EXPECT_TRUE(s["status"] == "failed" || s["status"] == "error") << c.name << ": " << s.dump();
-  std::string message = s["failure"]["message"].is_string() ? s["failure"]["message"].get<std::string>() : "";
+  std::string message =
+      s["failure"]["message"].is_string() ? s["failure"]["message"].get<std::string>() : "";
   EXPECT_EQ(message, c.run_message) << c.name << ": " << s.dump();
   EXPECT_EQ(j["summary"]["failed"].get<int>() + j["summary"]["errors"].get<int>(), 1);
 }

@@ -58,10 +58,12 @@ TEST(HostileFaults, DroppedAtEveryPointOfASession) {
   auto maildir = FastTempDir("drops");
   Serve serve({"--maildir", maildir.string()}, "drops");
   ASSERT_GT(serve.port(), 0) << serve.process().Stderr();
-  const std::string body = "Message-ID: <drop-IDX@x.test>\r\nSubject: cut\r\n\r\n..dotted\r\nend\r\n";
-  const std::string session_template = "EHLO 127.0.0.1\r\nMAIL FROM:<a@x.test>\r\n"
-                                       "RCPT TO:<b@x.test>\r\nDATA\r\n" +
-                                       body + ".\r\nQUIT\r\n";
+  const std::string body =
+      "Message-ID: <drop-IDX@x.test>\r\nSubject: cut\r\n\r\n..dotted\r\nend\r\n";
+  const std::string session_template =
+      "EHLO 127.0.0.1\r\nMAIL FROM:<a@x.test>\r\n"
+      "RCPT TO:<b@x.test>\r\nDATA\r\n" +
+      body + ".\r\nQUIT\r\n";
   const size_t dot_end = session_template.find("\r\n.\r\n") + 5;
   std::map<std::string, std::string> expected;
   // Cut after every byte (plus before the greeting is read), alternating a
@@ -220,9 +222,10 @@ TEST(HostileFaults, NothingLostUnderLoadWithDropsMidData) {
   }
   size_t unexpected = 0;
   for (const auto& [id, text] : stored) unexpected += acknowledged.count(id) ? 0 : 1;
-  std::printf("[ FIGURE   ] load: %zu acknowledged, %zu stored (%zu byte-exact), %d dropped, "
-              "%lld ms\n", acknowledged.size(), stored.size(), exact, drops.load(),
-              static_cast<long long>(elapsed));
+  std::printf(
+      "[ FIGURE   ] load: %zu acknowledged, %zu stored (%zu byte-exact), %d dropped, "
+      "%lld ms\n",
+      acknowledged.size(), stored.size(), exact, drops.load(), static_cast<long long>(elapsed));
   EXPECT_EQ(missing, 0u);
   EXPECT_EQ(differ, 0u);
   EXPECT_EQ(unexpected, 0u) << "a message that never got 250 was stored";

@@ -60,8 +60,7 @@ TEST(HostileFlood, TwoThousandSimultaneousConnectionsThenReclaimed) {
   auto t0 = Clock::now();
   EXPECT_EQ(OpenGreeted(serve->port(), kConns, conns), kConns);
   Figure("flood_connections_held", kConns);
-  Figure("flood_open_ms",
-         std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count());
+  Figure("flood_open_ms", std::chrono::duration_cast<milliseconds>(Clock::now() - t0).count());
   // All 2,000 are held; one more slot is left for a normal session.
   NormalSessionCompletes(serve->port(), "during-flood");
   long rss = PeakRssKiB(serve->process().pid());

@@ -59,7 +59,8 @@ TEST_F(HostileGarbage, NulBytesAreRefused) {
   c.Send("EHLO 127.0.0.1\r\n");
   EXPECT_EQ(c.ReadReply().substr(0, 4), "250-");
   c.Send(std::string("MAIL FROM:<a\0@b.test>\r\n", 23));
-  EXPECT_EQ(c.ReadReply(), std::string("501 5.5.4 invalid character '\0' in local part 'a\0' (quote it)\r\n", 63));
+  EXPECT_EQ(c.ReadReply(),
+            std::string("501 5.5.4 invalid character '\0' in local part 'a\0' (quote it)\r\n", 63));
   c.Send(std::string("NOOP\0\r\n", 7));
   EXPECT_EQ(c.ReadReply(), "500 5.5.2 Syntax error, command unrecognized\r\n");
   c.Send(std::string("\0\0\0\0\r\n", 6));
@@ -125,8 +126,8 @@ TEST_F(HostileGarbage, HundredThousandEmptyLinesGetOneReplyEach) {
 TEST_F(HostileGarbage, TlsClientHelloToPlainListenerIsClosed) {
   TcpClient c = Greeted();
   // A TLS 1.2 ClientHello record header and body: binary, no CRLF.
-  std::string hello = std::string("\x16\x03\x01\x00\xc8\x01\x00\x00\xc4\x03\x03", 11) +
-                      std::string(196, '\x2a');
+  std::string hello =
+      std::string("\x16\x03\x01\x00\xc8\x01\x00\x00\xc4\x03\x03", 11) + std::string(196, '\x2a');
   auto t0 = Clock::now();
   c.Send(hello);
   // Recognised as a handshake: named and closed at once, not held until
@@ -141,8 +142,8 @@ TEST_F(HostileGarbage, TlsClientHelloToPlainListenerIsClosed) {
 class HostileStartTls : public HostileGarbage {
  protected:
   void SetUp() override {
-    serve_ = std::make_unique<Serve>(
-        std::vector<std::string>{"--idle-timeout", "2s", "--starttls"}, "starttls");
+    serve_ = std::make_unique<Serve>(std::vector<std::string>{"--idle-timeout", "2s", "--starttls"},
+                                     "starttls");
     ASSERT_GT(serve_->port(), 0) << serve_->process().Stderr();
   }
 };

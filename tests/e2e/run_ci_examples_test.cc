@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
-#include <regex>
 #include <functional>
+#include <regex>
 #include <set>
 
 #include "tests/e2e/run_support.h"
@@ -23,9 +23,9 @@ std::string Replace(std::string s, const std::string& from, const std::string& t
 
 // Runs the command of each of 2 shards through the shell; returns the
 // scenario names found in the JUnit files the command wrote.
-std::multiset<std::string> RunShards(const std::function<std::string(int)>& command_of,
-                                     const std::function<std::map<std::string, std::string>(int)>& env_of,
-                                     TempDir& dir) {
+std::multiset<std::string> RunShards(
+    const std::function<std::string(int)>& command_of,
+    const std::function<std::map<std::string, std::string>(int)>& env_of, TempDir& dir) {
   std::multiset<std::string> names;
   for (int k = 1; k <= 2; ++k) {
     ProcOptions o = InDir(dir.path());
@@ -38,7 +38,8 @@ std::multiset<std::string> RunShards(const std::function<std::string(int)>& comm
     EXPECT_EQ(r.exit_code, 0) << command << "\n" << r.out << r.err;
     std::string xml = dir.Read("smtp-junit-" + std::to_string(k) + ".xml");
     std::regex tc(R"re(<testcase name="([^"]*)")re");
-    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), tc); it != std::sregex_iterator(); ++it) {
+    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), tc); it != std::sregex_iterator();
+         ++it) {
       names.insert((*it)[1]);
     }
   }
@@ -58,7 +59,8 @@ TEST(RunCiExamples, GithubActionsShardsCoverEveryScenarioOnce) {
   YAML::Node wf = YAML::LoadFile(Source("ci/examples/github-actions.yml"));
   std::string command;
   for (const auto& step : wf["jobs"]["scenarios"]["steps"]) {
-    if (step["run"] && step["run"].as<std::string>().find("smtp-harness run") != std::string::npos) {
+    if (step["run"] &&
+        step["run"].as<std::string>().find("smtp-harness run") != std::string::npos) {
       command = step["run"].as<std::string>();
     }
   }
@@ -67,9 +69,12 @@ TEST(RunCiExamples, GithubActionsShardsCoverEveryScenarioOnce) {
   EXPECT_NE(command.find("--junit"), std::string::npos);
   TempDir dir;
   // GitHub fills ${{ matrix.shard }} before the shell sees the script.
-  auto all = RunShards(
-      [&](int k) { return Replace(command, "${{ matrix.shard }}", std::to_string(k)); },
-      [](int) { return std::map<std::string, std::string>{{"SHARDS", "2"}}; }, dir);
+  auto all =
+      RunShards([&](int k) { return Replace(command, "${{ matrix.shard }}", std::to_string(k)); },
+                [](int) {
+                  return std::map<std::string, std::string>{{"SHARDS", "2"}};
+                },
+                dir);
   auto expected = AllScenarioNames(dir);
   EXPECT_EQ(std::set<std::string>(all.begin(), all.end()), expected);
   EXPECT_EQ(all.size(), expected.size());  // no scenario in two shards
@@ -83,13 +88,12 @@ TEST(RunCiExamples, GitlabParallelShardsCoverEveryScenarioOnce) {
   EXPECT_NE(command.find("--shard \"$CI_NODE_INDEX/$CI_NODE_TOTAL\""), std::string::npos);
   EXPECT_EQ(job["artifacts"]["reports"]["junit"].as<std::string>(), "smtp-junit-*.xml");
   TempDir dir;
-  auto names = RunShards(
-      [&](int) { return command; },
-      [](int k) {
-        return std::map<std::string, std::string>{{"CI_NODE_INDEX", std::to_string(k)},
-                                                  {"CI_NODE_TOTAL", "2"}};
-      },
-      dir);
+  auto names = RunShards([&](int) { return command; },
+                         [](int k) {
+                           return std::map<std::string, std::string>{
+                               {"CI_NODE_INDEX", std::to_string(k)}, {"CI_NODE_TOTAL", "2"}};
+                         },
+                         dir);
   auto expected = AllScenarioNames(dir);
   EXPECT_EQ(std::set<std::string>(names.begin(), names.end()), expected);
   EXPECT_EQ(names.size(), expected.size());

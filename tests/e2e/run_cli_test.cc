@@ -23,7 +23,8 @@ TEST(RunCli, ExitZeroAndDefaultReportInWorkingDirectory) {
   auto j = ParseJson(dir.Read("smtp-harness-report.json"));
   EXPECT_EQ(j["summary"]["passed"], 1);
   EXPECT_NE(r.out.find("\xE2\x9C\x93 ok  "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("\n1 passed, 0 failed, 0 errors, 0 skipped in "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\n1 passed, 0 failed, 0 errors, 0 skipped in "), std::string::npos)
+      << r.out;
   EXPECT_EQ(r.out.find("\033["), std::string::npos);  // not a TTY: no colour
 }
 
@@ -99,7 +100,8 @@ TEST(RunCli, ExitTwoForUsageErrors) {
       {{"a.yaml", "--target", "http://x"},
        "smtp-harness run: invalid target 'http://x': expected fake, smtp://HOST:PORT or "
        "smtps://HOST:PORT\n"},
-      {{"a.yaml", "--var", "novalue"}, "smtp-harness run: invalid --var 'novalue': expected KEY=VALUE\n"},
+      {{"a.yaml", "--var", "novalue"},
+       "smtp-harness run: invalid --var 'novalue': expected KEY=VALUE\n"},
       {{"a.yaml", "-j", "0"}, "smtp-harness run: invalid -j 0: expected 1 to 256\n"},
       {{"missing.yaml"}, "smtp-harness run: missing.yaml: no such file or directory\n"},
   };
@@ -121,7 +123,8 @@ TEST(RunCli, ExitThreeWhenTheReportCannotBeWritten) {
   EXPECT_EQ(r.err,
             "smtp-harness: cannot write JSON report to no/such/dir/r.json: No such file or "
             "directory\n");
-  r = RunHarness({"a.yaml", "--report", "r.json", "--junit", "no/such/dir/j.xml"}, InDir(dir.path()));
+  r = RunHarness({"a.yaml", "--report", "r.json", "--junit", "no/such/dir/j.xml"},
+                 InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_TRUE(dir.Exists("r.json"));
 }
@@ -135,20 +138,24 @@ TEST(RunCli, ReportToStdoutReplacesTheSummary) {
   auto j = ParseJson(r.out);  // stdout is the JSON and nothing else
   EXPECT_EQ(j["summary"]["total"], 2);
   EXPECT_EQ(j["summary"]["failed"], 1);
-  EXPECT_EQ(j["scenarios"][1]["failure"]["message"], "b.yaml:4: step 1 (send): expected 550, got 250 Ok");
+  EXPECT_EQ(j["scenarios"][1]["failure"]["message"],
+            "b.yaml:4: step 1 (send): expected 550, got 250 Ok");
   EXPECT_FALSE(dir.Exists("smtp-harness-report.json"));
 }
 
 // A small reader for the JUnit XML we write: counts elements and reads
 // attributes, enough to check what a CI system would parse.
-std::vector<std::map<std::string, std::string>> Elements(const std::string& xml, const std::string& tag) {
+std::vector<std::map<std::string, std::string>> Elements(const std::string& xml,
+                                                         const std::string& tag) {
   std::vector<std::map<std::string, std::string>> out;
   std::regex el("<" + tag + R"(((?:\s+[\w:-]+="[^"]*")*)\s*/?>)");
   std::regex attr(R"re(([\w:-]+)="([^"]*)")re");
-  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), el); it != std::sregex_iterator(); ++it) {
+  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), el); it != std::sregex_iterator();
+       ++it) {
     std::map<std::string, std::string> attrs;
     std::string a = (*it)[1];
-    for (auto at = std::sregex_iterator(a.begin(), a.end(), attr); at != std::sregex_iterator(); ++at) {
+    for (auto at = std::sregex_iterator(a.begin(), a.end(), attr); at != std::sregex_iterator();
+         ++at) {
       attrs[(*at)[1]] = (*at)[2];
     }
     out.push_back(attrs);
@@ -160,7 +167,9 @@ TEST(RunCli, JunitParsesBack) {
   TempDir dir;
   dir.Write("suite/a.yaml", kPass);
   dir.Write("suite/b.yaml", kFail);
-  dir.Write("suite/c.yaml", "name: skip\nrequires: [XYZZY]\nsteps:\n  - expect: 220\n  - send: EHLO x\n    expect: 250\n");
+  dir.Write("suite/c.yaml",
+            "name: skip\nrequires: [XYZZY]\nsteps:\n  - expect: 220\n  - send: EHLO x\n    expect: "
+            "250\n");
   auto r = RunHarness({"suite", "--junit", "junit.xml"}, InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 1);
   std::string xml = dir.Read("junit.xml");
@@ -201,7 +210,8 @@ TEST(RunCli, GradescopeResults) {
   EXPECT_EQ(j["tests"][0]["max_score"], 1.0);
   EXPECT_EQ(j["tests"][1]["status"], "failed");
   EXPECT_EQ(j["tests"][1]["score"], 0.0);
-  EXPECT_NE(j["tests"][1]["output"].get<std::string>().find("b.yaml:4: step 1 (send): expected 550, got 250 Ok"),
+  EXPECT_NE(j["tests"][1]["output"].get<std::string>().find(
+                "b.yaml:4: step 1 (send): expected 550, got 250 Ok"),
             std::string::npos);
 }
 

@@ -22,12 +22,13 @@ std::map<std::string, std::string> Statuses(const json& report) {
 TEST(RunExamples, AllScenariosPassAgainstFake) {
   TempDir dir;
   auto r = RunHarness({Source("scenarios"), "--report", dir.path() + "/r.json", "--junit",
-                dir.path() + "/junit.xml"});
+                       dir.path() + "/junit.xml"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   json report = ParseJson(dir.Read("r.json"));
   EXPECT_GE(report["summary"]["total"].get<int>(), 10);
   EXPECT_EQ(report["summary"]["passed"], report["summary"]["total"]);
-  auto errors = testing::MiniJsonSchema::FromFile(Source("docs/report.schema.json")).Validate(report);
+  auto errors =
+      testing::MiniJsonSchema::FromFile(Source("docs/report.schema.json")).Validate(report);
   EXPECT_TRUE(errors.empty()) << errors.front();
   EXPECT_NE(r.out.find(" passed, 0 failed, 0 errors, 0 skipped"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("Conformance by RFC section:"), std::string::npos);
@@ -44,7 +45,8 @@ TEST(RunExamples, ParallelAndShardedRunsMatchSerial) {
   TempDir dir;
   auto serial = RunHarness({Source("scenarios"), "--report", dir.path() + "/serial.json"});
   ASSERT_EQ(serial.exit_code, 0) << serial.err;
-  auto parallel = RunHarness({Source("scenarios"), "-j", "4", "--report", dir.path() + "/par.json"});
+  auto parallel =
+      RunHarness({Source("scenarios"), "-j", "4", "--report", dir.path() + "/par.json"});
   ASSERT_EQ(parallel.exit_code, 0) << parallel.err;
   json s = ParseJson(dir.Read("serial.json"));
   json p = ParseJson(dir.Read("par.json"));
@@ -56,9 +58,7 @@ TEST(RunExamples, ParallelAndShardedRunsMatchSerial) {
     EXPECT_EQ(s["scenarios"][i]["steps"].size(), p["scenarios"][i]["steps"].size());
   }
   // The scenario lines come out in file order too.
-  auto first_lines = [](const std::string& out) {
-    return out.substr(0, out.find("\n\n"));
-  };
+  auto first_lines = [](const std::string& out) { return out.substr(0, out.find("\n\n")); };
   auto strip_times = [](std::string text) {
     std::string out;
     std::istringstream in(text);
@@ -71,7 +71,8 @@ TEST(RunExamples, ParallelAndShardedRunsMatchSerial) {
   size_t total = 0;
   for (int k = 1; k <= 3; ++k) {
     std::string path = dir.path() + "/shard" + std::to_string(k) + ".json";
-    auto r = RunHarness({Source("scenarios"), "--shard", std::to_string(k) + "/3", "--report", path});
+    auto r =
+        RunHarness({Source("scenarios"), "--shard", std::to_string(k) + "/3", "--report", path});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     json j = ParseJson(dir.Read("shard" + std::to_string(k) + ".json"));
     EXPECT_GE(j["scenarios"].size(), 3u);  // round-robin slices stay balanced

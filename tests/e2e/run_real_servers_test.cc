@@ -24,8 +24,8 @@ bool RequireServer(const char* var) {
   return false;
 }
 
-#define REQUIRE_SERVER(var)                               \
-  do {                                                    \
+#define REQUIRE_SERVER(var)                                     \
+  do {                                                          \
     if (!RequireServer(var)) GTEST_SKIP() << var << " not set"; \
   } while (0)
 
@@ -34,9 +34,10 @@ TEST(RunRealServers, BasicSendPassesAgainstPostfix) {
   std::string users = EnvOr("POSTFIX_USERS");
   std::string to = users.substr(0, users.find(',')) + "@" + EnvOr("POSTFIX_DOMAIN");
   TempDir dir;
-  auto r = RunHarness({Source("scenarios/basic_send.yaml"), "--target", "smtp://" + EnvOr("POSTFIX_SMTP"),
-                       "--var", "to=" + to, "--report", "r.json"},
-                      InDir(dir.path()));
+  auto r =
+      RunHarness({Source("scenarios/basic_send.yaml"), "--target",
+                  "smtp://" + EnvOr("POSTFIX_SMTP"), "--var", "to=" + to, "--report", "r.json"},
+                 InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   auto j = ParseJson(dir.Read("r.json"));
   EXPECT_EQ(j["scenarios"][0]["status"], "passed");
@@ -55,8 +56,9 @@ TEST(RunRealServers, PostfixUnknownUserIsAFailedStep) {
             "    expect: 250\n"
             "  - send: RCPT TO:<no-such-user@${env:POSTFIX_DOMAIN}>\n"
             "    expect: 2xx\n");
-  auto r = RunHarness({"unknown.yaml", "--target", "smtp://" + EnvOr("POSTFIX_SMTP"), "--report", "r.json"},
-                      InDir(dir.path()));
+  auto r = RunHarness(
+      {"unknown.yaml", "--target", "smtp://" + EnvOr("POSTFIX_SMTP"), "--report", "r.json"},
+      InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   auto j = ParseJson(dir.Read("r.json"));
   const auto& sc = j["scenarios"][0];
@@ -70,18 +72,20 @@ TEST(RunRealServers, PostfixUnknownUserIsAFailedStep) {
 TEST(RunRealServers, AiosmtpdImplicitTlsWithAuth) {
   REQUIRE_SERVER("AIOSMTPD_SMTPS");
   TempDir dir;
-  dir.Write("aio.yaml",
-            "steps:\n"
-            "  - expect: 220\n"
-            "  - send: EHLO 127.0.0.1\n"
-            "    expect: {code: 250, ext: [AUTH]}\n"
-            "  - auth: {mechanism: PLAIN, username: \"${env:AIOSMTPD_USER}\", password: "
-            "\"${env:AIOSMTPD_PASSWORD}\"}\n"
-            "  - mail: {from: a@example.test, to: [b@example.test], data: \"Subject: s\\n\\nhi\\n\"}\n"
-            "  - send: QUIT\n"
-            "    expect: 221\n");
-  auto r = RunHarness({"aio.yaml", "--target", "smtps://" + EnvOr("AIOSMTPD_SMTPS"), "--report", "r.json"},
-                      InDir(dir.path()));
+  dir.Write(
+      "aio.yaml",
+      "steps:\n"
+      "  - expect: 220\n"
+      "  - send: EHLO 127.0.0.1\n"
+      "    expect: {code: 250, ext: [AUTH]}\n"
+      "  - auth: {mechanism: PLAIN, username: \"${env:AIOSMTPD_USER}\", password: "
+      "\"${env:AIOSMTPD_PASSWORD}\"}\n"
+      "  - mail: {from: a@example.test, to: [b@example.test], data: \"Subject: s\\n\\nhi\\n\"}\n"
+      "  - send: QUIT\n"
+      "    expect: 221\n");
+  auto r = RunHarness(
+      {"aio.yaml", "--target", "smtps://" + EnvOr("AIOSMTPD_SMTPS"), "--report", "r.json"},
+      InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   std::string report = dir.Read("r.json");
   EXPECT_EQ(report.find(EnvOr("AIOSMTPD_PASSWORD")), std::string::npos);  // redacted
@@ -94,14 +98,15 @@ TEST(RunRealServers, AiosmtpdCertificateVerification) {
   dir.Write("greet.yaml", "steps:\n  - expect: 220\n  - send: QUIT\n    expect: 221\n");
   std::string target = "smtps://" + EnvOr("AIOSMTPD_SMTPS");
   // Self-signed and not trusted: the run cannot be carried out -> error.
-  auto r = RunHarness({"greet.yaml", "--target", target, "--tls-verify", "--report", "-"}, InDir(dir.path()));
+  auto r = RunHarness({"greet.yaml", "--target", target, "--tls-verify", "--report", "-"},
+                      InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 1) << r.err;
   auto j = ParseJson(r.out);
   EXPECT_EQ(j["scenarios"][0]["status"], "error");
   EXPECT_EQ(r.err.rfind("greet.yaml: target " + target + ": ", 0), 0u) << r.err;
   // Trusted through --ca-file: passes.
-  r = RunHarness({"greet.yaml", "--target", target, "--tls-verify", "--ca-file", EnvOr("AIOSMTPD_CA"),
-                  "--report", "-"},
+  r = RunHarness({"greet.yaml", "--target", target, "--tls-verify", "--ca-file",
+                  EnvOr("AIOSMTPD_CA"), "--report", "-"},
                  InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }

@@ -30,7 +30,8 @@ steps:
   - auth: {mechanism: PLAIN, username: alice, password: nope}
 )YAML",
      "failed", 2, 6,
-     "auth_wrong.yaml:6: step 2 (auth): expected 235, got 535 5.7.8 Authentication credentials invalid"},
+     "auth_wrong.yaml:6: step 2 (auth): expected 235, got 535 5.7.8 Authentication credentials "
+     "invalid"},
     {"data_raw_unterminated",
      R"YAML(steps:
   - expect: 220
@@ -77,13 +78,15 @@ steps:
     timeout: 200ms
 )YAML",
      "failed", 2, 4,
-     "expect_close_open.yaml:4: step 2 (expect_close): expected connection closed within 200ms, got connection still open after 200ms"},
+     "expect_close_open.yaml:4: step 2 (expect_close): expected connection closed within 200ms, "
+     "got connection still open after 200ms"},
     {"expect_code",
      R"YAML(steps:
   - expect: 554
 )YAML",
      "failed", 0, 2,
-     "expect_code.yaml:2: step 0 (expect): expected 554, got 220 fake.smtp-harness.test ESMTP smtp-harness"},
+     "expect_code.yaml:2: step 0 (expect): expected 554, got 220 fake.smtp-harness.test ESMTP "
+     "smtp-harness"},
     {"mail_rejected",
      R"YAML(server:
   rules: [{when: "RCPT TO:<nobody@*", reply: "550 5.1.1 No such user"}]
@@ -102,7 +105,9 @@ steps:
     expect: {code: 250, capture: {never: "(zzz+)"}}
 )YAML",
      "failed", 1, 3,
-     "match_capture.yaml:3: step 1 (send): expected 250, got 250 fake.smtp-harness.test Hello fake.smtp-harness.test (capture never: /(zzz+)/ not found in \"fake.smtp-harness.test Hello fake.smtp-harness.test\")"},
+     "match_capture.yaml:3: step 1 (send): expected 250, got 250 fake.smtp-harness.test Hello "
+     "fake.smtp-harness.test (capture never: /(zzz+)/ not found in \"fake.smtp-harness.test Hello "
+     "fake.smtp-harness.test\")"},
     {"match_enhanced",
      R"YAML(steps:
   - expect: 220
@@ -112,7 +117,8 @@ steps:
     expect: {code: 250, enhanced: 2.1.5}
 )YAML",
      "failed", 2, 5,
-     "match_enhanced.yaml:5: step 2 (send): expected 250 with enhanced 2.1.5, got 250 Sender <a@x> OK (reply has no enhanced status code (expected 2.1.5))"},
+     "match_enhanced.yaml:5: step 2 (send): expected 250 with enhanced 2.1.5, got 250 Sender <a@x> "
+     "OK (reply has no enhanced status code (expected 2.1.5))"},
     {"match_ext",
      R"YAML(steps:
   - expect: 220
@@ -120,7 +126,10 @@ steps:
     expect: {code: 250, ext: [PIPELINING, STARTTLS]}
 )YAML",
      "failed", 1, 3,
-     "match_ext.yaml:3: step 1 (send): expected 250 with ext [PIPELINING, STARTTLS], got 250-fake.smtp-harness.test Hello 127.0.0.1 | 250-PIPELINING | 250-SIZE 10485760 | 250-8BITMIME | 250-ENHANCEDSTATUSCODES | 250-SMTPUTF8 | 250 CHUNKING (EHLO reply does not advertise STARTTLS)"},
+     "match_ext.yaml:3: step 1 (send): expected 250 with ext [PIPELINING, STARTTLS], got "
+     "250-fake.smtp-harness.test Hello 127.0.0.1 | 250-PIPELINING | 250-SIZE 10485760 | "
+     "250-8BITMIME | 250-ENHANCEDSTATUSCODES | 250-SMTPUTF8 | 250 CHUNKING (EHLO reply does not "
+     "advertise STARTTLS)"},
     {"match_not",
      R"YAML(steps:
   - expect: {not: 5xx}
@@ -128,7 +137,8 @@ steps:
     expect: {not: [500, 502]}
 )YAML",
      "failed", 1, 3,
-     "match_not.yaml:3: step 1 (send): expected not 500 or 502, got 500 Syntax error, command unrecognized (reply matches 500 or 502)"},
+     "match_not.yaml:3: step 1 (send): expected not 500 or 502, got 500 Syntax error, command "
+     "unrecognized (reply matches 500 or 502)"},
     {"match_not_ext",
      R"YAML(steps:
   - expect: 220
@@ -136,7 +146,10 @@ steps:
     expect: {code: 250, not_ext: [CHUNKING]}
 )YAML",
      "failed", 1, 3,
-     "match_not_ext.yaml:3: step 1 (send): expected 250 with no ext [CHUNKING], got 250-fake.smtp-harness.test Hello 127.0.0.1 | 250-PIPELINING | 250-SIZE 10485760 | 250-8BITMIME | 250-ENHANCEDSTATUSCODES | 250-SMTPUTF8 | 250 CHUNKING (EHLO reply advertises CHUNKING)"},
+     "match_not_ext.yaml:3: step 1 (send): expected 250 with no ext [CHUNKING], got "
+     "250-fake.smtp-harness.test Hello 127.0.0.1 | 250-PIPELINING | 250-SIZE 10485760 | "
+     "250-8BITMIME | 250-ENHANCEDSTATUSCODES | 250-SMTPUTF8 | 250 CHUNKING (EHLO reply advertises "
+     "CHUNKING)"},
     {"match_text",
      R"YAML(steps:
   - expect: {code: 220, text: "^fake\\.smtp-harness\\.test "}
@@ -144,7 +157,8 @@ steps:
     expect: {code: 250, text: "^Done$"}
 )YAML",
      "failed", 1, 3,
-     "match_text.yaml:3: step 1 (send): expected 250 with text /^Done$/, got 250 Ok (text /^Done$/ not found in \"Ok\")"},
+     "match_text.yaml:3: step 1 (send): expected 250 with text /^Done$/, got 250 Ok (text /^Done$/ "
+     "not found in \"Ok\")"},
     {"pipeline_order",
      R"YAML(steps:
   - expect: 220
@@ -154,7 +168,8 @@ steps:
     expect: [250, 250, 250]
 )YAML",
      "failed", 2, 5,
-     "pipeline_order.yaml:5: step 2 (pipeline): expected 250, got 354 End data with <CR><LF>.<CR><LF>"},
+     "pipeline_order.yaml:5: step 2 (pipeline): expected 250, got 354 End data with "
+     "<CR><LF>.<CR><LF>"},
     {"reply_timeout",
      R"YAML(server:
   rules: [{when: NOOP, reply: "250 late", delay: 2s}]
@@ -172,8 +187,7 @@ steps:
   - send: NOOP
     expect: 550
 )YAML",
-     "failed", 1, 3,
-     "send_code.yaml:3: step 1 (send): expected 550, got 250 Ok"},
+     "failed", 1, 3, "send_code.yaml:3: step 1 (send): expected 550, got 250 Ok"},
     {"send_raw_bare_lf",
      R"YAML(steps:
   - expect: 220
@@ -184,7 +198,8 @@ steps:
     timeout: 300ms
 )YAML",
      "failed", 2, 5,
-     "send_raw_bare_lf.yaml:5: step 2 (send_raw): expected 250, got 500 Bare LF not allowed, end lines with CRLF"},
+     "send_raw_bare_lf.yaml:5: step 2 (send_raw): expected 250, got 500 Bare LF not allowed, end "
+     "lines with CRLF"},
     {"starttls_not_offered",
      R"YAML(steps:
   - expect: 220
@@ -193,7 +208,8 @@ steps:
   - starttls: {verify: false}
 )YAML",
      "failed", 2, 5,
-     "starttls_not_offered.yaml:5: step 2 (starttls): expected 220, got 502 5.5.1 STARTTLS not available"},
+     "starttls_not_offered.yaml:5: step 2 (starttls): expected 220, got 502 5.5.1 STARTTLS not "
+     "available"},
     {"starttls_verify",
      R"YAML(server: {tls: {starttls: true}}
 steps:
@@ -203,7 +219,8 @@ steps:
   - starttls: {verify: true}
 )YAML",
      "error", 2, 6,
-     "starttls_verify.yaml:6: step 2 (starttls): TLS handshake failed: certificate verification failed for 127.0.0.1: self-signed certificate"},
+     "starttls_verify.yaml:6: step 2 (starttls): TLS handshake failed: certificate verification "
+     "failed for 127.0.0.1: self-signed certificate"},
 };
 
 class RunStepFailures : public ::testing::TestWithParam<Case> {};

@@ -21,8 +21,8 @@ std::vector<std::string> SecretForms() {
   std::vector<std::string> forms;
   for (std::string pw : {kSecret, kWrong}) {
     forms.push_back(pw);
-    forms.push_back(Base64Encode(pw));                                   // AUTH LOGIN
-    forms.push_back(Base64Encode(std::string("\0alice\0", 7) + pw));     // AUTH PLAIN
+    forms.push_back(Base64Encode(pw));                                      // AUTH LOGIN
+    forms.push_back(Base64Encode(std::string("\0alice\0", 7) + pw));        // AUTH PLAIN
     forms.push_back(Base64Encode(std::string("alice\0alice\0", 12) + pw));  // with authzid
   }
   return forms;
@@ -60,16 +60,19 @@ TEST(SecurityDefaults, ServeListensOnLoopbackPort1025ByDefault) {
 TEST(SecurityDefaults, AuthSecretsNeverInRunOutputsOrReports) {
   TempDir dir;
   dir.Write("auth.yaml", std::string(R"Y(name: auth_secrets
-vars: {password: )Y") + kSecret + R"Y(}
+vars: {password: )Y") + kSecret +
+                             R"Y(}
 server:
   auth:
-    users: {alice: )Y" + kSecret + R"Y(}
+    users: {alice: )Y" + kSecret +
+                             R"Y(}
     required: true
 steps:
   - expect: 220
   - send: EHLO 127.0.0.1
     expect: 250
-  - auth: {mechanism: PLAIN, username: alice, password: )Y" + kWrong + R"Y(}
+  - auth: {mechanism: PLAIN, username: alice, password: )Y" +
+                             kWrong + R"Y(}
     expect: 535
   - auth: {mechanism: LOGIN, username: alice, password: "${password}"}
   - auth: {mechanism: PLAIN, username: alice, password: "${password}"}
@@ -101,12 +104,27 @@ TEST(SecurityDefaults, AuthSecretsNeverInSendOrServeOutput) {
     for (const char* password : {kWrong, kSecret}) {
       ProcOptions o;
       o.timeout = seconds(20);
-      ProcResult r = RunProcess(
-          {SMTP_HARNESS_BINARY, "send", "--server", "127.0.0.1:" + std::to_string(serve.port()),
-           "--from", "alice@example.test", "--to", "b@example.test", "--body", "hi", "--helo",
-           "127.0.0.1", "--auth-user", "alice", "--auth-password", password,
-           "--auth-mechanism", mechanism, "-v", "--json"},
-          o);
+      ProcResult r = RunProcess({SMTP_HARNESS_BINARY,
+                                 "send",
+                                 "--server",
+                                 "127.0.0.1:" + std::to_string(serve.port()),
+                                 "--from",
+                                 "alice@example.test",
+                                 "--to",
+                                 "b@example.test",
+                                 "--body",
+                                 "hi",
+                                 "--helo",
+                                 "127.0.0.1",
+                                 "--auth-user",
+                                 "alice",
+                                 "--auth-password",
+                                 password,
+                                 "--auth-mechanism",
+                                 mechanism,
+                                 "-v",
+                                 "--json"},
+                                o);
       EXPECT_EQ(r.exit_code == 0, std::string(password) == kSecret) << mechanism << r.out << r.err;
       EXPECT_NE((r.out + r.err).find("AUTH " + std::string(mechanism)), std::string::npos)
           << "no transcript to check: " << r.out << r.err;

@@ -119,8 +119,9 @@ TEST_F(SendFake, NonAsciiAddressWithoutSmtpUtf8Exits23BeforeMail) {
   *std::find(a.begin(), a.end(), "alice@example.test") = "\xc3\xa9lodie@example.test";
   auto r = Send(a);
   EXPECT_EQ(r.exit_code, 23);
-  EXPECT_EQ(r.err, Prefix("mail") + "the address \xc3\xa9lodie@example.test is not ASCII and the "
-                                    "server does not advertise SMTPUTF8 (RFC 6531); not sent\n");
+  EXPECT_EQ(r.err, Prefix("mail") +
+                       "the address \xc3\xa9lodie@example.test is not ASCII and the "
+                       "server does not advertise SMTPUTF8 (RFC 6531); not sent\n");
   EXPECT_EQ(server_->MessagesAccepted(), 0);
 }
 

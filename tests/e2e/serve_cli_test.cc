@@ -160,7 +160,8 @@ TEST(ServeCli, BadConfigIsAUsageError) {
              (dir / "bad.yaml").string()},
             dir, "serve");
   EXPECT_EQ(p.Wait(), 2);
-  EXPECT_EQ(p.Stderr(), (dir / "bad.yaml").string() + ":5:14: times: expected an integer, got 'many'\n");
+  EXPECT_EQ(p.Stderr(),
+            (dir / "bad.yaml").string() + ":5:14: times: expected an integer, got 'many'\n");
   std::filesystem::remove_all(dir);
 }
 

@@ -19,7 +19,8 @@ using nlohmann::json;
 using testing::MiniJsonSchema;
 
 MiniJsonSchema Schema() {
-  return MiniJsonSchema::FromFile(std::string(SMTP_HARNESS_SOURCE_DIR) + "/docs/report.schema.json");
+  return MiniJsonSchema::FromFile(std::string(SMTP_HARNESS_SOURCE_DIR) +
+                                  "/docs/report.schema.json");
 }
 
 TEST(JsonReport, HasTheSpecFieldNames) {

@@ -79,24 +79,28 @@ class MiniJsonSchema {
       for (const auto& e : schema["enum"]) found = found || e == v;
       if (!found) errors.push_back(path + ": " + v.dump() + " not in enum");
     }
-    if (schema.contains("minimum") && v.is_number() && v.get<double>() < schema["minimum"].get<double>()) {
+    if (schema.contains("minimum") && v.is_number() &&
+        v.get<double>() < schema["minimum"].get<double>()) {
       errors.push_back(path + ": below minimum");
     }
     if (schema.contains("pattern") && v.is_string() &&
-        !std::regex_search(v.get<std::string>(), std::regex(schema["pattern"].get<std::string>()))) {
+        !std::regex_search(v.get<std::string>(),
+                           std::regex(schema["pattern"].get<std::string>()))) {
       errors.push_back(path + ": does not match pattern");
     }
     if (v.is_object()) {
       if (schema.contains("required")) {
         for (const auto& r : schema["required"]) {
-          if (!v.contains(r.get<std::string>())) errors.push_back(path + ": missing " + r.get<std::string>());
+          if (!v.contains(r.get<std::string>()))
+            errors.push_back(path + ": missing " + r.get<std::string>());
         }
       }
       const auto props = schema.value("properties", nlohmann::json::object());
       for (auto it = v.begin(); it != v.end(); ++it) {
         if (props.contains(it.key())) {
           Check(props[it.key()], it.value(), path + "." + it.key(), errors);
-        } else if (schema.contains("additionalProperties") && schema["additionalProperties"] == false) {
+        } else if (schema.contains("additionalProperties") &&
+                   schema["additionalProperties"] == false) {
           errors.push_back(path + ": unexpected field " + it.key());
         }
       }

@@ -57,9 +57,12 @@ inline ScenarioResult FailedScenario() {
   later.kind = "send";
   later.status = Verdict::kNotRun;
   sc.steps = {ok, bad, later};
-  sc.failure = FailureInfo{1, 7, "250", "550 5.1.1 No such user",
-                           "scenarios/sub/reject.yaml:7: step 1 (send): expected 250, got 550 5.1.1 No such user"};
-  sc.transcript = {{0.1, 'S', "220 fake"}, {0.3, 'C', "RCPT TO:<x@y>"}, {0.4, 'S', "550 5.1.1 No such user"},
+  sc.failure = FailureInfo{
+      1, 7, "250", "550 5.1.1 No such user",
+      "scenarios/sub/reject.yaml:7: step 1 (send): expected 250, got 550 5.1.1 No such user"};
+  sc.transcript = {{0.1, 'S', "220 fake"},
+                   {0.3, 'C', "RCPT TO:<x@y>"},
+                   {0.4, 'S', "550 5.1.1 No such user"},
                    {0.5, 'C', std::string("bare\rCR\x01")}};
   return sc;
 }

@@ -11,7 +11,8 @@ namespace {
 TEST(TextReport, ScenarioLines) {
   TextStyle plain;
   EXPECT_EQ(ScenarioLine(testing::PassedScenario(), plain), "\xE2\x9C\x93 basic_send  3.1ms\n");
-  EXPECT_EQ(ScenarioLine(testing::FailedScenario(), plain), "\xE2\x9C\x97 reject <rcpt> & co  4.5ms\n");
+  EXPECT_EQ(ScenarioLine(testing::FailedScenario(), plain),
+            "\xE2\x9C\x97 reject <rcpt> & co  4.5ms\n");
   EXPECT_EQ(ScenarioLine(testing::SkippedScenario(), plain),
             "- chunking  0.0ms  skipped: server did not advertise CHUNKING\n");
   TextStyle color;
@@ -22,17 +23,20 @@ TEST(TextReport, ScenarioLines) {
 
 TEST(TextReport, FailureDetailsNameStepLineExpectedActualAndTranscript) {
   std::string d = ScenarioDetails(testing::FailedScenario(), TextStyle{});
-  EXPECT_NE(d.find("FAILED reject <rcpt> & co (scenarios/sub/reject.yaml)\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("FAILED reject <rcpt> & co (scenarios/sub/reject.yaml)\n"), std::string::npos)
+      << d;
   EXPECT_NE(d.find("  scenarios/sub/reject.yaml:7: step 1 (send): expected 250, got 550"),
             std::string::npos)
       << d;
-  EXPECT_NE(d.find("  expected: 250\n  actual:   550 5.1.1 No such user\n"), std::string::npos) << d;
+  EXPECT_NE(d.find("  expected: 250\n  actual:   550 5.1.1 No such user\n"), std::string::npos)
+      << d;
   EXPECT_NE(d.find("S: 550 5.1.1 No such user\n"), std::string::npos) << d;
   EXPECT_NE(d.find("C: bare\\rCR\\x01\n"), std::string::npos) << d;
   EXPECT_EQ(ScenarioDetails(testing::PassedScenario(), TextStyle{}), "");
   TextStyle verbose;
   verbose.verbose = true;
-  EXPECT_NE(ScenarioDetails(testing::PassedScenario(), verbose).find("C: EHLO x"), std::string::npos);
+  EXPECT_NE(ScenarioDetails(testing::PassedScenario(), verbose).find("C: EHLO x"),
+            std::string::npos);
 }
 
 TEST(TextReport, SummaryLineStartsWithPassedFailed) {
@@ -50,15 +54,19 @@ TEST(TextReport, ConformanceByRfcSection) {
             "  RFC 3030: 0 passed, 0 failed, 0 errors, 1 skipped\n"
             "    (whole RFC): 0 passed, 0 failed, 0 errors, 1 skipped\n"
             "  RFC 5321: 1 passed, 1 failed, 0 errors, 0 skipped\n"
-            "    \xC2\xA7" "4.1.1.1: 1 passed, 0 failed, 0 errors, 0 skipped\n"
-            "    \xC2\xA7" "4.1.4: 1 passed, 1 failed, 0 errors, 0 skipped  (reject <rcpt> & co)\n");
+            "    \xC2\xA7"
+            "4.1.1.1: 1 passed, 0 failed, 0 errors, 0 skipped\n"
+            "    \xC2\xA7"
+            "4.1.4: 1 passed, 1 failed, 0 errors, 0 skipped  (reject <rcpt> & co)\n");
   RunResult none;
   EXPECT_EQ(ConformanceText(none, TextStyle{}), "");
 }
 
 TEST(Conformance, SplitsReferences) {
-  EXPECT_EQ(SplitRfcReference("5321 4.1.4"), std::make_pair(std::string("5321"), std::string("4.1.4")));
-  EXPECT_EQ(SplitRfcReference("RFC 5321 \xC2\xA7" "4.5.3.1"),
+  EXPECT_EQ(SplitRfcReference("5321 4.1.4"),
+            std::make_pair(std::string("5321"), std::string("4.1.4")));
+  EXPECT_EQ(SplitRfcReference("RFC 5321 \xC2\xA7"
+                              "4.5.3.1"),
             std::make_pair(std::string("5321"), std::string("4.5.3.1")));
   EXPECT_EQ(SplitRfcReference("2920"), std::make_pair(std::string("2920"), std::string("")));
 }

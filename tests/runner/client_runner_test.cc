@@ -96,7 +96,8 @@ TEST(ClientRunner, NoReplyIsAFailedTimeout) {
   r = RunYaml(kBasic, silent, opt);
   ASSERT_EQ(r.status, Verdict::kFailed);
   EXPECT_EQ(r.failure->step, 0);
-  EXPECT_EQ(r.failure->message, "t.yaml:4: step 0 (expect): expected 220, got no reply within 50ms");
+  EXPECT_EQ(r.failure->message,
+            "t.yaml:4: step 0 (expect): expected 220, got no reply within 50ms");
 }
 
 TEST(ClientRunner, UnreachableTargetIsAnError) {
@@ -118,8 +119,9 @@ TEST(ClientRunner, BadTargetIsAnError) {
   opt.target = "http://x";
   auto r = RunYaml(kBasic, server, opt);
   EXPECT_EQ(r.status, Verdict::kError);
-  EXPECT_EQ(r.failure->message,
-            "t.yaml: invalid target 'http://x': expected fake, smtp://HOST:PORT or smtps://HOST:PORT");
+  EXPECT_EQ(
+      r.failure->message,
+      "t.yaml: invalid target 'http://x': expected fake, smtp://HOST:PORT or smtps://HOST:PORT");
 }
 
 TEST(ClientRunner, CapturesFeedLaterSteps) {
@@ -134,7 +136,8 @@ TEST(ClientRunner, CapturesFeedLaterSteps) {
     expect: {code: 250, capture: {tok: "token=(\\w+)"}}
   - send: VRFY ${tok}
     expect: 500
-)Y", server);
+)Y",
+                   server);
   ASSERT_EQ(r.status, Verdict::kPassed) << r.failure->message;
   EXPECT_EQ(server.written.back(), "VRFY abc123");
 }
@@ -150,7 +153,8 @@ TEST(ClientRunner, RequiresSkipsStepsAndScenarios) {
     expect: 250
   - send: QUIT
     expect: 221
-)Y", server);
+)Y",
+                   server);
   ASSERT_EQ(r.status, Verdict::kPassed);
   EXPECT_EQ(r.steps[2].status, Verdict::kSkipped);
   EXPECT_EQ(r.steps[2].message, "server did not advertise CHUNKING");
@@ -162,7 +166,8 @@ steps:
     expect: 250
   - send: MAIL FROM:<a@b> SMTPUTF8
     expect: 250
-)Y", server);
+)Y",
+              server);
   EXPECT_EQ(r.status, Verdict::kSkipped);
   EXPECT_EQ(r.skip_reason, "server did not advertise SMTPUTF8");
   EXPECT_EQ(r.steps[2].status, Verdict::kNotRun);
@@ -177,7 +182,8 @@ TEST(ClientRunner, OptionalMismatchIsNotedNotFailed) {
     expect: 252
   - send: QUIT
     expect: 221
-)Y", server);
+)Y",
+                   server);
   ASSERT_EQ(r.status, Verdict::kPassed);
   EXPECT_TRUE(r.steps[1].optional_mismatch);
   EXPECT_EQ(r.steps[1].status, Verdict::kPassed);
@@ -191,8 +197,10 @@ TEST(ClientRunner, AuthSecretsAreRedacted) {
   - expect: 220
   - send: EHLO x
     expect: 250
-  - auth: {mechanism: )Y") + mech + R"Y(, username: alice, password: s3cret}
-)Y", server);
+  - auth: {mechanism: )Y") +
+                         mech + R"Y(, username: alice, password: s3cret}
+)Y",
+                     server);
     ASSERT_EQ(r.status, Verdict::kPassed) << mech << " " << r.failure->message;
     EXPECT_EQ(r.steps[2].kind, "auth");
     EXPECT_EQ(r.steps[2].expected, "235");
@@ -218,7 +226,8 @@ TEST(ClientRunner, PipelineMatchesOneReplyPerLine) {
     expect: [250, 250, {code: 550, enhanced: 5.1.1}, 354]
   - data_raw: "hi\r\n.\r\n"
     expect: 250
-)Y", server);
+)Y",
+                   server);
   ASSERT_EQ(r.status, Verdict::kPassed) << r.failure->message;
   EXPECT_EQ(r.steps[2].expected, "250; 250; 550 with enhanced 5.1.1; 354");
   EXPECT_EQ(server.data, "hi\r\n");
@@ -234,9 +243,11 @@ TEST(ClientRunner, MailShorthandAndStartTls) {
   - send: EHLO x
     expect: 250
   - mail: {from: a@x, to: [b@x, c@x], data: "Subject: s\n\nbody\n"}
-)Y", server);
+)Y",
+                   server);
   ASSERT_EQ(r.status, Verdict::kPassed) << r.failure->message;
-  EXPECT_EQ(r.steps[4].sent, "MAIL FROM:<a@x>\nRCPT TO:<b@x>\nRCPT TO:<c@x>\nDATA\nSubject: s\n\nbody\n");
+  EXPECT_EQ(r.steps[4].sent,
+            "MAIL FROM:<a@x>\nRCPT TO:<b@x>\nRCPT TO:<c@x>\nDATA\nSubject: s\n\nbody\n");
   EXPECT_EQ(server.data, "Subject: s\r\n\r\nbody\r\n");
 
   ScriptedServer bad_tls;
@@ -244,7 +255,8 @@ TEST(ClientRunner, MailShorthandAndStartTls) {
   r = RunYaml(R"Y(steps:
   - expect: 220
   - starttls: {verify: true}
-)Y", bad_tls);
+)Y",
+              bad_tls);
   EXPECT_EQ(r.status, Verdict::kError);
   EXPECT_EQ(r.failure->message,
             "t.yaml:3: step 1 (starttls): TLS handshake failed: certificate verify failed");
@@ -262,7 +274,8 @@ TEST(ClientRunner, StartTlsInjectPipelinesBytesAndCatchesAServerThatRunsThem) {
   - starttls: {verify: false, inject: "XYZZY\r\n"}
   - send: EHLO x
     expect: 250
-)Y", server);
+)Y",
+                   server);
   ASSERT_EQ(r.status, Verdict::kFailed);
   EXPECT_EQ(r.steps[1].sent, "STARTTLS\nXYZZY\r\n");
   EXPECT_EQ(r.failure->step, 2);
@@ -282,12 +295,14 @@ TEST(ClientRunner, NotMatcherAndExpectClose) {
   - send: QUIT
     expect: 221
   - expect_close: true
-)Y", server, opt);
+)Y",
+                   server, opt);
   ASSERT_EQ(r.status, Verdict::kFailed);
   EXPECT_EQ(r.failure->step, 2);
-  EXPECT_EQ(r.failure->message,
-            "t.yaml:5: step 2 (expect_close): expected connection closed within 30ms, got connection "
-            "still open after 30ms");
+  EXPECT_EQ(
+      r.failure->message,
+      "t.yaml:5: step 2 (expect_close): expected connection closed within 30ms, got connection "
+      "still open after 30ms");
   EXPECT_EQ(r.steps[0].expected, "not 5xx");
 }
 

@@ -117,7 +117,8 @@ class InMemoryConnection : public SmtpConnection {
     for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     if (verb == "EHLO") return Queue(s_->ehlo);
     if (verb == "HELO") return Queue("250 mem.test");
-    if (verb == "MAIL" || verb == "RCPT" || verb == "RSET" || verb == "NOOP") return Queue("250 2.1.0 Ok");
+    if (verb == "MAIL" || verb == "RCPT" || verb == "RSET" || verb == "NOOP")
+      return Queue("250 2.1.0 Ok");
     if (verb == "DATA") {
       in_data_ = true;
       s_->data.clear();

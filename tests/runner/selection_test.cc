@@ -42,7 +42,8 @@ TEST(Selection, ShardsPartitionTheFilteredList) {
   EXPECT_EQ(SelectIndices(names, "s1*", Shard{}), std::vector<size_t>({1}));
   EXPECT_EQ(SelectIndices(names, "s[", Shard{}).size(), 0u);
   // Filter first, then shard the filtered list.
-  EXPECT_EQ(SelectIndices({"a1", "b1", "a2", "b2", "a3"}, "a*", Shard{2, 2}), std::vector<size_t>({2}));
+  EXPECT_EQ(SelectIndices({"a1", "b1", "a2", "b2", "a3"}, "a*", Shard{2, 2}),
+            std::vector<size_t>({2}));
 }
 
 TEST(Target, Parses) {
@@ -59,7 +60,8 @@ TEST(Target, Parses) {
                           "smtp://[::1", "ftp://h"}) {
     EXPECT_FALSE(ParseTarget(bad).ok()) << bad;
   }
-  EXPECT_EQ(ParseTarget("smtp://h:0").status().message(), "invalid target 'smtp://h:0': port out of range");
+  EXPECT_EQ(ParseTarget("smtp://h:0").status().message(),
+            "invalid target 'smtp://h:0': port out of range");
 }
 
 }  // namespace

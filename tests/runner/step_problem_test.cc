@@ -37,8 +37,9 @@ TEST(StepProblem, MessagesReadExpectedThenGot) {
   EXPECT_EQ(StepFailureMessage("a.yaml:7: step 3 (send)", "250", p),
             "a.yaml:7: step 3 (send): expected 250, got 550 5.1.1 no | 550 such user");
   p.why = "text /OK/ not found";
-  EXPECT_EQ(StepFailureMessage("w", "250 with text /OK/", p),
-            "w: expected 250 with text /OK/, got 550 5.1.1 no | 550 such user (text /OK/ not found)");
+  EXPECT_EQ(
+      StepFailureMessage("w", "250 with text /OK/", p),
+      "w: expected 250 with text /OK/, got 550 5.1.1 no | 550 such user (text /OK/ not found)");
   StepProblem e{true, "cannot connect: refused", "", ""};
   EXPECT_EQ(StepFailureMessage("w", "connection", e), "w: cannot connect: refused");
 }

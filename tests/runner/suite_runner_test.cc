@@ -18,8 +18,10 @@ std::string Name(int i) {
 std::vector<Scenario> Suite(int n, int failing) {
   std::vector<Scenario> out;
   for (int i = 0; i < n; ++i) {
-    std::string yaml = "name: s" + std::to_string(i) + "\nsteps:\n  - expect: 220\n  - send: NOOP\n    expect: " +
-                       (i == failing ? "550" : "250") + "\n";
+    std::string yaml =
+        "name: s" + std::to_string(i) +
+        "\nsteps:\n  - expect: 220\n  - send: NOOP\n    expect: " + (i == failing ? "550" : "250") +
+        "\n";
     auto r = ScenarioLoader().LoadString(yaml, Name(i) + ".yaml");
     EXPECT_TRUE(r.ok()) << r.ErrorText();
     out.push_back(*r.scenario);
@@ -69,7 +71,8 @@ TEST(SuiteRunner, FailFastAndCancel) {
 
 TEST(SuiteRunner, ServerModeGoesToTheServerDispatch) {
   auto r = ScenarioLoader().LoadString(
-      "mode: server\nsteps:\n  - reply: 220 hi\n  - expect: QUIT\n    reply: 221 bye\n", "srv.yaml");
+      "mode: server\nsteps:\n  - reply: 220 hi\n  - expect: QUIT\n    reply: 221 bye\n",
+      "srv.yaml");
   ASSERT_TRUE(r.ok()) << r.ErrorText();
   auto env = testing::InMemoryEnvPerConnection(testing::ScriptedServer{});
   RunOptions opt;

@@ -14,8 +14,8 @@ Transcript Observed(std::initializer_list<std::pair<char, const char*>> lines) {
 }
 
 TEST(TranscriptUpdate, KeepsMatchingGlobsReplacesTheRest) {
-  std::vector<std::string> old = {"S: 220 *", "# comment", "C: EHLO x", "S: 250 *", "C: NOOP",
-                                  "S: 250 fine", "C: QUIT", "S: 221 *"};
+  std::vector<std::string> old = {"S: 220 *", "# comment",   "C: EHLO x", "S: 250 *",
+                                  "C: NOOP",  "S: 250 fine", "C: QUIT",   "S: 221 *"};
   auto t = Observed({{'S', "220 srv ESMTP"},
                      {'C', "EHLO x"},
                      {'S', "250-srv"},
@@ -31,11 +31,12 @@ TEST(TranscriptUpdate, KeepsMatchingGlobsReplacesTheRest) {
 }
 
 TEST(TranscriptUpdate, StoppedEarlyKeepsTheUnexercisedRest) {
-  std::vector<std::string> old = {"S: 220 *", "C: RCPT TO:<a@b>", "S: 250 *", "C: QUIT", "S: 221 *"};
+  std::vector<std::string> old = {"S: 220 *", "C: RCPT TO:<a@b>", "S: 250 *", "C: QUIT",
+                                  "S: 221 *"};
   auto t = Observed({{'S', "220 x"}, {'C', "RCPT TO:<a@b>"}, {'S', "550 5.1.1 no"}});
   EXPECT_EQ(UpdatedTranscriptLines(old, t, false),
-            std::vector<std::string>({"S: 220 *", "C: RCPT TO:<a@b>", "S: 550 5.1.1 no", "C: QUIT",
-                                      "S: 221 *"}));
+            std::vector<std::string>(
+                {"S: 220 *", "C: RCPT TO:<a@b>", "S: 550 5.1.1 no", "C: QUIT", "S: 221 *"}));
   // A completed run drops lines it never reached.
   EXPECT_EQ(UpdatedTranscriptLines(old, t, true),
             std::vector<std::string>({"S: 220 *", "C: RCPT TO:<a@b>", "S: 550 5.1.1 no"}));

@@ -147,7 +147,7 @@ TEST(ReplyMatcherEval, CodeMatchesDigitsAndWildcards) {
   EXPECT_TRUE(CodeMatches("25X", 251));
   EXPECT_FALSE(CodeMatches("25x", 260));
   EXPECT_FALSE(CodeMatches("2xx", 550));
-  EXPECT_FALSE(CodeMatches("xxx", 99));    // not a three-digit code
+  EXPECT_FALSE(CodeMatches("xxx", 99));  // not a three-digit code
   EXPECT_FALSE(CodeMatches("xxx", 1000));
   EXPECT_FALSE(CodeMatches("25", 250));
 }

@@ -69,8 +69,9 @@ steps:
 }
 
 TEST(ServerModeLoader, ReplyWithStarOrBareCodeGetsStandardText) {
-  auto r = Load("mode: server\nsteps:\n  - reply: 220 *\n  - expect: QUIT\n    reply: '221'\n"
-                "  - expect: EHLO *\n    reply: [250-lab, 250-PIPELINING, 250 SIZE]\n");
+  auto r = Load(
+      "mode: server\nsteps:\n  - reply: 220 *\n  - expect: QUIT\n    reply: '221'\n"
+      "  - expect: EHLO *\n    reply: [250-lab, 250-PIPELINING, 250 SIZE]\n");
   ASSERT_TRUE(r.ok()) << r.ErrorText();
   EXPECT_EQ(r.scenario->steps[0].text, "220 smtp-harness ESMTP ready");
   EXPECT_EQ(r.scenario->steps[1].text, "221 Bye");
@@ -123,11 +124,12 @@ TEST(ServerModeLoaderClientShell, LoadsAndDefaultsToNoShell) {
       "s.yaml");
   ASSERT_TRUE(with.ok()) << with.ErrorText();
   EXPECT_TRUE(with.scenario->client_shell);
-  auto without = loader.LoadString("mode: server\nclient: python3 c.py\nsteps:\n  - reply: 220\n",
-                                   "s.yaml");
+  auto without =
+      loader.LoadString("mode: server\nclient: python3 c.py\nsteps:\n  - reply: 220\n", "s.yaml");
   ASSERT_TRUE(without.ok()) << without.ErrorText();
   EXPECT_FALSE(without.scenario->client_shell);
-  auto bad = loader.LoadString("mode: server\nclient_shell: maybe\nsteps:\n  - reply: 220\n", "s.yaml");
+  auto bad =
+      loader.LoadString("mode: server\nclient_shell: maybe\nsteps:\n  - reply: 220\n", "s.yaml");
   EXPECT_FALSE(bad.ok());
 }
 
