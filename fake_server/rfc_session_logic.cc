@@ -34,7 +34,9 @@ SessionActions RfcSessionLogic::OnBytes(std::string_view bytes) {
 void RfcSessionLogic::OnTlsStarted() { session_.TlsStarted(); }
 
 SessionActions RfcSessionLogic::OnEnd(std::string_view reason) {
-  if (reason == "idle timeout") return ToActions(session_.IdleTimeout());
+  if (reason == "idle timeout" || reason == "command timeout" || reason == "data timeout") {
+    return ToActions(session_.IdleTimeout());
+  }
   if (reason == "server stopping") return ToActions(session_.Shutdown());
   return {};
 }

@@ -25,6 +25,10 @@ class RfcSessionLogic : public SessionLogic {
   SessionActions OnConnect() override;
   SessionActions OnBytes(std::string_view bytes) override;
   void OnTlsStarted() override;
+  bool InMessage() const override {
+    return session_.state() == ServerSession::State::kData ||
+           session_.state() == ServerSession::State::kBdat;
+  }
   // "idle timeout" answers 421 4.4.2, "server stopping" 421 4.3.2.
   SessionActions OnEnd(std::string_view reason) override;
 

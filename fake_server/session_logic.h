@@ -65,6 +65,10 @@ class SessionLogic {
   // allows. nullopt: the configured idle timeout. Called once per read on
   // the server's hot path, so it must be cheap and must not allocate.
   virtual std::optional<Duration> ReadTimeout() const { return std::nullopt; }
+  // True while the client is sending a message (DATA text, a BDAT chunk):
+  // the server's data_timeout bounds that phase instead of command_timeout.
+  // Asked only when ReadTimeout() is nullopt; cheap, like ReadTimeout().
+  virtual bool InMessage() const { return false; }
   // The peer closed, the idle timeout passed, or the server is stopping.
   // `reason` is a short phrase for transcripts ("client closed", "idle timeout").
   virtual SessionActions OnEnd(std::string_view reason) {

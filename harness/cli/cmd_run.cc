@@ -11,6 +11,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt_guard.h"
+#include "harness/cli/output_paths.h"
 #include "harness/cli/run_options_cli.h"
 #include "harness/cli/run_output.h"
 #include "harness/runner/selection.h"
@@ -26,6 +27,7 @@ struct RunFlags {
   std::vector<std::string> paths;
   RunOptionFlags common;
   bool update = false;
+  bool allow_client = false;
 };
 
 int RunCommand(const RunFlags& flags) {
@@ -36,6 +38,7 @@ int RunCommand(const RunFlags& flags) {
   }
   RunOptions options = *resolved;
   options.update = flags.update;
+  options.allow_client = flags.allow_client;
 
   auto files = CollectScenarioFiles(flags.paths);
   if (!files.ok()) {
@@ -47,6 +50,7 @@ int RunCommand(const RunFlags& flags) {
     return kExitUsage;
   }
   LoadOptions load;
+  load.allow_outside_files = flags.common.allow_outside_files;
   load.vars = VarMap(options.vars.begin(), options.vars.end());
   ScenarioLoader loader(load);
   std::vector<Scenario> all;
@@ -62,6 +66,22 @@ int RunCommand(const RunFlags& flags) {
     all.push_back(std::move(*r.scenario));
   }
   if (invalid) return kExitUsage;
+  {
+    std::vector<std::string> inputs = *files;
+    for (const auto& sc : all) {
+      for (const auto& step : sc.steps) {
+        if (!step.data_file.empty()) inputs.push_back(step.data_file);
+      }
+    }
+    Status paths = CheckOutputPaths({{"--report", options.report_path},
+                                     {"--junit", options.junit_path},
+                                     {"--gradescope", options.gradescope_path}},
+                                    inputs);
+    if (!paths.ok()) {
+      std::cerr << "smtp-harness run: " << paths.message() << "\n";
+      return kExitUsage;
+    }
+  }
 
   std::vector<std::string> names;
   for (const auto& s : all) names.push_back(s.name);
@@ -135,6 +155,9 @@ void AddRunCommand(CLI::App& app, int* exit_status) {
   auto flags = std::make_shared<RunFlags>();
   cmd->add_option("paths", flags->paths, "scenario files or directories")->required();
   AddRunOptions(*cmd, flags->common);
+  cmd->add_flag("--allow-client", flags->allow_client,
+                "run the client: command of server-mode scenarios (otherwise an error: "
+                "use grade); only for scenario files you trust");
   cmd->add_flag("--update", flags->update,
                 "rewrite transcript-form scenarios from what was observed; print the diff");
   cmd->callback([exit_status, flags] { *exit_status = RunCommand(*flags); });

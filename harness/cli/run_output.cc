@@ -6,6 +6,7 @@
 #include "harness/report/gradescope_report.h"
 #include "harness/report/json_report.h"
 #include "harness/report/junit_report.h"
+#include "harness/report/report_cap.h"
 #include "harness/report/text_report.h"
 
 namespace smtp::cli {
@@ -27,8 +28,19 @@ void PrintScenarioResult(const ScenarioResult& r, const RunOptions& o) {
   }
 }
 
-int FinishRun(const RunResult& run, const RunOptions& o) {
+int FinishRun(const RunResult& full, const RunOptions& o) {
   int status = kExitOk;
+  RunResult fitted;
+  const RunResult* shown = &full;
+  if (RenderJsonReport(full).size() > o.caps.report_bytes) {
+    fitted = full;
+    size_t dropped = FitReportToCap(fitted, o.caps.report_bytes);
+    std::cerr << "smtp-harness: the report was over " << o.caps.report_bytes
+              << " bytes (cap: report size); the transcripts of " << dropped
+              << " scenario(s) are left out\n";
+    shown = &fitted;
+  }
+  const RunResult& run = *shown;
   auto sum = run.Summarize();
   if (sum.failed || sum.errors || run.interrupted) status = kExitFailed;
   if (o.report_path != "-") std::cout << RenderTextSummary(run, StyleFor(o)) << std::flush;

@@ -11,6 +11,18 @@
 
 namespace smtp {
 
+// What a `run` keeps from a server that may be hostile (docs/robustness.md):
+// past a reply or data cap the step fails naming the cap; past the
+// transcript or report cap, what does not fit is left out with a note.
+struct RunCaps {
+  size_t reply_lines = 1000;                  // lines in one reply
+  size_t step_reply_bytes = 1024 * 1024;      // reply bytes one step reads
+  size_t transcript_bytes = 256 * 1024;       // transcript kept per scenario
+  size_t shown_bytes = 64 * 1024;             // a step's sent/received text in reports
+  size_t report_bytes = 32 * 1024 * 1024;     // a rendered report
+  size_t data_file_bytes = 64 * 1024 * 1024;  // data: {file}
+};
+
 struct RunOptions {
   std::optional<std::string> target;                     // --target: overrides each scenario's own
   std::map<std::string, std::string> vars;               // --var KEY=VALUE: override scenario vars
@@ -26,6 +38,11 @@ struct RunOptions {
   bool verbose = false;    // -v: print every transcript
   bool color = false;      // resolved: TTY, NO_COLOR, --no-color
   bool update = false;     // run --update: rewrite transcripts
+  // run --allow-client: a server-mode scenario's `client:` command is run.
+  // Without it `run` executes no command from a scenario file (they may be
+  // downloaded); such a scenario is an error pointing at `grade`.
+  bool allow_client = false;
+  RunCaps caps;
   // smtps:// targets: verify the server certificate (off by default: test
   // servers are mostly self-signed). `starttls: {verify: true}` steps use
   // tls_ca_file as well.

@@ -9,6 +9,25 @@
 namespace smtp {
 
 ScenarioResult RunServerScenario(const Scenario& scenario, const RunOptions& options) {
+  if (!options.allow_client) {
+    ScenarioResult r;
+    r.name = scenario.name;
+    r.file = scenario.file;
+    r.description = scenario.description;
+    r.tags = scenario.tags;
+    r.rfc = scenario.rfc;
+    r.mode = "server";
+    r.target = scenario.listen;
+    r.status = Verdict::kError;
+    FailureInfo f;
+    f.message = scenario.file + ": a server-mode scenario runs a client command" +
+                (scenario.client.empty() ? std::string() : " (client: " + scenario.client + ")") +
+                "; run does not execute commands from scenario files: grade it with "
+                "`smtp-harness grade " +
+                scenario.file + "`, or pass --allow-client to run if you trust this file";
+    r.failure = f;
+    return r;
+  }
   GradeOptions grade;
   grade.step_timeout = options.timeout;
   auto vars = BuildVarMap(scenario, options.vars);

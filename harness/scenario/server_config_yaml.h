@@ -3,7 +3,9 @@
 // top level; `listen: HOST:PORT` and `port:` are allowed here too.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "fake_server/config.h"
 #include "harness/util/status.h"
@@ -17,5 +19,8 @@ Result<FakeServerConfig> LoadServerConfigFile(const std::string& path);
 // The same from text; `file_name` is used in messages.
 Result<FakeServerConfig> LoadServerConfigString(const std::string& yaml,
                                                 const std::string& file_name);
+
+// `bare_newlines:` / `serve --bare-newlines`: reject, disconnect, normalize, lax.
+std::optional<FakeServerConfig::BareNewlines> ParseBareNewlines(std::string_view text);
 
 }  // namespace smtp
