@@ -35,7 +35,7 @@ struct RecordedScenarioInfo {
   std::string description;  // one line
   GeneraliseLevel level = GeneraliseLevel::kVolatile;
   bool server_mode = false;  // write `mode: server` and exact replies (for grade)
-  AuthVars auth;             // what an AUTH step names instead of the credentials
+  AuthVars auth{};           // what an AUTH step names instead of the credentials
 };
 
 // `session`: the 'C'/'S'/'*' lines in wire order (one line each, no CRLF),

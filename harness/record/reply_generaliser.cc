@@ -68,7 +68,13 @@ std::string Exact(const Reply& reply) {
   std::string out;
   for (size_t i = 0; i < reply.lines.size(); ++i) {
     if (i) out += "\n";
-    out += code + (i + 1 < reply.lines.size() ? "-" : " ") + EscapeForTranscript(reply.lines[i]);
+    bool last = i + 1 == reply.lines.size();
+    // As the server sent it: a last line without text is the code alone.
+    out += code +
+           (!last                    ? "-"
+            : reply.lines[i].empty() ? ""
+                                     : " ") +
+           EscapeForTranscript(reply.lines[i]);
   }
   return out;
 }

@@ -287,12 +287,18 @@ TEST_F(RecordClientsTest, PythonBdat) {
                 }};
   Serve serve({}, "record-bdat-serve");
   ASSERT_GT(serve.port(), 0);
+  int n = 0;
   for (std::string upstream :
        {"smtp://127.0.0.1:" + std::to_string(serve.port()), "smtp://" + postfix}) {
-    std::string yaml = Record(client, upstream, false, "bdat.yaml", {});
-    EXPECT_NE(yaml.find("send_raw: \"BDAT 18\\r\\nSubject: bdat\\r\\n\\r\\n\""), std::string::npos)
+    std::string file = "bdat-" + std::to_string(++n) + ".yaml";
+    std::string yaml = Record(client, upstream, false, file, {});
+    EXPECT_NE(yaml.find("  - send_raw: \"BDAT 17\\r\\nSubject: bdat\\r\\n\\r\\n\"\n"),
+              std::string::npos)
         << yaml;
-    ProcResult r = Run("bdat.yaml", upstream);
+    EXPECT_NE(yaml.find("  - send_raw: \"BDAT 20 LAST\\r\\n.not stuffed\\r\\nQUIT\\r\\n\"\n"),
+              std::string::npos)
+        << yaml;
+    ProcResult r = Run(file, upstream);
     EXPECT_EQ(r.exit_code, 0) << upstream << "\n" << r.out << r.err << "\n" << yaml;
   }
 }

@@ -30,7 +30,7 @@ class RecordSecretsTest : public ::testing::Test {
     return ShellWords({"/usr/bin/msmtp", "--host=127.0.0.1", "--port=" + port,
                        "--domain=client.example.test", "--from=alice@example.test", "--tls=off",
                        "--auth=" + mechanism, std::string("--user=") + kUser,
-                       std::string("--passwordeval=echo ") + kPassword, "bob@example.test"}) +
+                       "--passwordeval=cat " + Path("client-password.txt"), "bob@example.test"}) +
            " < " + ShellWords({Path("msg.eml")});
   }
 
@@ -44,7 +44,8 @@ class RecordSecretsTest : public ::testing::Test {
                      kPassword)};
     int files = 0;
     for (const auto& e : std::filesystem::recursive_directory_iterator(dir_)) {
-      if (!e.is_regular_file()) continue;
+      // The client's own input (its command line names the file, not the password).
+      if (!e.is_regular_file() || e.path().filename() == "client-password.txt") continue;
       ++files;
       std::string text = ReadFile(e.path());
       for (const auto& f : forms)
@@ -59,6 +60,7 @@ class RecordSecretsTest : public ::testing::Test {
 
 TEST_F(RecordSecretsTest, NoRecordingOrReplayOutputHoldsThePassword) {
   WriteShared(dir_ / "msg.eml", "Subject: secrets\n\nnothing secret here\n");
+  WriteShared(dir_ / "client-password.txt", kPassword);
   Serve serve({"--auth-user", std::string(kUser) + ":" + kPassword}, "record-secrets-serve");
   ASSERT_GT(serve.port(), 0);
   std::string upstream = "smtp://127.0.0.1:" + std::to_string(serve.port());

@@ -164,19 +164,10 @@ TEST(RecordedScenarioTest, ServerModeLeavesWhatTheClientVariesFreeAndKeepsTheRes
   RecordedScenarioInfo info{"golden", "", GeneraliseLevel::kVolatile};
   info.server_mode = true;
   std::string yaml = WriteRecordedScenario(SwaksSession(), info);
-  EXPECT_NE(yaml.find("  C: EHLO *
-  S: 250-mx.example.test Hello vm
-"), std::string::npos)
+  EXPECT_NE(yaml.find("  C: EHLO *\n  S: 250-mx.example.test Hello vm\n"), std::string::npos)
       << yaml;
-  EXPECT_NE(yaml.find("  C: Date: *
-  C: Message-Id: *
-  C: Subject: 5 \\* 3\\? a\\\\b
-"
-                      "  C:
-  C: ..hello
-  C:
-  C: .
-"),
+  EXPECT_NE(yaml.find("  C: Date: *\n  C: Message-Id: *\n  C: Subject: 5 \\* 3\\? a\\\\b\n"
+                      "  C:\n  C: ..hello\n  C:\n  C: .\n"),
             std::string::npos)
       << yaml;
   auto r = LoadScenarioFromString(yaml, "golden.yaml");
@@ -195,7 +186,10 @@ TEST(RecordedScenarioTest, ServerModeLeavesWhatTheClientVariesFreeAndKeepsTheRes
   EXPECT_TRUE(m.ok) << m.reason;
   // Without the blank line, or with another subject, it is another message.
   EXPECT_FALSE(MatchData(data->data, again.substr(0, again.size() - 2), vars).ok);
-  EXPECT_FALSE(MatchData(data->data, "Date: x\r\nMessage-Id: y\r\nSubject: 5 x 3? a\\b\r\n\r\n.hello\r\n\r\n", vars).ok);
+  EXPECT_FALSE(MatchData(data->data,
+                         "Date: x\r\nMessage-Id: y\r\nSubject: 5 x 3? a\\b\r\n\r\n.hello\r\n\r\n",
+                         vars)
+                   .ok);
 }
 
 // As the proxy records AUTH: the redactor has replaced every credential.
