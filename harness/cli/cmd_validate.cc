@@ -18,7 +18,8 @@ void AddValidateCommand(CLI::App& app, int* exit_status) {
     bool allow_outside_files = false;
   };
   auto opts = std::make_shared<Options>();
-  cmd->add_option("paths", opts->paths, "Scenario files, or directories (every *.yaml below)")
+  cmd->add_option("paths", opts->paths,
+                  "Scenario files, or directories (every *.yaml and *.yml below)")
       ->required();
   cmd->add_option("--var", opts->vars, "KEY=VALUE: define a variable (repeatable)");
   cmd->add_flag("--allow-outside-files", opts->allow_outside_files,

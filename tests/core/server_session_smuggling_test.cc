@@ -17,9 +17,9 @@ struct Variant {
 };
 
 const Variant kVariants[] = {
-    {"LF_dot_LF", "\n.\n", true},         {"LF_dot_CRLF", "\n.\r\n", true},
-    {"CR_dot_CR", "\r.\r", false},        {"CR_dot_CRLF", "\r.\r\n", false},
-    {"CRLF_dot_CR", "\r\n.\r", false},    {"CRLF_dot_LF", "\r\n.\n", true},
+    {"LF_dot_LF", "\n.\n", true},      {"LF_dot_CRLF", "\n.\r\n", true},
+    {"CR_dot_CR", "\r.\r", false},     {"CR_dot_CRLF", "\r.\r\n", false},
+    {"CRLF_dot_CR", "\r\n.\r", false}, {"CRLF_dot_LF", "\r\n.\n", true},
     {"CR_dot_LF", "\r.\n", false},
 };
 

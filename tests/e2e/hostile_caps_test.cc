@@ -27,10 +27,10 @@ class EhloBomb {
  public:
   explicit EhloBomb(int line_length) : dir_(e2e::MakeTempDir("ehlo-bomb")) {
     proc_ = std::make_unique<e2e::Process>(
-        std::vector<std::string>{"/usr/bin/python3",
-                                 std::string(SMTP_HARNESS_SOURCE_DIR) +
-                                     "/tests/e2e/hostile_ehlo_server.py",
-                                 std::to_string(line_length)},
+        std::vector<std::string>{
+            "/usr/bin/python3",
+            std::string(SMTP_HARNESS_SOURCE_DIR) + "/tests/e2e/hostile_ehlo_server.py",
+            std::to_string(line_length)},
         dir_, "bomb");
     for (int i = 0; i < 1000 && port_ == 0; ++i) {
       std::string out = proc_->Stdout();
@@ -64,16 +64,16 @@ constexpr const char* kEhlo =
     "  - send: QUIT\n    expect: 221\n";
 
 TEST(HostileCaps, AThreeMegabyteEhloReplyFailsTheStepNamingTheCap) {
-  for (auto [line_length, cap] : {std::pair{500, "cap: reply lines per reply"},
-                                  std::pair{60000, "cap: reply bytes"}}) {
+  for (auto [line_length, cap] :
+       {std::pair{500, "cap: reply lines per reply"}, std::pair{60000, "cap: reply bytes"}}) {
     EhloBomb bomb(line_length);
     ASSERT_GT(bomb.port(), 0);
     TempDir dir;
     dir.Write("ehlo.yaml", kEhlo);
     long rss = 0;
-    auto r = TimedRun({"ehlo.yaml", "--target", bomb.target(), "--report", "r.json", "--junit",
-                       "r.xml"},
-                      dir.path(), &rss);
+    auto r =
+        TimedRun({"ehlo.yaml", "--target", bomb.target(), "--report", "r.json", "--junit", "r.xml"},
+                 dir.path(), &rss);
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
     EXPECT_NE(r.out.find(cap), std::string::npos) << r.out.substr(0, 2000);
     auto size = std::filesystem::file_size(dir.path() + "/r.json");
@@ -109,7 +109,7 @@ TEST(HostileCaps, ADataFileOverItsCapIsAnErrorNotAMemoryBlowUp) {
   TempDir dir;
   dir.Write("big.yaml",
             "name: big\nsteps:\n  - expect: 220\n  - send: HELO x\n    expect: 250\n"
-           "  - send: MAIL FROM:<a@x.test>\n    expect: 250\n"
+            "  - send: MAIL FROM:<a@x.test>\n    expect: 250\n"
             "  - send: RCPT TO:<b@x.test>\n    expect: 250\n  - send: DATA\n    expect: 354\n"
             "  - data: {file: big.eml}\n    expect: 250\n");
   {

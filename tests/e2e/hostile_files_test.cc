@@ -15,7 +15,8 @@ namespace {
 namespace fs = std::filesystem;
 using std::chrono::seconds;
 
-constexpr const char* kPassing = "name: ok\nsteps:\n  - expect: 220\n  - send: QUIT\n    expect: 221\n";
+constexpr const char* kPassing =
+    "name: ok\nsteps:\n  - expect: 220\n  - send: QUIT\n    expect: 221\n";
 
 TEST(HostileFiles, PlantedSymlinksAreNotFollowed) {
   TempDir dir;
@@ -39,8 +40,7 @@ TEST(HostileFiles, AReportPathNamingAnInputOrAnotherReportIsRefusedBeforeRunning
   TempDir dir;
   dir.Write("mine.yaml", kPassing);
   dir.Write("body.txt", "Subject: x\n\nhi\n");
-  dir.Write("d/data.yaml",
-            "name: d\nsteps:\n  - expect: 220\n  - send: QUIT\n    expect: 221\n");
+  dir.Write("d/data.yaml", "name: d\nsteps:\n  - expect: 220\n  - send: QUIT\n    expect: 221\n");
   struct Case {
     std::vector<std::string> args;
     const char* says;
@@ -60,8 +60,8 @@ TEST(HostileFiles, AReportPathNamingAnInputOrAnotherReportIsRefusedBeforeRunning
   EXPECT_EQ(dir.Read("mine.yaml"), kPassing);
   EXPECT_FALSE(dir.Exists("x"));
   // Devices may be shared.
-  auto ok = RunHarness({"mine.yaml", "--report", "/dev/null", "--junit", "/dev/null"},
-                       InDir(dir.path()));
+  auto ok =
+      RunHarness({"mine.yaml", "--report", "/dev/null", "--junit", "/dev/null"}, InDir(dir.path()));
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
@@ -76,9 +76,9 @@ TEST(HostileFiles, RunDoesNotExecuteClientCommandsWithoutAllowClient) {
   EXPECT_NE(v.out.find("s/evil.yaml: note: runs a client command with /bin/sh -c: touch PWNED"),
             std::string::npos)
       << v.out;
-  auto r = RunHarness({"s", "--target", "smtp://127.0.0.1:" + std::to_string(ClosedPort()),
-                       "--report", "r.json"},
-                      InDir(dir.path()));
+  auto r = RunHarness(
+      {"s", "--target", "smtp://127.0.0.1:" + std::to_string(ClosedPort()), "--report", "r.json"},
+      InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_FALSE(dir.Exists("s/PWNED"));
   EXPECT_FALSE(dir.Exists("PWNED"));
@@ -97,7 +97,8 @@ TEST(HostileFiles, DataFilesMustStayInsideTheScenarioFolder) {
     return "name: n\nsteps:\n  - expect: 220\n  - send: HELO x\n    expect: 250\n"
            "  - send: MAIL FROM:<a@x.test>\n    expect: 250\n"
            "  - send: RCPT TO:<b@x.test>\n    expect: 250\n  - send: DATA\n    expect: 354\n"
-           "  - data: {file: " + file + "}\n    expect: 250\n";
+           "  - data: {file: " +
+           file + "}\n    expect: 250\n";
   };
   dir.Write("s/dotdot.yaml", scenario("../secret.txt"));
   dir.Write("s/absolute.yaml", scenario(dir.path() + "/secret.txt"));

@@ -113,9 +113,9 @@ TEST(HostileSecrets, RunReportsAndVerboseOutputHoldNoCredentials) {
   dir.Write("s/plain.yaml", kRecordedPlain);
   dir.Write("s/login.yaml", kRecordedLogin);
   for (const char* verbose : {"-v", "--no-color"}) {
-    auto r = RunHarness({"s", verbose, "--report", "r.json", "--junit", "r.xml", "--gradescope",
-                         "g.json"},
-                        InDir(dir.path()));
+    auto r = RunHarness(
+        {"s", verbose, "--report", "r.json", "--junit", "r.xml", "--gradescope", "g.json"},
+        InDir(dir.path()));
     EXPECT_EQ(r.exit_code, 1) << r.out << r.err;  // the 599 steps fail on purpose
     std::string all = r.out + r.err + dir.Read("r.json") + dir.Read("r.xml") + dir.Read("g.json");
     EXPECT_NE(all.find("AUTH PLAIN\\t<redacted>"), std::string::npos) << all;

@@ -69,8 +69,7 @@ TEST(HostileSlowloris, DrippingConnectionsLeaveRoomAndMeetTheCommandDeadline) {
     }
   }
   Figure("drip_closed_by_command_deadline", closed);
-  Figure("drip_test_seconds",
-         std::chrono::duration_cast<seconds>(Clock::now() - t0).count());
+  Figure("drip_test_seconds", std::chrono::duration_cast<seconds>(Clock::now() - t0).count());
   EXPECT_EQ(closed, 500);
   long rss = PeakRssKiB(serve.process().pid());
   Figure("drip_serve_vmhwm_kib", rss);

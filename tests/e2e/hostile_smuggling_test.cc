@@ -20,9 +20,9 @@ struct Variant {
 };
 
 const Variant kVariants[] = {
-    {"<LF>.<LF>", "\n.\n", true},       {"<LF>.<CRLF>", "\n.\r\n", true},
-    {"<CR>.<CR>", "\r.\r", false},      {"<CR>.<CRLF>", "\r.\r\n", false},
-    {"<CRLF>.<CR>", "\r\n.\r", false},  {"<CRLF>.<LF>", "\r\n.\n", true},
+    {"<LF>.<LF>", "\n.\n", true},      {"<LF>.<CRLF>", "\n.\r\n", true},
+    {"<CR>.<CR>", "\r.\r", false},     {"<CR>.<CRLF>", "\r.\r\n", false},
+    {"<CRLF>.<CR>", "\r\n.\r", false}, {"<CRLF>.<LF>", "\r\n.\n", true},
     {"<CR>.<LF>", "\r.\n", false},
 };
 
