@@ -1,5 +1,6 @@
-// `smtp-harness serve`: the fake server standalone (SPEC §5). Flags override
-// the `server:` block of --config. One stdout line per accepted message;
+// `smtp-harness serve`: the fake server standalone (SPEC §5). Every setting
+// is flag > --config file > default: a flag given wins, else the file's
+// value, else serve's default (127.0.0.1:1025, ...). One stdout line per accepted message;
 // SIGINT/SIGTERM stop it cleanly (open sessions get 421) with a summary.
 #include <signal.h>
 #include <sys/resource.h>
@@ -19,7 +20,7 @@ namespace smtp::cli {
 namespace {
 
 struct ServeOptions {
-  std::string listen = "127.0.0.1:1025";
+  std::string listen;  // empty: the file's listen/port, else kDefaultListen
   std::string maildir;
   bool once = false;
   std::string config_file;
@@ -36,6 +37,8 @@ struct ServeOptions {
   bool accept_bare_lf = false;
   bool verbose = false;
 };
+
+constexpr const char* kDefaultListen = "127.0.0.1:1025";
 
 int Fail(int code, const std::string& message) {
   std::cerr << "smtp-harness serve: " << message << "\n";
@@ -78,8 +81,13 @@ std::string JoinRecipients(const std::vector<std::string>& rcpts) {
 
 int RunServe(const ServeOptions& o) {
   FakeServerConfig config;
+  std::string default_host;
+  uint16_t default_port = 0;
+  ParseListen(kDefaultListen, default_host, default_port);
+  config.listen_host = default_host;
+  config.port = default_port;
   if (!o.config_file.empty()) {
-    auto loaded = LoadServerConfigFile(o.config_file);
+    auto loaded = LoadServerConfigFile(o.config_file, config);
     if (!loaded.ok()) {
       // Positioned diagnostics ("file:line:col: ...", one per line) stand as
       // they are, like `validate` prints them; other errors get the prefix.
@@ -92,13 +100,19 @@ int RunServe(const ServeOptions& o) {
     }
     config = *loaded;
   }
-  std::string host;
-  uint16_t port = 0;
-  if (!ParseListen(o.listen, host, port)) {
-    return Fail(kExitUsage, "--listen: expected HOST:PORT (an IP address), got '" + o.listen + "'");
+  if (!o.listen.empty()) {
+    std::string flag_host;
+    uint16_t flag_port = 0;
+    if (!ParseListen(o.listen, flag_host, flag_port)) {
+      return Fail(kExitUsage,
+                  "--listen: expected HOST:PORT (an IP address), got '" + o.listen + "'");
+    }
+    config.listen_host = flag_host;
+    config.port = flag_port;
   }
-  config.listen_host = host;
-  config.port = port;
+  const std::string host = config.listen_host;
+  const std::string listen_text = (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
+                                  ":" + std::to_string(config.port);
   if (o.max_sessions) config.max_sessions = *o.max_sessions;
   if (!o.idle_timeout.empty()) {
     auto d = ParseDuration(o.idle_timeout);
@@ -136,7 +150,7 @@ int RunServe(const ServeOptions& o) {
   }
   if (!IsLoopback(host)) {
     std::cerr
-        << "smtp-harness serve: warning: " << o.listen
+        << "smtp-harness serve: warning: " << listen_text
         << " is not a loopback address; anyone who can reach it can talk to this test server\n";
   }
 
@@ -215,8 +229,10 @@ void AddServeCommand(CLI::App& app, int* exit_status) {
   auto* cmd =
       app.add_subcommand("serve", "Run the fake SMTP server standalone (default 127.0.0.1:1025)");
   auto o = std::make_shared<ServeOptions>();
-  cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (an IP address)")
-      ->capture_default_str();
+  cmd->add_option("--listen", o->listen,
+                  std::string("HOST:PORT to listen on (an IP address; default: the --config "
+                              "file's listen/port, else ") +
+                      kDefaultListen + ")");
   cmd->add_option("--maildir", o->maildir,
                   "store each accepted message as DIR/NAME.eml (+ NAME.envelope)");
   cmd->add_flag("--once", o->once, "exit after the first session ends");

@@ -223,8 +223,9 @@ TEST(RunCli, FailFastStopsStartingScenarios) {
   auto r = RunHarness({".", "--fail-fast", "--report", "-"}, InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 1);
   auto j = ParseJson(r.out);
-  ASSERT_EQ(j["scenarios"].size(), 1u);
+  ASSERT_EQ(j["scenarios"].size(), 3u);  // the two it did not start: not_run
   EXPECT_EQ(j["scenarios"][0]["status"], "failed");
+  EXPECT_EQ(j["scenarios"][1]["status"], "not_run");
 }
 
 TEST(RunCli, SigintWritesWhatIsKnownAndExitsOne) {
@@ -240,8 +241,9 @@ TEST(RunCli, SigintWritesWhatIsKnownAndExitsOne) {
   EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
   auto j = ParseJson(dir.Read("r.json"));
   EXPECT_EQ(j["interrupted"], true);
-  ASSERT_EQ(j["scenarios"].size(), 1u);
+  ASSERT_EQ(j["scenarios"].size(), 2u);
   EXPECT_EQ(j["scenarios"][0]["name"], "ok");
+  EXPECT_EQ(j["scenarios"][1]["status"], "not_run");  // cut short
   EXPECT_TRUE(dir.Exists("j.xml"));
 }
 
