@@ -140,6 +140,7 @@ int RunCommand(const RunFlags& flags) {
       // Results arrive in order: the rest never finished.
       for (size_t i = partial.scenarios.size(); i < selected.size(); ++i) {
         partial.scenarios.push_back(NotRunResult(selected[i], options));
+        PrintScenarioResult(partial.scenarios.back(), options);
       }
       std::cerr << "smtp-harness run: interrupted; writing the report of what ran\n";
       int status = FinishRun(partial, options);

@@ -69,8 +69,8 @@ std::string UsageHint(CLI::App& app, const std::vector<std::string>& args) {
   if (!cmd) {
     std::string near = NearestName(args[i], commands);
     return "unknown command '" + args[i] + "'" +
-           (near.empty() ? "" : "; did you mean '" + near + "'?") + "\ncommands: " +
-           Join(commands) + " (smtp-harness COMMAND --help)";
+           (near.empty() ? "" : "; did you mean '" + near + "'?") +
+           "\ncommands: " + Join(commands) + " (smtp-harness COMMAND --help)";
   }
   for (size_t j = i + 1; j < args.size(); ++j) {
     const std::string& a = args[j];

@@ -100,28 +100,39 @@ struct ScenarioUnderTest {
   ScenarioResult baseline;
 };
 
-bool IsDataVerb(const std::string& line) {
-  std::string v = line.substr(0, 4);
-  for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return v == "DATA" && (line.size() == 4 || line[4] == ' ');
-}
-
 // A command line the fake server puts through its rules: not over-long, no
 // bare CR or LF in it (those are answered before the rules are consulted).
 bool RuleSeesLine(const std::string& line) {
   return line.size() + 2 <= 512 && line.find_first_of("\r\n") == std::string::npos;
 }
 
-std::string MutantCode(int code, int id) {
-  std::string tag = std::string(kMarker) + " " + std::to_string(id);
-  switch (code / 100) {
-    case 2:
-      return "550 5.7.1 " + tag;
-    case 3:
-      return "554 5.7.1 " + tag;
-    default:
-      return "250 2.0.0 " + tag;
+// A reply of another class than the one observed and than every class the
+// step's matchers accept ([250, 503] accepts 2xx and 5xx: the mutant is 4xx).
+// Refusals come first: the fake server then leaves the command undone, so a
+// mutant changes nothing but the reply.
+std::optional<std::string> MutantReply(int observed, const std::vector<ReplyMatcher>& matchers,
+                                       int id) {
+  std::set<char> accepted = {static_cast<char>('0' + observed / 100)};
+  for (const auto& m : matchers) {
+    for (const auto& code : m.codes) {
+      if (!code.empty()) accepted.insert(code[0]);
+    }
   }
+  std::string tag = std::string(kMarker) + " " + std::to_string(id);
+  for (char c : {'5', '4', '2', '3'}) {
+    if (accepted.count(c)) continue;
+    switch (c) {
+      case '5':
+        return "550 5.7.1 " + tag;
+      case '4':
+        return "451 4.3.0 " + tag;
+      case '2':
+        return "250 2.0.0 " + tag;
+      default:
+        return "354 " + tag;
+    }
+  }
+  return std::nullopt;  // the step accepts every class
 }
 
 // The keyword of an EHLO reply line ("SIZE 10485760" -> "SIZE").
@@ -161,7 +172,13 @@ class MutantFactory {
       if (!checks || slots.empty()) continue;
       std::vector<Reply> replies = SplitReplies(r.received);
       for (size_t k = 0; k < slots.size() && k < replies.size(); ++k) {
-        AddCodeMutant(step, slots[k], replies[k]);
+        std::vector<ReplyMatcher> matchers = step.expect;
+        if (step.kind == StepKind::kPipeline && k < step.expect.size()) {
+          matchers = {step.expect[k]};
+        } else if (step.kind == StepKind::kMail && k + 1 < slots.size()) {
+          matchers.clear();  // MAIL, RCPT and DATA replies: the built-in 2xx/354
+        }
+        AddCodeMutant(step, slots[k], replies[k], matchers);
         if (replies[k].code == 250 && replies[k].lines.size() > 1) {
           AddKeywordMutants(step, slots[k], replies[k]);
         }
@@ -177,6 +194,11 @@ class MutantFactory {
   std::vector<Slot> SlotsOf(const Step& step, const StepResult& r) {
     std::vector<Slot> slots;
     auto command = [&](const std::string& line) {
+      if (in_auth_) {  // an AUTH continuation line: not a command
+        unreachable_.push_back(Where(step) + ": an AUTH continuation line (rules see commands)");
+        slots.push_back({FaultRule::On::kCommand, -1});
+        return;
+      }
       if (in_data_) {
         if (line == ".") {
           in_data_ = false;
@@ -192,12 +214,18 @@ class MutantFactory {
       slots.push_back({FaultRule::On::kCommand, ++commands_});
     };
     std::vector<Reply> replies = SplitReplies(r.received);
-    auto after = [&](size_t k) {  // DATA answered 354: message lines follow
-      if (k < replies.size() && replies[k].code == 354) in_data_ = true;
+    auto after = [&](size_t k) {  // 354: message lines follow; 334: an AUTH exchange
+      if (k >= replies.size()) return;
+      if (replies[k].code == 354) in_data_ = true;
+      in_auth_ = replies[k].code == 334;
     };
     switch (step.kind) {
       case StepKind::kExpect:
-        if (step.index == 0) slots.push_back({FaultRule::On::kConnect, ++connects_});
+        if (step.index == 0) {
+          slots.push_back({FaultRule::On::kConnect, ++connects_});
+        } else {
+          unreachable_.push_back(Where(step) + ": a bare expect: after a step without one");
+        }
         break;
       case StepKind::kSend:
         command(r.sent);
@@ -266,16 +294,21 @@ class MutantFactory {
     m.step = step.index;
     m.line = step.pos.line;
     m.rule.on = slot.on;
-    m.rule.when = "";  // every command line / greeting / message ...
+    m.rule.when = "";       // every command line / greeting / message ...
     m.rule.nth = slot.nth;  // ... but only the Nth
     if (step.optional) m.equivalent_reason = "optional: true (a mismatch is noted, not failed)";
     return m;
   }
 
-  void AddCodeMutant(const Step& step, const Slot& slot, const Reply& observed) {
+  void AddCodeMutant(const Step& step, const Slot& slot, const Reply& observed,
+                     const std::vector<ReplyMatcher>& matchers) {
     if (slot.nth < 0) return;
     Mutant m = Base(step, slot);
-    m.rule.reply = MutantCode(observed.code, ++ids_);
+    m.rule.reply = MutantReply(observed.code, matchers, ++ids_);
+    if (!m.rule.reply) {
+      m.rule.reply = "550 5.7.1 " + std::string(kMarker);
+      m.equivalent_reason = "the step accepts a reply of every class";
+    }
     m.what = "reply " + std::to_string(observed.code) + " -> " + m.rule.reply->substr(0, 3);
     out_.push_back(std::move(m));
   }
@@ -324,6 +357,7 @@ class MutantFactory {
   std::vector<std::string> unreachable_;
   int commands_ = 0, messages_ = 0, connects_ = 0;
   bool in_data_ = false;
+  bool in_auth_ = false;
 };
 
 // tests/e2e/mutation_accepted.txt: "FILE:STEP: reason" per line.
@@ -377,9 +411,8 @@ TEST(Mutation, EveryClientModeCheckCanFail) {
     if (sc.mode != ScenarioMode::kClient || sc.target != "fake") continue;
     suts.push_back({sc, {}});
   }
-  Parallel(suts.size(), 2, [&](size_t i) {
-    suts[i].baseline = RunClientScenario(suts[i].scenario, options, env);
-  });
+  Parallel(suts.size(), 2,
+           [&](size_t i) { suts[i].baseline = RunClientScenario(suts[i].scenario, options, env); });
   std::atomic<int> ids{0};
   std::vector<Mutant> mutants;
   std::vector<std::string> unreachable;
@@ -406,24 +439,29 @@ TEST(Mutation, EveryClientModeCheckCanFail) {
 
   auto accepted = AcceptedList();
   std::set<std::string> accepted_used;
-  size_t killed = 0, equivalent = 0, survived = 0;
+  size_t killed = 0, equivalent = 0, survived = 0, unreached = 0;
   for (size_t i = 0; i < mutants.size(); ++i) {
     const Mutant& m = mutants[i];
     const ScenarioResult& r = results[i];
     std::string key = m.file + ":" + std::to_string(m.step);
-    std::string where = m.file + ":" + std::to_string(m.line) + ": step " +
-                        std::to_string(m.step) + " (" + m.what + ")";
+    std::string where = m.file + ":" + std::to_string(m.line) + ": step " + std::to_string(m.step) +
+                        " (" + m.what + ")";
     bool fired = false;
     for (const auto& e : r.transcript) fired = fired || e.text.find(kMarker) != std::string::npos;
-    bool failed_here = (r.status == Verdict::kFailed || r.status == Verdict::kError) &&
-                       r.failure && r.failure->step == m.step;
+    bool failed_here = (r.status == Verdict::kFailed || r.status == Verdict::kError) && r.failure &&
+                       r.failure->step == m.step;
     if (m.expect_skip && r.status == Verdict::kSkipped) {
       ++equivalent;
     } else if (failed_here && fired) {
       ++killed;
+    } else if (!fired && accepted.count(key)) {
+      ++unreached;  // listed: the fake server answers it before its rules
+      accepted_used.insert(key);
+      std::printf("mutation: not reachable by a rule: %s: %s\n", where.c_str(),
+                  accepted[key].c_str());
     } else if (!fired) {
-      ADD_FAILURE() << where << ": the mutant rule never fired (verdict "
-                    << VerdictName(r.status) << "): the test mapped the reply wrongly";
+      ADD_FAILURE() << where << ": the mutant rule never fired (verdict " << VerdictName(r.status)
+                    << "): the test mapped the reply wrongly";
     } else if (r.status == Verdict::kPassed && !m.equivalent_reason.empty()) {
       ++equivalent;
     } else if (r.status == Verdict::kPassed && accepted.count(key)) {
@@ -436,8 +474,8 @@ TEST(Mutation, EveryClientModeCheckCanFail) {
     } else {
       ADD_FAILURE() << where << ": failed at step "
                     << (r.failure ? std::to_string(r.failure->step) : "?") << " instead ("
-                    << VerdictName(r.status) << "): "
-                    << (r.failure ? r.failure->message : r.skip_reason);
+                    << VerdictName(r.status)
+                    << "): " << (r.failure ? r.failure->message : r.skip_reason);
     }
   }
   for (const auto& [key, reason] : accepted) {
@@ -447,13 +485,13 @@ TEST(Mutation, EveryClientModeCheckCanFail) {
     }
   }
   for (const auto& u : unreachable) std::printf("mutation: not mutable by a rule: %s\n", u.c_str());
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  size_t non_equivalent = mutants.size() - equivalent;
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  size_t non_equivalent = mutants.size() - equivalent - unreached;
   std::printf(
       "mutation (client mode): %zu scenarios, %zu mutants: %zu killed, %zu equivalent "
-      "(listed), %zu survived; kill rate %s of %zu non-equivalent; %.1f s\n",
-      suts.size(), mutants.size(), killed, equivalent, survived,
+      "(listed), %zu not reachable by a rule (listed), %zu survived; kill rate %s of %zu "
+      "non-equivalent; %.1f s\n",
+      suts.size(), mutants.size(), killed, equivalent, unreached, survived,
       Percent(killed, non_equivalent).c_str(), non_equivalent, seconds);
   EXPECT_GT(mutants.size(), suts.size());
   EXPECT_EQ(killed, non_equivalent);
@@ -540,8 +578,7 @@ TEST(Mutation, EveryLabDefectIsCaught) {
       ADD_FAILURE() << name << ": the defect was NOT caught (" << Docstring(c.client) << ")";
     }
   }
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf(
       "mutation (server mode, scenarios/lab): %zu defect runs: %zu caught, %zu accepted by "
       "design (listed), %zu missed; kill rate %s of %zu non-equivalent; %.1f s\n",

@@ -115,18 +115,21 @@ TEST(RunCli, ExitTwoForUsageErrors) {
   EXPECT_FALSE(dir.Exists("smtp-harness-report.json"));
 }
 
-TEST(RunCli, ExitThreeWhenTheReportCannotBeWritten) {
+// A report path that cannot be written is found before running (exit 2,
+// nothing ran, no report at all); tests/e2e/run_verdicts_test.cc has more.
+TEST(RunCli, ExitTwoWhenTheReportCannotBeWritten) {
   TempDir dir;
   dir.Write("a.yaml", kPass);
   auto r = RunHarness({"a.yaml", "--report", "no/such/dir/r.json"}, InDir(dir.path()));
-  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "smtp-harness: cannot write JSON report to no/such/dir/r.json: No such file or "
-            "directory\n");
+            "smtp-harness run: cannot write JSON report (--report) to no/such/dir/r.json: No such "
+            "file or directory\n");
+  EXPECT_EQ(r.out, "");
   r = RunHarness({"a.yaml", "--report", "r.json", "--junit", "no/such/dir/j.xml"},
                  InDir(dir.path()));
-  EXPECT_EQ(r.exit_code, 3);
-  EXPECT_TRUE(dir.Exists("r.json"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(dir.Exists("r.json"));
 }
 
 TEST(RunCli, ReportToStdoutReplacesTheSummary) {

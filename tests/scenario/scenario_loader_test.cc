@@ -245,7 +245,7 @@ TEST(ScenarioLoader, TargetsFollowTheCommandLineRule) {
   auto bad = Load("target: smtp://127.0.0.1:0\nsteps: [{expect: 220}]\n");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.ErrorText(),
-            "t.yaml:1:9: target: invalid target 'smtp://127.0.0.1:0': port out of range\n");
+            "t.yaml:1:9: target: invalid target 'smtp://127.0.0.1:0': port out of range");
 }
 
 TEST(ScenarioLoader, VarOverridesDefineVariables) {

@@ -39,8 +39,9 @@ failures = []
 def check(label, args, validator, expect_status):
     with tempfile.TemporaryDirectory() as tmp:
         report = os.path.join(tmp, "report.json")
-        p = subprocess.run([binary] + args + ["--report", report], cwd=tmp, capture_output=True,
-                           text=True, timeout=120)
+        # --report right after the command: grade's client command follows "--".
+        argv = [binary, args[0], "--report", report] + args[1:]
+        p = subprocess.run(argv, cwd=tmp, capture_output=True, text=True, timeout=120)
         if p.returncode not in expect_status:
             failures.append(f"{label}: exit {p.returncode}, expected {expect_status}\n{p.stderr}")
             return
