@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <cctype>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt_guard.h"
+#include "harness/cli/progress_line.h"
 #include "harness/cli/run_options_cli.h"
 #include "harness/cli/run_output.h"
 #include "harness/record/reply_generaliser.h"
@@ -82,12 +84,13 @@ int RunCommand(const RunFlags& flags) {
   auto files = CollectScenarioFiles(flags.paths, flags.allow_empty);
   if (!files.ok()) {
     std::cerr << "smtp-harness run: " << files.status().message() << "\n";
-    if (files.status().message().find("no *.yaml") != std::string::npos) {
+    if (files.status().message().find("scenario files in it") != std::string::npos) {
       std::cerr << "smtp-harness run: give --allow-empty if an empty run is expected\n";
     }
     return kExitUsage;
   }
-  if (files->empty()) return EmptyRun("no *.yaml scenario files", options, flags.allow_empty);
+  if (files->empty())
+    return EmptyRun("no *.yaml or *.yml scenario files", options, flags.allow_empty);
   LoadOptions load;
   load.vars = VarMap(options.vars.begin(), options.vars.end());
   ScenarioLoader loader(load);
@@ -147,10 +150,17 @@ int RunCommand(const RunFlags& flags) {
       std::cout.flush();
       std::_Exit(status == kExitHarness ? kExitHarness : kExitFailed);
     });
+    // A live "[3/10] running: ..." line, on a terminal only.
+    ProgressLine progress(std::cerr, selected.size(),
+                          isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1 &&
+                              options.report_path != "-" && std::getenv("TERM") != nullptr &&
+                              std::string(std::getenv("TERM")) != "dumb");
+    size_t reported = 0;  // on_result comes in the scenarios' order
     SuiteHooks hooks;
+    hooks.on_start = [&](size_t i, const Scenario& s) { progress.Started(i, s.name); };
     hooks.on_result = [&](const ScenarioResult& r) {
       std::lock_guard<std::mutex> lock(mu);
-      PrintScenarioResult(r, options);
+      progress.Finished(reported++, [&] { PrintScenarioResult(r, options); });
       partial.scenarios.push_back(r);
     };
     run = RunSuite(selected, options, DefaultClientRunnerEnv(), hooks);
@@ -199,7 +209,7 @@ int RunCommand(const RunFlags& flags) {
 
 void AddRunCommand(CLI::App& app, int* exit_status) {
   auto* cmd = app.add_subcommand(
-      "run", "Run scenario files, or every *.yaml under directories, in name order");
+      "run", "Run scenario files, or every *.yaml and *.yml under directories, in name order");
   auto flags = std::make_shared<RunFlags>();
   cmd->add_option("paths", flags->paths, "scenario files or directories")->required();
   AddRunOptions(*cmd, flags->common);

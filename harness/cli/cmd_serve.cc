@@ -15,6 +15,7 @@
 #include "harness/cli/commands.h"
 #include "harness/scenario/server_config_yaml.h"
 #include "harness/util/duration.h"
+#include "harness/util/listen_address.h"
 
 namespace smtp::cli {
 namespace {
@@ -45,25 +46,6 @@ int Fail(int code, const std::string& message) {
   return code;
 }
 
-bool ParseListen(const std::string& text, std::string& host, uint16_t& port) {
-  size_t colon = text.rfind(':');
-  if (colon == std::string::npos) return false;
-  host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  std::string p = text.substr(colon + 1);
-  if (host.empty() || p.empty() || p.size() > 5 ||
-      p.find_first_not_of("0123456789") != std::string::npos) {
-    return false;
-  }
-  unsigned long n = std::stoul(p);
-  if (n > 65535) return false;
-  port = static_cast<uint16_t>(n);
-  return true;
-}
-
-bool IsLoopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1"; }
-
 // Many idle connections need many descriptors: take what the hard limit allows.
 void RaiseDescriptorLimit() {
   rlimit rl{};
@@ -81,11 +63,9 @@ std::string JoinRecipients(const std::vector<std::string>& rcpts) {
 
 int RunServe(const ServeOptions& o) {
   FakeServerConfig config;
-  std::string default_host;
-  uint16_t default_port = 0;
-  ParseListen(kDefaultListen, default_host, default_port);
-  config.listen_host = default_host;
-  config.port = default_port;
+  auto default_listen = ParseListenAddress(kDefaultListen);
+  config.listen_host = default_listen->host;
+  config.port = default_listen->port;
   if (!o.config_file.empty()) {
     auto loaded = LoadServerConfigFile(o.config_file, config);
     if (!loaded.ok()) {
@@ -101,14 +81,10 @@ int RunServe(const ServeOptions& o) {
     config = *loaded;
   }
   if (!o.listen.empty()) {
-    std::string flag_host;
-    uint16_t flag_port = 0;
-    if (!ParseListen(o.listen, flag_host, flag_port)) {
-      return Fail(kExitUsage,
-                  "--listen: expected HOST:PORT (an IP address), got '" + o.listen + "'");
-    }
-    config.listen_host = flag_host;
-    config.port = flag_port;
+    auto listen = ParseListenAddress(o.listen);
+    if (!listen.ok()) return Fail(kExitUsage, "--" + listen.status().message());
+    config.listen_host = listen->host;
+    config.port = listen->port;
   }
   const std::string host = config.listen_host;
   const std::string listen_text = (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
@@ -148,7 +124,7 @@ int RunServe(const ServeOptions& o) {
     if (!m.ok()) return Fail(kExitHarness, m.status().message());
     maildir = std::move(*m);
   }
-  if (!IsLoopback(host)) {
+  if (!IsLoopbackAddress(host)) {
     std::cerr
         << "smtp-harness serve: warning: " << listen_text
         << " is not a loopback address; anyone who can reach it can talk to this test server\n";

@@ -46,7 +46,8 @@ TEST(RunVerdicts, SelectingNothingFailsUnlessAllowed) {
 
   r = RunHarness({"empty"}, InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("empty: no *.yaml scenario files in it"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("empty: no *.yaml or *.yml scenario files in it"), std::string::npos)
+      << r.err;
   EXPECT_NE(r.err.find("--allow-empty"), std::string::npos) << r.err;
 
   for (std::vector<std::string> args :
