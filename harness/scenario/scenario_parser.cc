@@ -22,17 +22,6 @@ bool Has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
 }
 
-bool IsValidHostPort(const std::string& s) {
-  size_t colon = s.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  std::string port = s.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos) {
-    return false;
-  }
-  return std::stoi(port) <= 65535;
-}
-
 }  // namespace
 
 void ScenarioParser::CheckVars(const YAML::Node& node, const std::string& text,

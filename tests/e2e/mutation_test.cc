@@ -51,11 +51,12 @@ namespace fs = std::filesystem;
 const fs::path kSource = SMTP_HARNESS_SOURCE_DIR;
 constexpr const char* kMarker = "smtp-harness-mutant";
 
-// Every *.yaml under scenarios/, sorted (new suites join automatically).
+// Every *.yaml and *.yml under scenarios/, sorted (new suites join automatically).
 std::vector<fs::path> ScenarioFiles(const fs::path& dir) {
   std::vector<fs::path> out;
   for (const auto& e : fs::recursive_directory_iterator(dir)) {
-    if (e.is_regular_file() && e.path().extension() == ".yaml") out.push_back(e.path());
+    auto ext = e.path().extension();
+    if (e.is_regular_file() && (ext == ".yaml" || ext == ".yml")) out.push_back(e.path());
   }
   std::sort(out.begin(), out.end());
   return out;
