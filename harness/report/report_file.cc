@@ -42,6 +42,33 @@ Status WriteInPlace(const std::string& path, const std::string& contents, const 
 
 }  // namespace
 
+Status CheckReportPathWritable(const std::string& path, const char* what) {
+  if (path == "-") return Status::Ok();
+  auto cannot = [&](const std::string& why) {
+    return Status::InvalidArgument(std::string("cannot write ") + what + " to " + path + ": " +
+                                   why);
+  };
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return cannot("it is a directory");
+    if (!S_ISREG(st.st_mode)) {  // a device or FIFO is written in place
+      return ::access(path.c_str(), W_OK) == 0 ? Status::Ok() : cannot(std::strerror(errno));
+    }
+  }
+  // The probe is made as the writer makes its file (mkstemp beside the
+  // target): never through a planted name such as PATH.tmp.
+  std::filesystem::path target(path);
+  std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
+  std::string tmpl = dir + "/." + target.filename().string() + ".XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = ::mkostemp(name.data(), O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return cannot(std::strerror(errno));
+  ::close(fd);
+  ::unlink(name.data());
+  return Status::Ok();
+}
+
 Status WriteReportFile(const std::string& path, const std::string& contents, const char* what) {
   if (path == "-") {
     std::cout << contents << std::flush;

@@ -25,9 +25,12 @@ TEST(HostileFiles, PlantedSymlinksAreNotFollowed) {
   // The old temporary name, and the report path itself, point at the victim.
   fs::create_symlink(dir.path() + "/victim", dir.path() + "/r.json.tmp");
   fs::create_symlink(dir.path() + "/victim", dir.path() + "/j.xml");
+  // A planted name pointing where nothing is yet: nothing may be created there.
+  fs::create_symlink(dir.path() + "/created", dir.path() + "/j.xml.tmp");
   auto r = RunHarness({"s.yaml", "--report", "r.json", "--junit", "j.xml"}, InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_EQ(dir.Read("victim"), "precious\n");
+  EXPECT_FALSE(fs::exists(dir.path() + "/created"));
   EXPECT_FALSE(fs::is_symlink(dir.path() + "/j.xml"));  // the link itself was replaced
   EXPECT_NE(dir.Read("j.xml").find("<testsuite"), std::string::npos);
   EXPECT_NE(dir.Read("r.json").find("\"scenarios\""), std::string::npos);

@@ -73,7 +73,8 @@ TEST(HostileSmuggling, EveryTerminatorInEveryMode) {
         EXPECT_EQ(r.rfind("521 5.5.2 Error: bare <", 0), 0u) << r;
         EXPECT_TRUE(closed);
       } else if (m == "normalize") {
-        EXPECT_EQ(r, "250 2.0.0 Ok: queued as 1\r\n250 2.0.0 Ok\r\n");  // one message
+        EXPECT_EQ(Count(r, "Ok: queued"), 1u) << r;  // one message, then NOOP's reply
+        EXPECT_EQ(Count(r, "\r\n"), 2u) << r;
         ++expected_messages;
       } else if (v.lax_ends_data) {  // two messages: the second one smuggled
         EXPECT_EQ(Count(r, "Ok: queued"), 2u) << r;
