@@ -305,6 +305,7 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
   if (code == 354 && !stopped_) {
     in_data_ = true;
     message_.clear();
+    data_partial_.clear();
     message_raw_.clear();
     data_bare_.reset();
     data_early_ = framer_.buffered() > 0;
@@ -390,11 +391,35 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
     early_ = framer_.buffered() > 0;
     return;
   }
+  // A repeating step that has its min gives way to the next step when this
+  // command is not one more of it.
+  std::optional<MatchOutcome> matched;
+  while (cursor_ < scenario_.steps.size()) {
+    const Step& s = scenario_.steps[cursor_];
+    if (s.kind != StepKind::kExpectCommand) break;
+    matched = MatchCommandStep(s.command, line.text, options_.vars);
+    if (matched->ok || matched->error || repeats_ < s.repeat_min) break;
+    FinishRepetition();
+    matched.reset();
+  }
+  if (cursor_ >= scenario_.steps.size()) {
+    FailUnexpected(line.text, "unexpected command after the end of the script: \"" +
+                                  EscapeBytes(line.text) + "\"");
+    stopped_ = true;
+    answer_stopped();
+    early_ = framer_.buffered() > 0;
+    return;
+  }
   const Step& step = scenario_.steps[cursor_];
   std::optional<std::string> mismatch;
   if (step.kind == StepKind::kExpectCommand) {
-    MatchOutcome m = MatchCommandStep(step.command, line.text, options_.vars);
-    if (!m.ok) mismatch = m.reason;
+    if (!matched) matched = MatchCommandStep(step.command, line.text, options_.vars);
+    if (!matched->ok) mismatch = matched->reason;
+    if (!matched->ok && repeats_ > 0) {
+      *mismatch += " (after " + std::to_string(repeats_) + " matching command" +
+                   (repeats_ == 1 ? "" : "s") + "; at least " + std::to_string(step.repeat_min) +
+                   " expected)";
+    }
   } else if (step.kind == StepKind::kExpectClose) {
     mismatch = "expected the client to close the connection, got \"" + shown + "\"";
     report_.unexpected.push_back(line.text);
@@ -424,23 +449,66 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
           "\" (the server did not advertise PIPELINING: wait for each reply before sending "
           "the next command)";
   }
-  if (why.empty())
-    Pass(cursor_, shown);
-  else
-    Fail(cursor_, shown, why);
+  const size_t index = cursor_;
+  RecordMatch(index, shown, why);
   std::string reply = step.text;
-  ++cursor_;
-  bool next_is_reply =
-      cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kReply;
+  if (++repeats_ >= step.repeat_max) {
+    ++cursor_;
+    repeats_ = 0;
+  }
+  bool next_is_reply = cursor_ != index && cursor_ < scenario_.steps.size() &&
+                       scenario_.steps[cursor_].kind == StepKind::kReply;
+  std::string& sent = report_.steps[index].sent;
+  if (!sent.empty()) sent += "\n";
   if (!reply.empty()) {
-    report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);
+    sent += StandardReply(Expand(reply), options_.hostname);
     SendReply(reply, out);
   } else if (!next_is_reply) {
-    report_.steps[cursor_ - 1].sent = StandardReply(DefaultReplyFor(line.text), options_.hostname);
+    sent += StandardReply(DefaultReplyFor(line.text), options_.hostname);
     SendReply(DefaultReplyFor(line.text), out);
   }
   RunReplySteps(out);
   early_ = framer_.buffered() > 0;
+}
+
+void ScriptedSession::RecordMatch(size_t index, const std::string& shown, const std::string& why) {
+  const Step& step = scenario_.steps[index];
+  if (repeats_ == 0) {
+    if (why.empty())
+      Pass(index, shown);
+    else
+      Fail(index, shown, why);
+  } else {
+    StepResult& r = report_.steps[index];
+    r.received += "\n" + shown;
+    if (!why.empty() && r.status != Verdict::kFailed) Fail(index, r.received, why);
+    r.duration_ms = options_.now_ms() - step_started_ms_;
+  }
+  if (step.repeat_max != 1 && report_.steps[index].status == Verdict::kPassed) {
+    int n = repeats_ + 1;
+    report_.steps[index].message =
+        "matched " + std::to_string(n) + " command" + (n == 1 ? "" : "s");
+  }
+}
+
+void ScriptedSession::FinishRepetition() {
+  if (repeats_ == 0) {  // an optional step the client left out
+    StepResult& r = report_.steps[cursor_];
+    r.status = Verdict::kPassed;
+    r.optional_mismatch = true;
+    r.message = "optional: the client did not send it";
+  }
+  ++cursor_;
+  repeats_ = 0;
+  StepStarted();
+}
+
+void ScriptedSession::SettleRepetitions() {
+  while (!stopped_ && cursor_ < scenario_.steps.size() &&
+         scenario_.steps[cursor_].kind == StepKind::kExpectCommand &&
+         repeats_ >= scenario_.steps[cursor_].repeat_min) {
+    FinishRepetition();
+  }
 }
 
 void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out) {
@@ -451,13 +519,24 @@ void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out
     FinishMessage(line, out);
     return;
   }
-  message_ += UnstuffLine(line.text);
-  message_ += "\r\n";
   if (message_raw_.size() < kMaxReceived) message_raw_ += Raw(line);
+  if (scenario_.strict.crlf && line.ending == LineEnding::kBareLf) {
+    // Not a line end on the wire: the bytes belong to the line a CRLF ends.
+    data_partial_ += line.text + "\n";
+    return;
+  }
+  message_ += UnstuffLine(data_partial_ + line.text);
+  message_ += "\r\n";
+  data_partial_.clear();
 }
 
 void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& out) {
   in_data_ = false;
+  if (!data_partial_.empty()) {  // strict.crlf: the bare-LF bytes before the dot
+    message_ += UnstuffLine(data_partial_);
+    data_partial_.clear();
+  }
+  SettleRepetitions();
   Note('C', "<message: " + std::to_string(message_.size()) + " bytes>");
   for (size_t pos = 0; pos < message_.size();) {
     size_t eol = message_.find("\r\n", pos);
@@ -469,12 +548,16 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
   const std::string shown = EscapeBytes(message_raw_ + Raw(dot_line));
   if (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kExpectData) {
     const Step& step = scenario_.steps[cursor_];
-    MatchOutcome m = MatchData(step.data, message_, options_.vars);
     std::optional<std::string> why;
-    if (!m.ok) why = m.reason;
-    if (!why && scenario_.strict.crlf && data_bare_) {
+    // The line endings first: with bare LFs the content is not what the
+    // client meant to send, so a content mismatch would be the wrong reason.
+    if (scenario_.strict.crlf && data_bare_) {
       why = "the message has a line ending in a bare LF or CR instead of CRLF: \"" + *data_bare_ +
             "\"";
+    }
+    if (!why) {
+      MatchOutcome m = MatchData(step.data, message_, options_.vars);
+      if (!m.ok) why = m.reason;
     }
     if (!why && scenario_.strict.pipelining && data_early_ && !pipelining_advertised_) {
       why = "the message was sent before the 354 reply to DATA";
@@ -519,6 +602,9 @@ SessionActions ScriptedSession::OnEnd(std::string_view reason) {
              "never arrived; the message ends with \"" +
              EscapeBytes(tail) + "\"");
   } else if (!stopped_ && cursor_ < scenario_.steps.size()) {
+    SettleRepetitions();
+  }
+  if (!in_data_ && !stopped_ && cursor_ < scenario_.steps.size()) {
     const Step& step = scenario_.steps[cursor_];
     if (step.kind == StepKind::kExpectClose) {
       Pass(cursor_, "");
