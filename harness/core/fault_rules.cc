@@ -43,6 +43,7 @@ Result<std::shared_ptr<RuleBook>> RuleBook::Create(std::vector<FaultRule> rules)
     const std::string& w = e.rule.when;
     if (w.size() >= 2 && w.front() == '/' && w.back() == '/') {
       unsigned flags = Regex::kMultiline;
+      if (e.rule.on == FaultRule::On::kMessage) flags |= Regex::kAnyCrlf;  // raw CRLF data
       if (e.rule.case_insensitive) flags |= Regex::kCaseless;
       auto re = Regex::Compile(std::string_view(w).substr(1, w.size() - 2), flags);
       if (!re.ok()) {

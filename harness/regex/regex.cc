@@ -32,9 +32,10 @@ std::string ErrorText(int code) {
   return std::string(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
 }
 
-CodePtr CompileRaw(const std::string& pattern, uint32_t options, int* error, size_t* offset) {
+CodePtr CompileRaw(const std::string& pattern, uint32_t options, uint32_t newline, int* error,
+                   size_t* offset) {
   pcre2_compile_context* cc = pcre2_compile_context_create(nullptr);
-  pcre2_set_newline(cc, PCRE2_NEWLINE_ANYCRLF);
+  pcre2_set_newline(cc, newline);
   PCRE2_SIZE off = 0;
   pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
                                    options, error, &off, cc);
@@ -133,11 +134,12 @@ Result<Regex> Regex::Compile(std::string_view pattern_view, unsigned flags, Comp
   uint32_t options = PCRE2_UTF | PCRE2_MATCH_INVALID_UTF;
   if (flags & kCaseless) options |= PCRE2_CASELESS;
   if (flags & kMultiline) options |= PCRE2_MULTILINE;
+  const uint32_t newline = flags & kAnyCrlf ? PCRE2_NEWLINE_ANYCRLF : PCRE2_NEWLINE_LF;
 
   // The pattern as written: its errors and offsets are the user's.
   int code_error = 0;
   size_t offset = 0;
-  CodePtr plain = CompileRaw(pattern, options, &code_error, &offset);
+  CodePtr plain = CompileRaw(pattern, options, newline, &code_error, &offset);
   if (!plain) {
     std::string why = ErrorText(code_error);
     if (error) *error = CompileError{offset, why};
@@ -157,7 +159,7 @@ Result<Regex> Regex::Compile(std::string_view pattern_view, unsigned flags, Comp
   const std::string head = pattern.substr(0, verbs) + "(?C" + std::to_string(kStartCallout) +
                            ")(?:" + pattern.substr(verbs);
   for (const char* tail : {"\\E)", "\\E\n)"}) {
-    CodePtr wrapped = CompileRaw(head + tail, options, &code_error, nullptr);
+    CodePtr wrapped = CompileRaw(head + tail, options, newline, &code_error, nullptr);
     if (wrapped && CaptureCount(wrapped.get()) == impl->captures) {
       impl->code = std::move(wrapped);
       impl->timed = true;
@@ -193,7 +195,7 @@ Result<bool> Regex::Run(std::string_view subject, int group,
     return pcre2_match(impl_->code.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()),
                        subject.size(), 0, options, data, s.context);
   };
-  int rc = match(0);
+  int rc = match(subject.size() > kRegexJitMaxSubject ? PCRE2_NO_JIT : 0);
   if (rc == PCRE2_ERROR_JIT_STACKLIMIT) rc = match(PCRE2_NO_JIT);  // the heap holds more
 
   Result<bool> result = false;

@@ -13,13 +13,16 @@
 //   - time limit: the whole search, over all start positions (kTimeLimit);
 //     PCRE2 resets its match limit at each start position, so `(\w|\s)*!`
 //     over 1 MiB would otherwise run for hours.
-// Patterns are JIT-compiled where the platform supports it; a JIT stack
-// overflow falls back to the interpreter.
+// Patterns are JIT-compiled where the platform supports it, and texts up to
+// kRegexJitMaxSubject bytes are searched with the JIT; longer ones with
+// PCRE2's interpreter, whose start-of-match shortcuts (a required character
+// that is absent ends the search at once) survive the time-limit hook, where
+// the JIT's do not. A JIT stack overflow also falls back to the interpreter.
 //
 // The flavour: Perl/PCRE2 syntax in UTF-8 mode (subjects need not be valid
-// UTF-8), `\d`/`\w`/`\s` ASCII only, newline = LF, CR or CRLF. With
-// kMultiline `^`/`$` match at line boundaries; `\A` and `\z` always anchor
-// the whole subject.
+// UTF-8), `\d`/`\w`/`\s` ASCII only, newline = LF (kAnyCrlf: LF, CR or
+// CRLF). With kMultiline `^`/`$` match at line boundaries; `\A` and `\z`
+// always anchor the whole subject.
 //
 // A Regex is immutable and cheap to copy (shared); Search may be called from
 // any number of threads at once.
@@ -37,10 +40,11 @@
 
 namespace smtp {
 
-inline constexpr uint32_t kRegexMatchLimit = 10'000'000;  // PCRE2's own default
+inline constexpr uint32_t kRegexMatchLimit = 1'000'000;
 inline constexpr uint32_t kRegexDepthLimit = 1'000'000;
 inline constexpr uint32_t kRegexHeapLimitKiB = 64 * 1024;  // 64 MiB
 inline constexpr std::chrono::milliseconds kRegexTimeLimit{1000};
+inline constexpr size_t kRegexJitMaxSubject = 64 * 1024;
 
 class Regex {
  public:
@@ -48,6 +52,7 @@ class Regex {
     kNone = 0,
     kCaseless = 1u << 0,   // (?i)
     kMultiline = 1u << 1,  // (?m): ^ and $ at line boundaries
+    kAnyCrlf = 1u << 2,    // CR and CRLF end lines too (raw message data)
   };
 
   // Where and why a pattern does not compile.

@@ -238,8 +238,8 @@ void ScenarioParser::CheckCommandLine(const YAML::Node& node, const std::string&
   std::string shown = line.substr(0, std::min<size_t>(at, 40));
   r_.Error(node, std::string(what) + ": a command line cannot contain " +
                      (line[at] == '\r' ? "CR" : "LF") + " (after \"" + shown +
-                     "\"); an unclosed quote runs into the next lines (use send_raw for exact "
-                     "bytes)");
+                     "\"; an unclosed quote runs on into the next lines); use send_raw for "
+                     "exact bytes");
 }
 
 void ScenarioParser::ParseData(const YAML::Node& value, Step& step) {

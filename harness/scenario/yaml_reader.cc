@@ -430,13 +430,13 @@ bool YamlReader::CheckRegex(const YAML::Node& node, const std::string& regex, st
   Regex::CompileError error;
   auto re = Regex::Compile(probe, kScenarioRegexFlags, &error);
   if (!re.ok()) {
-    std::string why = error.message;
     size_t at = origin[std::min(error.offset, origin.size() - 1)];
+    std::string why = error.message + " at offset " + std::to_string(at);
+    if (at > 0) why += " (after '" + regex.substr(0, at) + "')";
     if (!probe.empty() && (probe[0] == '*' || probe[0] == '+' || probe[0] == '?')) {
-      why += " (a regex, not a glob: '.*' matches any text)";
+      why += "; a regex, not a glob: '.*' matches any text";
     }
-    Error(node, std::string(what) + ": invalid regex '" + regex + "': " + why + " at offset " +
-                    std::to_string(at) + " (after '" + regex.substr(0, at) + "')");
+    Error(node, std::string(what) + ": invalid regex '" + regex + "': " + why);
     return false;
   }
   if (re->capture_count() < min_groups) {

@@ -31,8 +31,12 @@ TEST(RegexTest, MultilineAnchorsLinesAndAzAnchorsTheWhole) {
   EXPECT_FALSE(Found(Must("^SIZE \\d+$"), text));
   EXPECT_TRUE(Found(Must("\\Amx\\.example\\.test\\n[\\s\\S]*\\z", Regex::kMultiline), text));
   EXPECT_FALSE(Found(Must("\\APIPELINING", Regex::kMultiline), text));
-  // CRLF is a newline too: $ matches before it.
-  EXPECT_TRUE(Found(Must("^Subject: hi$", Regex::kMultiline), "From: a\r\nSubject: hi\r\n\r\n"));
+  // CRLF ends a line only with kAnyCrlf (raw message data).
+  EXPECT_FALSE(Found(Must("^Subject: hi$", Regex::kMultiline), "From: a\r\nSubject: hi\r\n"));
+  EXPECT_TRUE(Found(Must("^Subject: hi$", Regex::kMultiline | Regex::kAnyCrlf),
+                    "From: a\r\nSubject: hi\r\n\r\n"));
+  // A bare CR at the end of a command line is not a line end.
+  EXPECT_FALSE(Found(Must("^DATA$", Regex::kMultiline), "DATA\r"));
 }
 
 TEST(RegexTest, TopLevelAlternativesAllMatch) {
