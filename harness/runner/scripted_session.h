@@ -91,6 +91,13 @@ class ScriptedSession : public SessionLogic {
   void SettleRepetitions();
   void RecordMatch(size_t index, const std::string& shown, const std::string& why);
   void HandleDataLine(const FramedLine& line, SessionActions& out);
+  // An `auth:` step (RFC 4954): the AUTH command starts the exchange, the
+  // lines after a 334 continue it. Empty when the command is taken.
+  std::optional<std::string> StartAuth(const Step& step, const std::string& command,
+                                       SessionActions& out);
+  void HandleAuthLine(const FramedLine& line, SessionActions& out);
+  void FinishAuth(const std::string& user, const std::string& password, SessionActions& out);
+  void RedactReceived(const std::string& secret);
   void FinishMessage(const FramedLine& dot_line, SessionActions& out);
   // Sends the replies of the `reply:` steps at the cursor, advancing past them.
   void RunReplySteps(SessionActions& out);
@@ -125,6 +132,13 @@ class ScriptedSession : public SessionLogic {
   std::string last_command_;              // for the "sent before the reply to X" message
   bool pipelining_advertised_ = false;
   bool delivered_ = false;
+  bool tls_started_ = false;  // a 220 answered STARTTLS
+  struct AuthExchange {
+    std::string mechanism;  // PLAIN or LOGIN
+    std::string user;       // LOGIN: the user name, once given
+    bool want_password = false;
+  };
+  std::optional<AuthExchange> auth_;  // between AUTH and its final reply
 };
 
 }  // namespace smtp
