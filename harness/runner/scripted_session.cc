@@ -6,6 +6,7 @@
 #include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
 #include "harness/core/sasl.h"
+#include "harness/core/secret_redactor.h"
 #include "harness/core/transcript.h"
 #include "harness/scenario/server_matcher_eval.h"
 #include "harness/scenario/var_expander.h"
@@ -298,6 +299,7 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
   for (size_t i = 0; i < lines.size(); ++i) {
     wire += lines[i] + "\r\n";
     Note('S', lines[i]);
+    secrets_.Server(lines[i]);
     if (i > 0 && lines[i].size() > 4) {
       std::string kw = Verb(std::string_view(lines[i]).substr(4));
       if (kw == "PIPELINING") pipelining_advertised_ = true;
@@ -376,20 +378,12 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   std::string shown = EscapeBytes(raw);
   const bool early = early_;
   const std::string previous = last_command_;
-  // A bare LF stays in the transcript text so reports show it escaped. An
-  // AUTH initial response is a credential: never shown.
-  const bool auth_command = Verb(line.text) == "AUTH";
-  std::string noted = line.text;
-  if (auth_command) {
-    size_t mech_end = line.text.find(' ', 5);
-    if (mech_end != std::string::npos &&
-        line.text.find_first_not_of(' ', mech_end) != std::string::npos) {
-      RedactReceived(line.text.substr(line.text.find_first_not_of(' ', mech_end)));
-      noted = line.text.substr(0, mech_end) + " <redacted>";
-    }
-  }
+  // A bare LF stays in the transcript text so reports show it escaped.
+  // AUTH credentials (an initial response, and the client's lines until the
+  // final reply, whatever step the script is at) are never shown.
+  const std::string noted = Redacted(line.text);
   Note('C', line.ending == LineEnding::kBareLf ? noted + "\n" : noted);
-  if (auth_command) shown = EscapeBytes(noted);
+  if (noted != line.text) shown = EscapeBytes(noted);
   last_command_ = noted;
 
   auto answer_stopped = [&] {
@@ -550,6 +544,17 @@ void ScriptedSession::SettleRepetitions() {
   }
 }
 
+std::string ScriptedSession::Redacted(const std::string& line) {
+  std::string shown = secrets_.Client(line);
+  if (shown == line) return shown;
+  // What was hidden ("AUTH PLAIN <redacted>": what follows the common
+  // start) leaves the exact bytes of the report too.
+  size_t same = 0;
+  while (same < line.size() && same < shown.size() && line[same] == shown[same]) ++same;
+  RedactReceived(line.substr(same));
+  return shown;
+}
+
 void ScriptedSession::RedactReceived(const std::string& secret) {
   if (secret.empty()) return;
   size_t at = report_.received.rfind(secret);
@@ -598,15 +603,14 @@ std::optional<std::string> ScriptedSession::StartAuth(const Step& step, const st
 
 void ScriptedSession::HandleAuthLine(const FramedLine& line, SessionActions& out) {
   if (line.text == "*") {
-    Note('C', "*");
+    Note('C', Redacted(line.text));
     auth_.reset();
     Fail(cursor_, "*", "the client cancelled the AUTH exchange (\"*\")");
     stopped_ = true;
     SendReply("501 5.7.0 Authentication cancelled", out);
     return;
   }
-  Note('C', "<redacted>");
-  RedactReceived(line.text);
+  Note('C', Redacted(line.text));
   auto decoded = Base64Decode(line.text);
   if (!decoded) decoded = std::string();  // compared below: a wrong credential
   if (auth_->mechanism == "LOGIN" && !auth_->want_password) {
@@ -657,6 +661,7 @@ void ScriptedSession::FinishAuth(const std::string& user, const std::string& pas
 }
 
 void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out) {
+  secrets_.Client(line.text);  // message text, never hidden; the redactor follows the session
   if (!data_bare_ && (line.ending == LineEnding::kBareLf || line.bare_cr)) {
     data_bare_ = EscapeBytes(Raw(line));
   }

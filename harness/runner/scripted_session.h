@@ -31,6 +31,7 @@
 
 #include "fake_server/session_logic.h"
 #include "harness/core/line_framer.h"
+#include "harness/core/secret_redactor.h"
 #include "harness/report/run_result.h"
 #include "harness/scenario/model.h"
 
@@ -97,6 +98,9 @@ class ScriptedSession : public SessionLogic {
                                        SessionActions& out);
   void HandleAuthLine(const FramedLine& line, SessionActions& out);
   void FinishAuth(const std::string& user, const std::string& password, SessionActions& out);
+  // The line as reports may show it (AUTH credentials hidden); what was
+  // hidden is also taken out of report_.received.
+  std::string Redacted(const std::string& line);
   void RedactReceived(const std::string& secret);
   void FinishMessage(const FramedLine& dot_line, SessionActions& out);
   // Sends the replies of the `reply:` steps at the cursor, advancing past them.
@@ -133,6 +137,7 @@ class ScriptedSession : public SessionLogic {
   bool pipelining_advertised_ = false;
   bool delivered_ = false;
   bool tls_started_ = false;  // a 220 answered STARTTLS
+  SecretRedactor secrets_;    // follows every line both ways
   struct AuthExchange {
     std::string mechanism;  // PLAIN or LOGIN
     std::string user;       // LOGIN: the user name, once given
