@@ -106,7 +106,7 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
   if (!r.received.empty()) r.received += "\n";
   r.received += reply->ToDisplay();
   if (out) *out = *reply;
-  if (HasVerb(sent_line, "EHLO")) {
+  if (HasVerb(sent_line, "EHLO") && reply->code == 250) {
     OnEhloReply(*reply);
     if (!scenario_skip_.empty() || !step_skip_.empty()) return std::nullopt;
   }
@@ -127,17 +127,16 @@ std::string ScenarioRun::Missing(const std::vector<std::string>& needed) const {
 }
 
 void ScenarioRun::OnEhloReply(const Reply& reply) {
-  // A refused EHLO advertises nothing: what requires an extension is skipped.
-  ehlo_ = reply.code == 250 ? ParseEhlo(reply) : EhloInfo{};
+  // Only a 250 tells the capabilities: a refused EHLO is the step's to judge
+  // (an RFC 5321 server must accept EHLO), so it fails rather than skips.
+  ehlo_ = ParseEhlo(reply);
   // The scenario's own `requires:` is judged on the first EHLO reply only:
   // after STARTTLS the new EHLO rightly no longer lists STARTTLS.
   if (!requires_judged_) {
     requires_judged_ = true;
     std::string absent = Missing(sc_.required_extensions);
     if (!absent.empty()) {
-      scenario_skip_ = reply.code == 250 ? "server did not advertise " + absent
-                                         : "EHLO was refused (" + std::to_string(reply.code) +
-                                               "), so the server offers no " + absent;
+      scenario_skip_ = "server did not advertise " + absent;
     }
   }
   if (step_requires_deferred_ && step_) {

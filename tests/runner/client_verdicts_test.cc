@@ -109,15 +109,14 @@ steps:
   EXPECT_EQ(r.status, Verdict::kSkipped) << Why(r);
 }
 
-TEST(ClientVerdicts, RefusedEhloOffersNothingSoRequiresSkips) {
+TEST(ClientVerdicts, RefusedEhloFailsEvenWithRequires) {
   ScriptedServer server;
   server.override_reply = [](const std::string& l) {
     return l == "EHLO x" ? "502 5.5.1 EHLO not supported" : "";
   };
   auto r = RunYaml("requires: [SIZE]\nsteps:\n  - expect: 220\n  - send: EHLO x\n    expect: 250\n",
                    server);
-  EXPECT_EQ(r.status, Verdict::kSkipped) << Why(r);
-  EXPECT_NE(r.skip_reason.find("EHLO was refused (502)"), std::string::npos) << r.skip_reason;
+  EXPECT_EQ(r.status, Verdict::kFailed) << Why(r);
 }
 
 TEST(ClientVerdicts, RequiresMetRunsAsBefore) {
