@@ -3,7 +3,9 @@
 #include <cctype>
 #include <chrono>
 
+#include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
+#include "harness/core/sasl.h"
 #include "harness/core/secret_redactor.h"
 #include "harness/core/transcript.h"
 #include "harness/runner/grade_limits.h"
@@ -231,6 +233,11 @@ std::string ScriptedSession::Expected(const Step& step) const {
       return DescribeDataMatcher(step.data);
     case StepKind::kExpectClose:
       return "the client closes the connection";
+    case StepKind::kAuth:
+      // Never the credentials themselves: the scenario may hold them literally.
+      return "AUTH " +
+             (step.auth_mechanism.empty() ? std::string("PLAIN or LOGIN") : step.auth_mechanism) +
+             " with the scenario's user name and password";
     case StepKind::kReply:
       return "";
     default:
@@ -366,6 +373,14 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
     closing_ = true;
     out.push_back(SessionAction::Close());
   }
+  if (code == 220 && !tls_started_ && UpperTrim(last_command_) == "STARTTLS") {
+    // RFC 3207: TLS starts now (the scenario's `server: {tls: {starttls:
+    // true}}` gives the certificate); plaintext sent after the command is
+    // discarded, never read as commands inside TLS.
+    tls_started_ = true;
+    framer_.TakeRaw();
+    out.push_back(SessionAction::StartTls());
+  }
 }
 
 void ScriptedSession::RunReplySteps(SessionActions& out) {
@@ -398,7 +413,9 @@ SessionActions ScriptedSession::OnBytes(std::string_view bytes) {
   while (true) {
     std::optional<FramedLine> line = framer_.Next();
     if (!line) break;
-    if (in_data_) {
+    if (auth_) {
+      HandleAuthLine(*line, out);
+    } else if (in_data_) {
       HandleDataLine(*line, out);
     } else {
       HandleCommand(*line, out);
@@ -472,11 +489,21 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   } else if (step.kind == StepKind::kExpectClose) {
     mismatch = "expected the client to close the connection, got \"" + shown + "\"";
     NoteUnexpected(text);
+  } else if (step.kind == StepKind::kAuth) {
+    mismatch = StartAuth(step, line.text, out);
+    if (!mismatch) {
+      early_ = framer_.buffered() > 0;
+      return;  // the exchange goes on (334), or FinishAuth ended it
+    }
   } else if (step.kind == StepKind::kExpectData) {
     mismatch = "expected the message (after a 354 reply), got the command \"" + shown + "\"";
   } else {
     mismatch =
         "the script cannot take a command at a " + std::string(StepKindName(step.kind)) + " step";
+  }
+  if (mismatch && text != line.text) {  // the reason may quote the line: not its credential
+    for (size_t at; (at = mismatch->find(line.text)) != std::string::npos;)
+      mismatch->replace(at, line.text.size(), text);
   }
   if (mismatch) {
     Fail(cursor_, shown, *mismatch);
@@ -514,6 +541,113 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   }
   RunReplySteps(out);
   early_ = framer_.buffered() > 0;
+}
+
+void ScriptedSession::RedactReceived(const std::string& secret) {
+  if (secret.empty()) return;
+  size_t at = report_.received.rfind(secret);
+  if (at != std::string::npos) report_.received.replace(at, secret.size(), "<redacted>");
+}
+
+std::optional<std::string> ScriptedSession::StartAuth(const Step& step, const std::string& command,
+                                                      SessionActions& out) {
+  std::string shown = EscapeBytes(command);
+  if (Verb(command) != "AUTH") return "expected AUTH, got \"" + shown + "\"";
+  size_t mech_start = command.find_first_not_of(' ', 4);
+  size_t mech_end =
+      mech_start == std::string::npos ? std::string::npos : command.find(' ', mech_start);
+  std::string mechanism = mech_start == std::string::npos
+                              ? ""
+                              : Verb(command.substr(mech_start, mech_end - mech_start));
+  if (mechanism != "PLAIN" && mechanism != "LOGIN")
+    return "AUTH " + mechanism + ": the script takes AUTH PLAIN or LOGIN";
+  if (!step.auth_mechanism.empty() && mechanism != step.auth_mechanism)
+    return "AUTH " + mechanism + " instead of AUTH " + step.auth_mechanism;
+  std::string initial;
+  if (mech_end != std::string::npos) {
+    size_t at = command.find_first_not_of(' ', mech_end);
+    if (at != std::string::npos) initial = command.substr(at);
+  }
+  auth_ = AuthExchange{mechanism, "", false};
+  if (initial.empty()) {
+    SendReply(mechanism == "LOGIN" ? "334 VXNlcm5hbWU6" : "334 ", out);
+    return std::nullopt;
+  }
+  auto decoded = initial == "=" ? std::optional<std::string>("") : Base64Decode(initial);
+  if (!decoded) {
+    auth_.reset();
+    return "AUTH " + mechanism + ": the initial response is not base64";
+  }
+  if (mechanism == "LOGIN") {
+    auth_->user = *decoded;
+    auth_->want_password = true;
+    SendReply("334 UGFzc3dvcmQ6", out);
+    return std::nullopt;
+  }
+  auto creds = sasl::ParsePlain(*decoded);
+  FinishAuth(creds ? creds->authcid : std::string(), creds ? creds->password : std::string(), out);
+  return std::nullopt;
+}
+
+void ScriptedSession::HandleAuthLine(const FramedLine& line, SessionActions& out) {
+  if (line.text == "*") {
+    Note('C', "*");
+    auth_.reset();
+    Fail(cursor_, "*", "the client cancelled the AUTH exchange (\"*\")");
+    stopped_ = true;
+    SendReply("501 5.7.0 Authentication cancelled", out);
+    return;
+  }
+  redactor_.Client(line.text);  // it follows the exchange too
+  Note('C', "<redacted>");
+  RedactReceived(line.text);
+  auto decoded = Base64Decode(line.text);
+  if (!decoded) decoded = std::string();  // compared below: a wrong credential
+  if (auth_->mechanism == "LOGIN" && !auth_->want_password) {
+    auth_->user = *decoded;
+    auth_->want_password = true;
+    SendReply("334 UGFzc3dvcmQ6", out);
+    return;
+  }
+  if (auth_->mechanism == "LOGIN") {
+    FinishAuth(auth_->user, *decoded, out);
+    return;
+  }
+  auto creds = sasl::ParsePlain(*decoded);
+  FinishAuth(creds ? creds->authcid : std::string(), creds ? creds->password : std::string(), out);
+}
+
+void ScriptedSession::FinishAuth(const std::string& user, const std::string& password,
+                                 SessionActions& out) {
+  const Step& step = scenario_.steps[cursor_];
+  const std::string mechanism = auth_->mechanism;
+  auth_.reset();
+  const std::string want_user = Expand(step.auth_username);
+  const std::string shown = "AUTH " + mechanism + " <redacted>";
+  std::string why;
+  if (user != want_user) {
+    why = "AUTH " + mechanism + ": the user name \"" + EscapeBytes(user) + "\" is not \"" +
+          EscapeBytes(want_user) + "\"";
+  } else if (password != Expand(step.auth_password)) {
+    // The variable that holds it may be named; a literal password may not.
+    const std::string& p = step.auth_password;
+    bool is_var =
+        p.size() > 3 && p.rfind("${", 0) == 0 && p.back() == '}' && p.find('}') == p.size() - 1;
+    why = "AUTH " + mechanism + ": the password is not the scenario's" +
+          (is_var ? " (" + p + ")" : std::string());
+  }
+  if (!why.empty()) {
+    Fail(cursor_, shown, why);
+    stopped_ = true;
+    SendReply("535 5.7.8 Authentication credentials invalid", out);
+    return;
+  }
+  Pass(cursor_, shown);
+  std::string reply = step.text.empty() ? "235 2.7.0 Authentication successful" : step.text;
+  ++cursor_;
+  report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);
+  SendReply(reply, out);
+  RunReplySteps(out);
 }
 
 void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out) {

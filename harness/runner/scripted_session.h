@@ -77,6 +77,13 @@ class ScriptedSession : public SessionLogic {
  private:
   void HandleCommand(const FramedLine& line, SessionActions& out);
   void HandleDataLine(const FramedLine& line, SessionActions& out);
+  // An `auth:` step (RFC 4954): the AUTH command starts the exchange, the
+  // lines after a 334 continue it. Empty when the command is taken.
+  std::optional<std::string> StartAuth(const Step& step, const std::string& command,
+                                       SessionActions& out);
+  void HandleAuthLine(const FramedLine& line, SessionActions& out);
+  void FinishAuth(const std::string& user, const std::string& password, SessionActions& out);
+  void RedactReceived(const std::string& secret);
   void FinishMessage(const FramedLine& dot_line, SessionActions& out);
   // Sends the replies of the `reply:` steps at the cursor, advancing past them.
   void RunReplySteps(SessionActions& out);
@@ -119,6 +126,13 @@ class ScriptedSession : public SessionLogic {
   size_t transcript_dropped_ = 0;  // lines past kGradeTranscriptBytes
   size_t unexpected_count_ = 0;    // commands after the script stopped, all of them
   bool flooded_ = false;           // kGradeUnexpectedCommands passed: closing
+  bool tls_started_ = false;       // a 220 answered STARTTLS
+  struct AuthExchange {
+    std::string mechanism;  // PLAIN or LOGIN
+    std::string user;       // LOGIN: the user name, once given
+    bool want_password = false;
+  };
+  std::optional<AuthExchange> auth_;  // between AUTH and its final reply
 };
 
 }  // namespace smtp
