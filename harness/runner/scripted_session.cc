@@ -260,22 +260,6 @@ void ScriptedSession::Note(char dir, const std::string& text) {
   report_.transcript.push_back({options_.now_ms(), dir, std::move(kept)});
 }
 
-void ScriptedSession::HideInReceived(const std::string& line, const std::string& shown) {
-  std::string& r = report_.received;
-  size_t at = r.rfind(line);
-  if (at != std::string::npos) {
-    r.replace(at, line.size(), shown);
-    return;
-  }
-  // The 1 MiB cap cut the line: hide the part that was kept.
-  for (size_t k = std::min(line.size(), r.size()); k > 0; --k) {
-    if (r.compare(r.size() - k, k, line, 0, k) == 0) {
-      r.replace(r.size() - k, k, std::string(SecretRedactor::kRedacted));
-      return;
-    }
-  }
-}
-
 void ScriptedSession::NoteUnexpected(const std::string& line) {
   if (report_.unexpected.size() < kGradeUnexpectedKept) report_.unexpected.push_back(line);
   ++unexpected_count_;
@@ -348,8 +332,8 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
   std::string wire;
   for (size_t i = 0; i < lines.size(); ++i) {
     wire += lines[i] + "\r\n";
-    redactor_.Server(lines[i]);
     Note('S', lines[i]);
+    secrets_.Server(lines[i]);
     if (i > 0 && lines[i].size() > 4) {
       std::string kw = Verb(std::string_view(lines[i]).substr(4));
       if (kw == "PIPELINING") pipelining_advertised_ = true;
@@ -426,16 +410,16 @@ SessionActions ScriptedSession::OnBytes(std::string_view bytes) {
 }
 
 void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out) {
-  // What the reports show: AUTH secrets hidden by session state; matching
-  // uses the line as sent.
-  const std::string text = redactor_.Client(line.text);
-  if (text != line.text) HideInReceived(line.text, text);
+  // What the reports show: AUTH credentials (an initial response, and the
+  // client's lines until the final reply, whatever step the script is at)
+  // hidden by session state, in the received bytes too; matching uses the
+  // line as sent. A bare LF stays in the transcript text, shown escaped.
+  const std::string text = Redacted(line.text);
   const std::string raw = text + (line.ending == LineEnding::kCrlf ? "\r\n" : "\n");
   const std::string shown = EscapeBytes(raw);
   const bool early = early_;
   const std::string previous = last_command_;
   last_command_ = text;
-  // A bare LF stays in the transcript text so reports show it escaped.
   Note('C', line.ending == LineEnding::kBareLf ? text + "\n" : text);
 
   auto answer_stopped = [&] {
@@ -543,6 +527,17 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   early_ = framer_.buffered() > 0;
 }
 
+std::string ScriptedSession::Redacted(const std::string& line) {
+  std::string shown = secrets_.Client(line);
+  if (shown == line) return shown;
+  // What was hidden ("AUTH PLAIN <redacted>": what follows the common
+  // start) leaves the exact bytes of the report too.
+  size_t same = 0;
+  while (same < line.size() && same < shown.size() && line[same] == shown[same]) ++same;
+  RedactReceived(line.substr(same));
+  return shown;
+}
+
 void ScriptedSession::RedactReceived(const std::string& secret) {
   if (secret.empty()) return;
   size_t at = report_.received.rfind(secret);
@@ -591,16 +586,14 @@ std::optional<std::string> ScriptedSession::StartAuth(const Step& step, const st
 
 void ScriptedSession::HandleAuthLine(const FramedLine& line, SessionActions& out) {
   if (line.text == "*") {
-    Note('C', "*");
+    Note('C', Redacted(line.text));
     auth_.reset();
     Fail(cursor_, "*", "the client cancelled the AUTH exchange (\"*\")");
     stopped_ = true;
     SendReply("501 5.7.0 Authentication cancelled", out);
     return;
   }
-  redactor_.Client(line.text);  // it follows the exchange too
-  Note('C', "<redacted>");
-  RedactReceived(line.text);
+  Note('C', Redacted(line.text));
   auto decoded = Base64Decode(line.text);
   if (!decoded) decoded = std::string();  // compared below: a wrong credential
   if (auth_->mechanism == "LOGIN" && !auth_->want_password) {
@@ -651,10 +644,10 @@ void ScriptedSession::FinishAuth(const std::string& user, const std::string& pas
 }
 
 void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out) {
+  secrets_.Client(line.text);  // message text, never hidden; the redactor follows the session
   if (!data_bare_ && (line.ending == LineEnding::kBareLf || line.bare_cr)) {
     data_bare_ = EscapeBytes(Raw(line));
   }
-  redactor_.Client(line.text);  // it follows DATA too (a body line is text)
   if (line.text == "." || (line.text == ".\r" && line.ending == LineEnding::kBareLf)) {
     FinishMessage(line, out);
     return;

@@ -83,6 +83,9 @@ class ScriptedSession : public SessionLogic {
                                        SessionActions& out);
   void HandleAuthLine(const FramedLine& line, SessionActions& out);
   void FinishAuth(const std::string& user, const std::string& password, SessionActions& out);
+  // The line as reports may show it (AUTH credentials hidden); what was
+  // hidden is also taken out of report_.received.
+  std::string Redacted(const std::string& line);
   void RedactReceived(const std::string& secret);
   void FinishMessage(const FramedLine& dot_line, SessionActions& out);
   // Sends the replies of the `reply:` steps at the cursor, advancing past them.
@@ -94,8 +97,6 @@ class ScriptedSession : public SessionLogic {
   void FailUnexpected(const std::string& line, const std::string& why);
   void Note(char dir, const std::string& text);  // bounded: grade_limits.h
   void NoteUnexpected(const std::string& line);
-  // Replaces the last copy of `line` in report_.received by `shown`.
-  void HideInReceived(const std::string& line, const std::string& shown);
   size_t MaxMessage() const;
   std::string Expand(const std::string& text) const;
   std::string Expected(const Step& step) const;
@@ -107,7 +108,6 @@ class ScriptedSession : public SessionLogic {
   std::function<void(SessionReport)> on_done_;
   SessionReport report_;
   LineFramer framer_;
-  SecretRedactor redactor_;  // AUTH secrets out of the transcript and report
   size_t cursor_ = 0;
   double step_started_ms_ = 0;
   bool in_data_ = false;
@@ -127,6 +127,7 @@ class ScriptedSession : public SessionLogic {
   size_t unexpected_count_ = 0;    // commands after the script stopped, all of them
   bool flooded_ = false;           // kGradeUnexpectedCommands passed: closing
   bool tls_started_ = false;       // a 220 answered STARTTLS
+  SecretRedactor secrets_;         // follows every line both ways
   struct AuthExchange {
     std::string mechanism;  // PLAIN or LOGIN
     std::string user;       // LOGIN: the user name, once given

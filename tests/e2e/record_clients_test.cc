@@ -9,8 +9,9 @@
 // s-nail; serve only: the CI Postfix has no TLS), AUTH (msmtp PLAIN, swaks
 // LOGIN, Ruby PLAIN; its credentials come from SMTP_HARNESS_USER/PASSWORD on
 // replay), several recipients (curl, Perl), a body line starting with "."
-// (curl, Python, Perl), Date:/Message-ID: made at sending time (s-nail),
-// bodies ending in blank lines (swaks) and BDAT (Python's low-level calls;
+// (curl, Python, Perl), Date:/Message-ID: made at sending time (s-nail, msmtp),
+// bodies ending in blank lines and a Subject with the date in it (swaks's
+// default), and BDAT (Python's low-level calls;
 // none of the others can send it). One CTest entry per client, so CTest
 // runs them in parallel.
 #include <gtest/gtest.h>
@@ -31,6 +32,11 @@ struct Client {
   // The shell command for a server on `port` ("$SMTP_HARNESS_PORT" under grade);
   // `secure`: the server offers STARTTLS and AUTH.
   std::function<std::string(const std::string& port, bool secure)> command;
+  // What the client-mode recording must hold, so each feature is seen to
+  // happen: always, and in a secure session (TLS is checked for all).
+  std::vector<std::string> shows = {};
+  std::vector<std::string> shows_secure = {};
+  std::vector<std::string> shows_server = {};  // in the --mode server recording
 };
 
 class RecordClientsTest : public ::testing::Test {
@@ -84,12 +90,20 @@ class RecordClientsTest : public ::testing::Test {
                  const std::string& tag, const std::string& aiosmtpd) {
     SCOPED_TRACE(client.name + " through " + upstream);
     std::string a = Record(client, upstream, secure, tag + "-a.yaml", {});
+    std::vector<std::string> shows = client.shows;
+    if (secure) {
+      shows.insert(shows.end(), client.shows_secure.begin(), client.shows_secure.end());
+      shows.push_back("# TLS intercepted: recording the decrypted session");
+    }
+    for (const auto& s : shows) EXPECT_NE(a.find(s), std::string::npos) << s << " in\n" << a;
     ProcResult ra = Run(tag + "-a.yaml", upstream);
     EXPECT_EQ(ra.exit_code, 0) << "(a) run against " << upstream << "\n"
                                << ra.out << ra.err << "\n"
                                << a;
 
     std::string b = Record(client, upstream, secure, tag + "-b.yaml", {"--mode", "server"});
+    for (const auto& s : client.shows_server)
+      EXPECT_NE(b.find(s), std::string::npos) << s << " in\n" << b;
     ProcResult rb = Grade(tag + "-b.yaml", client, secure);
     EXPECT_EQ(rb.exit_code, 0) << "(b) grade\n" << rb.out << rb.err << "\n" << b;
 
@@ -118,18 +132,25 @@ TEST_F(RecordClientsTest, Curl) {
   WriteShared(dir_ / "curl.eml",
               "Subject: curl\r\nFrom: alice@example.test\r\n\r\nthree recipients\r\n"
               ".a line that starts with a dot\r\n");
-  CheckClient({"curl", false, [this](const std::string& port, bool) {
+  CheckClient({"curl",
+               false,
+               [this](const std::string& port, bool) {
                  return ShellWords({"/usr/bin/curl", "-sS", "--max-time", "20", "--url",
                                     "smtp://127.0.0.1:" + port + "/client.example.test",
                                     "--mail-from", "alice@example.test", "--mail-rcpt", bob_,
                                     "--mail-rcpt", alice_, "--mail-rcpt", carol_, "--upload-file",
                                     Path("curl.eml")});
-               }});
+               },
+               {"C: RCPT TO:<bob@", "C: RCPT TO:<alice@", "C: RCPT TO:<carol@",
+                "C: ..a line that starts with a dot"},
+               {}});
 }
 
 TEST_F(RecordClientsTest, Msmtp) {
   WriteShared(dir_ / "msmtp.eml", "Subject: msmtp\nFrom: alice@example.test\n\nover TLS\n");
-  CheckClient({"msmtp", true, [this](const std::string& port, bool secure) {
+  CheckClient({"msmtp",
+               true,
+               [this](const std::string& port, bool secure) {
                  std::vector<std::string> w = {"/usr/bin/msmtp", "--host=127.0.0.1",
                                                "--port=" + port, "--domain=client.example.test",
                                                "--from=alice@example.test"};
@@ -142,11 +163,15 @@ TEST_F(RecordClientsTest, Msmtp) {
                  }
                  w.push_back(bob_);
                  return ShellWords(w) + " < " + ShellWords({Path("msmtp.eml")});
-               }});
+               },
+               {"EHLO client.example.test", "Message-ID: <"},
+               {"  - auth: {mechanism: "}});
 }
 
 TEST_F(RecordClientsTest, Swaks) {
-  CheckClient({"swaks", true, [this](const std::string& port, bool secure) {
+  CheckClient({"swaks",
+               true,
+               [this](const std::string& port, bool secure) {
                  std::vector<std::string> w = {"/usr/bin/swaks",
                                                "--server",
                                                "127.0.0.1:" + port,
@@ -156,8 +181,6 @@ TEST_F(RecordClientsTest, Swaks) {
                                                bob_,
                                                "--helo",
                                                "client.example.test",
-                                               "--header",
-                                               "Subject: swaks",
                                                "--body",
                                                "hello from swaks",
                                                "--timeout",
@@ -167,7 +190,10 @@ TEST_F(RecordClientsTest, Swaks) {
                                       "--auth-password", kPassword});
                  }
                  return ShellWords(w) + " >/dev/null";
-               }});
+               },
+               {"hello from swaks", "Subject: test "},
+               {"  - auth: {mechanism: LOGIN, "},
+               {"Subject: test *"}});
 }
 
 const char* kPython = R"(import smtplib, ssl, sys
@@ -184,10 +210,14 @@ s.quit()
 
 TEST_F(RecordClientsTest, PythonSmtplib) {
   WriteShared(dir_ / "client.py", kPython);
-  CheckClient({"python smtplib", true, [this](const std::string& port, bool secure) {
+  CheckClient({"python smtplib",
+               true,
+               [this](const std::string& port, bool secure) {
                  return ShellWords(
                      {"/usr/bin/python3", Path("client.py"), port, secure ? "tls" : "plain", bob_});
-               }});
+               },
+               {"..leading dot", "$$5"},
+               {}});
 }
 
 const char* kPerl = R"(use strict; use Net::SMTP;
@@ -204,9 +234,13 @@ $s->quit;
 
 TEST_F(RecordClientsTest, PerlNetSmtp) {
   WriteShared(dir_ / "client.pl", kPerl);
-  CheckClient({"perl Net::SMTP", false, [this](const std::string& port, bool) {
+  CheckClient({"perl Net::SMTP",
+               false,
+               [this](const std::string& port, bool) {
                  return ShellWords({"/usr/bin/perl", Path("client.pl"), port, bob_, carol_});
-               }});
+               },
+               {"C: RCPT TO:<bob@", "C: RCPT TO:<carol@", "C: ..leading dot"},
+               {}});
 }
 
 const char* kRuby = R"(require "net/smtp"
@@ -231,14 +265,20 @@ end
 
 TEST_F(RecordClientsTest, RubyNetSmtp) {
   WriteShared(dir_ / "client.rb", kRuby);
-  CheckClient({"ruby net/smtp", true, [this](const std::string& port, bool secure) {
+  CheckClient({"ruby net/smtp",
+               true,
+               [this](const std::string& port, bool secure) {
                  return ShellWords({"/usr/bin/ruby", Path("client.rb"), port,
                                     secure ? "tls" : "plain", bob_, kUser, kPassword});
-               }});
+               },
+               {"from Ruby"},
+               {"  - auth: {mechanism: PLAIN, "}});
 }
 
 TEST_F(RecordClientsTest, SNail) {
-  CheckClient({"s-nail", true, [this](const std::string& port, bool secure) {
+  CheckClient({"s-nail",
+               true,
+               [this](const std::string& port, bool secure) {
                  std::vector<std::string> w = {"/usr/bin/s-nail",
                                                "-:/",
                                                "-S",
@@ -257,7 +297,9 @@ TEST_F(RecordClientsTest, SNail) {
                    w.insert(w.end(), {"-S", "smtp-use-starttls", "-S", "tls-verify=ignore"});
                  w.push_back(bob_);
                  return "echo 'sent by s-nail' | " + ShellWords(w);
-               }});
+               },
+               {"C: Date: ", "C: Message-ID: <", "C: sent by s-nail"},
+               {}});
 }
 
 const char* kPythonBdat = R"(import smtplib, sys
