@@ -7,8 +7,11 @@
 // defect leaves the server waiting for the end of the message 6 s.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "tests/e2e/run_support.h"
 
@@ -95,6 +98,53 @@ TEST(ClientSuite, EveryScenarioHasADefect) {
   for (const auto& c : kCases) cases.insert(c.scenario);
   EXPECT_EQ(files, cases);
   EXPECT_GE(files.size(), 20u);
+}
+
+// The matrix of real clients (docs/client-conformance.md): each client,
+// through its adapter in ci/client-adapters/, gives the verdicts recorded in
+// tests/conformance/clients/expected-CLIENT.json (refreshed, and the page
+// regenerated, by `ci/client-conformance-report --run`). One CTest entry per
+// client, ~15-25 s each.
+class ClientMatrix : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(ClientMatrix, GivesTheRecordedVerdicts) {
+  const std::string client = GetParam();
+  TempDir dir;
+  ProcResult r = RunProcess({Source("ci/client-conformance"), "--binary", SMTP_HARNESS_BINARY,
+                             "--json", dir.path() + "/v.json", client});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  auto got = ParseJson(dir.Read("v.json"));
+  std::ifstream in(Source("tests/conformance/clients/expected-" + client + ".json"));
+  ASSERT_TRUE(in) << "no expected verdicts for " << client;
+  auto want = nlohmann::json::parse(in);
+  ASSERT_EQ(got.size(), want.size()) << got.dump(1);
+  for (const auto& [name, w] : want.items()) {
+    ASSERT_TRUE(got.contains(name)) << name;
+    EXPECT_EQ(got[name]["verdict"], w["verdict"])
+        << client << " " << name << ": now " << got[name]["why"] << "; recorded " << w["why"];
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Clients, ClientMatrix,
+                         ::testing::Values("send", "curl", "msmtp", "swaks", "smtplib", "netsmtp",
+                                           "ruby", "s-nail"),
+                         [](const ::testing::TestParamInfo<const char*>& i) {
+                           std::string n = i.param;
+                           n.erase(std::remove(n.begin(), n.end(), '-'), n.end());
+                           return n;
+                         });
+
+// Every failure in the recorded matrix is judged (the report refuses to
+// write the page otherwise), and the page is what the script writes.
+TEST(ClientMatrix, EveryFailureIsJudgedAndThePageIsCurrent) {
+  TempDir dir;
+  ProcResult r = RunProcess({Source("ci/client-conformance-report"), dir.path() + "/page.md"});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::ifstream in(Source("docs/client-conformance.md"), std::ios::binary);
+  std::stringstream committed;
+  committed << in.rdbuf();
+  EXPECT_EQ(dir.Read("page.md"), committed.str())
+      << "docs/client-conformance.md is stale: run ci/client-conformance-report";
 }
 
 }  // namespace
