@@ -339,12 +339,14 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
       if (kw == "PIPELINING") pipelining_advertised_ = true;
     }
   }
-  if (scenario_.strict.pipelining && !pipelining_advertised_ &&
+  int code = lines.empty() ? 0 : CodeOf(lines.back());
+  // RFC 2920 3.1: DATA ends a group even with PIPELINING, so the 354 is
+  // delayed too: a message sent before it is then seen to be early.
+  if (scenario_.strict.pipelining && (!pipelining_advertised_ || code == 354) &&
       options_.pipelining_probe.count() > 0) {
     out.push_back(SessionAction::Pause(options_.pipelining_probe));
   }
   out.push_back(SessionAction::Write(wire));
-  int code = lines.empty() ? 0 : CodeOf(lines.back());
   if (code == 354 && !stopped_) {
     in_data_ = true;
     message_.clear();
@@ -786,8 +788,10 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
       MatchOutcome m = MatchData(step.data, message_, options_.vars);
       if (!m.ok) why = m.reason;
     }
-    if (!why && scenario_.strict.pipelining && data_early_ && !pipelining_advertised_) {
-      why = "the message was sent before the 354 reply to DATA";
+    if (!why && scenario_.strict.pipelining && data_early_) {
+      why =
+          "the message was sent before the 354 reply to DATA (RFC 2920 3.1: DATA ends a "
+          "group even with PIPELINING)";
     }
     if (why)
       Fail(cursor_, shown, *why);
