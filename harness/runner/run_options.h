@@ -15,8 +15,8 @@ namespace smtp {
 // past a reply or data cap the step fails naming the cap; past the
 // transcript or report cap, what does not fit is left out with a note.
 struct RunCaps {
-  size_t reply_lines = 1000;                  // lines in one reply
-  size_t step_reply_bytes = 1024 * 1024;      // reply bytes one step reads
+  size_t reply_lines = 10000;                 // lines in one reply
+  size_t step_reply_bytes = 2 * 1024 * 1024;  // reply bytes one step reads
   size_t transcript_bytes = 256 * 1024;       // transcript kept per scenario
   size_t shown_bytes = 64 * 1024;             // a step's sent/received text in reports
   size_t report_bytes = 32 * 1024 * 1024;     // a rendered report

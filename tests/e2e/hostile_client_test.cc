@@ -151,7 +151,7 @@ std::vector<Case> Cases() {
        },
        "greeting", "no greeting: reply longer than 4194304 bytes in total (cap: reply bytes)",
        "hostile.yaml:4: step 0 (expect): expected 220, got malformed reply (reply has more than "
-       "1000 lines (cap: reply lines per reply))"},
+       "10000 lines (cap: reply lines per reply))"},
       {"close_mid_reply", EhloAnswer("250-hostile.test\r\n250-PIPELI", true), "ehlo",
        "EHLO failed: incomplete reply 250-PIPELI: the server closed the connection",
        "hostile.yaml:5: step 1 (send): expected 250, got connection closed by the server"},

@@ -13,7 +13,7 @@
 namespace smtp::run_e2e {
 namespace {
 
-// The repository's scenarios without scenarios/lab, whose server-mode
+// The repository's scenarios without scenarios/lab and scenarios/clients, whose server-mode
 // scenarios run a client: command, which `run` does only with
 // --allow-client (the templates, for anyone's scenario folder, leave it out).
 std::string ScenariosWithoutClients(TempDir& dir) {
@@ -21,6 +21,7 @@ std::string ScenariosWithoutClients(TempDir& dir) {
   if (std::filesystem::exists(copy)) return copy;
   std::filesystem::copy(Source("scenarios"), copy, std::filesystem::copy_options::recursive);
   std::filesystem::remove_all(copy + "/lab");
+  std::filesystem::remove_all(copy + "/clients");
   return copy;
 }
 
