@@ -187,11 +187,9 @@ Status AsioConnection::Write(std::string_view bytes, Duration timeout) {
     size_t lf = bytes.find('\n', start);
     size_t end = lf == std::string_view::npos ? bytes.size() : lf + 1;
     std::string_view line = bytes.substr(start, end - start);
-    if (line.ends_with("\r\n")) {
-      line.remove_suffix(2);
-    } else if (line.ends_with("\n")) {
-      line.remove_suffix(1);
-    }
+    // CRLF ends a line; a bare LF stays in the text so reports show it
+    // ("\n"), as the server mode's transcript does.
+    if (line.ends_with("\r\n")) line.remove_suffix(2);
     Note('C', std::string(line));
     start = end;
   }

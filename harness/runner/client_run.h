@@ -71,7 +71,8 @@ class ScenarioRun {
   std::optional<EhloInfo> ehlo_;
   std::string scenario_skip_;
 
-  std::mutex mu_;  // the observer may be called from the connection's thread
+  int current_step_ = -1;  // stamped on transcript lines (guarded by mu_)
+  std::mutex mu_;          // the observer may be called from the connection's thread
   Transcript transcript_;
   std::vector<std::string> secrets_;
 };

@@ -12,6 +12,7 @@ void ScenarioRun::Observe(const TranscriptEntry& e) {
   std::lock_guard<std::mutex> lock(mu_);
   TranscriptEntry copy = e;
   copy.t_ms = MsSince(start_);
+  copy.step = current_step_;
   if (copy.dir == 'C') {
     for (const auto& s : secrets_) {
       for (size_t p; (p = copy.text.find(s)) != std::string::npos;) {
@@ -183,6 +184,10 @@ ScenarioResult ScenarioRun::Execute() {
       continue;
     }
     timeout_ = step.timeout.value_or(default_timeout_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      current_step_ = step.index;
+    }
     auto t0 = Clock::now();
     bool had_ehlo = ehlo_.has_value();
     auto problem = RunStep(step, r);

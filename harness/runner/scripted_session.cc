@@ -236,8 +236,12 @@ Duration ScriptedSession::TimeoutAt(size_t index) const {
   return scenario_.steps[index].timeout.value_or(options_.step_timeout);
 }
 
+void ScriptedSession::NoteStepAtCursor() {
+  note_step_ = cursor_ < scenario_.steps.size() ? static_cast<int>(cursor_) : -1;
+}
+
 void ScriptedSession::Note(char dir, const std::string& text) {
-  report_.transcript.push_back({options_.now_ms(), dir, text});
+  report_.transcript.push_back({options_.now_ms(), dir, text, note_step_});
 }
 
 void ScriptedSession::StepStarted() { step_started_ms_ = options_.now_ms(); }
@@ -318,6 +322,7 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
 void ScriptedSession::RunReplySteps(SessionActions& out) {
   while (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kReply) {
     StepStarted();
+    NoteStepAtCursor();
     const Step& step = scenario_.steps[cursor_];
     report_.steps[cursor_].sent = StandardReply(Expand(step.text), options_.hostname);
     SendReply(step.text, out);
@@ -359,6 +364,7 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   const bool early = early_;
   const std::string previous = last_command_;
   last_command_ = line.text;
+  NoteStepAtCursor();
   // A bare LF stays in the transcript text so reports show it escaped.
   Note('C', line.ending == LineEnding::kBareLf ? line.text + "\n" : line.text);
 
@@ -458,6 +464,7 @@ void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out
 
 void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& out) {
   in_data_ = false;
+  NoteStepAtCursor();
   Note('C', "<message: " + std::to_string(message_.size()) + " bytes>");
   for (size_t pos = 0; pos < message_.size();) {
     size_t eol = message_.find("\r\n", pos);
@@ -505,6 +512,7 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
 SessionActions ScriptedSession::OnEnd(std::string_view reason) {
   if (delivered_) return {};
   report_.end_reason = std::string(reason);
+  NoteStepAtCursor();
   Note('*', "connection ended: " + std::string(reason));
   const bool timeout = reason.find("timeout") != std::string_view::npos;
   // The engine's last read waited ReadTimeout(): the step at the cursor.

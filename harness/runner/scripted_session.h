@@ -84,6 +84,7 @@ class ScriptedSession : public SessionLogic {
   void Fail(size_t index, const std::string& received, const std::string& why);
   void FailUnexpected(const std::string& line, const std::string& why);
   void Note(char dir, const std::string& text);
+  void NoteStepAtCursor();  // the transcript lines that follow belong to the cursor's step
   std::string Expand(const std::string& text) const;
   std::string Expected(const Step& step) const;
   Duration TimeoutAt(size_t index) const;
@@ -95,6 +96,7 @@ class ScriptedSession : public SessionLogic {
   SessionReport report_;
   LineFramer framer_;
   size_t cursor_ = 0;
+  int note_step_ = -1;  // stamped on transcript lines
   double step_started_ms_ = 0;
   bool in_data_ = false;
   std::string message_;                   // dot-unstuffed, CRLF lines
