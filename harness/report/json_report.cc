@@ -95,11 +95,9 @@ std::string RenderJsonReport(const RunResult& run) {
   j["duration_ms"] = run.duration_ms;
   if (!run.command_line.empty()) j["command_line"] = run.command_line;
   auto s = run.Summarize();
-  j["summary"] = {{"total", s.total},
-                  {"passed", s.passed},
-                  {"failed", s.failed},
-                  {"errors", s.errors},
-                  {"skipped", s.skipped}};
+  j["summary"] = {{"total", s.total},     {"passed", s.passed},
+                  {"failed", s.failed},   {"errors", s.errors},
+                  {"skipped", s.skipped}, {"optional_mismatches", s.optional_mismatches}};
   if (run.interrupted) j["interrupted"] = true;
   j["scenarios"] = ordered_json::array();
   for (const auto& sc : run.scenarios) j["scenarios"].push_back(ScenarioJson(sc));
