@@ -1,5 +1,6 @@
 #include "harness/report/html_run_page.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -48,8 +49,13 @@ std::string Summary(const Json& report, const Counts& c) {
   s += Tile("passed", "passed", c.passed) + Tile("failed", "failed", c.failed) +
        Tile("error", "errors", c.errors) + Tile("skipped", "skipped", c.skipped);
   if (c.not_run) s += Tile("not_run", "not run", c.not_run);
-  s += Tile("total", "scenarios", c.total()) + "</div><dl class=\"facts\">";
-  s += "<dt>duration</dt><dd>" + FormatMs(Num(report, "duration_ms")) + "</dd>";
+  s += Tile("total", "scenarios", c.total()) + "</div>";
+  long long noted = Int(Field(report, "summary"), "optional_mismatches");
+  if (noted > 0) {
+    s += "<p class=\"note\">" + std::to_string(noted) +
+         " optional steps did not get what they expected (noted, not failed).</p>";
+  }
+  s += "<dl class=\"facts\"><dt>duration</dt><dd>" + FormatMs(Num(report, "duration_ms")) + "</dd>";
   s += "<dt>started</dt><dd>" + HtmlEscape(Str(report, "started_at")) + "</dd>";
   std::set<std::string> targets;
   for (const Json& sc : scenarios) targets.insert(Str(sc, "target"));
@@ -172,7 +178,7 @@ std::string RenderRunPage(const Json& report) {
   b += RenderConformanceMatrix(report, refs);
   b += GradeSection(scenarios, ids);
   b += "<section id=\"details\"><h2>Conversations</h2>";
-  size_t passing_drawn = 0, failing_drawn = 0, summarised = 0;
+  size_t passing_drawn = 0, failing_drawn = 0, summarised = 0, plain = 0;
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const Json& sc = scenarios[i];
     std::string status = KnownStatus(Str(sc, "status"));
@@ -186,13 +192,16 @@ std::string RenderRunPage(const Json& report) {
       ++drawn;
     } else {
       ++summarised;
+      o.transcript = plain++ < kMaxPlainTranscripts;
     }
     b += RenderScenarioSection(sc, o);
   }
   if (summarised) {
     b += "<p class=\"note\">" + std::to_string(summarised) +
-         " scenarios are shown as plain transcripts, without a diagram, to keep this page "
-         "small; the JSON report has every line.</p>";
+         " scenarios are shown without a diagram (the first " +
+         std::to_string(std::min(summarised, kMaxPlainTranscripts)) +
+         " with their first transcript lines) to keep this page small; the JSON report has "
+         "every line.</p>";
   }
   b += "</section></main>\n<footer>Made by smtp-harness " + HtmlEscape(Str(report, "version")) +
        " from its JSON report. Bytes from the wire are escaped: <span class=\"ctl\">\\r</span> "

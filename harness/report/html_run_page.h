@@ -4,9 +4,10 @@
 // (and, in server mode, the client's output). From the parsed JSON report. Pure.
 //
 // Size: failing scenarios are drawn in full (the first kMaxFailingDiagrams);
-// passing ones too while there are few (kMaxPassingDiagrams), after that
-// they get a short plain transcript, so a 1,000-scenario run stays a page a
-// browser opens at once (docs/reports.md has the figures).
+// passing ones too while there are few (kMaxPassingDiagrams), the next
+// kMaxPlainTranscripts get a short plain transcript, the rest one line, so
+// a 1,000-scenario run stays a page a browser opens at once
+// (docs/reports.md has the figures).
 #pragma once
 
 #include <cstddef>
@@ -18,6 +19,7 @@ namespace smtp::html {
 
 inline constexpr size_t kMaxPassingDiagrams = 50;
 inline constexpr size_t kMaxFailingDiagrams = 200;
+inline constexpr size_t kMaxPlainTranscripts = 150;
 
 std::string RenderRunPage(const Json& report);
 

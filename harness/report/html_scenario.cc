@@ -174,8 +174,17 @@ std::string RenderScenarioBody(const Json& sc, const ScenarioHtmlOptions& o) {
     SequenceDiagram d = RenderSequenceDiagram(sc, so);
     s += "<div class=\"diagram\">" + d.svg + "</div>" + d.folds;
     s += StepsTable(sc);
-  } else {
+  } else if (o.transcript) {
     s += PlainTranscript(sc);
+  } else {
+    const Json& t = Array(sc, "transcript");
+    s += "<p class=\"note\">" + std::to_string(t.size()) + " transcript lines";
+    if (!t.empty()) {
+      s += ", the last " + HtmlEscape(TruncateUtf8(Str(t.back(), "dir"), 1)) +
+           ": <code class=\"wire\">" +
+           HtmlWire(TruncateUtf8(Str(t.back(), "text"), 120), Markup::kHtml) + "</code>";
+    }
+    s += " (the JSON report has them all)</p>";
   }
   const Json& client = Field(sc, "client");
   if (client.is_object()) {

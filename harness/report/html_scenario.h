@@ -13,6 +13,7 @@ namespace smtp::html {
 struct ScenarioHtmlOptions {
   std::string id = "sc-0";    // the element id (links from the summary table)
   bool diagram = true;        // false: a plain transcript (big runs, passing scenarios)
+  bool transcript = true;     // without a diagram: false shows a one-line summary only
   bool open = false;          // <details open>
   bool client_output = true;  // the client's command, exit, stdout and stderr
 };

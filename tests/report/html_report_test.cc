@@ -260,7 +260,21 @@ TEST(HtmlReport, BigRunsDrawOnlySomePassingScenarios) {
   ASSERT_TRUE(page.ok());
   EXPECT_EQ(Count(*page, "<svg class=\"seq\""), html::kMaxPassingDiagrams + 1);
   EXPECT_EQ(Count(*page, "<details class=\"transcript\">"), 70 - html::kMaxPassingDiagrams);
-  EXPECT_NE(page->find("20 scenarios are shown as plain transcripts"), std::string::npos);
+  EXPECT_NE(page->find("20 scenarios are shown without a diagram (the first 20 with"),
+            std::string::npos);
+}
+
+TEST(HtmlReport, VeryBigRunsSummariseTheRestInOneLine) {
+  RunResult run;
+  size_t n = html::kMaxPassingDiagrams + html::kMaxPlainTranscripts + 30;
+  for (size_t i = 0; i < n; ++i) run.scenarios.push_back(testing::PassedScenario());
+  auto page = RenderHtmlReport(RenderJsonReport(run));
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(Count(*page, "<svg class=\"seq\""), html::kMaxPassingDiagrams);
+  EXPECT_EQ(Count(*page, "<details class=\"transcript\">"), html::kMaxPlainTranscripts);
+  EXPECT_EQ(Count(*page, "2 transcript lines, the last C: <code class=\"wire\">EHLO x</code>"),
+            30u);
+  EXPECT_EQ(Count(*page, "<details class=\"scenario passed\""), n);
 }
 
 TEST(HtmlReport, LoadPageHasChartsAndPercentiles) {
