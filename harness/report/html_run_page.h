@@ -20,6 +20,7 @@ namespace smtp::html {
 inline constexpr size_t kMaxPassingDiagrams = 50;
 inline constexpr size_t kMaxFailingDiagrams = 200;
 inline constexpr size_t kMaxPlainTranscripts = 150;
+inline constexpr size_t kMaxOpenFailures = 20;  // failed scenarios shown unfolded
 
 std::string RenderRunPage(const Json& report);
 
