@@ -127,7 +127,7 @@ class ScriptedSession : public SessionLogic {
   LineFramer framer_;
   size_t cursor_ = 0;
   int note_step_ = -1;  // stamped on transcript lines
-  int repeats_ = 0;  // commands the step at the cursor has matched so far
+  int repeats_ = 0;     // commands the step at the cursor has matched so far
   double step_started_ms_ = 0;
   bool in_data_ = false;
   std::string message_;                   // dot-unstuffed, CRLF lines
