@@ -64,7 +64,7 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
   r.expected += described;
   auto reply = conn_->ReadReply(timeout_);
   if (!reply.ok()) {
-    Problem p = ReadProblem(reply.status(), timeout_);
+    Problem p = ReadProblem(reply.status(), timeout_, ReplyAwaited(sent_line));
     p.expected = described;
     return p;
   }

@@ -83,7 +83,7 @@ std::optional<Problem> ScenarioRun::RunMail(const Step& step, StepResult& r) {
   if (!body.ok()) return Err(body.status().message());
   r.sent += "\n" + *body;
   if (auto p = WriteBytes(EncodeDataBody(*body))) return p;
-  return ExpectDefault(step.expect, "2xx", "", r);
+  return ExpectDefault(step.expect, "2xx", ".", r);
 }
 
 std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
@@ -143,7 +143,7 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       r.sent = text;
       if (auto p = WriteBytes(step.kind == StepKind::kData ? EncodeDataBody(text) : text)) return p;
       for (const auto& m : step.expect) {
-        if (auto p = Expect(m, "", r)) return p;
+        if (auto p = Expect(m, ".", r)) return p;
       }
       return std::nullopt;
     }
