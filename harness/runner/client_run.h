@@ -70,6 +70,8 @@ class ScenarioRun {
   std::string host_;
   std::optional<EhloInfo> ehlo_;
   std::string scenario_skip_;
+  // Set by a step after which the scenario ends, passed (see kStartTls).
+  std::string end_message_;
 
   std::mutex mu_;  // the observer may be called from the connection's thread
   Transcript transcript_;

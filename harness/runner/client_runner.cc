@@ -189,6 +189,10 @@ ScenarioResult ScenarioRun::Execute() {
     r.duration_ms = MsSince(t0);
     if (!problem) {
       r.status = Verdict::kPassed;
+      if (!end_message_.empty()) {
+        r.message = end_message_ + "; the steps after it did not run";
+        break;
+      }
     } else if (step.optional && !problem->error) {
       r.status = Verdict::kPassed;
       r.optional_mismatch = true;

@@ -156,8 +156,22 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
         // (RFC 3207 §6, CVE-2011-0411).
         r.sent = "STARTTLS\n" + step.tls_inject;
         if (auto p = WriteBytes("STARTTLS\r\n" + step.tls_inject)) return p;
+        // A server that refuses the packet and closes the connection never
+        // executed the injected bytes: safe, so the check passes there and
+        // the scenario ends (its later steps need the TLS session).
+        Reply refusal;
+        auto p = ExpectDefault(step.expect, "220", "STARTTLS", r, &refusal);
+        if (p && refusal.code >= 400 && conn_->WaitForClose(timeout_).ok()) {
+          r.received += "\n(closed)";
+          end_message_ = "STARTTLS refused (" + OneLine(refusal.ToDisplay()) +
+                         ") and the connection closed: the injected bytes were not executed";
+          return std::nullopt;
+        }
+        if (p) return p;
       }
-      if (auto p = ExpectDefault(step.expect, "220", "STARTTLS", r)) return p;
+      if (step.tls_inject.empty()) {
+        if (auto p = ExpectDefault(step.expect, "220", "STARTTLS", r)) return p;
+      }
       TlsOptions tls;
       tls.verify = step.tls_verify;
       tls.ca_file = opt_.tls_ca_file;

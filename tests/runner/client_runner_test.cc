@@ -286,6 +286,41 @@ TEST(ClientRunner, StartTlsInjectPipelinesBytesAndCatchesAServerThatRunsThem) {
   EXPECT_EQ(server.written[1], "XYZZY");
 }
 
+// A server without PIPELINING may refuse the STARTTLS packet and close (as
+// OpenSMTPD does): the injected bytes never ran, so the check passes and the
+// scenario ends there; refusing and staying open is still a failure.
+TEST(ClientRunner, StartTlsInjectRefusedAndClosedPasses) {
+  const char* yaml = R"Y(steps:
+  - expect: 220
+  - starttls: {verify: false, inject: "XYZZY\r\n"}
+  - send: EHLO x
+    expect: 250
+)Y";
+  ScriptedServer closes;
+  closes.override_reply = [](const std::string& line) {
+    if (line == "STARTTLS") return std::string("500 5.5.1 Pipelining not supported");
+    return line == "XYZZY" ? std::string("CLOSE") : std::string();
+  };
+  RunOptions opt;
+  opt.timeout = std::chrono::milliseconds(50);
+  auto r = RunYaml(yaml, closes, opt);
+  ASSERT_EQ(r.status, Verdict::kPassed) << (r.failure ? r.failure->message : "");
+  EXPECT_EQ(r.steps[1].status, Verdict::kPassed);
+  EXPECT_EQ(r.steps[1].message,
+            "STARTTLS refused (500 5.5.1 Pipelining not supported) and the connection closed: "
+            "the injected bytes were not executed; the steps after it did not run");
+  EXPECT_EQ(r.steps[2].status, Verdict::kNotRun);
+
+  ScriptedServer stays_open;
+  stays_open.override_reply = [](const std::string& line) {
+    return line == "STARTTLS" ? std::string("454 4.7.0 TLS not available") : std::string();
+  };
+  r = RunYaml(yaml, stays_open, opt);
+  ASSERT_EQ(r.status, Verdict::kFailed);
+  EXPECT_EQ(r.failure->step, 1);
+  EXPECT_EQ(r.failure->actual, "454 4.7.0 TLS not available");
+}
+
 TEST(ClientRunner, NotMatcherAndExpectClose) {
   ScriptedServer server;
   server.close_after_quit = false;
