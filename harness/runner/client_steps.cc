@@ -96,12 +96,13 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       auto text = Exp(step.text);
       if (!text.ok()) return Err(text.status().message());
       std::string line = *text;
-      if (step.kind == StepKind::kSend) {
-        if (auto p = SendLine(line, r)) return p;
-      } else {
-        r.sent = line;
-        if (auto p = WriteBytes(line)) return p;
+      r.sent = line;
+      bool closed = false;
+      if (auto p = WriteOrClosed(step.kind == StepKind::kSend ? line + "\r\n" : line, step, r,
+                                 &closed)) {
+        return p;
       }
+      if (closed) return std::nullopt;
       for (const auto& m : step.expect) {
         if (auto p = Expect(m, line, r)) return p;
       }
@@ -141,7 +142,12 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
         text = *e;
       }
       r.sent = text;
-      if (auto p = WriteBytes(step.kind == StepKind::kData ? EncodeDataBody(text) : text)) return p;
+      bool closed = false;
+      if (auto p = WriteOrClosed(step.kind == StepKind::kData ? EncodeDataBody(text) : text, step, r,
+                                 &closed)) {
+        return p;
+      }
+      if (closed) return std::nullopt;
       for (const auto& m : step.expect) {
         if (auto p = Expect(m, ".", r)) return p;
       }

@@ -4,14 +4,17 @@
 
 namespace smtp {
 
+bool ClosedBeforeReply(const Status& s) {
+  // A close in the middle of a reply ("incomplete reply ...") is not "no reply".
+  return s.IsClosed() && s.message().rfind("incomplete reply", 0) != 0;
+}
+
 StepProblem ReadProblem(const Status& s, Duration timeout, std::string_view awaited) {
   StepProblem p;
   if (s.IsTimeout()) {
     p.actual = "no reply within " + FormatDuration(timeout);
   } else if (s.IsClosed()) {
-    // A close in the middle of a reply ("incomplete reply ...") is not "no reply".
-    bool partial = s.message().rfind("incomplete reply", 0) == 0;
-    if (!awaited.empty() && !partial) {
+    if (!awaited.empty() && ClosedBeforeReply(s)) {
       p.actual = "connection closed with no reply to " + std::string(awaited);
     } else {
       p.actual = "connection closed by the server";

@@ -25,6 +25,10 @@ struct StepProblem {
 // to RSET", which is how a server that crashes on a command shows up.
 StepProblem ReadProblem(const Status& status, Duration timeout, std::string_view awaited = {});
 
+// A read that failed because the server closed the connection before any
+// byte of a reply (not in the middle of one).
+bool ClosedBeforeReply(const Status& status);
+
 // What a reply answers, for ReadProblem: the verb of `sent` (upper case),
 // "the end of the data" for ".", or "" when nothing was sent (a greeting).
 std::string ReplyAwaited(std::string_view sent);

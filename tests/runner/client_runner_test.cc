@@ -321,6 +321,44 @@ TEST(ClientRunner, StartTlsInjectRefusedAndClosedPasses) {
   EXPECT_EQ(r.failure->actual, "454 4.7.0 TLS not available");
 }
 
+// `closed` in a code list: a server that closes instead of replying passes;
+// `closed` alone fails on a reply.
+TEST(ClientRunner, ClosedInACodeListAcceptsAClose) {
+  ScriptedServer server;
+  server.override_reply = [](const std::string& line) {
+    return line == "RSET" ? std::string("CLOSE") : std::string();
+  };
+  RunOptions opt;
+  opt.timeout = std::chrono::milliseconds(50);
+  auto r = RunYaml(R"Y(steps:
+  - expect: 220
+  - send: NOOP
+    expect: [250, closed]
+  - send: RSET
+    expect: [250, closed]
+  - send: QUIT
+    expect: [221, closed]
+)Y",
+                   server, opt);
+  ASSERT_EQ(r.status, Verdict::kPassed) << (r.failure ? r.failure->message : "");
+  EXPECT_EQ(r.steps[1].received, "250 2.1.0 Ok");
+  EXPECT_EQ(r.steps[2].received, "(closed)");
+  EXPECT_EQ(r.steps[3].received, "(closed)");
+  EXPECT_EQ(r.steps[3].expected, "221 or connection closed");
+
+  ScriptedServer open;
+  r = RunYaml(R"Y(steps:
+  - expect: 220
+  - send: NOOP
+    expect: closed
+)Y",
+              open, opt);
+  ASSERT_EQ(r.status, Verdict::kFailed);
+  EXPECT_EQ(r.failure->message,
+            "t.yaml:4: step 1 (send): expected connection closed, got 250 2.1.0 Ok (a reply came "
+            "instead of a close)");
+}
+
 TEST(ClientRunner, NotMatcherAndExpectClose) {
   ScriptedServer server;
   server.close_after_quit = false;
