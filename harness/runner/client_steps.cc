@@ -143,8 +143,8 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       }
       r.sent = text;
       bool closed = false;
-      if (auto p = WriteOrClosed(step.kind == StepKind::kData ? EncodeDataBody(text) : text, step, r,
-                                 &closed)) {
+      if (auto p = WriteOrClosed(step.kind == StepKind::kData ? EncodeDataBody(text) : text, step,
+                                 r, &closed)) {
         return p;
       }
       if (closed) return std::nullopt;

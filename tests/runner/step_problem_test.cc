@@ -28,9 +28,9 @@ TEST(StepProblem, ACloseBeforeAnyReplyNamesTheCommand) {
             "connection closed with no reply to RSET");
   EXPECT_EQ(ReadProblem(Status::Closed("eof"), 5s, "").actual, "connection closed by the server");
   // A reply cut in the middle is not "no reply".
-  EXPECT_EQ(ReadProblem(Status::Closed("eof").Prefixed("incomplete reply 250-PIPE"), 5s, "EHLO")
-                .actual,
-            "connection closed by the server");
+  EXPECT_EQ(
+      ReadProblem(Status::Closed("eof").Prefixed("incomplete reply 250-PIPE"), 5s, "EHLO").actual,
+      "connection closed by the server");
   EXPECT_EQ(ReplyAwaited("rset"), "RSET");
   EXPECT_EQ(ReplyAwaited("BDAT 10\r\nSubject: x"), "BDAT");
   EXPECT_EQ(ReplyAwaited("."), "the end of the data");
