@@ -303,6 +303,30 @@ TEST_F(ConformanceSuite, EveryScenarioValidatesAndNamesItsRfcSections) {
   EXPECT_GE(files, 40) << "the issue asks for at least 40 conformance scenarios";
 }
 
+// scenarios/rfc5321/COVERAGE.md maps RFC 5321's requirements to scenarios:
+// ci/rfc5321-coverage fails when it names a scenario that does not exist or
+// when under 80 % of the testable MUST-level requirements are covered.
+TEST_F(ConformanceSuite, Rfc5321CoverageNamesExistingScenarios) {
+  ProcessResult r =
+      RunProcess({"/usr/bin/python3", "ci/rfc5321-coverage"}, work_, std::chrono::seconds(60));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("MUST-level requirements on a receiving server"), std::string::npos)
+      << r.out;
+
+  // A table naming a scenario that does not exist fails.
+  std::string table = ReadFile(kSource / "scenarios/rfc5321/COVERAGE.md");
+  size_t at = table.find("`helo_session`");
+  ASSERT_NE(at, std::string::npos);
+  table.replace(at, 14, "`no_such_scenario`");
+  fs::path broken = work_ / "COVERAGE.md";
+  std::ofstream(broken) << table;
+  r = RunProcess({"/usr/bin/python3", "ci/rfc5321-coverage", broken.string()}, work_,
+                 std::chrono::seconds(60));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("names scenario no_such_scenario, which does not exist"), std::string::npos)
+      << r.err;
+}
+
 // The fake server is our reference: it must pass every scenario of the suite,
 // the configured ones included (their server: blocks set it up).
 TEST_F(ConformanceSuite, FakeServerPassesEverything) {
