@@ -5,14 +5,15 @@
 
 #include "harness/scenario/server_block_parser.h"
 #include "harness/scenario/transcript_form.h"
+#include "harness/util/listen_address.h"
 
 namespace smtp {
 namespace {
 
-const std::vector<std::string> kCommonKeys = {"name",     "description", "tags",  "mode",
-                                              "timeout",  "vars",        "steps", "transcript",
-                                              "requires", "rfc",         "points"};
-const std::vector<std::string> kClientKeys = {"target", "server"};
+const std::vector<std::string> kCommonKeys = {"name",     "description", "tags",   "mode",
+                                              "timeout",  "vars",        "steps",  "transcript",
+                                              "requires", "rfc",         "points", "server"};
+const std::vector<std::string> kClientKeys = {"target"};
 const std::vector<std::string> kServerKeys = {"listen", "client", "client_shell", "strict",
                                               "sessions"};
 
@@ -124,6 +125,18 @@ void ScenarioParser::ParseRoot(const YAML::Node& root, Scenario& s) {
   if (mode_ == ScenarioMode::kClient) {
     if (auto n = root["server"]) ParseServerBlock(r_, n, s.server, /*standalone=*/false);
   } else {
+    // The scripted server is not the RFC server the block configures; only
+    // its TLS applies (a 220 to STARTTLS starts TLS with it).
+    if (auto n = root["server"]) {
+      if (n.IsMap()) {
+        for (const auto& kv : n) {
+          if (kv.first.IsScalar() && kv.first.Scalar() != "tls")
+            r_.Error(kv.first, "'" + kv.first.Scalar() +
+                                   "': in server mode only 'tls' of the server block applies");
+        }
+      }
+      ParseServerBlock(r_, n, s.server, /*standalone=*/false);
+    }
     ParseServerModeKeys(root, s);
   }
 
@@ -183,10 +196,11 @@ void ScenarioParser::ParseVars(const YAML::Node& node, Scenario& s) {
 void ScenarioParser::ParseServerModeKeys(const YAML::Node& root, Scenario& s) {
   if (auto n = root["listen"]) {
     if (auto v = r_.Str(n, "listen")) {
-      if (IsValidHostPort(*v)) {
+      auto parsed = ParseListenAddress(*v);
+      if (parsed.ok()) {
         s.listen = *v;
       } else {
-        r_.Error(n, "listen: expected HOST:PORT such as 127.0.0.1:1025, got '" + *v + "'");
+        r_.Error(n, parsed.status().message());
       }
     }
   }
