@@ -12,9 +12,9 @@
 namespace smtp {
 
 // Connects to host:port (an IP literal; names are not resolved), writes an
-// EHLO line that is also an HTTP/1.0 request line, and a blank line, reads what comes back within `timeout`, and
-// returns advice for the user; "" when the probe could not connect or the
-// answer looks like SMTP.
+// EHLO line that is also an HTTP/1.0 request line, and a blank line, reads what comes back within
+// `timeout`, and returns advice for the user; "" when the probe could not connect or the answer
+// looks like SMTP.
 std::string ProbeSilentPeer(const std::string& host, uint16_t port, Duration timeout);
 
 }  // namespace smtp

@@ -14,7 +14,8 @@ std::string DescribeNonSmtpPeer(std::string_view b) {
     return true;
   };
   // An HTTP status line, or an HTML page without one (an HTTP/0.9 answer).
-  if (starts("HTTP/") || starts_nocase("<!doctype html") || starts_nocase("<html")) return "the server sent an HTTP response: is this the right port?";
+  if (starts("HTTP/") || starts_nocase("<!doctype html") || starts_nocase("<html"))
+    return "the server sent an HTTP response: is this the right port?";
   // A TLS record: handshake (0x16) or alert (0x15), version 3.x.
   if (b.size() >= 2 && (b[0] == '\x16' || b[0] == '\x15') && b[1] == '\x03') {
     return "this port speaks TLS: use smtps:// (implicit TLS) for it";

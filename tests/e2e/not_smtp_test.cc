@@ -26,8 +26,8 @@ std::string Scenario() {
 }
 
 TEST_P(NotSmtp, RunSaysWhatListens) {
-  auto server = std::make_unique<PortProcess>(std::vector<std::string>{
-      "/usr/bin/python3", Fixture("not_smtp_server.py"), GetParam().mode});
+  auto server = std::make_unique<PortProcess>(
+      std::vector<std::string>{"/usr/bin/python3", Fixture("not_smtp_server.py"), GetParam().mode});
   auto r = RunProcess({SMTP_HARNESS_BINARY, "run", Scenario(), "--target",
                        "smtp://127.0.0.1:" + std::to_string(server->port()), "--timeout", "1s",
                        "--no-color"});
@@ -36,8 +36,8 @@ TEST_P(NotSmtp, RunSaysWhatListens) {
 }
 
 TEST_P(NotSmtp, SendSaysWhatListens) {
-  auto server = std::make_unique<PortProcess>(std::vector<std::string>{
-      "/usr/bin/python3", Fixture("not_smtp_server.py"), GetParam().mode});
+  auto server = std::make_unique<PortProcess>(
+      std::vector<std::string>{"/usr/bin/python3", Fixture("not_smtp_server.py"), GetParam().mode});
   auto r = Send({"--server", "127.0.0.1:" + std::to_string(server->port()), "--from",
                  "a@example.test", "--to", "b@example.test", "--body", "x", "--timeout", "1s"});
   EXPECT_NE(r.exit_code, 0);
