@@ -87,6 +87,21 @@ std::optional<Problem> ScenarioRun::WriteBytes(const std::string& bytes) {
   return WriteProblem(s, timeout_);
 }
 
+std::optional<Problem> ScenarioRun::WriteOrClosed(const std::string& bytes, const Step& step,
+                                                  StepResult& r, bool* closed) {
+  Status s = conn_->Write(bytes, timeout_);
+  if (s.ok()) return std::nullopt;
+  // The server closed before we could send: what `expect: [..., closed]` allows.
+  if ((s.IsClosed() || s.code() == Status::Code::kIo) && !step.expect.empty() &&
+      step.expect.front().closed) {
+    r.expected = DescribeReplyMatcher(step.expect.front());
+    r.received = "(closed)";
+    *closed = true;
+    return std::nullopt;
+  }
+  return WriteProblem(s, timeout_);
+}
+
 std::optional<Problem> ScenarioRun::SendLine(const std::string& line, StepResult& r) {
   if (!r.sent.empty()) r.sent += "\n";
   r.sent += line;
@@ -100,7 +115,12 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
   r.expected += described;
   auto reply = conn_->ReadReply(timeout_);
   if (!reply.ok()) {
-    Problem p = ReadProblem(reply.status(), timeout_);
+    if (m.closed && ClosedBeforeReply(reply.status())) {
+      if (!r.received.empty()) r.received += "\n";
+      r.received += "(closed)";
+      return std::nullopt;
+    }
+    Problem p = ReadProblem(reply.status(), timeout_, ReplyAwaited(sent_line));
     p.expected = described;
     return p;
   }
@@ -275,6 +295,10 @@ ScenarioResult ScenarioRun::Execute() {
     }
     if (!problem) {
       r.status = Verdict::kPassed;
+      if (!end_message_.empty()) {
+        r.message = end_message_ + "; the steps after it did not run";
+        break;
+      }
     } else if (step.optional && !problem->error) {
       r.status = Verdict::kPassed;
       r.optional_mismatch = true;
