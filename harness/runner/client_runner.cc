@@ -26,6 +26,7 @@ void ScenarioRun::Observe(const TranscriptEntry& e) {
   std::lock_guard<std::mutex> lock(mu_);
   TranscriptEntry copy = e;
   copy.t_ms = MsSince(start_);
+  copy.step = current_step_;
   if (copy.dir == 'C') {
     copy.text = transcript_redactor_.Client(copy.text);
   } else if (copy.dir == 'S') {
@@ -110,6 +111,21 @@ std::optional<Problem> ScenarioRun::WriteBytes(const std::string& bytes) {
   return WriteProblem(s, timeout_);
 }
 
+std::optional<Problem> ScenarioRun::WriteOrClosed(const std::string& bytes, const Step& step,
+                                                  StepResult& r, bool* closed) {
+  Status s = conn_->Write(bytes, timeout_);
+  if (s.ok()) return std::nullopt;
+  // The server closed before we could send: what `expect: [..., closed]` allows.
+  if ((s.IsClosed() || s.code() == Status::Code::kIo) && !step.expect.empty() &&
+      step.expect.front().closed) {
+    r.expected = DescribeReplyMatcher(step.expect.front());
+    r.received = "(closed)";
+    *closed = true;
+    return std::nullopt;
+  }
+  return WriteProblem(s, timeout_);
+}
+
 std::optional<Problem> ScenarioRun::SendLine(const std::string& line, StepResult& r) {
   if (!r.sent.empty()) r.sent += "\n";
   r.sent += line;
@@ -123,7 +139,12 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
   r.expected += described;
   auto reply = conn_->ReadReply(timeout_);
   if (!reply.ok()) {
-    Problem p = ReadProblem(reply.status(), timeout_);
+    if (m.closed && ClosedBeforeReply(reply.status())) {
+      if (!r.received.empty()) r.received += "\n";
+      r.received += "(closed)";
+      return std::nullopt;
+    }
+    Problem p = ReadProblem(reply.status(), timeout_, ReplyAwaited(sent_line));
     p.expected = described;
     return p;
   }
@@ -307,6 +328,10 @@ ScenarioResult ScenarioRun::Execute() {
       continue;
     }
     timeout_ = step.timeout.value_or(default_timeout_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      current_step_ = step.index;
+    }
     auto t0 = Clock::now();
     step_reply_bytes_ = 0;
     auto problem = RunStep(step, r);
@@ -328,6 +353,10 @@ ScenarioResult ScenarioRun::Execute() {
     }
     if (!problem) {
       r.status = Verdict::kPassed;
+      if (!end_message_.empty()) {
+        r.message = end_message_ + "; the steps after it did not run";
+        break;
+      }
     } else if (step.optional && !problem->error) {
       r.status = Verdict::kPassed;
       r.optional_mismatch = true;

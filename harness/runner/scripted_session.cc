@@ -250,6 +250,10 @@ Duration ScriptedSession::TimeoutAt(size_t index) const {
   return scenario_.steps[index].timeout.value_or(options_.step_timeout);
 }
 
+void ScriptedSession::NoteStepAtCursor() {
+  note_step_ = cursor_ < scenario_.steps.size() ? static_cast<int>(cursor_) : -1;
+}
+
 void ScriptedSession::Note(char dir, const std::string& text) {
   if (transcript_bytes_ >= kGradeTranscriptBytes) {
     ++transcript_dropped_;
@@ -257,7 +261,7 @@ void ScriptedSession::Note(char dir, const std::string& text) {
   }
   std::string kept = CapText(text, kGradeTranscriptLine);
   transcript_bytes_ += kept.size();
-  report_.transcript.push_back({options_.now_ms(), dir, std::move(kept)});
+  report_.transcript.push_back({options_.now_ms(), dir, std::move(kept), note_step_});
 }
 
 void ScriptedSession::NoteUnexpected(const std::string& line) {
@@ -373,6 +377,7 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
 void ScriptedSession::RunReplySteps(SessionActions& out) {
   while (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kReply) {
     StepStarted();
+    NoteStepAtCursor();
     const Step& step = scenario_.steps[cursor_];
     report_.steps[cursor_].sent = StandardReply(Expand(step.text), options_.hostname);
     SendReply(step.text, out);
@@ -422,6 +427,7 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   const std::string shown = EscapeBytes(raw);
   const bool early = early_;
   const std::string previous = last_command_;
+  NoteStepAtCursor();
   last_command_ = text;
   Note('C', line.ending == LineEnding::kBareLf ? text + "\n" : text);
 
@@ -745,6 +751,7 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
   }
   data_partial_.clear();
   SettleRepetitions();
+  NoteStepAtCursor();
   Note('C', "<message: " + std::to_string(message_size_) + " bytes>");
   for (size_t pos = 0; pos < message_.size();) {
     size_t eol = message_.find("\r\n", pos);
@@ -819,6 +826,7 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
 SessionActions ScriptedSession::OnEnd(std::string_view reason) {
   if (delivered_) return {};
   report_.end_reason = std::string(reason);
+  NoteStepAtCursor();
   Note('*', "connection ended: " + std::string(reason));
   const bool timeout = reason.find("timeout") != std::string_view::npos;
   // The engine's last read waited ReadTimeout(): the step at the cursor.
