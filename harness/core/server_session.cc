@@ -475,12 +475,6 @@ void ServerSession::FinishMessage(ServerOutputs& out) {
   };
   if (data_too_long_line_) return finish(500, "5.5.2", "Line too long (text lines: 1000 octets)");
   if (!data_bare_.empty() && DataLineEndings() == FakeServerConfig::BareNewlines::kReject) {
-    // An on: message rule with a reply still decides the answer (fault
-    // injection, mutation tests); the message is not stored either way.
-    const FaultRule* rule = rules_ && rules_->Has(FaultRule::On::kMessage)
-                                ? rules_->Match(FaultRule::On::kMessage, txn_.data)
-                                : nullptr;
-    if (rule && rule->reply) return finish(0, "", "", rule);
     return finish(554, "5.6.0",
                   "Message refused: " + data_bare_ + " in message data, end lines with <CR><LF>");
   }
