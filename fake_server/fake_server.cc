@@ -19,6 +19,7 @@
 #include "harness/core/fault_rules.h"
 #include "harness/net/direct_io.h"
 #include "harness/net/watchdog.h"
+#include "harness/util/host_port.h"
 
 namespace smtp {
 namespace {
@@ -37,8 +38,7 @@ std::string PeerName(const tcp::socket& s) {
   asio::error_code ec;
   auto ep = s.remote_endpoint(ec);
   if (ec) return "?";
-  auto a = ep.address();
-  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
+  return FormatHostPort(ep.address().to_string(), ep.port());
 }
 
 // One accepted connection: the plain socket until TLS starts, then the
@@ -177,7 +177,7 @@ Result<uint16_t> FakeServer::Impl::Start() {
     if (!ctx.ok()) return ctx.status();
     ssl_ = *ctx;
   }
-  std::string where = config_.listen_host + ":" + std::to_string(config_.port);
+  std::string where = FormatHostPort(config_.listen_host, config_.port);
   asio::error_code ec;
   auto address = asio::ip::make_address(config_.listen_host, ec);
   if (ec) return Status::InvalidArgument("cannot listen on " + where + ": not an IP address");
@@ -399,7 +399,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   LineRecorder in, out;
   const bool recording = config_.keep_transcripts || transcript_sink_;
   SecretState secrets;
-  std::string reason = "client closed";
+  SessionEnd end = SessionEnd::kClientClosed;
   bool open = true;
 
   if (config_.tls.implicit) {
@@ -423,7 +423,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   bool more_waiting = false;  // the last read filled the buffer: more is likely there
   while (open) {
     if (conn->stopping) {  // Stop() came while no read was pending
-      reason = "server stopping";
+      end = SessionEnd::kServerStopping;
       break;
     }
     asio::error_code ec;
@@ -453,11 +453,11 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
       conn->watchdog.Disarm();
     }
     if (conn->watchdog.timed_out()) {
-      reason = conn->stopping ? "server stopping" : "idle timeout";
+      end = conn->stopping ? SessionEnd::kServerStopping : SessionEnd::kIdleTimeout;
       break;
     }
     if (ec) {
-      reason = conn->stopping ? "server stopping" : "client closed";
+      end = conn->stopping ? SessionEnd::kServerStopping : SessionEnd::kClientClosed;
       break;
     }
     more_waiting = n == buf.size();
@@ -467,22 +467,22 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
              [&](std::string line) { Record(id, t0, 'C', Redact(std::move(line), secrets)); });
     }
     open = co_await Perform(*conn, *logic, logic->OnBytes(bytes), id, t0, out, secrets);
-    if (!open) reason = "closed by server";
+    if (!open) end = SessionEnd::kClosedByServer;
   }
   in.Flush([&](std::string line) { Record(id, t0, 'C', std::move(line)); });
   if (open) {
     // Say goodbye if the logic wants to (421 on timeout or shutdown).
-    bool can_write = reason != "client closed";
-    SessionActions bye = logic->OnEnd(reason);
+    bool can_write = end != SessionEnd::kClientClosed;
+    SessionActions bye = logic->OnEnd(end);
     if (can_write && !bye.empty()) {
       conn->stopping = false;  // let the farewell be written
       co_await Perform(*conn, *logic, std::move(bye), id, t0, out, secrets);
     }
   } else {
-    logic->OnEnd(reason);
+    logic->OnEnd(end);
   }
   out.Flush([&](std::string line) { Record(id, t0, 'S', std::move(line)); });
-  Record(id, t0, '*', "connection closed (" + reason + ")");
+  Record(id, t0, '*', "connection closed (" + std::string(SessionEndName(end)) + ")");
   conn->watchdog.Stop();
   // close() sends the FIN; a shutdown() first is one more syscall per
   // session, and fails anyway when the client closed first (after QUIT).

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "fake_server/fake_server.h"
-
 namespace smtp {
 
 RfcSessionLogic::RfcSessionLogic(const FakeServerConfig& config, std::shared_ptr<RuleBook> rules,
@@ -33,10 +31,15 @@ SessionActions RfcSessionLogic::OnBytes(std::string_view bytes) {
 
 void RfcSessionLogic::OnTlsStarted() { session_.TlsStarted(); }
 
-SessionActions RfcSessionLogic::OnEnd(std::string_view reason) {
-  if (reason == "idle timeout") return ToActions(session_.IdleTimeout());
-  if (reason == "server stopping") return ToActions(session_.Shutdown());
-  return {};
+SessionActions RfcSessionLogic::OnEnd(SessionEnd end) {
+  switch (end) {
+    case SessionEnd::kIdleTimeout:
+      return ToActions(session_.IdleTimeout());
+    case SessionEnd::kServerStopping:
+      return ToActions(session_.Shutdown());
+    default:
+      return {};
+  }
 }
 
 SessionActions RfcSessionLogic::ToActions(ServerOutputs outputs) {

@@ -18,6 +18,7 @@
 #include "harness/runner/transcript_update.h"
 #include "harness/scenario/scenario_files.h"
 #include "harness/scenario/scenario_loader.h"
+#include "harness/util/iso8601.h"
 
 namespace smtp::cli {
 namespace {

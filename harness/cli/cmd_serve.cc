@@ -14,6 +14,7 @@
 #include "harness/cli/commands.h"
 #include "harness/scenario/server_config_yaml.h"
 #include "harness/util/duration.h"
+#include "harness/util/host_port.h"
 
 namespace smtp::cli {
 namespace {
@@ -182,8 +183,7 @@ int RunServe(const ServeOptions& o) {
   }
   {
     std::lock_guard<std::mutex> lock(out_mu);
-    std::cout << "smtp-harness serve: listening on "
-              << (host.find(':') != std::string::npos ? "[" + host + "]" : host) << ":" << *bound
+    std::cout << "smtp-harness serve: listening on " << FormatHostPort(host, *bound)
               << (config.tls.implicit ? " (implicit TLS)" : "")
               << (maildir ? ", storing messages in " + o.maildir : "") << std::endl;
   }

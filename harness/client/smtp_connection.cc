@@ -14,6 +14,7 @@
 #include <optional>
 
 #include "harness/core/line_framer.h"
+#include "harness/util/host_port.h"
 
 namespace smtp {
 namespace {
@@ -28,9 +29,7 @@ constexpr size_t kClientReplyLineLimit = 64 * 1024;
 constexpr size_t kClientReplyTotalLimit = 4 * 1024 * 1024;
 
 std::string FormatEndpoint(const tcp::endpoint& ep) {
-  std::string addr = ep.address().to_string();
-  if (ep.address().is_v6()) addr = "[" + addr + "]";
-  return addr + ":" + std::to_string(ep.port());
+  return FormatHostPort(ep.address().to_string(), ep.port());
 }
 
 bool IsIpLiteral(const std::string& host) {

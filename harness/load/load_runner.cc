@@ -15,6 +15,7 @@
 #include "harness/load/load_stats.h"
 #include "harness/runner/suite_runner.h"
 #include "harness/runner/target.h"
+#include "harness/util/iso8601.h"
 
 namespace smtp {
 namespace {

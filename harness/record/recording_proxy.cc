@@ -13,6 +13,8 @@
 #include "harness/core/line_framer.h"
 #include "harness/core/reply.h"
 #include "harness/record/client_stream.h"
+#include "harness/util/ascii.h"
+#include "harness/util/host_port.h"
 
 namespace smtp {
 namespace {
@@ -24,8 +26,7 @@ constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr size_t kRecordLineLimit = 1024 * 1024;
 
 bool IsVerb(const std::string& line, const char* verb) {
-  std::string up;
-  for (char c : line) up += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string up = Upper(line);
   while (!up.empty() && up.back() == ' ') up.pop_back();
   return up == verb;
 }
@@ -371,8 +372,8 @@ Result<uint16_t> RecordingProxy::Bind() {
   if (!ec) acc.bind(ep, ec);
   if (!ec) acc.listen(asio::socket_base::max_listen_connections, ec);
   if (ec)
-    return Status::Io("cannot listen on " + o.listen_host + ":" + std::to_string(o.listen_port) +
-                      ": " + ec.message());
+    return Status::Io("cannot listen on " + FormatHostPort(o.listen_host, o.listen_port) + ": " +
+                      ec.message());
   return acc.local_endpoint().port();
 }
 

@@ -4,6 +4,8 @@
 
 #include <cmath>
 
+#include "harness/runner/result_header.h"
+
 namespace smtp {
 namespace {
 
@@ -63,13 +65,7 @@ std::string DescribeClientExit(const ClientProcessResult& c) {
 }
 
 ScenarioResult AssembleServerResult(const Scenario& sc, const ServerRunFacts& f) {
-  ScenarioResult r;
-  r.name = sc.name;
-  r.file = sc.file;
-  r.description = sc.description;
-  r.tags = sc.tags;
-  r.rfc = sc.rfc;
-  r.mode = "server";
+  ScenarioResult r = ResultHeader(sc);
   r.target = f.listen;
   r.duration_ms = f.duration_ms;
   r.client = f.client;

@@ -10,6 +10,7 @@
 #include "fake_server/fake_server.h"
 #include "harness/runner/grade_result.h"
 #include "harness/runner/scripted_session.h"
+#include "harness/util/host_port.h"
 
 namespace smtp {
 namespace {
@@ -160,10 +161,7 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   if (!port.ok()) return port.status();
   FakeServer& server = *server_holder;
   if (options.on_listening) options.on_listening(*port);
-  std::string host_shown = config.listen_host.find(':') != std::string::npos
-                               ? "[" + config.listen_host + "]"
-                               : config.listen_host;
-  const std::string where = host_shown + ":" + std::to_string(*port);
+  const std::string where = FormatHostPort(config.listen_host, *port);
 
   ServerRunFacts facts;
   facts.listen = where;
@@ -177,7 +175,9 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   spec.env["SMTP_HARNESS_PORT"] = std::to_string(*port);
   spec.env["SMTP_PORT"] = std::to_string(*port);
   spec.env["SMTP_HOST"] = config.listen_host;
-  if (!getenv("PYTHONUNBUFFERED")) spec.env["PYTHONUNBUFFERED"] = "1";  // output survives a kill
+  // Output survives a kill. (emplace: GCC 12 warns falsely, -Wrestrict, on
+  // assigning a literal here.)
+  if (!getenv("PYTHONUNBUFFERED")) spec.env.emplace("PYTHONUNBUFFERED", "1");
   std::unique_ptr<ProcessRunner> own_runner;
   ProcessRunner* runner = options.runner;
   if (!runner) {

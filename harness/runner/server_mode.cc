@@ -3,6 +3,7 @@
 // judged (cannot bind, no client command) become an `error` result.
 #include "harness/runner/server_mode.h"
 
+#include "harness/runner/result_header.h"
 #include "harness/runner/server_grader.h"
 #include "harness/scenario/var_expander.h"
 
@@ -15,13 +16,7 @@ ScenarioResult RunServerScenario(const Scenario& scenario, const RunOptions& opt
   if (vars.ok()) grade.vars = *vars;
   auto result = GradeServerScenario(scenario, grade);
   if (result.ok()) return *result;
-  ScenarioResult r;
-  r.name = scenario.name;
-  r.file = scenario.file;
-  r.description = scenario.description;
-  r.tags = scenario.tags;
-  r.rfc = scenario.rfc;
-  r.mode = "server";
+  ScenarioResult r = ResultHeader(scenario);
   r.target = scenario.listen;
   r.status = Verdict::kError;
   FailureInfo f;

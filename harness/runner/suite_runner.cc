@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -11,15 +10,6 @@
 #include "harness/runner/server_mode.h"
 
 namespace smtp {
-
-std::string NowIso8601() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 RunResult RunSuite(const std::vector<Scenario>& scenarios, const RunOptions& options,
                    const ClientRunnerEnv& env, const SuiteHooks& hooks) {

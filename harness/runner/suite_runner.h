@@ -13,6 +13,7 @@
 #include "harness/runner/client_runner.h"
 #include "harness/runner/run_options.h"
 #include "harness/scenario/model.h"
+#include "harness/util/iso8601.h"
 
 namespace smtp {
 
@@ -26,8 +27,5 @@ struct SuiteHooks {
 // The scenarios run as given (select with SelectIndices first).
 RunResult RunSuite(const std::vector<Scenario>& scenarios, const RunOptions& options,
                    const ClientRunnerEnv& env, const SuiteHooks& hooks = {});
-
-// "2026-01-01T12:00:00Z" for now (UTC).
-std::string NowIso8601();
 
 }  // namespace smtp

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "harness/core/reply.h"
+#include "harness/util/ascii.h"
 
 namespace smtp {
 namespace {
@@ -188,7 +189,7 @@ void ParseServerBlock(YamlReader& r, const YAML::Node& node, FakeServerConfig& c
     if (auto n = a["mechanisms"]) {
       if (auto l = r.StrList(n, "mechanisms")) {
         for (auto& m : *l) {
-          for (char& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+          m = Upper(m);
           if (m != "PLAIN" && m != "LOGIN") {
             r.Error(n, "mechanisms: unsupported '" + m + "' (expected PLAIN, LOGIN)");
           }

@@ -5,7 +5,7 @@
 
 #include <string>
 
-#include "fake_server/config.h"
+#include "harness/core/server_config.h"
 #include "harness/util/status.h"
 
 namespace smtp {

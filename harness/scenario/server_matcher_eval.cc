@@ -3,18 +3,13 @@
 #include <cctype>
 #include <regex>
 
+#include "harness/util/ascii.h"
 #include "harness/util/glob.h"
 
 namespace smtp {
 namespace {
 
 constexpr size_t kMaxRegexInput = 256 * 1024;  // std::regex recurses per character
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string Quote(std::string_view s) {
   std::string out = "\"";
