@@ -6,11 +6,13 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cstdlib>
 #include <iostream>
 #include <mutex>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt_guard.h"
+#include "harness/cli/progress_line.h"
 #include "harness/cli/run_options_cli.h"
 #include "harness/cli/run_output.h"
 #include "harness/runner/selection.h"
@@ -44,7 +46,7 @@ int RunCommand(const RunFlags& flags) {
     return kExitUsage;
   }
   if (files->empty()) {
-    std::cerr << "smtp-harness run: no scenario files (*.yaml) found\n";
+    std::cerr << "smtp-harness run: no scenario files (*.yaml, *.yml) found\n";
     return kExitUsage;
   }
   LoadOptions load;
@@ -92,10 +94,17 @@ int RunCommand(const RunFlags& flags) {
       std::cout.flush();
       std::_Exit(status == kExitHarness ? kExitHarness : kExitFailed);
     });
+    // A live "[3/10] running: ..." line, on a terminal only.
+    ProgressLine progress(std::cerr, selected.size(),
+                          isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1 &&
+                              options.report_path != "-" && std::getenv("TERM") != nullptr &&
+                              std::string(std::getenv("TERM")) != "dumb");
+    size_t reported = 0;  // on_result comes in the scenarios' order
     SuiteHooks hooks;
+    hooks.on_start = [&](size_t i, const Scenario& s) { progress.Started(i, s.name); };
     hooks.on_result = [&](const ScenarioResult& r) {
       std::lock_guard<std::mutex> lock(mu);
-      PrintScenarioResult(r, options);
+      progress.Finished(reported++, [&] { PrintScenarioResult(r, options); });
       partial.scenarios.push_back(r);
     };
     run = RunSuite(selected, options, DefaultClientRunnerEnv(), hooks);
@@ -132,7 +141,7 @@ int RunCommand(const RunFlags& flags) {
 
 void AddRunCommand(CLI::App& app, int* exit_status) {
   auto* cmd = app.add_subcommand(
-      "run", "Run scenario files, or every *.yaml under directories, in name order");
+      "run", "Run scenario files, or every *.yaml and *.yml under directories, in name order");
   auto flags = std::make_shared<RunFlags>();
   cmd->add_option("paths", flags->paths, "scenario files or directories")->required();
   AddRunOptions(*cmd, flags->common);

@@ -15,6 +15,7 @@
 #include "harness/scenario/server_config_yaml.h"
 #include "harness/util/duration.h"
 #include "harness/util/host_port.h"
+#include "harness/util/listen_address.h"
 
 namespace smtp::cli {
 namespace {
@@ -42,25 +43,6 @@ int Fail(int code, const std::string& message) {
   std::cerr << "smtp-harness serve: " << message << "\n";
   return code;
 }
-
-bool ParseListen(const std::string& text, std::string& host, uint16_t& port) {
-  size_t colon = text.rfind(':');
-  if (colon == std::string::npos) return false;
-  host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  std::string p = text.substr(colon + 1);
-  if (host.empty() || p.empty() || p.size() > 5 ||
-      p.find_first_not_of("0123456789") != std::string::npos) {
-    return false;
-  }
-  unsigned long n = std::stoul(p);
-  if (n > 65535) return false;
-  port = static_cast<uint16_t>(n);
-  return true;
-}
-
-bool IsLoopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1"; }
 
 // Many idle connections need many descriptors: take what the hard limit allows.
 void RaiseDescriptorLimit() {
@@ -93,11 +75,10 @@ int RunServe(const ServeOptions& o) {
     }
     config = *loaded;
   }
-  std::string host;
-  uint16_t port = 0;
-  if (!ParseListen(o.listen, host, port)) {
-    return Fail(kExitUsage, "--listen: expected HOST:PORT (an IP address), got '" + o.listen + "'");
-  }
+  auto listen = ParseListenAddress(o.listen);
+  if (!listen.ok()) return Fail(kExitUsage, "--" + listen.status().message());
+  const std::string host = listen->host;
+  const uint16_t port = listen->port;
   config.listen_host = host;
   config.port = port;
   if (o.max_sessions) config.max_sessions = *o.max_sessions;
@@ -135,7 +116,7 @@ int RunServe(const ServeOptions& o) {
     if (!m.ok()) return Fail(kExitHarness, m.status().message());
     maildir = std::move(*m);
   }
-  if (!IsLoopback(host)) {
+  if (!IsLoopbackAddress(host)) {
     std::cerr
         << "smtp-harness serve: warning: " << o.listen
         << " is not a loopback address; anyone who can reach it can talk to this test server\n";

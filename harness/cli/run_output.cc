@@ -21,7 +21,12 @@ TextStyle StyleFor(const RunOptions& o) {
 }  // namespace
 
 void PrintScenarioResult(const ScenarioResult& r, const RunOptions& o) {
-  if (o.report_path != "-") std::cout << ScenarioLine(r, StyleFor(o)) << std::flush;
+  if (o.report_path != "-") {
+    // The summary (FinishRun) shows each failure in full: once is enough.
+    std::cout << ScenarioLine(r, StyleFor(o)) << std::flush;
+    return;
+  }
+  // With the JSON report on stdout there is no summary: failures go to stderr.
   if ((r.status == Verdict::kFailed || r.status == Verdict::kError) && r.failure) {
     std::cerr << r.failure->message << "\n" << std::flush;
   }

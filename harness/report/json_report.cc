@@ -89,11 +89,9 @@ std::string RenderJsonReport(const RunResult& run) {
   j["started_at"] = run.started_at;
   j["duration_ms"] = run.duration_ms;
   auto s = run.Summarize();
-  j["summary"] = {{"total", s.total},
-                  {"passed", s.passed},
-                  {"failed", s.failed},
-                  {"errors", s.errors},
-                  {"skipped", s.skipped}};
+  j["summary"] = {{"total", s.total},     {"passed", s.passed},
+                  {"failed", s.failed},   {"errors", s.errors},
+                  {"skipped", s.skipped}, {"optional_mismatches", s.optional_mismatches}};
   if (run.interrupted) j["interrupted"] = true;
   j["scenarios"] = ordered_json::array();
   for (const auto& sc : run.scenarios) j["scenarios"].push_back(ScenarioJson(sc));

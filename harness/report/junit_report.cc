@@ -108,9 +108,21 @@ std::string RenderJunitReport(const RunResult& run) {
            Seconds(sc.duration_ms) + "\"";
     std::string message = sc.failure ? sc.failure->message : "";
     switch (sc.status) {
-      case Verdict::kPassed:
-        out += "/>\n";
-        continue;
+      case Verdict::kPassed: {
+        std::string notes;
+        for (const auto& st : sc.steps) {
+          if (st.optional_mismatch) {
+            notes += "note: optional step " + std::to_string(st.index) + " (" + sc.file + ":" +
+                     std::to_string(st.line) + "): " + st.message + "\n";
+          }
+        }
+        if (notes.empty()) {
+          out += "/>\n";
+          continue;
+        }
+        out += ">\n      <system-out>" + XmlEscape(notes) + "</system-out>\n";
+        break;
+      }
       case Verdict::kSkipped:
       case Verdict::kNotRun:
         out += ">\n      <skipped message=\"" +

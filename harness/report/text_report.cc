@@ -95,7 +95,18 @@ std::string ScenarioLine(const ScenarioResult& sc, const TextStyle& style) {
 
 std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
   bool bad = sc.status == Verdict::kFailed || sc.status == Verdict::kError;
-  if (!bad && !style.verbose) return "";
+  std::string notes;
+  for (const auto& st : sc.steps) {
+    if (st.optional_mismatch) {
+      notes += Paint(style, kYellow,
+                     "  note: optional step " + std::to_string(st.index) + " (" + sc.file + ":" +
+                         std::to_string(st.line) + "): " + st.message) +
+               "\n";
+    }
+  }
+  if (!bad && !style.verbose) {
+    return notes.empty() ? "" : Paint(style, kBold, sc.name) + " (" + sc.file + ")\n" + notes;
+  }
   std::string out;
   if (bad) {
     out += Paint(style, kBold,
@@ -136,15 +147,7 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
     out += Paint(style, kBold, sc.name) + " (" + sc.file + ")\n";
     out += FormatTranscript(sc.transcript, "  ");
   }
-  for (const auto& st : sc.steps) {
-    if (st.optional_mismatch) {
-      out += Paint(style, kYellow,
-                   "  note: optional step " + std::to_string(st.index) + " (" + sc.file + ":" +
-                       std::to_string(st.line) + "): " + st.message) +
-             "\n";
-    }
-  }
-  return out;
+  return out + notes;
 }
 
 std::string SummaryLine(const RunResult& run, const TextStyle& style) {
@@ -152,6 +155,10 @@ std::string SummaryLine(const RunResult& run, const TextStyle& style) {
   std::string line = std::to_string(s.passed) + " passed, " + std::to_string(s.failed) +
                      " failed, " + std::to_string(s.errors) + " errors, " +
                      std::to_string(s.skipped) + " skipped in " + FormatMs(run.duration_ms);
+  if (s.optional_mismatches) {
+    line += " (" + std::to_string(s.optional_mismatches) + " optional step" +
+            (s.optional_mismatches == 1 ? " did" : "s did") + " not match)";
+  }
   if (run.interrupted) line += ", interrupted";
   const char* colour = (s.failed || s.errors || run.interrupted) ? kRed : kGreen;
   return Paint(style, colour, line) + "\n";

@@ -56,6 +56,8 @@ class ScenarioRun {
   void Observe(const TranscriptEntry& e);
   void Fail(const Step& step, const StepResult& r, const Problem& p);
   void ErrorBeforeSteps(const std::string& message);
+  // Advice when the target is not an SMTP server at all, or "".
+  std::string NotSmtpAdvice(const Problem& p);
 
   const Scenario& sc_;
   const RunOptions& opt_;
@@ -68,6 +70,7 @@ class ScenarioRun {
   std::unique_ptr<FakeTargetHandle> fake_;
   std::unique_ptr<SmtpConnection> conn_;
   std::string host_;
+  uint16_t port_ = 0;
   std::optional<EhloInfo> ehlo_;
   std::string scenario_skip_;
 

@@ -1,6 +1,7 @@
 #include "harness/runner/client_runner.h"
 
 #include "harness/core/command.h"
+#include "harness/core/not_smtp.h"
 #include "harness/runner/client_run.h"
 #include "harness/runner/result_header.h"
 #include "harness/runner/target.h"
@@ -21,6 +22,27 @@ void ScenarioRun::Observe(const TranscriptEntry& e) {
     }
   }
   transcript_.push_back(std::move(copy));
+}
+
+std::string ScenarioRun::NotSmtpAdvice(const Problem& p) {
+  if (fake_) return "";
+  std::string first;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& e : transcript_) {
+      if (e.dir == 'S') {
+        first = e.text;
+        break;
+      }
+    }
+  }
+  if (!first.empty()) return DescribeNonSmtpPeer(first);
+  // Silent from the start: ask the port what it is, on a second connection
+  // (after closing this one: a one-connection-at-a-time server would not
+  // answer the probe while it still holds this one).
+  if (!env_.probe || p.actual.rfind("no reply", 0) != 0) return "";
+  if (conn_) conn_->Close();
+  return env_.probe(host_, port_, std::min<Duration>(timeout_, std::chrono::seconds(2)));
 }
 
 void ScenarioRun::ErrorBeforeSteps(const std::string& message) {
@@ -149,6 +171,7 @@ ScenarioResult ScenarioRun::Execute() {
     co.implicit_tls = target->kind == Target::Kind::kSmtps;
   }
   host_ = co.host;
+  port_ = co.port;
   co.tls.server_name = co.host;
   auto conn = env_.connect(co);
   if (!conn.ok()) {
@@ -193,6 +216,9 @@ ScenarioResult ScenarioRun::Execute() {
                   OneLine(problem->actual);
     } else {
       r.status = problem->error ? Verdict::kError : Verdict::kFailed;
+      if (std::string advice = NotSmtpAdvice(*problem); !advice.empty()) {
+        problem->why = advice;
+      }
       r.message = problem->why.empty() ? problem->actual : problem->why;
       Fail(step, r, *problem);
       break;

@@ -11,6 +11,7 @@
 #include "harness/runner/grade_result.h"
 #include "harness/runner/scripted_session.h"
 #include "harness/util/host_port.h"
+#include "harness/util/listen_address.h"
 
 namespace smtp {
 namespace {
@@ -67,24 +68,6 @@ std::string JoinArgv(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& text) {
-  size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon + 1 >= text.size()) {
-    return Status::InvalidArgument("listen: expected HOST:PORT such as 127.0.0.1:1025, got '" +
-                                   text + "'");
-  }
-  std::string host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  std::string port_text = text.substr(colon + 1);
-  if (port_text.find_first_not_of("0123456789") != std::string::npos || port_text.size() > 5 ||
-      std::stoul(port_text) > 65535) {
-    return Status::InvalidArgument("listen: bad port in '" + text + "'");
-  }
-  return std::make_pair(host, static_cast<uint16_t>(std::stoul(port_text)));
-}
-
 Duration DefaultRunTimeout(const Scenario& scenario, Duration step_timeout) {
   // A session takes at most the sum of its steps' timeouts, plus two default
   // ones (the connect and the exit).
@@ -127,8 +110,8 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   auto listen = ParseListenAddress(options.listen.value_or(scenario.listen));
   if (!listen.ok()) return listen.status();
   FakeServerConfig config = scenario.server;
-  config.listen_host = listen->first;
-  config.port = options.port.value_or(listen->second);
+  config.listen_host = listen->host;
+  config.port = options.port.value_or(listen->port);
   config.idle_timeout = step_timeout;  // the scripted sessions name each read's own
   config.write_timeout = longest;
   config.keep_messages = false;

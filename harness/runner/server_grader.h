@@ -46,7 +46,4 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
 // connect and the exit), times the scenario's sessions.
 Duration DefaultRunTimeout(const Scenario& scenario, Duration step_timeout);
 
-// "127.0.0.1:1025" -> {"127.0.0.1", 1025}; "[::1]:25" -> {"::1", 25}.
-Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& text);
-
 }  // namespace smtp

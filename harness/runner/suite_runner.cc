@@ -30,6 +30,7 @@ RunResult RunSuite(const std::vector<Scenario>& scenarios, const RunOptions& opt
         std::lock_guard<std::mutex> lock(mu);
         if (stop || options.cancelled() || next_to_start >= scenarios.size()) return;
         i = next_to_start++;
+        if (hooks.on_start) hooks.on_start(i, scenarios[i]);
       }
       const Scenario& sc = scenarios[i];
       ScenarioResult r = sc.mode == ScenarioMode::kServer ? RunServerScenario(sc, options)

@@ -22,6 +22,9 @@ struct SuiteHooks {
   // waits for those before it), from whichever thread finished it; calls
   // never overlap.
   std::function<void(const ScenarioResult&)> on_result;
+  // Called as scenario `index` (of the list given) starts, from the thread
+  // that runs it; calls never overlap with each other or with on_result.
+  std::function<void(size_t index, const Scenario&)> on_start;
 };
 
 // The scenarios run as given (select with SelectIndices first).

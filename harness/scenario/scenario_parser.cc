@@ -5,6 +5,7 @@
 
 #include "harness/scenario/server_block_parser.h"
 #include "harness/scenario/transcript_form.h"
+#include "harness/util/listen_address.h"
 
 namespace smtp {
 namespace {
@@ -183,10 +184,11 @@ void ScenarioParser::ParseVars(const YAML::Node& node, Scenario& s) {
 void ScenarioParser::ParseServerModeKeys(const YAML::Node& root, Scenario& s) {
   if (auto n = root["listen"]) {
     if (auto v = r_.Str(n, "listen")) {
-      if (IsValidHostPort(*v)) {
+      auto parsed = ParseListenAddress(*v);
+      if (parsed.ok()) {
         s.listen = *v;
       } else {
-        r_.Error(n, "listen: expected HOST:PORT such as 127.0.0.1:1025, got '" + *v + "'");
+        r_.Error(n, parsed.status().message());
       }
     }
   }

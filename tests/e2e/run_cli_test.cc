@@ -53,13 +53,55 @@ TEST(RunCli, ColourOnlyOnATerminal) {
   EXPECT_EQ(r.out.find("\033["), std::string::npos) << r.out;
 }
 
+// A live "[N/M] running: ..." line on a terminal (erased with spaces, so
+// it adds no escape sequences); none at all in a pipe.
+TEST(RunCli, ProgressLineOnlyOnATerminal) {
+  if (!std::filesystem::exists("/usr/bin/script")) GTEST_SKIP() << "no /usr/bin/script";
+  TempDir dir;
+  dir.Write("a.yaml", kPass);
+  dir.Write("b.yaml",
+            "name: slow\nsteps:\n  - expect: 220\n  - sleep: 600ms\n  - send: QUIT\n"
+            "    expect: 221\n");
+  ProcOptions o = InDir(dir.path());
+  o.env = {{"TERM", "xterm"}, {"NO_COLOR", "1"}};
+  std::string cmd = std::string(SMTP_HARNESS_BINARY) + " run a.yaml b.yaml -j 2 --report r.json";
+  auto r = RunProcess({"/usr/bin/script", "-qec", cmd, dir.path() + "/typescript"}, o);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("running: slow"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[1/2]"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\033["), std::string::npos) << r.out;
+  auto piped = RunHarness({"a.yaml", "b.yaml", "-j", "2"}, InDir(dir.path()));
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ((piped.out + piped.err).find('\r'), std::string::npos) << piped.out << piped.err;
+  EXPECT_EQ(piped.out.find("running:"), std::string::npos);
+}
+
+// An optional step that did not match passes, but is said: in the summary
+// (without -v), in the JSON summary and in JUnit's system-out.
+TEST(RunCli, OptionalMismatchesAreNotedEverywhere) {
+  TempDir dir;
+  dir.Write("opt.yaml",
+            "name: opt\nsteps:\n  - expect: 220\n  - send: NOOP\n    expect: 550\n"
+            "    optional: true\n  - send: QUIT\n    expect: 221\n");
+  auto r = RunHarness({"opt.yaml", "--junit", "j.xml"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("note: optional step 1 (opt.yaml:4): "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 passed, 0 failed, 0 errors, 0 skipped in "), std::string::npos);
+  EXPECT_NE(r.out.find(" (1 optional step did not match)\n"), std::string::npos) << r.out;
+  auto j = ParseJson(dir.Read("smtp-harness-report.json"));
+  EXPECT_EQ(j["summary"]["optional_mismatches"], 1);
+  EXPECT_NE(dir.Read("j.xml").find("<system-out>note: optional step 1 (opt.yaml:4): "),
+            std::string::npos)
+      << dir.Read("j.xml");
+}
+
 TEST(RunCli, ExitOneOnFailureWithDetails) {
   TempDir dir;
   dir.Write("a.yaml", kPass);
   dir.Write("b.yaml", kFail);
   auto r = RunHarness({"."}, InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "./b.yaml:4: step 1 (send): expected 550, got 250 Ok\n");
+  EXPECT_EQ(r.err, "");  // the failure is shown once, in the summary
   EXPECT_NE(r.out.find("\xE2\x9C\x97 bad  "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  ./b.yaml:4: step 1 (send): expected 550, got 250 Ok\n"
                        "  expected: 550\n  actual:   250 Ok\n"),

@@ -144,15 +144,5 @@ TEST(ServerGraderTest, DefaultRunTimeoutSumsTheStepsOwnTimeouts) {
   EXPECT_EQ(DefaultRunTimeout(sc, seconds(5)), 3 * seconds(5 + 30 + 2 * 5));
 }
 
-TEST(ServerGraderTest, ListenAddresses) {
-  EXPECT_EQ(*ParseListenAddress("127.0.0.1:1025"),
-            std::make_pair(std::string("127.0.0.1"), uint16_t{1025}));
-  EXPECT_EQ(*ParseListenAddress("[::1]:25"), std::make_pair(std::string("::1"), uint16_t{25}));
-  EXPECT_EQ(ParseListenAddress("localhost").status().message(),
-            "listen: expected HOST:PORT such as 127.0.0.1:1025, got 'localhost'");
-  EXPECT_EQ(ParseListenAddress("1.2.3.4:99999").status().message(),
-            "listen: bad port in '1.2.3.4:99999'");
-}
-
 }  // namespace
 }  // namespace smtp
