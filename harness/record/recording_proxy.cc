@@ -12,6 +12,7 @@
 #include "fake_server/tls_context.h"
 #include "harness/core/line_framer.h"
 #include "harness/core/reply.h"
+#include "harness/core/secret_redactor.h"
 #include "harness/record/client_stream.h"
 #include "harness/util/ascii.h"
 #include "harness/util/host_port.h"
@@ -24,6 +25,11 @@ using namespace asio::experimental::awaitable_operators;
 using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr size_t kRecordLineLimit = 1024 * 1024;
+
+std::string UpstreamName(const RecordOptions& o) {
+  return std::string(o.upstream_implicit_tls ? "smtps://" : "smtp://") + o.upstream_host + ":" +
+         std::to_string(o.upstream_port);
+}
 
 bool IsVerb(const std::string& line, const char* verb) {
   std::string up = Upper(line);
@@ -143,6 +149,7 @@ class RelaySession {
   ClientStream c_stream_;
   LineFramer s_lines_;
   ReplyParser parser_;
+  SecretRedactor secrets_;
   Transcript transcript_;
   Clock::time_point start_;
 };
@@ -152,11 +159,23 @@ asio::awaitable<Transcript> RelaySession::Run() {
   asio::steady_timer timer(client_.sock.get_executor(), opt_.timeout);
   auto r = co_await (upstream_.sock.async_connect(ep, kTuple) || timer.async_wait(kTuple));
   asio::error_code ec = r.index() == 1 ? asio::error::timed_out : std::get<0>(std::get<0>(r));
-  if (!ec && opt_.upstream_implicit_tls) {
+  std::string why;
+  if (ec) {
+    why = ec == asio::error::timed_out ? "no answer within " + FormatDuration(opt_.timeout)
+                                       : "connect: " + ec.message();
+  } else if (opt_.upstream_implicit_tls) {
     ec = co_await upstream_.Handshake(client_tls_, asio::ssl::stream_base::client, opt_.timeout);
+    if (ec) why = "TLS handshake: " + ec.message();
   }
   if (ec) {
-    Note('*', "cannot connect to the upstream server: " + ec.message());
+    // The client is told in SMTP, not by a silent close (RFC 5321 §3.8: 421
+    // when the service is not available), and the session is not a
+    // recording: the note says so to the writer.
+    std::string upstream = UpstreamName(opt_);
+    Note('*', kUpstreamUnreachableNote + upstream + ": " + why);
+    const std::string reply = "421 4.4.0 smtp-harness record: cannot reach the upstream server " +
+                              upstream + ": " + why + "\r\n";
+    (void)co_await client_.Write(reply, opt_.timeout);
     client_.Close();
     co_return transcript_;
   }
@@ -190,7 +209,9 @@ asio::awaitable<void> RelaySession::PumpClient() {
         Note('B', std::move(item->text));
         continue;
       }
-      Note('C', item->text);
+      // An AUTH exchange's credentials never enter the transcript, so no
+      // file, log or report made from it can hold them.
+      Note('C', secrets_.Client(item->text));
       if (item->kind == ClientItem::Kind::kDataLine) continue;
       if (IsVerb(item->text, "STARTTLS") && !client_.tls) {
         starttls_sent_ = true;
@@ -223,7 +244,7 @@ asio::awaitable<void> RelaySession::OnStartTlsReply() {
     client_.Close();
     upstream_.Close();
   } else {
-    Note('*', "TLS intercepted: recording the decrypted session");
+    Note('*', std::string(kTlsInterceptedNote) + "recording the decrypted session");
   }
   c_stream_.DiscardBuffered();
   s_lines_.TakeRaw();
@@ -252,6 +273,7 @@ asio::awaitable<void> RelaySession::PumpServer() {
       s_lines_.Feed(chunk);
       while (auto line = s_lines_.Next()) {
         Note('S', line->text);
+        secrets_.Server(line->text);
         auto reply = parser_.FeedLine(line->text);
         if (!reply.ok() || !reply->has_value()) continue;
         c_stream_.OnReply((**reply).code);

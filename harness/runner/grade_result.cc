@@ -10,7 +10,8 @@ namespace smtp {
 namespace {
 
 bool IsCheck(StepKind k) {
-  return k == StepKind::kExpectCommand || k == StepKind::kExpectData || k == StepKind::kExpectClose;
+  return k == StepKind::kExpectCommand || k == StepKind::kExpectData ||
+         k == StepKind::kExpectClose || k == StepKind::kAuth;
 }
 
 // Points of each scenario step (per whole run, before splitting by session).

@@ -3,7 +3,10 @@
 #include <cctype>
 #include <chrono>
 
+#include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
+#include "harness/core/sasl.h"
+#include "harness/core/secret_redactor.h"
 #include "harness/core/transcript.h"
 #include "harness/scenario/server_matcher_eval.h"
 #include "harness/scenario/var_expander.h"
@@ -138,6 +141,11 @@ std::string ScriptedSession::Expected(const Step& step) const {
       return DescribeDataMatcher(step.data);
     case StepKind::kExpectClose:
       return "the client closes the connection";
+    case StepKind::kAuth:
+      // Never the credentials themselves: the scenario may hold them literally.
+      return "AUTH " +
+             (step.auth_mechanism.empty() ? std::string("PLAIN or LOGIN") : step.auth_mechanism) +
+             " with the scenario's user name and password";
     case StepKind::kReply:
       return "";
     default:
@@ -205,6 +213,7 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
   for (size_t i = 0; i < lines.size(); ++i) {
     wire += lines[i] + "\r\n";
     Note('S', lines[i]);
+    secrets_.Server(lines[i]);
     if (i > 0 && lines[i].size() > 4) {
       std::string kw = Verb(std::string_view(lines[i]).substr(4));
       if (kw == "PIPELINING") pipelining_advertised_ = true;
@@ -226,6 +235,14 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
   if (code == 221 || code == 421) {
     closing_ = true;
     out.push_back(SessionAction::Close());
+  }
+  if (code == 220 && !tls_started_ && UpperTrim(last_command_) == "STARTTLS") {
+    // RFC 3207: TLS starts now (the scenario's `server: {tls: {starttls:
+    // true}}` gives the certificate); plaintext sent after the command is
+    // discarded, never read as commands inside TLS.
+    tls_started_ = true;
+    framer_.TakeRaw();
+    out.push_back(SessionAction::StartTls());
   }
 }
 
@@ -258,7 +275,9 @@ SessionActions ScriptedSession::OnBytes(std::string_view bytes) {
   while (true) {
     std::optional<FramedLine> line = framer_.Next();
     if (!line) break;
-    if (in_data_) {
+    if (auth_) {
+      HandleAuthLine(*line, out);
+    } else if (in_data_) {
       HandleDataLine(*line, out);
     } else {
       HandleCommand(*line, out);
@@ -269,12 +288,16 @@ SessionActions ScriptedSession::OnBytes(std::string_view bytes) {
 
 void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out) {
   const std::string raw = Raw(line);
-  const std::string shown = EscapeBytes(raw);
+  std::string shown = EscapeBytes(raw);
   const bool early = early_;
   const std::string previous = last_command_;
-  last_command_ = line.text;
   // A bare LF stays in the transcript text so reports show it escaped.
-  Note('C', line.ending == LineEnding::kBareLf ? line.text + "\n" : line.text);
+  // AUTH credentials (an initial response, and the client's lines until the
+  // final reply, whatever step the script is at) are never shown.
+  const std::string noted = Redacted(line.text);
+  Note('C', line.ending == LineEnding::kBareLf ? noted + "\n" : noted);
+  if (noted != line.text) shown = EscapeBytes(noted);
+  last_command_ = noted;
 
   auto answer_stopped = [&] {
     SendReply(Verb(line.text) == "QUIT" ? "221" : "503 5.5.1 smtp-harness: not expected here", out);
@@ -282,23 +305,23 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   if (closing_) {  // after our 221: the client should have closed
     if (cursor_ < scenario_.steps.size() &&
         scenario_.steps[cursor_].kind == StepKind::kExpectClose) {
-      report_.unexpected.push_back(line.text);
+      report_.unexpected.push_back(noted);
       Fail(cursor_, shown, "expected the client to close the connection, got \"" + shown + "\"");
     } else {
-      FailUnexpected(line.text, "unexpected command after QUIT: \"" + shown + "\"");
+      FailUnexpected(noted, "unexpected command after QUIT: \"" + shown + "\"");
     }
     stopped_ = true;
     return;
   }
   if (stopped_) {
-    report_.unexpected.push_back(line.text);
+    report_.unexpected.push_back(noted);
     answer_stopped();
     early_ = framer_.buffered() > 0;
     return;
   }
   if (cursor_ >= scenario_.steps.size()) {
-    FailUnexpected(line.text, "unexpected command after the end of the script: \"" +
-                                  EscapeBytes(line.text) + "\"");
+    FailUnexpected(
+        noted, "unexpected command after the end of the script: \"" + EscapeBytes(noted) + "\"");
     stopped_ = true;
     answer_stopped();
     early_ = framer_.buffered() > 0;
@@ -311,12 +334,22 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
     if (!m.ok) mismatch = m.reason;
   } else if (step.kind == StepKind::kExpectClose) {
     mismatch = "expected the client to close the connection, got \"" + shown + "\"";
-    report_.unexpected.push_back(line.text);
+    report_.unexpected.push_back(noted);
+  } else if (step.kind == StepKind::kAuth) {
+    mismatch = StartAuth(step, line.text, out);
+    if (!mismatch) {
+      early_ = framer_.buffered() > 0;
+      return;  // the exchange goes on (334), or FinishAuth ended it
+    }
   } else if (step.kind == StepKind::kExpectData) {
     mismatch = "expected the message (after a 354 reply), got the command \"" + shown + "\"";
   } else {
     mismatch =
         "the script cannot take a command at a " + std::string(StepKindName(step.kind)) + " step";
+  }
+  if (mismatch && noted != line.text) {  // the reason may quote the line: not its credential
+    for (size_t at; (at = mismatch->find(line.text)) != std::string::npos;)
+      mismatch->replace(at, line.text.size(), noted);
   }
   if (mismatch) {
     Fail(cursor_, shown, *mismatch);
@@ -357,7 +390,124 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   early_ = framer_.buffered() > 0;
 }
 
+std::string ScriptedSession::Redacted(const std::string& line) {
+  std::string shown = secrets_.Client(line);
+  if (shown == line) return shown;
+  // What was hidden ("AUTH PLAIN <redacted>": what follows the common
+  // start) leaves the exact bytes of the report too.
+  size_t same = 0;
+  while (same < line.size() && same < shown.size() && line[same] == shown[same]) ++same;
+  RedactReceived(line.substr(same));
+  return shown;
+}
+
+void ScriptedSession::RedactReceived(const std::string& secret) {
+  if (secret.empty()) return;
+  size_t at = report_.received.rfind(secret);
+  if (at != std::string::npos) report_.received.replace(at, secret.size(), "<redacted>");
+}
+
+std::optional<std::string> ScriptedSession::StartAuth(const Step& step, const std::string& command,
+                                                      SessionActions& out) {
+  std::string shown = EscapeBytes(command);
+  if (Verb(command) != "AUTH") return "expected AUTH, got \"" + shown + "\"";
+  size_t mech_start = command.find_first_not_of(' ', 4);
+  size_t mech_end =
+      mech_start == std::string::npos ? std::string::npos : command.find(' ', mech_start);
+  std::string mechanism = mech_start == std::string::npos
+                              ? ""
+                              : Verb(command.substr(mech_start, mech_end - mech_start));
+  if (mechanism != "PLAIN" && mechanism != "LOGIN")
+    return "AUTH " + mechanism + ": the script takes AUTH PLAIN or LOGIN";
+  if (!step.auth_mechanism.empty() && mechanism != step.auth_mechanism)
+    return "AUTH " + mechanism + " instead of AUTH " + step.auth_mechanism;
+  std::string initial;
+  if (mech_end != std::string::npos) {
+    size_t at = command.find_first_not_of(' ', mech_end);
+    if (at != std::string::npos) initial = command.substr(at);
+  }
+  auth_ = AuthExchange{mechanism, "", false};
+  if (initial.empty()) {
+    SendReply(mechanism == "LOGIN" ? "334 VXNlcm5hbWU6" : "334 ", out);
+    return std::nullopt;
+  }
+  auto decoded = initial == "=" ? std::optional<std::string>("") : Base64Decode(initial);
+  if (!decoded) {
+    auth_.reset();
+    return "AUTH " + mechanism + ": the initial response is not base64";
+  }
+  if (mechanism == "LOGIN") {
+    auth_->user = *decoded;
+    auth_->want_password = true;
+    SendReply("334 UGFzc3dvcmQ6", out);
+    return std::nullopt;
+  }
+  auto creds = sasl::ParsePlain(*decoded);
+  FinishAuth(creds ? creds->authcid : std::string(), creds ? creds->password : std::string(), out);
+  return std::nullopt;
+}
+
+void ScriptedSession::HandleAuthLine(const FramedLine& line, SessionActions& out) {
+  if (line.text == "*") {
+    Note('C', Redacted(line.text));
+    auth_.reset();
+    Fail(cursor_, "*", "the client cancelled the AUTH exchange (\"*\")");
+    stopped_ = true;
+    SendReply("501 5.7.0 Authentication cancelled", out);
+    return;
+  }
+  Note('C', Redacted(line.text));
+  auto decoded = Base64Decode(line.text);
+  if (!decoded) decoded = std::string();  // compared below: a wrong credential
+  if (auth_->mechanism == "LOGIN" && !auth_->want_password) {
+    auth_->user = *decoded;
+    auth_->want_password = true;
+    SendReply("334 UGFzc3dvcmQ6", out);
+    return;
+  }
+  if (auth_->mechanism == "LOGIN") {
+    FinishAuth(auth_->user, *decoded, out);
+    return;
+  }
+  auto creds = sasl::ParsePlain(*decoded);
+  FinishAuth(creds ? creds->authcid : std::string(), creds ? creds->password : std::string(), out);
+}
+
+void ScriptedSession::FinishAuth(const std::string& user, const std::string& password,
+                                 SessionActions& out) {
+  const Step& step = scenario_.steps[cursor_];
+  const std::string mechanism = auth_->mechanism;
+  auth_.reset();
+  const std::string want_user = Expand(step.auth_username);
+  const std::string shown = "AUTH " + mechanism + " <redacted>";
+  std::string why;
+  if (user != want_user) {
+    why = "AUTH " + mechanism + ": the user name \"" + EscapeBytes(user) + "\" is not \"" +
+          EscapeBytes(want_user) + "\"";
+  } else if (password != Expand(step.auth_password)) {
+    // The variable that holds it may be named; a literal password may not.
+    const std::string& p = step.auth_password;
+    bool is_var =
+        p.size() > 3 && p.rfind("${", 0) == 0 && p.back() == '}' && p.find('}') == p.size() - 1;
+    why = "AUTH " + mechanism + ": the password is not the scenario's" +
+          (is_var ? " (" + p + ")" : std::string());
+  }
+  if (!why.empty()) {
+    Fail(cursor_, shown, why);
+    stopped_ = true;
+    SendReply("535 5.7.8 Authentication credentials invalid", out);
+    return;
+  }
+  Pass(cursor_, shown);
+  std::string reply = step.text.empty() ? "235 2.7.0 Authentication successful" : step.text;
+  ++cursor_;
+  report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);
+  SendReply(reply, out);
+  RunReplySteps(out);
+}
+
 void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out) {
+  secrets_.Client(line.text);  // message text, never hidden; the redactor follows the session
   if (!data_bare_ && (line.ending == LineEnding::kBareLf || line.bare_cr)) {
     data_bare_ = EscapeBytes(Raw(line));
   }

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "harness/core/line_framer.h"
+#include "harness/core/secret_redactor.h"
 #include "harness/core/session_logic.h"
 #include "harness/report/run_result.h"
 #include "harness/scenario/model.h"
@@ -72,6 +73,16 @@ class ScriptedSession : public SessionLogic {
  private:
   void HandleCommand(const FramedLine& line, SessionActions& out);
   void HandleDataLine(const FramedLine& line, SessionActions& out);
+  // An `auth:` step (RFC 4954): the AUTH command starts the exchange, the
+  // lines after a 334 continue it. Empty when the command is taken.
+  std::optional<std::string> StartAuth(const Step& step, const std::string& command,
+                                       SessionActions& out);
+  void HandleAuthLine(const FramedLine& line, SessionActions& out);
+  void FinishAuth(const std::string& user, const std::string& password, SessionActions& out);
+  // The line as reports may show it (AUTH credentials hidden); what was
+  // hidden is also taken out of report_.received.
+  std::string Redacted(const std::string& line);
+  void RedactReceived(const std::string& secret);
   void FinishMessage(const FramedLine& dot_line, SessionActions& out);
   // Sends the replies of the `reply:` steps at the cursor, advancing past them.
   void RunReplySteps(SessionActions& out);
@@ -104,6 +115,14 @@ class ScriptedSession : public SessionLogic {
   std::string last_command_;              // for the "sent before the reply to X" message
   bool pipelining_advertised_ = false;
   bool delivered_ = false;
+  bool tls_started_ = false;  // a 220 answered STARTTLS
+  SecretRedactor secrets_;    // follows every line both ways
+  struct AuthExchange {
+    std::string mechanism;  // PLAIN or LOGIN
+    std::string user;       // LOGIN: the user name, once given
+    bool want_password = false;
+  };
+  std::optional<AuthExchange> auth_;  // between AUTH and its final reply
 };
 
 }  // namespace smtp

@@ -10,8 +10,8 @@ namespace {
 const std::vector<std::string> kReplyMatcherKeys = {"code",    "text",     "glob",    "ext",
                                                     "not_ext", "enhanced", "capture", "not"};
 const std::vector<std::string> kCommandMatcherKeys = {"verb", "arg", "regex", "glob"};
-const std::vector<std::string> kDataMatcherKeys = {"contains", "header", "headers", "regex",
-                                                   "equals"};
+const std::vector<std::string> kDataMatcherKeys = {"contains", "header", "headers",
+                                                   "regex",    "equals", "glob"};
 constexpr int kMaxNotDepth = 8;
 
 bool IsCodePattern(const std::string& s) {
@@ -230,7 +230,7 @@ std::optional<DataMatcher> ScenarioParser::ParseDataMatcher(const YAML::Node& no
     return m;
   }
   if (!node.IsMap()) {
-    r_.Error(node, "expect_data: expected a mapping {contains, header, regex, equals}, got " +
+    r_.Error(node, "expect_data: expected a mapping {contains, header, regex, equals, glob}, got " +
                        YamlReader::Describe(node));
     return std::nullopt;
   }
@@ -260,6 +260,12 @@ std::optional<DataMatcher> ScenarioParser::ParseDataMatcher(const YAML::Node& no
     if (auto s = r_.Str(e, "equals")) {
       CheckVars(e, *s, "equals");
       m.equals = *s;
+    }
+  }
+  if (auto g = node["glob"]) {
+    if (auto s = r_.Str(g, "glob")) {
+      CheckVars(g, *s, "glob");
+      m.glob = *s;
     }
   }
   if (r_.diag().count() != before) return std::nullopt;

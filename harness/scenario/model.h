@@ -52,6 +52,10 @@ struct DataMatcher {
   std::map<std::string, std::string> headers;  // header name -> glob on its value
   std::optional<std::string> regex;
   std::optional<std::string> equals;
+  // The message line by line: as many lines, each matching the glob on the
+  // same line (`*`, `?` within a line; `\*` a literal star). The transcript
+  // form's server mode uses it, so a recording can leave a Date: free.
+  std::optional<std::string> glob;
   SourcePos pos;
 };
 

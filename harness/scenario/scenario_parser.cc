@@ -10,10 +10,10 @@
 namespace smtp {
 namespace {
 
-const std::vector<std::string> kCommonKeys = {"name",     "description", "tags",  "mode",
-                                              "timeout",  "vars",        "steps", "transcript",
-                                              "requires", "rfc",         "points"};
-const std::vector<std::string> kClientKeys = {"target", "server"};
+const std::vector<std::string> kCommonKeys = {"name",     "description", "tags",   "mode",
+                                              "timeout",  "vars",        "steps",  "transcript",
+                                              "requires", "rfc",         "points", "server"};
+const std::vector<std::string> kClientKeys = {"target"};
 const std::vector<std::string> kServerKeys = {"listen", "client", "client_shell", "strict",
                                               "sessions"};
 
@@ -125,6 +125,18 @@ void ScenarioParser::ParseRoot(const YAML::Node& root, Scenario& s) {
   if (mode_ == ScenarioMode::kClient) {
     if (auto n = root["server"]) ParseServerBlock(r_, n, s.server, /*standalone=*/false);
   } else {
+    // The scripted server is not the RFC server the block configures; only
+    // its TLS applies (a 220 to STARTTLS starts TLS with it).
+    if (auto n = root["server"]) {
+      if (n.IsMap()) {
+        for (const auto& kv : n) {
+          if (kv.first.IsScalar() && kv.first.Scalar() != "tls")
+            r_.Error(kv.first, "'" + kv.first.Scalar() +
+                                   "': in server mode only 'tls' of the server block applies");
+        }
+      }
+      ParseServerBlock(r_, n, s.server, /*standalone=*/false);
+    }
     ParseServerModeKeys(root, s);
   }
 

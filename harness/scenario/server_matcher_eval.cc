@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <regex>
+#include <vector>
 
 #include "harness/util/ascii.h"
 #include "harness/util/glob.h"
@@ -85,6 +86,38 @@ std::optional<std::string> HeaderValue(const std::string& message, const std::st
   return value;
 }
 
+// "a\nb\n" -> {"a", "b"}; "a\n\n" -> {"a", ""}; an unterminated last line counts.
+std::vector<std::string_view> MessageLines(std::string_view text) {
+  std::vector<std::string_view> out;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    if (nl == std::string_view::npos) {
+      out.push_back(text);
+      break;
+    }
+    out.push_back(text.substr(0, nl));
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
+// Empty when every line matches; else why not, naming the first line that differs.
+std::string LineGlobMismatch(const std::string& glob, const std::string& text) {
+  auto want = MessageLines(glob);
+  auto got = MessageLines(text);
+  for (size_t i = 0; i < want.size() && i < got.size(); ++i) {
+    if (!GlobMatch(want[i], got[i])) {
+      return "line " + std::to_string(i + 1) + " of the message " + Quote(got[i]) +
+             " does not match " + Quote(want[i]);
+    }
+  }
+  if (want.size() == got.size()) return "";
+  std::string out = "the message has " + std::to_string(got.size()) + " line(s), expected " +
+                    std::to_string(want.size());
+  if (got.size() > want.size()) return out + "; the first extra one is " + Quote(got[want.size()]);
+  return out + "; the first missing one is " + Quote(want[got.size()]);
+}
+
 }  // namespace
 
 std::string NormalizeCommandLine(std::string_view line) {
@@ -163,6 +196,7 @@ std::string DescribeDataMatcher(const DataMatcher& m) {
   for (const auto& [name, glob] : m.headers) parts.push_back(name + ": " + glob);
   if (m.regex) parts.push_back("matching /" + *m.regex + "/");
   if (m.equals) parts.push_back("equal to " + Quote(*m.equals));
+  if (m.glob) parts.push_back("matching line by line " + Quote(*m.glob));
   std::string out = "a message";
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : " ") + parts[i];
   return out;
@@ -230,6 +264,18 @@ MatchOutcome MatchData(const DataMatcher& m, std::string_view message, const Var
     if (StripOneNewline(w) != StripOneNewline(text)) {
       out.reason =
           "the message " + Quote(StripOneNewline(text)) + " is not " + Quote(StripOneNewline(w));
+      return out;
+    }
+  }
+  if (m.glob) {
+    auto want = Expand(*m.glob, vars);
+    if (!want.ok()) {
+      out.reason = want.status().message();
+      return out;
+    }
+    std::string why = LineGlobMismatch(Normalize(*want), text);
+    if (!why.empty()) {
+      out.reason = why;
       return out;
     }
   }

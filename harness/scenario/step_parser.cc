@@ -13,11 +13,11 @@ namespace {
 const std::vector<std::string> kClientActions = {"send",     "send_raw",    "pipeline", "data",
                                                  "data_raw", "starttls",    "auth",     "mail",
                                                  "sleep",    "expect_close"};
-const std::vector<std::string> kServerActions = {"reply", "expect", "expect_data", "expect_close"};
+const std::vector<std::string> kServerActions = {"reply", "expect", "expect_data", "expect_close",
+                                                 "auth"};
 const std::vector<std::string> kCommonStepKeys = {"name", "timeout", "optional", "points"};
-const std::vector<std::string> kClientOnlyKeys = {"send",     "send_raw", "pipeline", "data",
-                                                  "data_raw", "starttls", "auth",     "mail",
-                                                  "sleep",    "requires"};
+const std::vector<std::string> kClientOnlyKeys = {
+    "send", "send_raw", "pipeline", "data", "data_raw", "starttls", "mail", "sleep", "requires"};
 const std::vector<std::string> kServerOnlyKeys = {"reply", "expect_data"};
 
 bool Has(const std::vector<std::string>& v, const std::string& s) {
@@ -303,7 +303,21 @@ bool ScenarioParser::ParseServerStep(const YAML::Node& node, Step& step) {
   static const auto allowed = Concat({&kServerActions, &kCommonStepKeys, &kClientOnlyKeys});
   r_.CheckKeys(node, allowed, "step");
   auto expect = node["expect"], expect_data = node["expect_data"], reply = node["reply"],
-       close = node["expect_close"];
+       close = node["expect_close"], auth = node["auth"];
+  if (auth) {
+    // The client's AUTH PLAIN or LOGIN exchange, its credentials checked
+    // against username/password (variables, so none is written in clear);
+    // `reply` is the final reply (default 235).
+    step.kind = StepKind::kAuth;
+    if (expect || expect_data || close) {
+      r_.Error(node, "auth: cannot be combined with expect, expect_data or expect_close");
+      return false;
+    }
+    ParseAuth(auth, step);
+    if (!auth["mechanism"]) step.auth_mechanism.clear();  // either
+    if (reply) ParseServerReply(reply, step);
+    return true;
+  }
   if (expect && expect_data) {
     r_.Error(node, "step has both expect and expect_data; give one per step");
     return false;

@@ -160,14 +160,16 @@ class Builder {
       for (const auto& l : data_lines_) s.text += l + "\r\n";
       s.text += ".\r\n";
     } else {
+      // Line by line, each a glob like the command lines, and every line
+      // counts: a blank line at the end of the message is part of it.
       s.kind = StepKind::kExpectData;
       std::string message;
-      for (size_t k = 0; k < data_lines_.size(); ++k) {
-        std::string l = data_lines_[k];
+      for (const auto& line : data_lines_) {
+        std::string l = line;
         if (l.rfind("..", 0) == 0) l.erase(0, 1);  // the wire form is dot-stuffed
-        message += (k ? "\n" : "") + l;
+        message += l + "\n";
       }
-      s.data.equals = message;
+      s.data.glob = message;
       s.data.pos = data_pos_;
     }
     (void)dot;

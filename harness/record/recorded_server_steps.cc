@@ -1,0 +1,193 @@
+#include "harness/record/recorded_server_steps.h"
+
+#include <cctype>
+#include <deque>
+#include <vector>
+
+#include "harness/core/reply.h"
+
+namespace smtp {
+namespace {
+
+std::string Upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+struct Expected {
+  enum class Kind { kCommand, kAuth, kMessage };
+  Kind kind = Kind::kCommand;
+  std::string text;  // the command glob, the mechanism, the message glob
+};
+
+class ServerStepsWriter {
+ public:
+  explicit ServerStepsWriter(const AuthVars& auth) : auth_(auth) {}
+
+  void Add(const TranscriptEntry& e) {
+    switch (e.dir) {
+      case 'C':
+        return OnClientLine(e.text);
+      case 'S':
+        return OnReplyLine(e.text);
+      case 'B':
+        return Comment("a BDAT chunk of " + std::to_string(e.text.size()) +
+                       " octets, left out: server mode cannot replay BDAT");
+      default:
+        return Comment(e.text);
+    }
+  }
+
+  std::string Finish() {
+    for (const auto& x : pending_) Emit(x, nullptr);  // no reply recorded (e.g. a last QUIT)
+    if (lines_.in_message()) Comment("the session ended inside a message: it is left out");
+    if (replaced_ > 0) {
+      Comment(std::to_string(replaced_) +
+              " byte(s) that are not UTF-8 (which YAML cannot hold) were written as '?'");
+    }
+    return "steps:\n" + out_;
+  }
+
+ private:
+  void OnClientLine(const std::string& text) {
+    if (lines_.in_message()) {
+      std::string glob = lines_.Glob(text);
+      if (text == ".") {
+        pending_.push_back({Expected::Kind::kMessage, message_});
+        message_.clear();
+        return;
+      }
+      if (glob.rfind("..", 0) == 0) glob.erase(0, 1);  // the wire form is dot-stuffed
+      message_ += glob + "\n";
+      return;
+    }
+    if (in_auth_) return;  // a continuation of the exchange (redacted)
+    if (IsAuthCommand(text)) {
+      in_auth_ = true;
+      pending_.push_back({Expected::Kind::kAuth, AuthMechanism(text)});
+      return;
+    }
+    pending_.push_back({Expected::Kind::kCommand, lines_.Glob(text)});
+  }
+
+  void OnReplyLine(const std::string& text) {
+    lines_.OnReplyLine(text);
+    reply_lines_.push_back(text);
+    auto reply = parser_.FeedLine(text);
+    if (!reply.ok()) {
+      reply_lines_.clear();
+      return Comment("unparsable reply line: " + text);
+    }
+    if (!reply->has_value()) return;
+    std::vector<std::string> lines = std::move(reply_lines_);
+    reply_lines_.clear();
+    if (in_auth_) {
+      if ((**reply).code == 334) return;  // a challenge the harness sends itself
+      in_auth_ = false;
+    }
+    if (pending_.empty()) {  // the greeting
+      out_ += "  - reply: " + ReplyYaml(lines) + "\n";
+      return;
+    }
+    Expected x = std::move(pending_.front());
+    pending_.pop_front();
+    Emit(x, &lines);
+  }
+
+  void Emit(const Expected& x, const std::vector<std::string>* reply) {
+    switch (x.kind) {
+      case Expected::Kind::kCommand:
+        out_ += "  - expect: " + Quote(x.text) + "\n";
+        break;
+      case Expected::Kind::kMessage:
+        out_ += "  - expect_data: {glob: " + Quote(x.text) + "}\n";
+        break;
+      case Expected::Kind::kAuth:
+        if (x.text != "PLAIN" && x.text != "LOGIN") {
+          Comment("AUTH " + x.text +
+                  " was used: the harness takes PLAIN and LOGIN only; the client must use one");
+        }
+        out_ += AuthComment(x.text, auth_);
+        out_ += "  - auth: {username: \"${" + auth_.user + "}\", password: \"${" + auth_.password +
+                "}\"}\n";
+        break;
+    }
+    if (reply) out_ += "    reply: " + ReplyYaml(*reply) + "\n";
+  }
+
+  std::string ReplyYaml(const std::vector<std::string>& lines) {
+    if (lines.size() == 1) return Quote(lines.front());
+    std::string out = "[";
+    for (size_t i = 0; i < lines.size(); ++i) out += (i ? ", " : "") + Quote(lines[i]);
+    return out + "]";
+  }
+
+  void Comment(const std::string& text) {
+    std::string line;
+    for (char c : text) line += static_cast<unsigned char>(c) < 0x20 ? '?' : c;
+    out_ += "  # " + line + "\n";
+  }
+
+  std::string Quote(const std::string& bytes) { return YamlQuotedBytes(bytes, &replaced_); }
+
+  AuthVars auth_;
+  ServerModeLines lines_;
+  ReplyParser parser_;
+  std::vector<std::string> reply_lines_;
+  std::deque<Expected> pending_;  // client lines whose reply has not come yet
+  bool in_auth_ = false;
+  std::string message_;
+  std::string out_;
+  size_t replaced_ = 0;
+};
+
+}  // namespace
+
+std::string EscapeGlob(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '*' || c == '?' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+void ServerModeLines::OnReplyLine(const std::string& line) {
+  if (line.size() >= 4 && line[3] == '-') return;  // not the last line of the reply
+  if (line.rfind("354", 0) == 0) {
+    in_message_ = true;
+    in_header_ = true;
+  }
+}
+
+// What the same client legitimately varies from run to run is left free:
+// its HELO/EHLO name (the host it runs on) and the Date: and Message-ID:
+// headers of its message (made at sending time); the rest is matched as
+// sent.
+std::string ServerModeLines::Glob(const std::string& line) {
+  if (in_message_) {
+    if (line == ".") {
+      in_message_ = false;
+      return line;
+    }
+    if (line.empty()) in_header_ = false;
+    if (in_header_) {
+      for (std::string name : {"Date:", "Message-ID:"}) {
+        if (line.size() >= name.size() && Upper(line.substr(0, name.size())) == Upper(name))
+          return line.substr(0, name.size()) + " *";
+      }
+    }
+    return EscapeGlob(line);
+  }
+  std::string verb = Upper(line.substr(0, 5));
+  if (verb == "HELO " || verb == "EHLO ") return line.substr(0, 4) + " *";
+  return EscapeGlob(line);
+}
+
+std::string WriteRecordedServerSteps(const Transcript& session, const AuthVars& auth) {
+  ServerStepsWriter w(auth);
+  for (const auto& e : session) w.Add(e);
+  return w.Finish();
+}
+
+}  // namespace smtp
