@@ -51,6 +51,7 @@ int RunGrade(const GradeFlags& flags) {
     refused = "--tls-verify and --ca-file check a server's certificate; grade plays the server";
   }
   if (!refused.empty()) return Fail(kExitUsage, refused);
+  if (Status s = CheckReportPaths(run_options); !s.ok()) return Fail(kExitUsage, s.message());
 
   GradeOptions options;
   options.step_timeout = run_options.timeout;

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <iostream>
+#include <optional>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt_guard.h"
@@ -23,7 +24,7 @@ namespace {
 struct LoadFlags {
   std::string scenario;
   RunOptionFlags common;
-  uint64_t sessions = 0;
+  std::optional<int64_t> sessions;  // signed: `-n -1` must be refused, not wrap
   std::string duration;
   int concurrency = 1;
   double rate = 0;
@@ -51,9 +52,18 @@ int LoadCommand(const LoadFlags& flags) {
     std::cerr << "smtp-harness load: " << refused << "\n";
     return kExitUsage;
   }
+  if (Status s = CheckReportPaths(*resolved); !s.ok()) {
+    std::cerr << "smtp-harness load: " << s.message() << "\n";
+    return kExitUsage;
+  }
   LoadRunOptions opt;
   opt.run = *resolved;
-  opt.sessions = flags.sessions;
+  if (flags.sessions && *flags.sessions < 1) {
+    std::cerr << "smtp-harness load: invalid -n/--sessions " << *flags.sessions
+              << ": expected 1 or more (for a time limit use --duration)\n";
+    return kExitUsage;
+  }
+  opt.sessions = flags.sessions ? static_cast<uint64_t>(*flags.sessions) : 0;
   opt.concurrency = flags.concurrency;
   opt.rate = flags.rate;
   opt.reuse = flags.reuse;

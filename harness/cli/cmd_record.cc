@@ -19,7 +19,7 @@
 #include "harness/cli/interrupt_guard.h"
 #include "harness/record/recorded_scenario.h"
 #include "harness/record/recording_proxy.h"
-#include "harness/runner/target.h"
+#include "harness/util/target.h"
 
 namespace smtp::cli {
 namespace {

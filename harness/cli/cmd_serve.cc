@@ -1,5 +1,6 @@
-// `smtp-harness serve`: the fake server standalone (SPEC §5). Flags override
-// the `server:` block of --config. One stdout line per accepted message;
+// `smtp-harness serve`: the fake server standalone (SPEC §5). Every setting
+// is flag > --config file > default: a flag given wins, else the file's
+// value, else serve's default (127.0.0.1:1025, ...). One stdout line per accepted message;
 // SIGINT/SIGTERM stop it cleanly (open sessions get 421) with a summary.
 #include <signal.h>
 #include <sys/resource.h>
@@ -21,7 +22,7 @@ namespace smtp::cli {
 namespace {
 
 struct ServeOptions {
-  std::string listen = "127.0.0.1:1025";
+  std::string listen;  // empty: the file's listen/port, else kDefaultListen
   std::string maildir;
   bool once = false;
   std::string config_file;
@@ -38,6 +39,8 @@ struct ServeOptions {
   bool accept_bare_lf = false;
   bool verbose = false;
 };
+
+constexpr const char* kDefaultListen = "127.0.0.1:1025";
 
 int Fail(int code, const std::string& message) {
   std::cerr << "smtp-harness serve: " << message << "\n";
@@ -61,8 +64,11 @@ std::string JoinRecipients(const std::vector<std::string>& rcpts) {
 
 int RunServe(const ServeOptions& o) {
   FakeServerConfig config;
+  auto default_listen = ParseListenAddress(kDefaultListen);
+  config.listen_host = default_listen->host;
+  config.port = default_listen->port;
   if (!o.config_file.empty()) {
-    auto loaded = LoadServerConfigFile(o.config_file);
+    auto loaded = LoadServerConfigFile(o.config_file, config);
     if (!loaded.ok()) {
       // Positioned diagnostics ("file:line:col: ...", one per line) stand as
       // they are, like `validate` prints them; other errors get the prefix.
@@ -75,12 +81,15 @@ int RunServe(const ServeOptions& o) {
     }
     config = *loaded;
   }
-  auto listen = ParseListenAddress(o.listen);
-  if (!listen.ok()) return Fail(kExitUsage, "--" + listen.status().message());
-  const std::string host = listen->host;
-  const uint16_t port = listen->port;
-  config.listen_host = host;
-  config.port = port;
+  if (!o.listen.empty()) {
+    auto listen = ParseListenAddress(o.listen);
+    if (!listen.ok()) return Fail(kExitUsage, "--" + listen.status().message());
+    config.listen_host = listen->host;
+    config.port = listen->port;
+  }
+  const std::string host = config.listen_host;
+  const std::string listen_text = (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
+                                  ":" + std::to_string(config.port);
   if (o.max_sessions) config.max_sessions = *o.max_sessions;
   if (!o.idle_timeout.empty()) {
     auto d = ParseDuration(o.idle_timeout);
@@ -118,7 +127,7 @@ int RunServe(const ServeOptions& o) {
   }
   if (!IsLoopbackAddress(host)) {
     std::cerr
-        << "smtp-harness serve: warning: " << o.listen
+        << "smtp-harness serve: warning: " << listen_text
         << " is not a loopback address; anyone who can reach it can talk to this test server\n";
   }
 
@@ -196,8 +205,10 @@ void AddServeCommand(CLI::App& app, int* exit_status) {
   auto* cmd =
       app.add_subcommand("serve", "Run the fake SMTP server standalone (default 127.0.0.1:1025)");
   auto o = std::make_shared<ServeOptions>();
-  cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (an IP address)")
-      ->capture_default_str();
+  cmd->add_option("--listen", o->listen,
+                  std::string("HOST:PORT to listen on (an IP address; default: the --config "
+                              "file's listen/port, else ") +
+                      kDefaultListen + ")");
   cmd->add_option("--maildir", o->maildir,
                   "store each accepted message as DIR/NAME.eml (+ NAME.envelope)");
   cmd->add_flag("--once", o->once, "exit after the first session ends");

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/usage_hint.h"
 
 int main(int argc, char** argv) {
   using namespace smtp::cli;
@@ -34,6 +35,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // Name what was probably meant (an unknown command or option), else
+    // CLI11's own message.
+    std::string hint = UsageHint(app, std::vector<std::string>(argv + 1, argv + argc));
+    if (!hint.empty()) {
+      std::cerr << "smtp-harness: " << hint << "\n";
+      return kExitUsage;
+    }
     app.exit(e);
     return kExitUsage;
   }

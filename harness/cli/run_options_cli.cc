@@ -3,8 +3,9 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "harness/report/report_file.h"
 #include "harness/runner/selection.h"
-#include "harness/runner/target.h"
+#include "harness/util/target.h"
 
 namespace smtp::cli {
 
@@ -40,6 +41,21 @@ std::string OneScenarioRefusal(const RunOptionFlags& f, const std::string& comma
            " runs one";
   }
   return "";
+}
+
+Status CheckReportPaths(const RunOptions& o) {
+  if (Status s = CheckReportPathWritable(o.report_path, "JSON report (--report)"); !s.ok())
+    return s;
+  if (!o.junit_path.empty()) {
+    if (Status s = CheckReportPathWritable(o.junit_path, "JUnit report (--junit)"); !s.ok()) {
+      return s;
+    }
+  }
+  if (!o.gradescope_path.empty()) {
+    Status s = CheckReportPathWritable(o.gradescope_path, "Gradescope results (--gradescope)");
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 Result<RunOptions> ResolveRunOptions(const RunOptionFlags& f, bool stdout_is_tty) {

@@ -14,8 +14,8 @@
 #include "harness/load/load_session.h"
 #include "harness/load/load_stats.h"
 #include "harness/runner/suite_runner.h"
-#include "harness/runner/target.h"
 #include "harness/util/iso8601.h"
+#include "harness/util/target.h"
 
 namespace smtp {
 namespace {

@@ -136,6 +136,82 @@ class ServerStepsWriter {
   size_t replaced_ = 0;
 };
 
+bool AllDigits(const std::string& w, size_t min, size_t max) {
+  if (w.size() < min || w.size() > max) return false;
+  for (char c : w) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+bool IsMonth(const std::string& w) {
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                        "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  for (const char* m : kMonths) {
+    if (w == m) return true;
+  }
+  return false;
+}
+
+bool IsTime(const std::string& w) {  // HH:MM or HH:MM:SS
+  if (w.size() != 5 && w.size() != 8) return false;
+  for (size_t i = 0; i < w.size(); ++i) {
+    bool colon = i % 3 == 2;
+    if (colon ? w[i] != ':' : !std::isdigit(static_cast<unsigned char>(w[i]))) return false;
+  }
+  return true;
+}
+
+bool IsZone(const std::string& w) {  // +0000, -0500, GMT, UTC, (UTC)
+  if (w.size() == 5 && (w[0] == '+' || w[0] == '-')) return AllDigits(w.substr(1), 4, 4);
+  return w == "GMT" || w == "UTC" || w == "UT" || w == "(UTC)" || w == "(GMT)";
+}
+
+bool IsDayName(const std::string& w) {  // "Sun,"
+  static const char* const kDays[] = {"Mon,", "Tue,", "Wed,", "Thu,", "Fri,", "Sat,", "Sun,"};
+  for (const char* d : kDays) {
+    if (w == d) return true;
+  }
+  return false;
+}
+
+// A header line with every RFC 5322 date-time in it ("Sun, 06 Dec 2026
+// 01:22:23 +0000") as `*`, the rest glob-escaped: a date a client puts into
+// another header (swaks's default Subject) changes from run to run too.
+std::string DatesFree(const std::string& line) {
+  std::vector<std::string> words, spaces;  // spaces[i]: the blanks before words[i]
+  size_t i = 0;
+  std::string trailing;
+  while (i < line.size()) {
+    size_t w = line.find_first_not_of(" \t", i);
+    if (w == std::string::npos) {
+      trailing = line.substr(i);
+      break;
+    }
+    size_t e = line.find_first_of(" \t", w);
+    if (e == std::string::npos) e = line.size();
+    spaces.push_back(line.substr(i, w - i));
+    words.push_back(line.substr(w, e - w));
+    i = e;
+  }
+  std::string out;
+  for (size_t k = 0; k < words.size(); ++k) {
+    // DD Mon YYYY HH:MM[:SS], with the day name before and the zone after.
+    if (k + 3 < words.size() && AllDigits(words[k], 1, 2) && IsMonth(words[k + 1]) &&
+        AllDigits(words[k + 2], 4, 4) && IsTime(words[k + 3])) {
+      size_t end = k + 4;
+      if (end < words.size() && IsZone(words[end])) ++end;
+      bool day = !out.empty() && k > 0 && IsDayName(words[k - 1]);
+      if (day) out.resize(out.size() - words[k - 1].size());  // written just before
+      out += (day ? "" : spaces[k]) + "*";
+      k = end - 1;
+      continue;
+    }
+    out += spaces[k] + EscapeGlob(words[k]);
+  }
+  return out + trailing;
+}
+
 }  // namespace
 
 std::string EscapeGlob(const std::string& text) {
@@ -171,6 +247,7 @@ std::string ServerModeLines::Glob(const std::string& line) {
         if (line.size() >= name.size() && Upper(line.substr(0, name.size())) == Upper(name))
           return line.substr(0, name.size()) + " *";
       }
+      return DatesFree(line);  // swaks: "Subject: test Sun, 06 Dec 2026 01:22:23 +0000"
     }
     return EscapeGlob(line);
   }

@@ -1,5 +1,6 @@
 #include "harness/report/gradescope_report.h"
 
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "harness/report/report_file.h"
@@ -42,13 +43,20 @@ std::string ScenarioOutput(const ScenarioResult& sc) {
   return out;
 }
 
-ordered_json Test(const std::string& name, double score, double max_score, bool passed,
+// Scores to 2 decimals: 10 points over 7 steps is 1.43, not 1.4285714285714286.
+double Round2(double x) { return std::round(x * 100.0) / 100.0; }
+
+// A skipped test (the server lacks what it `requires:`) is worth nothing
+// either way: max_score 0 and no "failed" status, so it neither fails the
+// student nor counts against the total.
+ordered_json Test(const std::string& name, double score, double max_score, Verdict verdict,
                   const std::string& output) {
+  bool skipped = verdict == Verdict::kSkipped;
   ordered_json t;
-  t["name"] = name;
-  t["score"] = score;
-  t["max_score"] = max_score;
-  t["status"] = passed ? "passed" : "failed";
+  t["name"] = name + (skipped ? " (skipped)" : "");
+  t["score"] = skipped ? 0.0 : Round2(score);
+  t["max_score"] = skipped ? 0.0 : Round2(max_score);
+  t["status"] = verdict == Verdict::kPassed || skipped ? "passed" : "failed";
   t["output"] = output;
   t["visibility"] = "visible";
   return t;
@@ -74,19 +82,19 @@ std::string RenderGradescopeReport(const RunResult& run) {
         std::string step_out = std::string("step status: ") + VerdictName(st.status) + "\n";
         if (!st.message.empty()) step_out += st.message + "\n";
         step_out += "expected: " + st.expected + "\nreceived: " + st.received + "\n";
-        tests.push_back(Test(name, earned, *st.points, st.status == Verdict::kPassed, step_out));
-        total += earned;
+        Verdict v = sc.status == Verdict::kSkipped ? Verdict::kSkipped : st.status;
+        tests.push_back(Test(name, earned, *st.points, v, step_out));
+        if (v != Verdict::kSkipped) total += earned;
       }
       continue;
     }
     double max_score = sc.max_score.value_or(1.0);
     double score = sc.score.value_or(sc.status == Verdict::kPassed ? max_score : 0.0);
-    tests.push_back(
-        Test(sc.name, score, max_score, sc.status == Verdict::kPassed, ScenarioOutput(sc)));
-    total += score;
+    tests.push_back(Test(sc.name, score, max_score, sc.status, ScenarioOutput(sc)));
+    if (sc.status != Verdict::kSkipped) total += score;
   }
   ordered_json j;
-  j["score"] = total;
+  j["score"] = Round2(total);
   j["execution_time"] = run.duration_ms / 1000.0;
   if (!overall.empty()) j["output"] = overall;
   j["visibility"] = "visible";

@@ -92,6 +92,7 @@ std::string RenderJsonReport(const RunResult& run) {
   j["summary"] = {{"total", s.total},     {"passed", s.passed},
                   {"failed", s.failed},   {"errors", s.errors},
                   {"skipped", s.skipped}, {"optional_mismatches", s.optional_mismatches}};
+  if (s.not_run) j["summary"]["not_run"] = s.not_run;
   if (run.interrupted) j["interrupted"] = true;
   j["scenarios"] = ordered_json::array();
   for (const auto& sc : run.scenarios) j["scenarios"].push_back(ScenarioJson(sc));

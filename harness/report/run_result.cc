@@ -37,6 +37,7 @@ RunResult::Summary RunResult::Summarize() const {
         ++s.skipped;
         break;
       case Verdict::kNotRun:
+        ++s.not_run;
         break;
     }
   }

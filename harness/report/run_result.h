@@ -78,6 +78,7 @@ struct RunResult {
 
   struct Summary {
     int total = 0, passed = 0, failed = 0, errors = 0, skipped = 0;
+    int not_run = 0;              // --fail-fast or an interrupt kept them from starting
     int optional_mismatches = 0;  // optional steps whose expectation was not met
   };
   Summary Summarize() const;

@@ -82,11 +82,11 @@ std::string FormatMs(double ms) {
 std::string ScenarioLine(const ScenarioResult& sc, const TextStyle& style) {
   std::string line = Paint(style, Colour(sc.status), Mark(sc.status));
   line += " " + sc.name;
-  line += Paint(style, kDim, "  " + FormatMs(sc.duration_ms));
+  if (sc.status != Verdict::kNotRun) line += Paint(style, kDim, "  " + FormatMs(sc.duration_ms));
   if (sc.status == Verdict::kSkipped && !sc.skip_reason.empty()) {
     line += Paint(style, kYellow, "  skipped: " + sc.skip_reason);
   } else if (sc.status == Verdict::kNotRun) {
-    line += Paint(style, kYellow, "  not run");
+    line += Paint(style, kYellow, "  " + (sc.skip_reason.empty() ? "not run" : sc.skip_reason));
   } else if (sc.status == Verdict::kError && sc.failure) {
     line += Paint(style, kRed, "  error");
   }
@@ -154,7 +154,9 @@ std::string SummaryLine(const RunResult& run, const TextStyle& style) {
   auto s = run.Summarize();
   std::string line = std::to_string(s.passed) + " passed, " + std::to_string(s.failed) +
                      " failed, " + std::to_string(s.errors) + " errors, " +
-                     std::to_string(s.skipped) + " skipped in " + FormatMs(run.duration_ms);
+                     std::to_string(s.skipped) + " skipped" +
+                     (s.not_run ? ", " + std::to_string(s.not_run) + " not run" : "") + " in " +
+                     FormatMs(run.duration_ms);
   if (s.optional_mismatches) {
     line += " (" + std::to_string(s.optional_mismatches) + " optional step" +
             (s.optional_mismatches == 1 ? " did" : "s did") + " not match)";

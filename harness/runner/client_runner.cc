@@ -4,8 +4,8 @@
 #include "harness/core/not_smtp.h"
 #include "harness/runner/client_run.h"
 #include "harness/runner/result_header.h"
-#include "harness/runner/target.h"
 #include "harness/scenario/reply_matcher_eval.h"
+#include "harness/util/target.h"
 
 namespace smtp {
 namespace client_run {
@@ -220,8 +220,10 @@ ScenarioResult ScenarioRun::Execute() {
         problem->why = advice;
       }
       r.message = problem->why.empty() ? problem->actual : problem->why;
-      Fail(step, r, *problem);
-      break;
+      if (!res_.failure) Fail(step, r, *problem);
+      // run --update observes the whole conversation, so one pass fixes
+      // every mismatched reply; the verdict stays that of the first.
+      if (!opt_.update || problem->error) break;
     }
     // The scenario's own `requires:` is judged on the first EHLO reply only:
     // after STARTTLS the new EHLO rightly no longer lists STARTTLS.

@@ -3,7 +3,7 @@
 // pool, and collects a RunResult in the scenarios' order whatever order they
 // finish in. --fail-fast stops starting new scenarios after the first
 // failure or error; a cancel (SIGINT) likewise. Scenarios never started are
-// left out of the result.
+// in the result as `not run` (Verdict::kNotRun, skip_reason says why).
 #pragma once
 
 #include <functional>
@@ -30,5 +30,9 @@ struct SuiteHooks {
 // The scenarios run as given (select with SelectIndices first).
 RunResult RunSuite(const std::vector<Scenario>& scenarios, const RunOptions& options,
                    const ClientRunnerEnv& env, const SuiteHooks& hooks = {});
+
+// A scenario --fail-fast (or an interrupt) kept from starting: reported as
+// `not run`, so the reports list every selected scenario.
+ScenarioResult NotRunResult(const Scenario& scenario, const RunOptions& options);
 
 }  // namespace smtp

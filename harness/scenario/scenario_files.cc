@@ -6,7 +6,8 @@
 
 namespace smtp {
 
-Result<std::vector<std::string>> CollectScenarioFiles(const std::vector<std::string>& paths) {
+Result<std::vector<std::string>> CollectScenarioFiles(const std::vector<std::string>& paths,
+                                                      bool allow_empty_dirs) {
   namespace fs = std::filesystem;
   std::vector<std::string> out;
   std::set<std::string> seen;
@@ -32,8 +33,9 @@ Result<std::vector<std::string>> CollectScenarioFiles(const std::vector<std::str
       }
     }
     if (ec) return Status::InvalidArgument(path + ": cannot read directory (" + ec.message() + ")");
-    if (found.empty())
+    if (found.empty() && !allow_empty_dirs) {
       return Status::InvalidArgument(path + ": no *.yaml or *.yml scenario files in it");
+    }
     std::sort(found.begin(), found.end());
     for (const auto& f : found) add(f);
   }

@@ -12,7 +12,9 @@
 namespace smtp {
 
 // NotFound for a path that does not exist; InvalidArgument for a directory
-// without *.yaml or *.yml files or one that cannot be read.
-Result<std::vector<std::string>> CollectScenarioFiles(const std::vector<std::string>& paths);
+// that cannot be read, or one without *.yaml or *.yml files unless
+// `allow_empty_dirs` (`run --allow-empty`: such a directory contributes nothing).
+Result<std::vector<std::string>> CollectScenarioFiles(const std::vector<std::string>& paths,
+                                                      bool allow_empty_dirs = false);
 
 }  // namespace smtp

@@ -6,6 +6,7 @@
 #include "harness/scenario/server_block_parser.h"
 #include "harness/scenario/transcript_form.h"
 #include "harness/util/listen_address.h"
+#include "harness/util/target.h"
 
 namespace smtp {
 namespace {
@@ -19,17 +20,6 @@ const std::vector<std::string> kServerKeys = {"listen", "client", "client_shell"
 
 bool Has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-bool IsValidHostPort(const std::string& s) {
-  size_t colon = s.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  std::string port = s.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos) {
-    return false;
-  }
-  return std::stoi(port) <= 65535;
 }
 
 }  // namespace
@@ -114,7 +104,7 @@ void ScenarioParser::ParseRoot(const YAML::Node& root, Scenario& s) {
     s.required_extensions = r_.StrList(n, "requires").value_or(std::vector<std::string>{});
   }
   if (auto n = root["rfc"]) s.rfc = r_.StrList(n, "rfc").value_or(std::vector<std::string>{});
-  if (auto n = root["timeout"]) s.timeout = r_.Dur(n, "timeout").value_or(s.timeout);
+  if (auto n = root["timeout"]) s.timeout = r_.Timeout(n, "timeout").value_or(s.timeout);
   if (auto n = root["points"]) s.points = r_.Number(n, "points", 0);
   if (auto n = root["target"]) {
     if (auto v = r_.Str(n, "target")) {
@@ -156,18 +146,12 @@ void ScenarioParser::ParseRoot(const YAML::Node& root, Scenario& s) {
   }
 }
 
+// The same rule as --target (ParseTarget): smtp://HOST without a port
+// means port 25 in a file too.
 void ScenarioParser::CheckTarget(const YAML::Node& node, const std::string& target) {
-  if (target == "fake" || target.find("${") != std::string::npos) return;
-  for (const char* scheme : {"smtp://", "smtps://"}) {
-    std::string sch(scheme);
-    if (target.rfind(sch, 0) == 0) {
-      std::string rest = target.substr(sch.size());
-      if (!rest.empty() && rest.back() == '/') rest.pop_back();
-      if (IsValidHostPort(rest)) return;
-    }
-  }
-  r_.Error(node,
-           "target: expected fake, smtp://HOST:PORT or smtps://HOST:PORT, got '" + target + "'");
+  if (target.find("${") != std::string::npos) return;
+  auto parsed = ParseTarget(target);
+  if (!parsed.ok()) r_.Error(node, "target: " + parsed.status().message());
 }
 
 void ScenarioParser::ParseVars(const YAML::Node& node, Scenario& s) {

@@ -70,7 +70,7 @@ void ScenarioParser::ParseCommonStepKeys(const YAML::Node& node, Step& step) {
   if (auto n = node["name"]) {
     if (auto v = r_.Str(n, "name")) step.name = *v;
   }
-  if (auto n = node["timeout"]) step.timeout = r_.Dur(n, "timeout");
+  if (auto n = node["timeout"]) step.timeout = r_.Timeout(n, "timeout");
   if (auto n = node["optional"]) step.optional = r_.Bool(n, "optional").value_or(false);
   if (auto n = node["points"]) step.points = r_.Number(n, "points", 0);
   if (auto n = node["requires"]) {

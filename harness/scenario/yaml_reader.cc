@@ -343,6 +343,16 @@ std::optional<Duration> YamlReader::Dur(const YAML::Node& node, std::string_view
   return *d;
 }
 
+std::optional<Duration> YamlReader::Timeout(const YAML::Node& node, std::string_view what) {
+  auto d = Dur(node, what);
+  if (d && d->count() <= 0) {
+    Error(node, std::string(what) + ": must be positive, got '" + node.Scalar() +
+                    "' (a step with no time to wait could never pass)");
+    return std::nullopt;
+  }
+  return d;
+}
+
 std::optional<std::vector<std::string>> YamlReader::StrList(const YAML::Node& node,
                                                             std::string_view what,
                                                             bool allow_single) {

@@ -62,6 +62,8 @@ class YamlReader {
                                long long max);
   std::optional<double> Number(const YAML::Node& node, std::string_view what, double min);
   std::optional<Duration> Dur(const YAML::Node& node, std::string_view what);
+  // A timeout: a duration greater than zero (`--timeout 0` is refused alike).
+  std::optional<Duration> Timeout(const YAML::Node& node, std::string_view what);
   // A list of strings; a single string is accepted as a list of one when
   // `allow_single`.
   std::optional<std::vector<std::string>> StrList(const YAML::Node& node, std::string_view what,

@@ -10,7 +10,8 @@
 // LOGIN, Ruby PLAIN; its credentials come from SMTP_HARNESS_USER/PASSWORD on
 // replay), several recipients (curl, Perl), a body line starting with "."
 // (curl, Python, Perl), Date:/Message-ID: made at sending time (s-nail, msmtp),
-// bodies ending in blank lines (swaks) and BDAT (Python's low-level calls;
+// bodies ending in blank lines and a Subject with the date in it (swaks's
+// default), and BDAT (Python's low-level calls;
 // none of the others can send it). One CTest entry per client, so CTest
 // runs them in parallel.
 #include <gtest/gtest.h>
@@ -35,6 +36,7 @@ struct Client {
   // happen: always, and in a secure session (TLS is checked for all).
   std::vector<std::string> shows = {};
   std::vector<std::string> shows_secure = {};
+  std::vector<std::string> shows_server = {};  // in the --mode server recording
 };
 
 class RecordClientsTest : public ::testing::Test {
@@ -100,6 +102,8 @@ class RecordClientsTest : public ::testing::Test {
                                << a;
 
     std::string b = Record(client, upstream, secure, tag + "-b.yaml", {"--mode", "server"});
+    for (const auto& s : client.shows_server)
+      EXPECT_NE(b.find(s), std::string::npos) << s << " in\n" << b;
     ProcResult rb = Grade(tag + "-b.yaml", client, secure);
     EXPECT_EQ(rb.exit_code, 0) << "(b) grade\n" << rb.out << rb.err << "\n" << b;
 
@@ -177,8 +181,6 @@ TEST_F(RecordClientsTest, Swaks) {
                                                bob_,
                                                "--helo",
                                                "client.example.test",
-                                               "--header",
-                                               "Subject: swaks",
                                                "--body",
                                                "hello from swaks",
                                                "--timeout",
@@ -189,8 +191,9 @@ TEST_F(RecordClientsTest, Swaks) {
                  }
                  return ShellWords(w) + " >/dev/null";
                },
-               {"hello from swaks"},
-               {"  - auth: {mechanism: LOGIN, "}});
+               {"hello from swaks", "Subject: test "},
+               {"  - auth: {mechanism: LOGIN, "},
+               {"Subject: test *"}});
 }
 
 const char* kPython = R"(import smtplib, ssl, sys

@@ -157,18 +157,21 @@ TEST(RunCli, ExitTwoForUsageErrors) {
   EXPECT_FALSE(dir.Exists("smtp-harness-report.json"));
 }
 
-TEST(RunCli, ExitThreeWhenTheReportCannotBeWritten) {
+// A report path that cannot be written is found before running (exit 2,
+// nothing ran, no report at all); tests/e2e/run_verdicts_test.cc has more.
+TEST(RunCli, ExitTwoWhenTheReportCannotBeWritten) {
   TempDir dir;
   dir.Write("a.yaml", kPass);
   auto r = RunHarness({"a.yaml", "--report", "no/such/dir/r.json"}, InDir(dir.path()));
-  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "smtp-harness: cannot write JSON report to no/such/dir/r.json: No such file or "
-            "directory\n");
+            "smtp-harness run: cannot write JSON report (--report) to no/such/dir/r.json: No such "
+            "file or directory\n");
+  EXPECT_EQ(r.out, "");
   r = RunHarness({"a.yaml", "--report", "r.json", "--junit", "no/such/dir/j.xml"},
                  InDir(dir.path()));
-  EXPECT_EQ(r.exit_code, 3);
-  EXPECT_TRUE(dir.Exists("r.json"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(dir.Exists("r.json"));
 }
 
 TEST(RunCli, ReportToStdoutReplacesTheSummary) {
@@ -265,8 +268,9 @@ TEST(RunCli, FailFastStopsStartingScenarios) {
   auto r = RunHarness({".", "--fail-fast", "--report", "-"}, InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 1);
   auto j = ParseJson(r.out);
-  ASSERT_EQ(j["scenarios"].size(), 1u);
+  ASSERT_EQ(j["scenarios"].size(), 3u);  // the two it did not start: not_run
   EXPECT_EQ(j["scenarios"][0]["status"], "failed");
+  EXPECT_EQ(j["scenarios"][1]["status"], "not_run");
 }
 
 TEST(RunCli, SigintWritesWhatIsKnownAndExitsOne) {
@@ -282,8 +286,9 @@ TEST(RunCli, SigintWritesWhatIsKnownAndExitsOne) {
   EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
   auto j = ParseJson(dir.Read("r.json"));
   EXPECT_EQ(j["interrupted"], true);
-  ASSERT_EQ(j["scenarios"].size(), 1u);
+  ASSERT_EQ(j["scenarios"].size(), 2u);
   EXPECT_EQ(j["scenarios"][0]["name"], "ok");
+  EXPECT_EQ(j["scenarios"][1]["status"], "not_run");  // cut short
   EXPECT_TRUE(dir.Exists("j.xml"));
 }
 

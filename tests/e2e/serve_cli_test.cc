@@ -37,7 +37,7 @@ TEST(ServeSwaks, AuthLoginAndDotStuffedBody) {
       << out;
   // swaks dot-stuffs the line and ends the body with an empty line of its own.
   EXPECT_NE(
-      out.find(" -> ..hidden dot\r\n -> end\r\n -> \r\n -> .\n<-  250 2.0.0 Ok: queued as 1\n"),
+      out.find(" -> ..hidden dot\r\n -> end\r\n -> \r\n -> .\n<-  250 2.0.0 Ok: queued as 1.1\n"),
       std::string::npos)
       << out;
   // Wrong password: swaks reports the failure with its own exit status.
@@ -232,7 +232,7 @@ TEST(ServeCli, OnceExitsAfterOneSession) {
       << stdout_text;
   std::string transcript = serve.process().Stderr();
   EXPECT_NE(transcript.find("#1 C mail FROM:<a@example.test>"), std::string::npos) << transcript;
-  EXPECT_NE(transcript.find("#1 S 250 2.0.0 Ok: queued as 1"), std::string::npos) << transcript;
+  EXPECT_NE(transcript.find("#1 S 250 2.0.0 Ok: queued as 1.1"), std::string::npos) << transcript;
 }
 
 TEST(ServeCli, IdleTimeoutAndMaxSessionsFlags) {

@@ -279,5 +279,33 @@ TEST(RecordedScenarioTest, ServerModeOfAnInterceptedTlsSessionStartsTlsToo) {
   EXPECT_TRUE(r.scenario->server.tls.starttls);
 }
 
+TEST(RecordedScenarioTest, ServerModeLeavesDatesInOtherHeadersFree) {
+  Transcript t = {{0, 'S', "220 x"},
+                  {0, 'C', "DATA"},
+                  {0, 'S', "354 go"},
+                  {0, 'C', "Subject: test Sun, 06 Dec 2026 01:22:23 +0000"},
+                  {0, 'C', "X-Sent: 6 Dec 2026 01:22 (UTC) by *me*"},
+                  {0, 'C', ""},
+                  {0, 'C', "body of Sun, 06 Dec 2026 01:22:23 +0000"},
+                  {0, 'C', "."},
+                  {0, 'S', "250 ok"}};
+  RecordedScenarioInfo info{"rec", "", GeneraliseLevel::kExact};
+  info.server_mode = true;
+  std::string yaml = WriteRecordedScenario(t, info);
+  EXPECT_NE(yaml.find("  C: Subject: test *\n  C: X-Sent: * by \\*me\\*\n  C:\n"
+                      "  C: body of Sun, 06 Dec 2026 01:22:23 +0000\n"),
+            std::string::npos)
+      << yaml;
+  auto r = LoadScenarioFromString(yaml, "rec.yaml");
+  ASSERT_TRUE(r.ok()) << r.ErrorText();
+  VarMap vars;
+  auto m =
+      MatchData(r.scenario->steps[2].data,
+                "Subject: test Mon, 07 Dec 2026 11:00:00 +0000\r\nX-Sent: later by *me*\r\n\r\n"
+                "body of Sun, 06 Dec 2026 01:22:23 +0000\r\n",
+                vars);
+  EXPECT_TRUE(m.ok) << m.reason;
+}
+
 }  // namespace
 }  // namespace smtp
