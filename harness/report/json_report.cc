@@ -73,6 +73,8 @@ ordered_json ScenarioJson(const ScenarioResult& sc) {
     cj["stdout"] = c.stdout_text;
     cj["stderr"] = c.stderr_text;
     cj["received_bytes"] = c.received_bytes;
+    if (!c.containment.empty()) cj["containment"] = c.containment;
+    if (c.left_running > 0) cj["left_running"] = c.left_running;
     j["client"] = std::move(cj);
   }
   if (sc.score) j["score"] = *sc.score;

@@ -49,6 +49,8 @@ struct ClientProcessResult {  // server mode: the client under test
   std::string stdout_text;
   std::string stderr_text;
   std::string received_bytes;  // everything the client sent, exactly
+  std::string containment;     // "pid namespace, uid 65534", ...: how it was contained
+  int left_running = 0;        // its processes still running when grade ended it (then killed)
 };
 
 struct ScenarioResult {

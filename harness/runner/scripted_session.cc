@@ -8,6 +8,7 @@
 #include "harness/core/sasl.h"
 #include "harness/core/secret_redactor.h"
 #include "harness/core/transcript.h"
+#include "harness/runner/grade_limits.h"
 #include "harness/scenario/server_matcher_eval.h"
 #include "harness/scenario/var_expander.h"
 #include "harness/util/ascii.h"
@@ -15,8 +16,13 @@
 namespace smtp {
 namespace {
 
-constexpr size_t kMaxReceived = 1 << 20;
+constexpr size_t kMaxReceived = kGradeReceivedBytes;
 constexpr size_t kLineLimit = 1 << 20;  // grading reads long lines whole
+
+std::string CapText(const std::string& text, size_t cap) {
+  if (text.size() <= cap) return text;
+  return text.substr(0, cap) + "[... " + std::to_string(text.size() - cap) + " more bytes]";
+}
 
 int CodeOf(std::string_view line) {
   if (line.size() < 3) return 0;
@@ -159,7 +165,18 @@ Duration ScriptedSession::TimeoutAt(size_t index) const {
 }
 
 void ScriptedSession::Note(char dir, const std::string& text) {
-  report_.transcript.push_back({options_.now_ms(), dir, text});
+  if (transcript_bytes_ >= kGradeTranscriptBytes) {
+    ++transcript_dropped_;
+    return;
+  }
+  std::string kept = CapText(text, kGradeTranscriptLine);
+  transcript_bytes_ += kept.size();
+  report_.transcript.push_back({options_.now_ms(), dir, std::move(kept)});
+}
+
+void ScriptedSession::NoteUnexpected(const std::string& line) {
+  if (report_.unexpected.size() < kGradeUnexpectedKept) report_.unexpected.push_back(line);
+  ++unexpected_count_;
 }
 
 void ScriptedSession::StepStarted() { step_started_ms_ = options_.now_ms(); }
@@ -167,7 +184,7 @@ void ScriptedSession::StepStarted() { step_started_ms_ = options_.now_ms(); }
 void ScriptedSession::Pass(size_t index, const std::string& received, const std::string& note) {
   StepResult& r = report_.steps[index];
   r.status = Verdict::kPassed;
-  r.received = received;
+  r.received = CapText(received, kGradeShownBytes);
   r.message = note;
   r.duration_ms = options_.now_ms() - step_started_ms_;
 }
@@ -175,40 +192,57 @@ void ScriptedSession::Pass(size_t index, const std::string& received, const std:
 void ScriptedSession::Fail(size_t index, const std::string& received, const std::string& why) {
   StepResult& r = report_.steps[index];
   r.status = Verdict::kFailed;
-  r.received = received;
-  r.message = why;
+  r.received = CapText(received, kGradeShownBytes);
+  r.message = CapText(why, kGradeShownBytes);
   r.duration_ms = options_.now_ms() - step_started_ms_;
   if (!report_.failure) {
     FailureInfo f;
     f.step = r.index;
     f.line = r.line;
     f.expected = r.expected;
-    f.actual = received;
+    f.actual = r.received;
     std::string where = scenario_.file.empty() ? scenario_.name : scenario_.file;
     if (r.line > 0) where += ":" + std::to_string(r.line);
     std::string session =
         report_.session > 1 ? "session " + std::to_string(report_.session) + ", " : std::string();
-    f.message =
-        where + ": " + session + "step " + std::to_string(r.index) + " (" + r.kind + "): " + why;
+    f.message = where + ": " + session + "step " + std::to_string(r.index) + " (" + r.kind +
+                "): " + r.message;
     report_.failure = std::move(f);
   }
 }
 
 void ScriptedSession::FailUnexpected(const std::string& line, const std::string& why) {
-  report_.unexpected.push_back(line);
+  NoteUnexpected(line);
   if (!report_.failure) {
     FailureInfo f;
     f.step = -1;
     f.expected = "nothing more";
-    f.actual = line;
-    f.message = (scenario_.file.empty() ? scenario_.name : scenario_.file) + ": " + why;
+    f.actual = CapText(line, kGradeShownBytes);
+    f.message = (scenario_.file.empty() ? scenario_.name : scenario_.file) + ": " +
+                CapText(why, kGradeShownBytes);
     report_.failure = std::move(f);
   }
+}
+
+size_t ScriptedSession::MaxMessage() const {
+  size_t configured = scenario_.server.max_message_size;
+  return configured > 0 ? configured : kGradeDefaultMaxMessage;
 }
 
 void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
   std::string display = StandardReply(Expand(text), options_.hostname);
   std::vector<std::string> lines = SplitLines(display);
+  if (Verb(last_command_) == "EHLO" && !lines.empty() && CodeOf(lines.back()) == 250) {
+    // The message size cap is advertised (RFC 1870) unless the script does.
+    bool has_size = false;
+    for (size_t i = 1; i < lines.size(); ++i) {
+      has_size = has_size || (lines[i].size() > 4 && Verb(lines[i].substr(4)) == "SIZE");
+    }
+    if (!has_size && lines.size() >= 1) {
+      lines.back()[3] = '-';
+      lines.push_back("250 SIZE " + std::to_string(MaxMessage()));
+    }
+  }
   std::string wire;
   for (size_t i = 0; i < lines.size(); ++i) {
     wire += lines[i] + "\r\n";
@@ -219,16 +253,19 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
       if (kw == "PIPELINING") pipelining_advertised_ = true;
     }
   }
-  if (scenario_.strict.pipelining && !pipelining_advertised_ &&
+  int code = lines.empty() ? 0 : CodeOf(lines.back());
+  // RFC 2920 3.1: DATA ends a group even with PIPELINING, so the 354 is
+  // delayed too: a message sent before it is then seen to be early.
+  if (scenario_.strict.pipelining && (!pipelining_advertised_ || code == 354) &&
       options_.pipelining_probe.count() > 0) {
     out.push_back(SessionAction::Pause(options_.pipelining_probe));
   }
   out.push_back(SessionAction::Write(wire));
-  int code = lines.empty() ? 0 : CodeOf(lines.back());
   if (code == 354 && !stopped_) {
     in_data_ = true;
     message_.clear();
     message_raw_.clear();
+    message_size_ = 0;
     data_bare_.reset();
     data_early_ = framer_.buffered() > 0;
   }
@@ -268,6 +305,7 @@ SessionActions ScriptedSession::OnConnect() {
 
 SessionActions ScriptedSession::OnBytes(std::string_view bytes) {
   SessionActions out;
+  if (flooded_) return out;  // closing: the rest is not read
   if (report_.received.size() < kMaxReceived) {
     report_.received.append(bytes.substr(0, kMaxReceived - report_.received.size()));
   }
@@ -282,22 +320,23 @@ SessionActions ScriptedSession::OnBytes(std::string_view bytes) {
     } else {
       HandleCommand(*line, out);
     }
+    if (flooded_) break;
   }
   return out;
 }
 
 void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out) {
-  const std::string raw = Raw(line);
-  std::string shown = EscapeBytes(raw);
+  // What the reports show: AUTH credentials (an initial response, and the
+  // client's lines until the final reply, whatever step the script is at)
+  // hidden by session state, in the received bytes too; matching uses the
+  // line as sent. A bare LF stays in the transcript text, shown escaped.
+  const std::string text = Redacted(line.text);
+  const std::string raw = text + (line.ending == LineEnding::kCrlf ? "\r\n" : "\n");
+  const std::string shown = EscapeBytes(raw);
   const bool early = early_;
   const std::string previous = last_command_;
-  // A bare LF stays in the transcript text so reports show it escaped.
-  // AUTH credentials (an initial response, and the client's lines until the
-  // final reply, whatever step the script is at) are never shown.
-  const std::string noted = Redacted(line.text);
-  Note('C', line.ending == LineEnding::kBareLf ? noted + "\n" : noted);
-  if (noted != line.text) shown = EscapeBytes(noted);
-  last_command_ = noted;
+  last_command_ = text;
+  Note('C', line.ending == LineEnding::kBareLf ? text + "\n" : text);
 
   auto answer_stopped = [&] {
     SendReply(Verb(line.text) == "QUIT" ? "221" : "503 5.5.1 smtp-harness: not expected here", out);
@@ -305,23 +344,33 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   if (closing_) {  // after our 221: the client should have closed
     if (cursor_ < scenario_.steps.size() &&
         scenario_.steps[cursor_].kind == StepKind::kExpectClose) {
-      report_.unexpected.push_back(noted);
+      NoteUnexpected(text);
       Fail(cursor_, shown, "expected the client to close the connection, got \"" + shown + "\"");
     } else {
-      FailUnexpected(noted, "unexpected command after QUIT: \"" + shown + "\"");
+      FailUnexpected(text, "unexpected command after QUIT: \"" + shown + "\"");
     }
     stopped_ = true;
     return;
   }
   if (stopped_) {
-    report_.unexpected.push_back(noted);
+    NoteUnexpected(text);
+    if (unexpected_count_ > kGradeUnexpectedCommands) {
+      // A flood after the script stopped: nothing more to learn from it.
+      const std::string why = "more than " + std::to_string(kGradeUnexpectedCommands) +
+                              " commands after the script stopped (the unexpected-command cap)";
+      Note('*', why + "; closing the session");
+      report_.end_reason = why;
+      SendReply("421 4.7.0 smtp-harness: too many unexpected commands, closing", out);
+      flooded_ = true;
+      return;
+    }
     answer_stopped();
     early_ = framer_.buffered() > 0;
     return;
   }
   if (cursor_ >= scenario_.steps.size()) {
-    FailUnexpected(
-        noted, "unexpected command after the end of the script: \"" + EscapeBytes(noted) + "\"");
+    FailUnexpected(text,
+                   "unexpected command after the end of the script: \"" + EscapeBytes(text) + "\"");
     stopped_ = true;
     answer_stopped();
     early_ = framer_.buffered() > 0;
@@ -331,10 +380,15 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   std::optional<std::string> mismatch;
   if (step.kind == StepKind::kExpectCommand) {
     MatchOutcome m = MatchCommandStep(step.command, line.text, options_.vars);
-    if (!m.ok) mismatch = m.reason;
+    if (!m.ok) {
+      // The matcher quotes what it saw; for a redacted line say it without.
+      mismatch = text == line.text ? m.reason
+                                   : "command \"" + EscapeBytes(text) + "\" does not match \"" +
+                                         Expected(step) + "\"";
+    }
   } else if (step.kind == StepKind::kExpectClose) {
     mismatch = "expected the client to close the connection, got \"" + shown + "\"";
-    report_.unexpected.push_back(noted);
+    NoteUnexpected(text);
   } else if (step.kind == StepKind::kAuth) {
     mismatch = StartAuth(step, line.text, out);
     if (!mismatch) {
@@ -347,9 +401,9 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
     mismatch =
         "the script cannot take a command at a " + std::string(StepKindName(step.kind)) + " step";
   }
-  if (mismatch && noted != line.text) {  // the reason may quote the line: not its credential
+  if (mismatch && text != line.text) {  // the reason may quote the line: not its credential
     for (size_t at; (at = mismatch->find(line.text)) != std::string::npos;)
-      mismatch->replace(at, line.text.size(), noted);
+      mismatch->replace(at, line.text.size(), text);
   }
   if (mismatch) {
     Fail(cursor_, shown, *mismatch);
@@ -366,8 +420,7 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   } else if (scenario_.strict.crlf && line.bare_cr) {
     why = "the line contains a bare CR (\\r): \"" + shown + "\"";
   } else if (scenario_.strict.pipelining && early && !pipelining_advertised_) {
-    why = "\"" + EscapeBytes(line.text) + "\" was sent before the reply to \"" +
-          EscapeBytes(previous) +
+    why = "\"" + EscapeBytes(text) + "\" was sent before the reply to \"" + EscapeBytes(previous) +
           "\" (the server did not advertise PIPELINING: wait for each reply before sending "
           "the next command)";
   }
@@ -515,14 +568,18 @@ void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out
     FinishMessage(line, out);
     return;
   }
-  message_ += UnstuffLine(line.text);
-  message_ += "\r\n";
-  if (message_raw_.size() < kMaxReceived) message_raw_ += Raw(line);
+  std::string_view unstuffed = UnstuffLine(line.text);
+  message_size_ += unstuffed.size() + 2;
+  if (message_size_ <= MaxMessage()) {  // past the cap: counted, not kept
+    message_ += unstuffed;
+    message_ += "\r\n";
+  }
+  if (message_raw_.size() < kGradeShownBytes) message_raw_ += Raw(line);
 }
 
 void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& out) {
   in_data_ = false;
-  Note('C', "<message: " + std::to_string(message_.size()) + " bytes>");
+  Note('C', "<message: " + std::to_string(message_size_) + " bytes>");
   for (size_t pos = 0; pos < message_.size();) {
     size_t eol = message_.find("\r\n", pos);
     if (eol == std::string::npos) eol = message_.size();
@@ -530,7 +587,28 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
     pos = eol + 2;
   }
   Note('C', ".");
-  const std::string shown = EscapeBytes(message_raw_ + Raw(dot_line));
+  const std::string shown = EscapeBytes(
+      message_raw_ + (message_raw_.size() >= kGradeShownBytes ? "[...]" : "") + Raw(dot_line));
+  if (message_size_ > MaxMessage()) {
+    // RFC 5321 §4.5.3.1.10: refused after the final dot; the script goes on.
+    const std::string why = "the message is " + std::to_string(message_size_) +
+                            " bytes, larger than the message size cap of " +
+                            std::to_string(MaxMessage()) +
+                            " bytes (SIZE, the scenario's server: {max_message_size}); it was "
+                            "refused with 552";
+    if (cursor_ < scenario_.steps.size() &&
+        scenario_.steps[cursor_].kind == StepKind::kExpectData) {
+      Fail(cursor_, shown, why);
+      ++cursor_;
+    } else {
+      FailUnexpected("<message>", why);
+    }
+    SendReply("552 5.3.4 Message size exceeds fixed maximum message size", out);
+    RunReplySteps(out);
+    early_ = framer_.buffered() > 0;
+    last_command_ = "<CRLF>.<CRLF>";
+    return;
+  }
   if (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kExpectData) {
     const Step& step = scenario_.steps[cursor_];
     MatchOutcome m = MatchData(step.data, message_, options_.vars);
@@ -540,8 +618,10 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
       why = "the message has a line ending in a bare LF or CR instead of CRLF: \"" + *data_bare_ +
             "\"";
     }
-    if (!why && scenario_.strict.pipelining && data_early_ && !pipelining_advertised_) {
-      why = "the message was sent before the 354 reply to DATA";
+    if (!why && scenario_.strict.pipelining && data_early_) {
+      why =
+          "the message was sent before the 354 reply to DATA (RFC 2920 3.1: DATA ends a "
+          "group even with PIPELINING)";
     }
     if (why)
       Fail(cursor_, shown, *why);
@@ -609,6 +689,17 @@ SessionActions ScriptedSession::OnEnd(SessionEnd end) {
     if (r.status == Verdict::kNotRun && r.message.empty()) r.message = "not reached";
   }
   report_.completed = cursor_ >= scenario_.steps.size() && !stopped_;
+  if (transcript_dropped_ > 0) {
+    report_.transcript.push_back(
+        {options_.now_ms(), '*',
+         "[transcript cap: " + std::to_string(transcript_dropped_) + " more lines not kept (" +
+             std::to_string(kGradeTranscriptBytes) + " bytes kept per session)]"});
+  }
+  if (unexpected_count_ > report_.unexpected.size()) {
+    report_.unexpected.push_back("[" +
+                                 std::to_string(unexpected_count_ - report_.unexpected.size()) +
+                                 " more unexpected commands not listed]");
+  }
   Deliver();
   return {};
 }

@@ -1,7 +1,8 @@
 // ScriptedSession: the server side of one server-mode session (SPEC §4). It
 // plays a scenario's steps against the client under test: sends the `reply:`
 // lines, matches each command and the message, applies the `strict:` checks,
-// and records per-step results, the exact bytes received and a transcript.
+// and records per-step results, the exact bytes received and a transcript
+// (AUTH secrets redacted by session state; all of it bounded: grade_limits.h).
 //
 // No I/O: the FakeServer engine (or a test) feeds bytes and carries out the
 // returned actions. When the session ends (OnEnd, or destruction without it)
@@ -47,7 +48,7 @@ struct SessionReport {
   std::vector<StepResult> steps;  // one per scenario step, in order
   Transcript transcript;
   std::string received;                 // every byte the client sent, exactly (capped at 1 MiB)
-  std::vector<std::string> unexpected;  // commands the script did not expect
+  std::vector<std::string> unexpected;  // commands the script did not expect (the first 100)
   std::optional<FailureInfo> failure;   // the first failing step
   bool completed = false;               // every step passed or was checked
   std::optional<SessionEnd> end;        // how the session ended (set by OnEnd)
@@ -91,7 +92,9 @@ class ScriptedSession : public SessionLogic {
   void Pass(size_t index, const std::string& received, const std::string& note = {});
   void Fail(size_t index, const std::string& received, const std::string& why);
   void FailUnexpected(const std::string& line, const std::string& why);
-  void Note(char dir, const std::string& text);
+  void Note(char dir, const std::string& text);  // bounded: grade_limits.h
+  void NoteUnexpected(const std::string& line);
+  size_t MaxMessage() const;
   std::string Expand(const std::string& text) const;
   std::string Expected(const Step& step) const;
   Duration TimeoutAt(size_t index) const;
@@ -115,8 +118,13 @@ class ScriptedSession : public SessionLogic {
   std::string last_command_;              // for the "sent before the reply to X" message
   bool pipelining_advertised_ = false;
   bool delivered_ = false;
-  bool tls_started_ = false;  // a 220 answered STARTTLS
-  SecretRedactor secrets_;    // follows every line both ways
+  size_t message_size_ = 0;        // the message's size, also past the cap
+  size_t transcript_bytes_ = 0;    // transcript text kept
+  size_t transcript_dropped_ = 0;  // lines past kGradeTranscriptBytes
+  size_t unexpected_count_ = 0;    // commands after the script stopped, all of them
+  bool flooded_ = false;           // kGradeUnexpectedCommands passed: closing
+  bool tls_started_ = false;       // a 220 answered STARTTLS
+  SecretRedactor secrets_;         // follows every line both ways
   struct AuthExchange {
     std::string mechanism;  // PLAIN or LOGIN
     std::string user;       // LOGIN: the user name, once given

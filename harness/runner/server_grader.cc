@@ -115,6 +115,7 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   config.idle_timeout = step_timeout;  // the scripted sessions name each read's own
   config.write_timeout = longest;
   config.keep_messages = false;
+  config.keep_transcripts = false;  // the scripted sessions keep their own (bounded)
   config.max_sessions = static_cast<size_t>(sessions) + 8;
 
   ScriptOptions script;
@@ -155,12 +156,10 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   ProcessSpec spec;
   spec.argv = argv;
   spec.cwd = client_dir;
-  spec.env["SMTP_HARNESS_PORT"] = std::to_string(*port);
-  spec.env["SMTP_PORT"] = std::to_string(*port);
-  spec.env["SMTP_HOST"] = config.listen_host;
-  // Output survives a kill. (emplace: GCC 12 warns falsely, -Wrestrict, on
-  // assigning a literal here.)
-  if (!getenv("PYTHONUNBUFFERED")) spec.env.emplace("PYTHONUNBUFFERED", "1");
+  if (Status s = ApplyContainment(options.containment, *port, spec); !s.ok()) {
+    server.Stop();
+    return s;
+  }
   std::unique_ptr<ProcessRunner> own_runner;
   ProcessRunner* runner = options.runner;
   if (!runner) {
@@ -220,6 +219,11 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   facts.client.timed_out = outcome.killed;
   facts.client.stdout_text = outcome.stdout_text;
   facts.client.stderr_text = outcome.stderr_text;
+  facts.client.left_running = outcome.left_running;
+  facts.client.containment = outcome.isolation;
+  if (!outcome.isolation.empty() && spec.uid) {
+    facts.client.containment += ", uid " + std::to_string(*spec.uid);
+  }
   facts.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
   return AssembleServerResult(scenario, facts);
 }

@@ -53,6 +53,8 @@ Graded Grade(const std::string& scenario, const std::string& client, const std::
                (dir / "report.json").string(),
                "--gradescope",
                (dir / "results.json").string(),
+               "--client-env",  // keeps the source tree clean when not root
+               "PYTHONDONTWRITEBYTECODE",
                "--",
                "/usr/bin/python3",
                kSource + "/tests/fixtures/clients/" + client};

@@ -75,7 +75,14 @@ TEST(ServerGraderTest, ClientThatExitsWithoutConnecting) {
   EXPECT_EQ(runner.last.argv, (std::vector<std::string>{"python3", "my client.py"}));
   EXPECT_EQ(runner.last.cwd, "dir");
   EXPECT_EQ(runner.last.env["SMTP_HARNESS_PORT"], std::to_string(port));
-  EXPECT_EQ(runner.last.env["SMTP_HOST"], "127.0.0.1");
+  // Only PATH, HOME (the runner's scratch folder), LANG and the port: none of
+  // the harness's own environment (SPEC §9).
+  EXPECT_FALSE(runner.last.inherit_env);
+  EXPECT_TRUE(runner.last.scratch_home);
+  for (const auto& [name, value] : runner.last.env) {
+    EXPECT_TRUE(name == "PATH" || name == "LANG" || name == "SMTP_HARNESS_PORT") << name;
+  }
+  EXPECT_EQ(runner.last.isolation, Isolation::kAuto);
   EXPECT_EQ(r->client->command, "python3 'my client.py'");
   EXPECT_EQ(r->client->stderr_text, "boom\n");
 }
