@@ -359,7 +359,6 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
       const std::string why = "more than " + std::to_string(kGradeUnexpectedCommands) +
                               " commands after the script stopped (the unexpected-command cap)";
       Note('*', why + "; closing the session");
-      report_.end_reason = why;
       SendReply("421 4.7.0 smtp-harness: too many unexpected commands, closing", out);
       flooded_ = true;
       return;
