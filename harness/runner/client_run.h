@@ -71,8 +71,17 @@ class ScenarioRun {
   std::unique_ptr<SmtpConnection> conn_;
   std::string host_;
   uint16_t port_ = 0;
+  // `requires:` (SPEC §3, issue 14): judged on the first reply to EHLO,
+  // before that reply's own matcher runs, so a capture of a capability the
+  // server lacks skips the scenario instead of failing it.
+  void OnEhloReply(const Reply& reply);
+  std::string Missing(const std::vector<std::string>& needed) const;
   std::optional<EhloInfo> ehlo_;
-  std::string scenario_skip_;
+  bool requires_judged_ = false;
+  std::string scenario_skip_;            // set: the scenario is skipped, for this reason
+  const Step* step_ = nullptr;           // the step running
+  bool step_requires_deferred_ = false;  // its own EHLO reply will tell
+  std::string step_skip_;                // set: the running step is skipped
 
   std::mutex mu_;  // the observer may be called from the connection's thread
   Transcript transcript_;

@@ -9,6 +9,19 @@
 
 namespace smtp {
 namespace client_run {
+namespace {
+
+bool StepSendsEhlo(const Step& step) {
+  if (step.kind == StepKind::kSend) return HasVerb(step.text, "EHLO");
+  if (step.kind == StepKind::kPipeline) {
+    for (const auto& l : step.lines) {
+      if (HasVerb(l, "EHLO")) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 void ScenarioRun::Observe(const TranscriptEntry& e) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -94,11 +107,44 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
   if (!r.received.empty()) r.received += "\n";
   r.received += reply->ToDisplay();
   if (out) *out = *reply;
-  if (HasVerb(sent_line, "EHLO") && reply->code == 250) ehlo_ = ParseEhlo(*reply);
+  if (HasVerb(sent_line, "EHLO") && reply->code == 250) {
+    OnEhloReply(*reply);
+    if (!scenario_skip_.empty() || !step_skip_.empty()) return std::nullopt;
+  }
   MatchOutcome check = Match(m, *reply, vars_);
   if (check.ok) return std::nullopt;
-  return Mismatch(reply->ToDisplay(), check.reason,
-                  check.expected.empty() ? described : check.expected);
+  Problem p = Mismatch(reply->ToDisplay(), check.reason,
+                       check.expected.empty() ? described : check.expected);
+  p.error = check.error;  // a regex that hit a limit decided nothing
+  return p;
+}
+
+std::string ScenarioRun::Missing(const std::vector<std::string>& needed) const {
+  std::string missing;
+  for (const auto& ext : needed) {
+    if (!ehlo_ || !ehlo_->Has(ext)) missing += (missing.empty() ? "" : ", ") + ext;
+  }
+  return missing;
+}
+
+void ScenarioRun::OnEhloReply(const Reply& reply) {
+  // Only a 250 tells the capabilities: a refused EHLO is the step's to judge
+  // (an RFC 5321 server must accept EHLO), so it fails rather than skips.
+  ehlo_ = ParseEhlo(reply);
+  // The scenario's own `requires:` is judged on the first EHLO reply only:
+  // after STARTTLS the new EHLO rightly no longer lists STARTTLS.
+  if (!requires_judged_) {
+    requires_judged_ = true;
+    std::string absent = Missing(sc_.required_extensions);
+    if (!absent.empty()) {
+      scenario_skip_ = "server did not advertise " + absent;
+    }
+  }
+  if (step_requires_deferred_ && step_) {
+    step_requires_deferred_ = false;
+    std::string absent = Missing(step_->required_extensions);
+    if (!absent.empty()) step_skip_ = "server did not advertise " + absent;
+  }
 }
 
 std::optional<Problem> ScenarioRun::ExpectDefault(const std::vector<ReplyMatcher>& ms,
@@ -115,7 +161,6 @@ ScenarioResult ScenarioRun::Execute() {
   res_ = ResultHeader(sc_);
   std::string target_text = opt_.target.value_or(sc_.target);
   res_.target = target_text;
-  bool requires_judged = false;
   for (const auto& step : sc_.steps) {
     StepResult r;
     r.index = step.index;
@@ -191,11 +236,13 @@ ScenarioResult ScenarioRun::Execute() {
                                  sc_.file + ":" + std::to_string(step.pos.line) + ": interrupted"};
       break;
     }
-    std::string missing;
-    for (const auto& ext : step.required_extensions) {
-      if (!ehlo_ || !ehlo_->Has(ext)) missing += (missing.empty() ? "" : ", ") + ext;
-    }
-    if (!missing.empty()) {
+    step_ = &step;
+    step_skip_.clear();
+    step_requires_deferred_ = false;
+    std::string missing = Missing(step.required_extensions);
+    if (!missing.empty() && !ehlo_ && StepSendsEhlo(step)) {
+      step_requires_deferred_ = true;  // its own reply tells
+    } else if (!missing.empty()) {
       r.status = Verdict::kSkipped;
       r.message =
           ehlo_ ? "server did not advertise " + missing : "no EHLO reply seen to check " + missing;
@@ -203,9 +250,20 @@ ScenarioResult ScenarioRun::Execute() {
     }
     timeout_ = step.timeout.value_or(default_timeout_);
     auto t0 = Clock::now();
-    bool had_ehlo = ehlo_.has_value();
     auto problem = RunStep(step, r);
     r.duration_ms = MsSince(t0);
+    if (!scenario_skip_.empty()) {
+      r.status = Verdict::kSkipped;
+      r.message = scenario_skip_ + " (the scenario requires it)";
+      res_.status = Verdict::kSkipped;
+      res_.skip_reason = scenario_skip_;
+      break;
+    }
+    if (!step_skip_.empty()) {
+      r.status = Verdict::kSkipped;
+      r.message = step_skip_;
+      continue;
+    }
     if (!problem) {
       r.status = Verdict::kPassed;
     } else if (step.optional && !problem->error) {
@@ -224,20 +282,6 @@ ScenarioResult ScenarioRun::Execute() {
       // run --update observes the whole conversation, so one pass fixes
       // every mismatched reply; the verdict stays that of the first.
       if (!opt_.update || problem->error) break;
-    }
-    // The scenario's own `requires:` is judged on the first EHLO reply only:
-    // after STARTTLS the new EHLO rightly no longer lists STARTTLS.
-    if (!had_ehlo && ehlo_ && !requires_judged && !sc_.required_extensions.empty()) {
-      requires_judged = true;
-      std::string absent;
-      for (const auto& ext : sc_.required_extensions) {
-        if (!ehlo_->Has(ext)) absent += (absent.empty() ? "" : ", ") + ext;
-      }
-      if (!absent.empty()) {
-        res_.status = Verdict::kSkipped;
-        res_.skip_reason = "server did not advertise " + absent;
-        break;
-      }
     }
   }
   return finish();

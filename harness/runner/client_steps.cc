@@ -6,6 +6,7 @@
 #include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
 #include "harness/core/sasl.h"
+#include "harness/core/transcript.h"
 #include "harness/runner/client_run.h"
 #include "harness/scenario/reply_matcher_eval.h"
 #include "harness/util/ascii.h"
@@ -97,7 +98,14 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       if (!text.ok()) return Err(text.status().message());
       std::string line = *text;
       if (step.kind == StepKind::kSend) {
+        if (line.find_first_of("\r\n") != std::string::npos) {
+          return Err("the line to send contains CR or LF after expanding variables: \"" +
+                     EscapeBytes(line) + "\" (use send_raw for exact bytes)");
+        }
         if (auto p = SendLine(line, r)) return p;
+        // Every command gets its reply read, expected or not (SPEC §9): an
+        // unread reply would be taken for the next command's.
+        if (step.expect.empty()) return Expect(ReplyMatcher{}, line, r);
       } else {
         r.sent = line;
         if (auto p = WriteBytes(line)) return p;
@@ -113,6 +121,10 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       for (const auto& l : step.lines) {
         auto text = Exp(l);
         if (!text.ok()) return Err(text.status().message());
+        if (text->find_first_of("\r\n") != std::string::npos) {
+          return Err("a pipelined line contains CR or LF after expanding variables: \"" +
+                     EscapeBytes(*text) + "\"");
+        }
         lines.push_back(*text);
         bytes += *text + "\r\n";
         r.sent += (r.sent.empty() ? "" : "\n") + *text;
@@ -142,6 +154,9 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       }
       r.sent = text;
       if (auto p = WriteBytes(step.kind == StepKind::kData ? EncodeDataBody(text) : text)) return p;
+      // The final dot of `data` is answered like a command; raw bytes need
+      // not end the message, so data_raw reads only what it expects.
+      if (step.kind == StepKind::kData && step.expect.empty()) return Expect(ReplyMatcher{}, "", r);
       for (const auto& m : step.expect) {
         if (auto p = Expect(m, "", r)) return p;
       }

@@ -264,6 +264,7 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
   if (code == 354 && !stopped_) {
     in_data_ = true;
     message_.clear();
+    data_partial_.clear();
     message_raw_.clear();
     message_size_ = 0;
     data_bare_.reset();
@@ -375,15 +376,38 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
     early_ = framer_.buffered() > 0;
     return;
   }
+  // A repeating step that has its min gives way to the next step when this
+  // command is not one more of it.
+  std::optional<MatchOutcome> matched;
+  while (cursor_ < scenario_.steps.size()) {
+    const Step& s = scenario_.steps[cursor_];
+    if (s.kind != StepKind::kExpectCommand) break;
+    matched = MatchCommandStep(s.command, line.text, options_.vars);
+    if (matched->ok || matched->error || repeats_ < s.repeat_min) break;
+    FinishRepetition();
+    matched.reset();
+  }
+  if (cursor_ >= scenario_.steps.size()) {
+    FailUnexpected(line.text, "unexpected command after the end of the script: \"" +
+                                  EscapeBytes(line.text) + "\"");
+    stopped_ = true;
+    answer_stopped();
+    early_ = framer_.buffered() > 0;
+    return;
+  }
   const Step& step = scenario_.steps[cursor_];
   std::optional<std::string> mismatch;
   if (step.kind == StepKind::kExpectCommand) {
-    MatchOutcome m = MatchCommandStep(step.command, line.text, options_.vars);
-    if (!m.ok) {
+    if (!matched) matched = MatchCommandStep(step.command, line.text, options_.vars);
+    if (!matched->ok) {
       // The matcher quotes what it saw; for a redacted line say it without.
-      mismatch = text == line.text ? m.reason
+      mismatch = text == line.text ? matched->reason
                                    : "command \"" + EscapeBytes(text) + "\" does not match \"" +
                                          Expected(step) + "\"";
+      if (repeats_ > 0)
+        *mismatch += " (after " + std::to_string(repeats_) + " matching command" +
+                     (repeats_ == 1 ? "" : "s") + "; at least " + std::to_string(step.repeat_min) +
+                     " expected)";
     }
   } else if (step.kind == StepKind::kExpectClose) {
     mismatch = "expected the client to close the connection, got \"" + shown + "\"";
@@ -423,23 +447,66 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
           "\" (the server did not advertise PIPELINING: wait for each reply before sending "
           "the next command)";
   }
-  if (why.empty())
-    Pass(cursor_, shown);
-  else
-    Fail(cursor_, shown, why);
+  const size_t index = cursor_;
+  RecordMatch(index, shown, why);
   std::string reply = step.text;
-  ++cursor_;
-  bool next_is_reply =
-      cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kReply;
+  if (++repeats_ >= step.repeat_max) {
+    ++cursor_;
+    repeats_ = 0;
+  }
+  bool next_is_reply = cursor_ != index && cursor_ < scenario_.steps.size() &&
+                       scenario_.steps[cursor_].kind == StepKind::kReply;
+  std::string& sent = report_.steps[index].sent;
+  if (!sent.empty()) sent += "\n";
   if (!reply.empty()) {
-    report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);
+    sent += StandardReply(Expand(reply), options_.hostname);
     SendReply(reply, out);
   } else if (!next_is_reply) {
-    report_.steps[cursor_ - 1].sent = StandardReply(DefaultReplyFor(line.text), options_.hostname);
+    sent += StandardReply(DefaultReplyFor(line.text), options_.hostname);
     SendReply(DefaultReplyFor(line.text), out);
   }
   RunReplySteps(out);
   early_ = framer_.buffered() > 0;
+}
+
+void ScriptedSession::RecordMatch(size_t index, const std::string& shown, const std::string& why) {
+  const Step& step = scenario_.steps[index];
+  if (repeats_ == 0) {
+    if (why.empty())
+      Pass(index, shown);
+    else
+      Fail(index, shown, why);
+  } else {
+    StepResult& r = report_.steps[index];
+    r.received += "\n" + shown;
+    if (!why.empty() && r.status != Verdict::kFailed) Fail(index, r.received, why);
+    r.duration_ms = options_.now_ms() - step_started_ms_;
+  }
+  if (step.repeat_max != 1 && report_.steps[index].status == Verdict::kPassed) {
+    int n = repeats_ + 1;
+    report_.steps[index].message =
+        "matched " + std::to_string(n) + " command" + (n == 1 ? "" : "s");
+  }
+}
+
+void ScriptedSession::FinishRepetition() {
+  if (repeats_ == 0) {  // an optional step the client left out
+    StepResult& r = report_.steps[cursor_];
+    r.status = Verdict::kPassed;
+    r.optional_mismatch = true;
+    r.message = "optional: the client did not send it";
+  }
+  ++cursor_;
+  repeats_ = 0;
+  StepStarted();
+}
+
+void ScriptedSession::SettleRepetitions() {
+  while (!stopped_ && cursor_ < scenario_.steps.size() &&
+         scenario_.steps[cursor_].kind == StepKind::kExpectCommand &&
+         repeats_ >= scenario_.steps[cursor_].repeat_min) {
+    FinishRepetition();
+  }
 }
 
 std::string ScriptedSession::Redacted(const std::string& line) {
@@ -567,17 +634,30 @@ void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out
     FinishMessage(line, out);
     return;
   }
-  std::string_view unstuffed = UnstuffLine(line.text);
-  message_size_ += unstuffed.size() + 2;
+  if (message_raw_.size() < kGradeShownBytes) message_raw_ += Raw(line);
+  if (scenario_.strict.crlf && line.ending == LineEnding::kBareLf) {
+    // Not a line end on the wire: the bytes belong to the line a CRLF ends.
+    message_size_ += line.text.size() + 1;
+    if (message_size_ <= MaxMessage()) data_partial_ += line.text + "\n";
+    return;
+  }
+  const std::string logical = data_partial_ + line.text;
+  data_partial_.clear();
+  std::string_view unstuffed = UnstuffLine(logical);
+  message_size_ += line.text.size() + 2 - (logical.size() - unstuffed.size());
   if (message_size_ <= MaxMessage()) {  // past the cap: counted, not kept
     message_ += unstuffed;
     message_ += "\r\n";
   }
-  if (message_raw_.size() < kGradeShownBytes) message_raw_ += Raw(line);
 }
 
 void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& out) {
   in_data_ = false;
+  if (!data_partial_.empty() && message_size_ <= MaxMessage()) {
+    message_ += UnstuffLine(data_partial_);  // strict.crlf: bare-LF bytes before the dot
+  }
+  data_partial_.clear();
+  SettleRepetitions();
   Note('C', "<message: " + std::to_string(message_size_) + " bytes>");
   for (size_t pos = 0; pos < message_.size();) {
     size_t eol = message_.find("\r\n", pos);
@@ -610,12 +690,16 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
   }
   if (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kExpectData) {
     const Step& step = scenario_.steps[cursor_];
-    MatchOutcome m = MatchData(step.data, message_, options_.vars);
     std::optional<std::string> why;
-    if (!m.ok) why = m.reason;
-    if (!why && scenario_.strict.crlf && data_bare_) {
+    // The line endings first: with bare LFs the content is not what the
+    // client meant to send, so a content mismatch would be the wrong reason.
+    if (scenario_.strict.crlf && data_bare_) {
       why = "the message has a line ending in a bare LF or CR instead of CRLF: \"" + *data_bare_ +
             "\"";
+    }
+    if (!why) {
+      MatchOutcome m = MatchData(step.data, message_, options_.vars);
+      if (!m.ok) why = m.reason;
     }
     if (!why && scenario_.strict.pipelining && data_early_) {
       why =
@@ -663,6 +747,9 @@ SessionActions ScriptedSession::OnEnd(SessionEnd end) {
              "never arrived; the message ends with \"" +
              EscapeBytes(tail) + "\"");
   } else if (!stopped_ && cursor_ < scenario_.steps.size()) {
+    SettleRepetitions();
+  }
+  if (!in_data_ && !stopped_ && cursor_ < scenario_.steps.size()) {
     const Step& step = scenario_.steps[cursor_];
     if (step.kind == StepKind::kExpectClose) {
       Pass(cursor_, "");

@@ -12,6 +12,16 @@
 // the script (the client gets 503s, QUIT still gets 221); a strict-rule
 // violation (bare LF/CR, unannounced pipelining) or a message that does not
 // match fails its step but the script goes on.
+//
+// Repetition (SPEC §9): an expect step with `repeat: {min, max}` (or
+// `optional: true`, min 0) takes up to max matching commands in a row,
+// replying to each; a command it does not match, once it has its min, goes
+// to the next step. Matching is greedy: a command the repeating step matches
+// is its own, even if the next step would match it too.
+//
+// With strict.crlf only CRLF ends a message line, as on the wire: a bare LF
+// stays inside the line (so a "." after it is not dot-unstuffed), and the
+// bare LF is the reason the message step fails, ahead of its content check.
 #pragma once
 
 #include <functional>
@@ -73,6 +83,12 @@ class ScriptedSession : public SessionLogic {
 
  private:
   void HandleCommand(const FramedLine& line, SessionActions& out);
+  // Ends the repeating step at the cursor (it has its min) and moves on.
+  void FinishRepetition();
+  // Moves past repeating steps that have their min (before a message or at
+  // the end of the session, where no command can match them any more).
+  void SettleRepetitions();
+  void RecordMatch(size_t index, const std::string& shown, const std::string& why);
   void HandleDataLine(const FramedLine& line, SessionActions& out);
   // An `auth:` step (RFC 4954): the AUTH command starts the exchange, the
   // lines after a 334 continue it. Empty when the command is taken.
@@ -106,10 +122,12 @@ class ScriptedSession : public SessionLogic {
   SessionReport report_;
   LineFramer framer_;
   size_t cursor_ = 0;
+  int repeats_ = 0;  // commands the step at the cursor has matched so far
   double step_started_ms_ = 0;
   bool in_data_ = false;
   std::string message_;                   // dot-unstuffed, CRLF lines
   std::string message_raw_;               // as received (reports show these bytes)
+  std::string data_partial_;              // strict.crlf: a line's bytes up to a bare LF
   std::optional<std::string> data_bare_;  // first message line with a bare LF/CR, escaped
   bool data_early_ = false;               // message bytes arrived before the 354
   bool stopped_ = false;                  // a wrong command stopped the script

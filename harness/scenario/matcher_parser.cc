@@ -97,7 +97,7 @@ std::optional<ReplyMatcher> ScenarioParser::ParseReplyMatcher(const YAML::Node& 
   }
   if (auto t = node["text"]) {
     if (auto s = r_.Str(t, "text")) {
-      r_.CheckRegex(t, *s, "text");
+      r_.CheckRegex(t, *s, "text", 0, &m.text_regex);
       CheckVars(t, *s, "text");
       m.text = *s;
     }
@@ -134,8 +134,11 @@ std::optional<ReplyMatcher> ScenarioParser::ParseReplyMatcher(const YAML::Node& 
           r_.Error(kv.first, "capture: invalid variable name '" + *name + "'");
           continue;
         }
-        if (r_.CheckRegex(kv.second, *regex, "capture " + *name, 1)) {
+        CompiledRegex compiled;
+        if (r_.CheckRegex(kv.second, *regex, "capture " + *name, 1, &compiled)) {
+          CheckVars(kv.second, *regex, "capture " + *name);
           m.capture.emplace_back(*name, *regex);
+          m.capture_regexes.push_back(std::move(compiled));
         }
       }
     }
@@ -211,7 +214,8 @@ std::optional<CommandMatcher> ScenarioParser::ParseCommandMatcher(const YAML::No
   }
   if (auto x = node["regex"]) {
     auto s = r_.Str(x, "regex");
-    if (s && r_.CheckRegex(x, *s, "regex")) {
+    if (s && r_.CheckRegex(x, *s, "regex", 0, &m.compiled_regex)) {
+      CheckVars(x, *s, "regex");
       m.regex = *s;
     } else {
       ok = false;
@@ -254,7 +258,10 @@ std::optional<DataMatcher> ScenarioParser::ParseDataMatcher(const YAML::Node& no
     }
   }
   if (auto x = node["regex"]) {
-    if (auto s = r_.Str(x, "regex"); s && r_.CheckRegex(x, *s, "regex")) m.regex = *s;
+    if (auto s = r_.Str(x, "regex"); s && r_.CheckRegex(x, *s, "regex", 0, &m.compiled_regex)) {
+      CheckVars(x, *s, "regex");
+      m.regex = *s;
+    }
   }
   if (auto e = node["equals"]) {
     if (auto s = r_.Str(e, "equals")) {

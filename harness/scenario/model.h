@@ -7,6 +7,7 @@
 // scenario file for error messages and reports.
 #pragma once
 
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +18,13 @@
 #include "harness/util/duration.h"
 
 namespace smtp {
+
+class Regex;  // harness/regex/regex.h
+
+// A regex of a matcher compiled by the loader, once, when it has no ${var}
+// (a pattern with variables is compiled after expansion, when it is used).
+// Shared by every run and thread; null for matchers built in code.
+using CompiledRegex = std::shared_ptr<const Regex>;
 
 struct SourcePos {
   int line = 0;
@@ -35,6 +43,8 @@ struct ReplyMatcher {
   std::vector<std::pair<std::string, std::string>> capture;  // VAR -> regex (group 1)
   std::shared_ptr<ReplyMatcher> negated;  // `not: MATCHER`: passes when that fails
   SourcePos pos;
+  CompiledRegex text_regex;                    // `text`, see CompiledRegex
+  std::vector<CompiledRegex> capture_regexes;  // one per `capture` entry, or empty
 };
 
 // A server-mode command matcher (SPEC §4 `expect:`).
@@ -44,6 +54,7 @@ struct CommandMatcher {
   std::optional<std::string> arg;    // glob on the argument
   std::optional<std::string> regex;  // on the whole line
   SourcePos pos;
+  CompiledRegex compiled_regex;  // `regex`, see CompiledRegex
 };
 
 // A server-mode message matcher (SPEC §4 `expect_data:`).
@@ -57,6 +68,7 @@ struct DataMatcher {
   // form's server mode uses it, so a recording can leave a Date: free.
   std::optional<std::string> glob;
   SourcePos pos;
+  CompiledRegex compiled_regex;  // `regex`, see CompiledRegex
 };
 
 enum class StepKind {
@@ -79,6 +91,8 @@ enum class StepKind {
 };
 
 const char* StepKindName(StepKind kind);  // "send", "pipeline", ...
+
+inline constexpr int kRepeatUnbounded = std::numeric_limits<int>::max();
 
 struct Step {
   StepKind kind = StepKind::kSend;
@@ -108,6 +122,10 @@ struct Step {
   CommandMatcher command;
   DataMatcher data;
   std::optional<double> points;
+  // An expect step matches (and replies to) repeat_min..repeat_max commands
+  // in a row (SPEC §9 `repeat: {min, max}`; `optional: true` makes min 0).
+  int repeat_min = 1;
+  int repeat_max = 1;  // kRepeatUnbounded: as many as come
 };
 
 enum class ScenarioMode { kClient, kServer };

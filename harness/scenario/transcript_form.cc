@@ -254,6 +254,11 @@ std::vector<TranscriptLine> SplitTranscript(std::string_view text,
         if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
         tl.text = std::string(rest);
         tl.pos = pos_of(index);
+        if (tl.dir == 'C' && tl.text.find('\r') != std::string::npos) {
+          diag.Add(tl.pos,
+                   "transcript: a C: line cannot contain CR (a line break inside the line; an "
+                   "unclosed quote?)");
+        }
         out.push_back(std::move(tl));
       } else {
         diag.Add(pos_of(index), "transcript: line must start with 'C:' or 'S:', got '" +

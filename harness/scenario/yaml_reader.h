@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/scenario/diagnostics.h"
+#include "harness/scenario/matcher_regex.h"
 #include "harness/util/duration.h"
 
 namespace smtp {
@@ -68,10 +69,12 @@ class YamlReader {
   // `allow_single`.
   std::optional<std::vector<std::string>> StrList(const YAML::Node& node, std::string_view what,
                                                   bool allow_single = true);
-  // Checks an ECMAScript regex compiles (after ${var} references are
-  // replaced by a placeholder); reports the regex error otherwise.
+  // Checks a regex compiles (PCRE2, after ${var} references are replaced by
+  // a placeholder); reports the error and its offset otherwise. When the
+  // regex has no ${var} and `compiled` is given, stores it compiled, so it is
+  // compiled once, at load.
   bool CheckRegex(const YAML::Node& node, const std::string& regex, std::string_view what,
-                  int min_groups = 0);
+                  int min_groups = 0, CompiledRegex* compiled = nullptr);
 
  private:
   SourcePos ErrorPos(const YAML::Node& node) const;

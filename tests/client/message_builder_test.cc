@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
-
 #include "harness/core/base64.h"
+#include "harness/regex/regex.h"
 
 namespace smtp {
 namespace {
@@ -141,7 +140,7 @@ TEST(MessageHelpers, DateAndMessageId) {
   auto t = std::chrono::system_clock::from_time_t(1795867200);  // 2026-11-28 12:00:00 UTC
   EXPECT_EQ(FormatRfc5322Date(t), "Sat, 28 Nov 2026 12:00:00 +0000");
   std::string id = GenerateMessageId("Alice@Example.TEST");
-  EXPECT_TRUE(std::regex_match(id, std::regex(R"(<\d{14}\.[0-9a-f]{16}@example\.test>)"))) << id;
+  EXPECT_TRUE(*Regex::Compile(R"(\A<\d{14}\.[0-9a-f]{16}@example\.test>\z)")->Search(id)) << id;
   EXPECT_NE(GenerateMessageId("a@b"), GenerateMessageId("a@b"));
 }
 

@@ -3,8 +3,7 @@
 // --fail-fast, SIGINT writing a partial report, and --update.
 #include <gtest/gtest.h>
 
-#include <regex>
-
+#include "harness/regex/regex.h"
 #include "tests/e2e/run_support.h"
 
 namespace smtp::run_e2e {
@@ -121,10 +120,10 @@ TEST(RunCli, ExitTwoForInvalidFilesBeforeRunningAnything) {
   EXPECT_EQ(r.out, "");  // nothing ran
   EXPECT_FALSE(dir.Exists("smtp-harness-report.json"));
   // Every invalid file's errors, as file:line:col: message.
-  std::regex line_re(R"(^(b|c)\.yaml:\d+:\d+: .+$)");
+  Regex line_re = *Regex::Compile(R"(\A(b|c)\.yaml:\d+:\d+: .+\z)");
   std::istringstream lines(r.err);
   int n = 0;
-  for (std::string l; std::getline(lines, l); ++n) EXPECT_TRUE(std::regex_match(l, line_re)) << l;
+  for (std::string l; std::getline(lines, l); ++n) EXPECT_TRUE(*line_re.Search(l)) << l;
   EXPECT_GE(n, 2);
   EXPECT_NE(r.err.find("b.yaml:2:5: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("c.yaml:1:10: "), std::string::npos) << r.err;
@@ -193,15 +192,23 @@ TEST(RunCli, ReportToStdoutReplacesTheSummary) {
 std::vector<std::map<std::string, std::string>> Elements(const std::string& xml,
                                                          const std::string& tag) {
   std::vector<std::map<std::string, std::string>> out;
-  std::regex el("<" + tag + R"(((?:\s+[\w:-]+="[^"]*")*)\s*/?>)");
-  std::regex attr(R"re(([\w:-]+)="([^"]*)")re");
-  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), el); it != std::sregex_iterator();
-       ++it) {
+  const std::string open = "<" + tag;
+  for (size_t at = xml.find(open); at != std::string::npos; at = xml.find(open, at + 1)) {
+    size_t p = at + open.size();
+    if (p >= xml.size() || (xml[p] != ' ' && xml[p] != '>' && xml[p] != '/')) continue;
     std::map<std::string, std::string> attrs;
-    std::string a = (*it)[1];
-    for (auto at = std::sregex_iterator(a.begin(), a.end(), attr); at != std::sregex_iterator();
-         ++at) {
-      attrs[(*at)[1]] = (*at)[2];
+    // name="value" pairs up to the end of the tag (values hold no '"').
+    while (p < xml.size() && xml[p] != '>') {
+      size_t eq = xml.find("=\"", p);
+      size_t end_tag = xml.find('>', p);
+      if (eq == std::string::npos || eq > end_tag) {
+        p = end_tag;
+        break;
+      }
+      size_t name_start = xml.find_last_of(" \t\n", eq) + 1;
+      size_t close = xml.find('"', eq + 2);
+      attrs[xml.substr(name_start, eq - name_start)] = xml.substr(eq + 2, close - eq - 2);
+      p = close + 1;
     }
     out.push_back(attrs);
   }
