@@ -15,6 +15,7 @@
 #include "harness/cli/run_options_cli.h"
 #include "harness/load/load_runner.h"
 #include "harness/load/load_summary.h"
+#include "harness/report/html_report.h"
 #include "harness/report/load_report.h"
 #include "harness/scenario/scenario_loader.h"
 
@@ -42,8 +43,8 @@ int LoadCommand(const LoadFlags& flags) {
   // are refused with what to use instead, rather than silently ignored.
   const RunOptionFlags& c = flags.common;
   std::string refused = OneScenarioRefusal(c, "load", "for parallel sessions use -c/--concurrency");
-  if (!c.junit.empty() || !c.gradescope.empty()) {
-    refused = "--junit and --gradescope are for run and grade; load writes --report";
+  if (!c.junit.empty() || !c.gradescope.empty() || c.gradescope_format != "text") {
+    refused = "--junit and --gradescope are for run and grade; load writes --report and --html";
   } else if (refused.empty() && (c.tls_verify || !c.ca_file.empty())) {
     refused =
         "load does not verify TLS certificates (--tls-verify, --ca-file); check them with run";
@@ -111,10 +112,17 @@ int LoadCommand(const LoadFlags& flags) {
     std::cerr << "smtp-harness load: " << result.status().message() << "\n";
     return result.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitHarness;
   }
+  result->command_line = opt.run.command_line;
   if (opt.run.report_path != "-") std::cout << FormatLoadSummary(*result) << std::flush;
   if (Status s = WriteLoadJsonReport(*result, opt.run.report_path); !s.ok()) {
     std::cerr << "smtp-harness load: " << s.message() << "\n";
     return kExitHarness;
+  }
+  if (!opt.run.html_path.empty()) {
+    if (Status s = WriteLoadHtmlReport(*result, opt.run.html_path); !s.ok()) {
+      std::cerr << "smtp-harness load: " << s.message() << "\n";
+      return kExitHarness;
+    }
   }
   bool all_ok = result->failed == 0 && result->errors == 0 && !result->interrupted;
   return all_ok ? kExitOk : kExitFailed;
@@ -130,8 +138,9 @@ void AddLoadCommand(CLI::App& app, int* exit_status) {
   AddRunOptions(*cmd, flags->common);
   // Accepted as everywhere (SPEC §2) but not listed: they do nothing for a
   // load, and LoadCommand refuses those that would mislead.
-  HideOptions(*cmd, {"--junit", "--gradescope", "--jobs", "--filter", "--shard", "--fail-fast",
-                     "--verbose", "--no-color", "--tls-verify", "--ca-file"});
+  HideOptions(*cmd,
+              {"--junit", "--gradescope", "--gradescope-format", "--jobs", "--filter", "--shard",
+               "--fail-fast", "--verbose", "--no-color", "--tls-verify", "--ca-file"});
   cmd->add_option("-n,--sessions", flags->sessions,
                   "total sessions (default 100; with --reuse: transactions)");
   cmd->add_option("--duration", flags->duration,

@@ -23,5 +23,6 @@ void AddServeCommand(CLI::App& app, int* exit_status);     // cmd_serve.cc
 void AddGradeCommand(CLI::App& app, int* exit_status);     // cmd_grade.cc
 void AddRecordCommand(CLI::App& app, int* exit_status);    // cmd_record.cc
 void AddLoadCommand(CLI::App& app, int* exit_status);      // cmd_load.cc
+void AddReportCommand(CLI::App& app, int* exit_status);    // cmd_report.cc
 
 }  // namespace smtp::cli

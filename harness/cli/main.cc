@@ -3,10 +3,12 @@
 #include <iostream>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/invocation.h"
 #include "harness/cli/usage_hint.h"
 
 int main(int argc, char** argv) {
   using namespace smtp::cli;
+  SetInvocation(argc, argv);
   CLI::App app{
       "smtp-harness: scriptable SMTP test and conformance harness.\n"
       "YAML scenarios describe an SMTP conversation; `run` replays them against a server\n"
@@ -25,6 +27,7 @@ int main(int argc, char** argv) {
   AddGradeCommand(app, &exit_status);
   AddRecordCommand(app, &exit_status);
   AddLoadCommand(app, &exit_status);
+  AddReportCommand(app, &exit_status);
 
   try {
     app.parse(argc, argv);

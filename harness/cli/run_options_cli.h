@@ -26,6 +26,8 @@ struct RunOptionFlags {
   std::string report = "smtp-harness-report.json";
   std::string junit;
   std::string gradescope;
+  std::string gradescope_format = "text";
+  std::string html;
   int jobs = 1;
   std::string filter;
   std::string shard;

@@ -92,7 +92,8 @@ class AsioConnection final : public SmtpConnection {
   std::string peer_;
   std::string local_;
   std::string host_;
-  std::string broken_;  // why the connection cannot be used any more
+  std::string broken_;      // why the connection cannot be used any more
+  bool peer_gone_ = false;  // the server closed or reset the connection
   Clock::time_point start_ = Clock::now();
 };
 
@@ -190,11 +191,9 @@ Status AsioConnection::Write(std::string_view bytes, Duration timeout) {
     size_t lf = bytes.find('\n', start);
     size_t end = lf == std::string_view::npos ? bytes.size() : lf + 1;
     std::string_view line = bytes.substr(start, end - start);
-    if (line.ends_with("\r\n")) {
-      line.remove_suffix(2);
-    } else if (line.ends_with("\n")) {
-      line.remove_suffix(1);
-    }
+    // CRLF ends a line; a bare LF stays in the text so reports show it
+    // ("\n"), as the server mode's transcript does.
+    if (line.ends_with("\r\n")) line.remove_suffix(2);
     Note('C', std::string(line));
     start = end;
   }
@@ -206,6 +205,8 @@ Status AsioConnection::Write(std::string_view bytes, Duration timeout) {
   }
   if (ec) {
     broken_ = "write failed: " + ec.message();
+    peer_gone_ = ec == asio::error::broken_pipe || ec == asio::error::connection_reset ||
+                 ec == asio::error::eof;
     return Status::Io("write to " + peer_ + " failed: " + ec.message());
   }
   return Status::Ok();
@@ -224,12 +225,14 @@ Status AsioConnection::ReadSome(Duration timeout, std::string* out) {
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
     if (n > 0) return Status::Ok();
     broken_ = "the server closed the connection";
+    peer_gone_ = true;
     return Status::Closed("the server closed the connection");
   }
   if (ec) {
     if (n > 0) return Status::Ok();
     broken_ = "read failed: " + ec.message();
     if (ec == asio::error::connection_reset) {
+      peer_gone_ = true;
       return Status::Closed("the server reset the connection");
     }
     return Status::Io("read from " + peer_ + " failed: " + ec.message());
@@ -348,6 +351,8 @@ Status AsioConnection::WaitForClose(Duration timeout) {
   if (framer_.buffered() > 0) {
     return Status::Protocol("the server sent more bytes: " + EscapeBytes(framer_.TakeRaw(200)));
   }
+  // Already seen closed (or reset): a socket read would only wait.
+  if (peer_gone_) return Status::Ok();
   std::string chunk;
   Status s = ReadSome(timeout, &chunk);
   if (s.IsClosed()) {

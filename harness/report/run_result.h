@@ -77,6 +77,7 @@ struct RunResult {
   double duration_ms = 0;
   std::vector<ScenarioResult> scenarios;
   bool interrupted = false;  // SIGINT: partial results
+  std::string command_line;  // how the harness was started (shell-quoted), for reports
 
   struct Summary {
     int total = 0, passed = 0, failed = 0, errors = 0, skipped = 0;

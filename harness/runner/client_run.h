@@ -41,6 +41,10 @@ class ScenarioRun {
   std::optional<Problem> RunStep(const Step& step, StepResult& r);
   std::optional<Problem> SendLine(const std::string& line, StepResult& r);
   std::optional<Problem> WriteBytes(const std::string& bytes);
+  // As WriteBytes, but a server that closed the connection passes the step
+  // (*closed set) when its expectation allows `closed`.
+  std::optional<Problem> WriteOrClosed(const std::string& bytes, const Step& step, StepResult& r,
+                                       bool* closed);
   std::optional<Problem> Expect(const ReplyMatcher& m, const std::string& sent_line, StepResult& r,
                                 Reply* out = nullptr);
   std::optional<Problem> ExpectDefault(const std::vector<ReplyMatcher>& ms, const char* code,
@@ -82,8 +86,11 @@ class ScenarioRun {
   const Step* step_ = nullptr;           // the step running
   bool step_requires_deferred_ = false;  // its own EHLO reply will tell
   std::string step_skip_;                // set: the running step is skipped
+  // Set by a step after which the scenario ends, passed (see kStartTls).
+  std::string end_message_;
 
-  std::mutex mu_;  // the observer may be called from the connection's thread
+  int current_step_ = -1;  // stamped on transcript lines (guarded by mu_)
+  std::mutex mu_;          // the observer may be called from the connection's thread
   Transcript transcript_;
   std::vector<std::string> secrets_;
 };

@@ -27,6 +27,7 @@ void ScenarioRun::Observe(const TranscriptEntry& e) {
   std::lock_guard<std::mutex> lock(mu_);
   TranscriptEntry copy = e;
   copy.t_ms = MsSince(start_);
+  copy.step = current_step_;
   if (copy.dir == 'C') {
     for (const auto& s : secrets_) {
       for (size_t p; (p = copy.text.find(s)) != std::string::npos;) {
@@ -87,6 +88,21 @@ std::optional<Problem> ScenarioRun::WriteBytes(const std::string& bytes) {
   return WriteProblem(s, timeout_);
 }
 
+std::optional<Problem> ScenarioRun::WriteOrClosed(const std::string& bytes, const Step& step,
+                                                  StepResult& r, bool* closed) {
+  Status s = conn_->Write(bytes, timeout_);
+  if (s.ok()) return std::nullopt;
+  // The server closed before we could send: what `expect: [..., closed]` allows.
+  if ((s.IsClosed() || s.code() == Status::Code::kIo) && !step.expect.empty() &&
+      step.expect.front().closed) {
+    r.expected = DescribeReplyMatcher(step.expect.front());
+    r.received = "(closed)";
+    *closed = true;
+    return std::nullopt;
+  }
+  return WriteProblem(s, timeout_);
+}
+
 std::optional<Problem> ScenarioRun::SendLine(const std::string& line, StepResult& r) {
   if (!r.sent.empty()) r.sent += "\n";
   r.sent += line;
@@ -100,7 +116,12 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
   r.expected += described;
   auto reply = conn_->ReadReply(timeout_);
   if (!reply.ok()) {
-    Problem p = ReadProblem(reply.status(), timeout_);
+    if (m.closed && ClosedBeforeReply(reply.status())) {
+      if (!r.received.empty()) r.received += "\n";
+      r.received += "(closed)";
+      return std::nullopt;
+    }
+    Problem p = ReadProblem(reply.status(), timeout_, ReplyAwaited(sent_line));
     p.expected = described;
     return p;
   }
@@ -249,6 +270,10 @@ ScenarioResult ScenarioRun::Execute() {
       continue;
     }
     timeout_ = step.timeout.value_or(default_timeout_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      current_step_ = step.index;
+    }
     auto t0 = Clock::now();
     auto problem = RunStep(step, r);
     r.duration_ms = MsSince(t0);
@@ -266,6 +291,10 @@ ScenarioResult ScenarioRun::Execute() {
     }
     if (!problem) {
       r.status = Verdict::kPassed;
+      if (!end_message_.empty()) {
+        r.message = end_message_ + "; the steps after it did not run";
+        break;
+      }
     } else if (step.optional && !problem->error) {
       r.status = Verdict::kPassed;
       r.optional_mismatch = true;

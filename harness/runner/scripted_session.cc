@@ -164,6 +164,10 @@ Duration ScriptedSession::TimeoutAt(size_t index) const {
   return scenario_.steps[index].timeout.value_or(options_.step_timeout);
 }
 
+void ScriptedSession::NoteStepAtCursor() {
+  note_step_ = cursor_ < scenario_.steps.size() ? static_cast<int>(cursor_) : -1;
+}
+
 void ScriptedSession::Note(char dir, const std::string& text) {
   if (transcript_bytes_ >= kGradeTranscriptBytes) {
     ++transcript_dropped_;
@@ -171,7 +175,7 @@ void ScriptedSession::Note(char dir, const std::string& text) {
   }
   std::string kept = CapText(text, kGradeTranscriptLine);
   transcript_bytes_ += kept.size();
-  report_.transcript.push_back({options_.now_ms(), dir, std::move(kept)});
+  report_.transcript.push_back({options_.now_ms(), dir, std::move(kept), note_step_});
 }
 
 void ScriptedSession::NoteUnexpected(const std::string& line) {
@@ -287,6 +291,7 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
 void ScriptedSession::RunReplySteps(SessionActions& out) {
   while (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kReply) {
     StepStarted();
+    NoteStepAtCursor();
     const Step& step = scenario_.steps[cursor_];
     report_.steps[cursor_].sent = StandardReply(Expand(step.text), options_.hostname);
     SendReply(step.text, out);
@@ -336,6 +341,7 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   const std::string shown = EscapeBytes(raw);
   const bool early = early_;
   const std::string previous = last_command_;
+  NoteStepAtCursor();
   last_command_ = text;
   Note('C', line.ending == LineEnding::kBareLf ? text + "\n" : text);
 
@@ -658,6 +664,7 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
   }
   data_partial_.clear();
   SettleRepetitions();
+  NoteStepAtCursor();
   Note('C', "<message: " + std::to_string(message_size_) + " bytes>");
   for (size_t pos = 0; pos < message_.size();) {
     size_t eol = message_.find("\r\n", pos);
@@ -733,6 +740,7 @@ SessionActions ScriptedSession::OnEnd(SessionEnd end) {
   if (delivered_) return {};
   report_.end = end;
   const std::string reason(SessionEndName(end));
+  NoteStepAtCursor();
   Note('*', "connection ended: " + reason);
   const bool timeout = end == SessionEnd::kIdleTimeout;
   // The engine's last read waited ReadTimeout(): the step at the cursor.

@@ -111,6 +111,7 @@ class ScriptedSession : public SessionLogic {
   void Note(char dir, const std::string& text);  // bounded: grade_limits.h
   void NoteUnexpected(const std::string& line);
   size_t MaxMessage() const;
+  void NoteStepAtCursor();  // the transcript lines that follow belong to the cursor's step
   std::string Expand(const std::string& text) const;
   std::string Expected(const Step& step) const;
   Duration TimeoutAt(size_t index) const;
@@ -122,7 +123,8 @@ class ScriptedSession : public SessionLogic {
   SessionReport report_;
   LineFramer framer_;
   size_t cursor_ = 0;
-  int repeats_ = 0;  // commands the step at the cursor has matched so far
+  int note_step_ = -1;  // stamped on transcript lines
+  int repeats_ = 0;     // commands the step at the cursor has matched so far
   double step_started_ms_ = 0;
   bool in_data_ = false;
   std::string message_;                   // dot-unstuffed, CRLF lines

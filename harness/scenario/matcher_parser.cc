@@ -13,6 +13,8 @@ const std::vector<std::string> kCommandMatcherKeys = {"verb", "arg", "regex", "g
 const std::vector<std::string> kDataMatcherKeys = {"contains", "header", "headers",
                                                    "regex",    "equals", "glob"};
 constexpr int kMaxNotDepth = 8;
+// In a code list: a close of the connection instead of a reply also passes.
+constexpr const char* kClosedWord = "closed";
 
 bool IsCodePattern(const std::string& s) {
   if (s.size() != 3 || s[0] < '2' || s[0] > '5') return false;
@@ -52,6 +54,10 @@ std::optional<ReplyMatcher> ScenarioParser::ParseReplyMatcher(const YAML::Node& 
   ReplyMatcher m;
   m.pos = YamlReader::Pos(node);
   if (node.IsScalar()) {
+    if (node.Scalar() == kClosedWord && depth == 0) {
+      m.closed = true;
+      return m;
+    }
     if (!CheckCodePattern(node, node.Scalar())) return std::nullopt;
     m.codes.push_back(node.Scalar());
     return m;
@@ -63,13 +69,15 @@ std::optional<ReplyMatcher> ScenarioParser::ParseReplyMatcher(const YAML::Node& 
         r_.Error(item, "expect: a list of codes must hold codes such as 250 or 2xx, got " +
                            YamlReader::Describe(item));
         ok = false;
+      } else if (item.Scalar() == kClosedWord && depth == 0) {
+        m.closed = true;
       } else if (CheckCodePattern(item, item.Scalar())) {
         m.codes.push_back(item.Scalar());
       } else {
         ok = false;
       }
     }
-    if (ok && m.codes.empty()) {
+    if (ok && m.codes.empty() && !m.closed) {
       r_.Error(node, "expect: empty list of codes");
       ok = false;
     }

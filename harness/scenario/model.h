@@ -42,6 +42,9 @@ struct ReplyMatcher {
   std::optional<std::string> enhanced;  // RFC 3463 status, "5.1.1" (x allowed: "5.x.x")
   std::vector<std::pair<std::string, std::string>> capture;  // VAR -> regex (group 1)
   std::shared_ptr<ReplyMatcher> negated;  // `not: MATCHER`: passes when that fails
+  // `closed` in a code list: the server closing the connection instead of
+  // replying also passes (`expect: [221, closed]`); alone, only a close does.
+  bool closed = false;
   SourcePos pos;
   CompiledRegex text_regex;                    // `text`, see CompiledRegex
   std::vector<CompiledRegex> capture_regexes;  // one per `capture` entry, or empty

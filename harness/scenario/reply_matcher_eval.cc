@@ -95,11 +95,13 @@ std::string DescribeReplyMatcher(const ReplyMatcher& m) {
   }
   if (m.negated)
     out += (out.empty() ? "" : " and ") + std::string("not ") + DescribeReplyMatcher(*m.negated);
+  if (m.closed) return out.empty() ? "connection closed" : out + " or connection closed";
   if (out.empty()) out = "any reply";
   return out;
 }
 
 MatchOutcome Match(const ReplyMatcher& m, const Reply& reply, VarMap& vars) {
+  if (m.closed && m.codes.empty()) return Fail(m, "a reply came instead of a close");
   if (!m.codes.empty()) {
     bool any = false;
     for (const auto& p : m.codes) any = any || CodeMatches(p, reply.code);

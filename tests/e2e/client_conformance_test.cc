@@ -49,7 +49,6 @@ const Case kCases[] = {
     {"rcpt_one_refused", "stop-at-refused-rcpt"},
     {"reply_421", "exit-zero-on-failure"},
     {"size_declared", "no-size"},
-    {"size_not_unadvertised", "size-always"},
     {"starttls_required_not_offered", "tls-downgrade"},
 };
 
