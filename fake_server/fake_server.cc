@@ -1,12 +1,11 @@
 // The network side of the fake server: one coroutine per connection on a
-// single-threaded io_context; every read and write has a deadline, kept by
-// one watchdog timer per connection.
+// single-threaded io_context; every read, write and handshake has a deadline
+// (harness/net/stream.h).
 #include "fake_server/fake_server.h"
 
 #include <algorithm>
 #include <asio.hpp>
 #include <asio/experimental/as_tuple.hpp>
-#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/ssl.hpp>
 #include <atomic>
 #include <cctype>
@@ -20,19 +19,19 @@
 #include "fake_server/tls_context.h"
 #include "harness/core/fault_rules.h"
 #include "harness/core/secret_redactor.h"
-#include "harness/net/direct_io.h"
-#include "harness/net/watchdog.h"
+#include "harness/net/stream.h"
+#include "harness/util/host_port.h"
 
 namespace smtp {
 namespace {
 
 using asio::awaitable;
 using asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
 constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr Duration kNoTimeout = std::chrono::hours(24 * 365);
 constexpr Duration kStopGrace = std::chrono::seconds(2);
 constexpr size_t kReadBuffer = 4096;
+constexpr Duration kRefuseHandshake = std::chrono::seconds(5);
 
 Duration OrForever(Duration d) { return d.count() > 0 ? d : kNoTimeout; }
 
@@ -40,8 +39,7 @@ std::string PeerName(const tcp::socket& s) {
   asio::error_code ec;
   auto ep = s.remote_endpoint(ec);
   if (ec) return "?";
-  auto a = ep.address();
-  return (a.is_v6() ? "[" + a.to_string() + "]" : a.to_string()) + ":" + std::to_string(ep.port());
+  return FormatHostPort(ep.address().to_string(), ep.port());
 }
 
 std::string ClientAddress(const tcp::socket& s) {
@@ -57,26 +55,17 @@ size_t PerClientLimit(const FakeServerConfig& c) {
   return c.max_sessions > 1 ? c.max_sessions / 2 : c.max_sessions;
 }
 
-// One accepted connection: the plain socket until TLS starts, then the
-// TLS stream that owns it. Every read and write is armed on its watchdog
-// (harness/net/watchdog.h), which cancels the socket when a deadline passes.
+// One accepted connection: its stream (plain, TLS once started) and the
+// timer of the logic's pauses.
 struct Conn {
-  explicit Conn(tcp::socket s)
-      : plain(std::move(s)), pause(plain.get_executor()), watchdog(plain.get_executor(), [this] {
-          asio::error_code ec;
-          lowest().cancel(ec);
-        }) {}
-  tcp::socket& lowest() { return tls ? tls->next_layer() : plain; }
+  explicit Conn(tcp::socket s) : stream(std::move(s)), pause(stream.socket().get_executor()) {}
   void Abort() {
-    asio::error_code ec;
-    lowest().cancel(ec);
+    stream.Cancel();
     pause.cancel();
   }
 
-  tcp::socket plain;
-  std::unique_ptr<asio::ssl::stream<tcp::socket>> tls;
+  NetStream stream;
   asio::steady_timer pause;
-  Watchdog watchdog;
   bool stopping = false;
   // When the client's turn began: the connection, or the server's last
   // reply. Bytes do not move it, so a client dripping a line byte by byte
@@ -162,6 +151,8 @@ class FakeServer::Impl {
                           std::chrono::steady_clock::time_point t0, LineRecorder& out,
                           SecretRedactor& secrets);
   awaitable<bool> Write(Conn& conn, std::string_view bytes);
+  // The server side of a TLS handshake (implicit TLS, STARTTLS, a refusal).
+  awaitable<bool> StartTls(Conn& conn, Duration timeout);
   Status Store(const ReceivedMessage& m);
   void Record(int id, std::chrono::steady_clock::time_point t0, char dir, std::string text);
 };
@@ -178,7 +169,7 @@ Result<uint16_t> FakeServer::Impl::Start() {
     if (!ctx.ok()) return ctx.status();
     ssl_ = *ctx;
   }
-  std::string where = config_.listen_host + ":" + std::to_string(config_.port);
+  std::string where = FormatHostPort(config_.listen_host, config_.port);
   asio::error_code ec;
   auto address = asio::ip::make_address(config_.listen_host, ec);
   if (ec) return Status::InvalidArgument("cannot listen on " + where + ": not an IP address");
@@ -216,10 +207,7 @@ void FakeServer::Impl::Stop() {
   thread_.join();
   running_ = false;
   // Sessions that did not finish within the grace period: cut them off.
-  for (auto& c : conns_) {
-    asio::error_code ec;
-    c->lowest().close(ec);
-  }
+  for (auto& c : conns_) c->stream.Close();
   conns_.clear();
   per_client_.clear();
 }
@@ -271,8 +259,7 @@ awaitable<void> FakeServer::Impl::Accept() {
         } catch (...) {
         }
         Record(id, std::chrono::steady_clock::now(), '*', "session failed: " + what);
-        asio::error_code ec;
-        conn->lowest().close(ec);
+        conn->stream.Close();
       }
       conns_.erase(conn);
       if (auto it = per_client_.find(conn->client_address);
@@ -287,17 +274,11 @@ awaitable<void> FakeServer::Impl::Accept() {
 
 awaitable<void> FakeServer::Impl::Refuse(tcp::socket socket, std::string reply) {
   Conn conn(std::move(socket));
-  if (config_.tls.implicit) {  // a TLS client can only read the 421 over TLS
-    conn.tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn.plain), *ssl_);
-    asio::steady_timer timer(io_, std::chrono::seconds(5));
-    auto r = co_await (conn.tls->async_handshake(asio::ssl::stream_base::server, kTuple) ||
-                       timer.async_wait(kTuple));
-    if (r.index() != 0 || std::get<0>(std::get<0>(r))) co_return;
-  }
+  // A TLS client can only read the 421 over TLS.
+  if (config_.tls.implicit && !co_await StartTls(conn, kRefuseHandshake)) co_return;
   co_await Write(conn, reply + "\r\n");
-  asio::error_code ec;
-  conn.lowest().shutdown(tcp::socket::shutdown_both, ec);
-  conn.lowest().close(ec);
+  conn.stream.ShutdownSend();
+  conn.stream.Close();
 }
 
 void FakeServer::Impl::Record(int id, std::chrono::steady_clock::time_point t0, char dir,
@@ -326,29 +307,18 @@ Status FakeServer::Impl::Store(const ReceivedMessage& m) {
 }
 
 awaitable<bool> FakeServer::Impl::Write(Conn& conn, std::string_view bytes) {
-  if (!conn.tls) {
-    // Replies are small and almost always fit in the socket buffer: try a
-    // non-blocking write first and arm the deadline only for what is left
-    // (a profile showed the timer and its epoll cycles dominating).
-    auto [ec, n] = TrySend(conn.plain, bytes);
-    if (!ec && n == bytes.size()) {
-      conn.turn_start = std::chrono::steady_clock::now();
-      co_return true;
-    }
-    if (ec && ec != asio::error::would_block) co_return false;
-    bytes.remove_prefix(n);
-  }
-  auto buf = asio::buffer(bytes.data(), bytes.size());
-  conn.watchdog.Arm(OrForever(config_.write_timeout));
-  asio::error_code ec;
-  if (conn.tls) {
-    std::tie(ec, std::ignore) = co_await asio::async_write(*conn.tls, buf, kTuple);
-  } else {
-    std::tie(ec, std::ignore) = co_await asio::async_write(conn.plain, buf, kTuple);
-  }
-  conn.watchdog.Disarm();
+  // Replies are small and almost always fit in the socket buffer: the
+  // stream tries a direct write first and arms the deadline only for what
+  // is left (a profile showed the timer and its epoll cycles dominating).
+  asio::error_code ec = co_await conn.stream.Write(bytes, OrForever(config_.write_timeout));
+  if (ec) co_return false;
   conn.turn_start = std::chrono::steady_clock::now();
-  co_return !ec && !conn.watchdog.timed_out();
+  co_return true;
+}
+
+awaitable<bool> FakeServer::Impl::StartTls(Conn& conn, Duration timeout) {
+  if (!ssl_ || conn.stream.tls()) co_return false;
+  co_return !co_await conn.stream.Handshake(*ssl_, asio::ssl::stream_base::server, timeout);
 }
 
 awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, SessionActions actions,
@@ -371,7 +341,7 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
         if (!co_await Write(conn, bytes)) {
           out.Flush(record);
           Record(id, t0, '*',
-                 conn.watchdog.timed_out()
+                 conn.stream.write_timed_out()
                      ? "write timed out after " + FormatDuration(config_.write_timeout)
                      : std::string("write failed"));
           co_return false;
@@ -390,15 +360,11 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
         co_return false;
       case SessionAction::Kind::kStartTls: {
         out.Flush(record);
-        if (!ssl_ || conn.tls) {
+        if (!ssl_ || conn.stream.tls()) {
           Record(id, t0, '*', "STARTTLS requested but TLS is not configured");
           co_return false;
         }
-        conn.tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn.plain), *ssl_);
-        asio::steady_timer timer(io_, OrForever(config_.idle_timeout));
-        auto r = co_await (conn.tls->async_handshake(asio::ssl::stream_base::server, kTuple) ||
-                           timer.async_wait(kTuple));
-        if (r.index() != 0 || std::get<0>(std::get<0>(r))) {
+        if (!co_await StartTls(conn, OrForever(config_.idle_timeout))) {
           Record(id, t0, '*', "TLS handshake failed");
           co_return false;
         }
@@ -415,23 +381,19 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   auto t0 = std::chrono::steady_clock::now();
   SessionContext ctx;
   ctx.session = id;
-  ctx.peer = PeerName(conn->plain);
+  ctx.peer = PeerName(conn->stream.socket());
   ctx.tls = config_.tls.implicit;
   ctx.store = [this](const ReceivedMessage& m) { return Store(m); };
   Record(id, t0, '*', "connection from " + ctx.peer);
   LineRecorder in, out;
   const bool recording = config_.keep_transcripts || transcript_sink_;
   SecretRedactor secrets;  // AUTH secrets never reach transcripts (SPEC §7)
-  std::string reason = "client closed";
-  std::string turn_reason;
+  SessionEnd end = SessionEnd::kClientClosed;
+  SessionEnd turn_end = SessionEnd::kIdleTimeout;  // which deadline bounds the pending read
   bool open = true;
 
   if (config_.tls.implicit) {
-    conn->tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn->plain), *ssl_);
-    asio::steady_timer timer(io_, OrForever(config_.idle_timeout));
-    auto r = co_await (conn->tls->async_handshake(asio::ssl::stream_base::server, kTuple) ||
-                       timer.async_wait(kTuple));
-    if (r.index() != 0 || std::get<0>(std::get<0>(r))) {
+    if (!co_await StartTls(*conn, OrForever(config_.idle_timeout))) {
       Record(id, t0, '*', "TLS handshake failed");
       open = false;
     } else {
@@ -447,7 +409,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   bool more_waiting = false;  // the last read filled the buffer: more is likely there
   while (open) {
     if (conn->stopping) {  // Stop() came while no read was pending
-      reason = "server stopping";
+      end = SessionEnd::kServerStopping;
       break;
     }
     asio::error_code ec;
@@ -462,8 +424,8 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
     // measured with perf stat on `load`.) Every few reads go
     // through the io_context anyway, so a client that floods cannot keep the
     // (single) thread from the other sessions.
-    if (!conn->tls && more_waiting && ++sync_reads % 16 != 0) {
-      std::tie(ec, n) = TryReceive(conn->plain, buf.data(), buf.size());
+    if (more_waiting && ++sync_reads % 16 != 0) {
+      std::tie(ec, n) = conn->stream.TryReadSome(asio::buffer(buf));
       ready = ec != asio::error::would_block;
     }
     bool turn_deadline = false;  // the read is bounded by the command/data deadline
@@ -480,29 +442,25 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
                                                            std::chrono::steady_clock::now());
           if (left <= limit) {
             turn_deadline = true;
-            turn_reason = in_message ? "data timeout" : "command timeout";
+            turn_end = in_message ? SessionEnd::kDataTimeout : SessionEnd::kCommandTimeout;
             if (left.count() <= 0) {  // a client that kept the bytes coming, but too slowly
-              reason = turn_reason;
+              end = turn_end;
               break;
             }
             limit = left;
           }
         }
       }
-      conn->watchdog.Arm(limit);
-      if (conn->tls) {
-        std::tie(ec, n) = co_await conn->tls->async_read_some(asio::buffer(buf), kTuple);
-      } else {
-        std::tie(ec, n) = co_await conn->plain.async_read_some(asio::buffer(buf), kTuple);
-      }
-      conn->watchdog.Disarm();
+      std::tie(ec, n) = co_await conn->stream.ReadSome(asio::buffer(buf), limit);
     }
-    if (conn->watchdog.timed_out()) {
-      reason = conn->stopping ? "server stopping" : turn_deadline ? turn_reason : "idle timeout";
+    if (ec == asio::error::timed_out) {
+      end = conn->stopping  ? SessionEnd::kServerStopping
+            : turn_deadline ? turn_end
+                            : SessionEnd::kIdleTimeout;
       break;
     }
     if (ec) {
-      reason = conn->stopping ? "server stopping" : "client closed";
+      end = conn->stopping ? SessionEnd::kServerStopping : SessionEnd::kClientClosed;
       break;
     }
     more_waiting = n == buf.size();
@@ -511,27 +469,23 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
       in.Add(bytes, [&](std::string line) { Record(id, t0, 'C', secrets.Client(line)); });
     }
     open = co_await Perform(*conn, *logic, logic->OnBytes(bytes), id, t0, out, secrets);
-    if (!open) reason = "closed by server";
+    if (!open) end = SessionEnd::kClosedByServer;
   }
   in.Flush([&](std::string line) { Record(id, t0, 'C', secrets.Client(line)); });
   if (open) {
     // Say goodbye if the logic wants to (421 on timeout or shutdown).
-    bool can_write = reason != "client closed";
-    SessionActions bye = logic->OnEnd(reason);
+    bool can_write = end != SessionEnd::kClientClosed;
+    SessionActions bye = logic->OnEnd(end);
     if (can_write && !bye.empty()) {
       conn->stopping = false;  // let the farewell be written
       co_await Perform(*conn, *logic, std::move(bye), id, t0, out, secrets);
     }
   } else {
-    logic->OnEnd(reason);
+    logic->OnEnd(end);
   }
   out.Flush([&](std::string line) { Record(id, t0, 'S', std::move(line)); });
-  Record(id, t0, '*', "connection closed (" + reason + ")");
-  conn->watchdog.Stop();
-  // close() sends the FIN; a shutdown() first is one more syscall per
-  // session, and fails anyway when the client closed first (after QUIT).
-  asio::error_code ec;
-  conn->lowest().close(ec);
+  Record(id, t0, '*', "connection closed (" + std::string(SessionEndName(end)) + ")");
+  conn->stream.Close();
 }
 
 FakeServer::FakeServer(FakeServerConfig config)

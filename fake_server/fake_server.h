@@ -14,22 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "fake_server/config.h"
-#include "fake_server/session_logic.h"
+#include "harness/core/server_config.h"
+#include "harness/core/session_logic.h"
 #include "harness/core/transcript.h"
 #include "harness/util/status.h"
 
 namespace smtp {
-
-struct ReceivedMessage {
-  int session = 0;        // 1-based session number
-  std::string helo;       // HELO/EHLO argument
-  std::string mail_from;  // reverse-path without brackets ("" for <>)
-  std::vector<std::string> rcpt_to;
-  std::string data;       // the message as received: CRLF lines, dots removed
-  bool tls = false;       // received over TLS
-  std::string auth_user;  // empty unless authenticated
-};
 
 class FakeServer {
  public:

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "fake_server/fake_server.h"
-
 namespace smtp {
 
 RfcSessionLogic::RfcSessionLogic(const FakeServerConfig& config, std::shared_ptr<RuleBook> rules,
@@ -33,11 +31,9 @@ SessionActions RfcSessionLogic::OnBytes(std::string_view bytes) {
 
 void RfcSessionLogic::OnTlsStarted() { session_.TlsStarted(); }
 
-SessionActions RfcSessionLogic::OnEnd(std::string_view reason) {
-  if (reason == "idle timeout" || reason == "command timeout" || reason == "data timeout") {
-    return ToActions(session_.IdleTimeout());
-  }
-  if (reason == "server stopping") return ToActions(session_.Shutdown());
+SessionActions RfcSessionLogic::OnEnd(SessionEnd end) {
+  if (IsTimeout(end)) return ToActions(session_.IdleTimeout());
+  if (end == SessionEnd::kServerStopping) return ToActions(session_.Shutdown());
   return {};
 }
 

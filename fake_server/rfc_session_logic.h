@@ -8,10 +8,10 @@
 #include <memory>
 #include <string_view>
 
-#include "fake_server/config.h"
-#include "fake_server/session_logic.h"
 #include "harness/core/fault_rules.h"
+#include "harness/core/server_config.h"
 #include "harness/core/server_session.h"
+#include "harness/core/session_logic.h"
 
 namespace smtp {
 
@@ -29,8 +29,8 @@ class RfcSessionLogic : public SessionLogic {
     return session_.state() == ServerSession::State::kData ||
            session_.state() == ServerSession::State::kBdat;
   }
-  // "idle timeout" answers 421 4.4.2, "server stopping" 421 4.3.2.
-  SessionActions OnEnd(std::string_view reason) override;
+  // A timeout (idle, command, data) answers 421 4.4.2, kServerStopping 421 4.3.2.
+  SessionActions OnEnd(SessionEnd end) override;
 
   const ServerSession& session() const { return session_; }
 

@@ -9,7 +9,7 @@
 #include <memory>
 #include <string>
 
-#include "fake_server/config.h"
+#include "harness/core/server_config.h"
 #include "harness/util/status.h"
 
 namespace smtp {

@@ -5,7 +5,6 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <ctime>
 #include <iostream>
 #include <memory>
 
@@ -15,6 +14,7 @@
 #include "harness/runner/server_grader.h"
 #include "harness/scenario/scenario_loader.h"
 #include "harness/scenario/var_expander.h"
+#include "harness/util/iso8601.h"
 
 namespace smtp::cli {
 namespace {
@@ -75,15 +75,6 @@ Status ResolveContainment(const GradeFlags& f, ClientContainment& c) {
         "--client-isolation: expected auto, namespace or subreaper, got '" + f.isolation + "'");
   }
   return Status::Ok();
-}
-
-std::string NowIso8601() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
 }
 
 int Fail(int status, const std::string& message) {

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 
@@ -24,6 +25,7 @@
 #include "harness/runner/transcript_update.h"
 #include "harness/scenario/scenario_files.h"
 #include "harness/scenario/scenario_loader.h"
+#include "harness/util/iso8601.h"
 
 namespace smtp::cli {
 namespace {
@@ -92,6 +94,10 @@ int RunCommand(const RunFlags& flags) {
     }
     return kExitUsage;
   }
+  for (const auto& p : flags.paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(p, ec)) options.named_files.insert(p);
+  }
   if (files->empty())
     return EmptyRun("no *.yaml or *.yml scenario files", options, flags.allow_empty);
   LoadOptions load;
@@ -120,7 +126,8 @@ int RunCommand(const RunFlags& flags) {
     }
     Status paths = CheckOutputPaths({{"--report", options.report_path},
                                      {"--junit", options.junit_path},
-                                     {"--gradescope", options.gradescope_path}},
+                                     {"--gradescope", options.gradescope_path},
+                                     {"--html", options.html_path}},
                                     inputs);
     if (!paths.ok()) {
       std::cerr << "smtp-harness run: " << paths.message() << "\n";

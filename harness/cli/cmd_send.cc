@@ -1,25 +1,20 @@
 // `smtp-harness send`: flags -> SendRequest -> SendMail -> one line (or one
 // JSON object) and an exit status naming the phase that failed (SPEC §6).
-//
-// The JSON object is written with nlohmann-json (already linked through the
-// report module) because the server's replies and recipients are arbitrary
-// bytes that must be escaped correctly; it is the only JSON this file makes.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
-#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
 #include <iterator>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 
 #include "harness/cli/commands.h"
 #include "harness/client/mail_sender.h"
 #include "harness/client/message_builder.h"
+#include "harness/report/send_json.h"
 
 namespace smtp::cli {
 namespace {
@@ -202,40 +197,6 @@ Result<SendRequest> BuildRequest(const SendFlags& f) {
   return req;
 }
 
-nlohmann::json ToJson(const SendOutcome& o, int exit_code) {
-  using nlohmann::json;
-  json j;
-  j["ok"] = o.ok();
-  j["exit_code"] = exit_code;
-  j["phase"] = o.ok() ? json(nullptr) : json(SendPhaseName(o.failed));
-  j["error"] = o.ok() ? json(nullptr) : json(o.error);
-  j["server"] = o.server;
-  j["helo"] = o.helo;
-  j["esmtp"] = o.esmtp;
-  j["tls"] = o.tls;
-  j["authenticated"] = o.authenticated;
-  j["pipelining"] = o.pipelined;
-  j["chunking"] = o.chunked;
-  j["smtputf8"] = o.smtputf8;
-  j["accepted"] = json::array();
-  for (const auto& r : o.accepted) j["accepted"].push_back(r.address);
-  j["rejected"] = json::array();
-  for (const auto& r : o.rejected) {
-    j["rejected"].push_back({{"address", r.address}, {"code", r.code}, {"reply", r.reply}});
-  }
-  auto reply_json = [](const std::optional<Reply>& r) {
-    if (!r) return json(nullptr);
-    return json{{"code", r->code}, {"text", r->Text()}, {"line", ReplyOneLine(*r)}};
-  };
-  j["final_reply"] = reply_json(o.final_reply);
-  j["reply"] = reply_json(o.reply);
-  j["queue_id"] = o.queue_id.empty() ? json(nullptr) : json(o.queue_id);
-  json timings = json::object();
-  for (const auto& [phase, ms] : o.timings_ms) timings[phase] = std::round(ms * 1000) / 1000;
-  j["timings_ms"] = timings;
-  return j;
-}
-
 int RunSend(const SendFlags& flags) {
   auto req = BuildRequest(flags);
   if (!req.ok()) {
@@ -254,9 +215,7 @@ int RunSend(const SendFlags& flags) {
   SendOutcome outcome = SendMail(*req);
   int code = SendExitCode(outcome.failed);
   if (flags.json) {
-    std::cout
-        << ToJson(outcome, code).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-        << "\n";
+    std::cout << RenderSendJson(outcome, code) << "\n";
   }
   if (!outcome.ok()) {
     std::cerr << "smtp-harness send: " << SendPhaseName(outcome.failed) << " failed";

@@ -19,6 +19,7 @@
 #include "harness/cli/commands.h"
 #include "harness/scenario/server_config_yaml.h"
 #include "harness/util/duration.h"
+#include "harness/util/host_port.h"
 #include "harness/util/listen_address.h"
 
 namespace smtp::cli {
@@ -240,8 +241,7 @@ int RunServe(const ServeOptions& o) {
   }
   {
     std::lock_guard<std::mutex> lock(out_mu);
-    std::cout << "smtp-harness serve: listening on "
-              << (host.find(':') != std::string::npos ? "[" + host + "]" : host) << ":" << *bound
+    std::cout << "smtp-harness serve: listening on " << FormatHostPort(host, *bound)
               << (config.tls.implicit ? " (implicit TLS)" : "")
               << (maildir ? ", storing messages in " + o.maildir : "") << std::endl;
   }

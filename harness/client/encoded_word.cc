@@ -16,13 +16,6 @@ size_t Utf8Length(unsigned char lead) {
   return 1;
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  return -1;
-}
-
 }  // namespace
 
 bool IsPlainAscii(std::string_view text) {
@@ -49,68 +42,6 @@ std::string EncodeHeaderText(std::string_view utf8) {
     out += "=?UTF-8?B?" + Base64Encode(utf8.substr(i, end - i)) + "?=";
     i = end;
   }
-  return out;
-}
-
-std::string DecodeHeaderText(std::string_view value) {
-  std::string out;
-  std::string pending_space;  // whitespace after an encoded-word, dropped if another follows
-  bool last_was_word = false;
-  size_t i = 0;
-  while (i < value.size()) {
-    if (value.compare(i, 2, "=?") == 0) {
-      size_t q1 = value.find('?', i + 2);
-      size_t q2 = q1 == std::string_view::npos ? q1 : value.find('?', q1 + 1);
-      size_t end = q2 == std::string_view::npos ? q2 : value.find("?=", q2 + 1);
-      if (end != std::string_view::npos && q2 == q1 + 2) {
-        char enc = static_cast<char>(value[q1 + 1] & ~0x20);
-        std::string_view payload = value.substr(q2 + 1, end - q2 - 1);
-        std::string decoded;
-        bool ok = true;
-        if (enc == 'B') {
-          auto d = Base64Decode(payload);
-          ok = d.has_value();
-          if (ok) decoded = *d;
-        } else if (enc == 'Q') {
-          for (size_t k = 0; k < payload.size(); ++k) {
-            char c = payload[k];
-            if (c == '_') {
-              decoded += ' ';
-            } else if (c == '=' && k + 2 < payload.size() && HexValue(payload[k + 1]) >= 0 &&
-                       HexValue(payload[k + 2]) >= 0) {
-              decoded +=
-                  static_cast<char>(HexValue(payload[k + 1]) * 16 + HexValue(payload[k + 2]));
-              k += 2;
-            } else {
-              decoded += c;
-            }
-          }
-        } else {
-          ok = false;
-        }
-        if (ok) {
-          if (!last_was_word) out += pending_space;
-          pending_space.clear();
-          out += decoded;
-          last_was_word = true;
-          i = end + 2;
-          continue;
-        }
-      }
-    }
-    char c = value[i];
-    if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-      if (c == ' ' || c == '\t') pending_space += c;
-      ++i;
-      continue;
-    }
-    out += pending_space;
-    pending_space.clear();
-    out += c;
-    last_was_word = false;
-    ++i;
-  }
-  out += pending_space;
   return out;
 }
 

@@ -15,9 +15,4 @@ bool IsPlainAscii(std::string_view text);
 // cut on UTF-8 character boundaries, joined by CRLF SP (folded header lines).
 std::string EncodeHeaderText(std::string_view utf8);
 
-// Decodes the encoded-words of a header value back to UTF-8 (B and Q
-// encodings; whitespace between adjacent words dropped). For tests and
-// for showing headers; text that is not an encoded-word is kept.
-std::string DecodeHeaderText(std::string_view value);
-
 }  // namespace smtp

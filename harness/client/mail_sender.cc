@@ -4,6 +4,7 @@
 
 #include "harness/client/message_builder.h"
 #include "harness/client/mx_resolver.h"
+#include "harness/util/host_port.h"
 
 namespace smtp {
 namespace {
@@ -14,11 +15,6 @@ struct Candidate {
   std::string address;  // IP literal or name to connect to
   std::string name;     // name to verify in TLS (the MX host name or --server host)
 };
-
-std::string Display(const std::string& host, uint16_t port) {
-  return (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
-         std::to_string(port);
-}
 
 }  // namespace
 
@@ -107,7 +103,7 @@ SendOutcome SendMail(const SendRequest& request) {
       if (request.implicit_tls && conn.status().code() == Status::Code::kTls) {
         // A certificate problem is not cured by the next host; report it as TLS.
         out.failed = SendPhase::kStartTls;
-        out.server = Display(c.address, port);
+        out.server = FormatHostPort(c.address, port);
         out.error = "TLS handshake failed: " + conn.status().message();
         return out;
       }
@@ -136,7 +132,7 @@ SendOutcome SendMail(const SendRequest& request) {
     return result;
   }
   out.failed = SendPhase::kConnect;
-  out.server = candidates.empty() ? "" : Display(candidates.front().address, port);
+  out.server = candidates.empty() ? "" : FormatHostPort(candidates.front().address, port);
   out.error = "cannot connect: " + errors;
   return out;
 }

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "harness/client/send_outcome.h"
 #include "harness/client/smtp_client_session.h"
+#include "harness/report/send_outcome.h"
 #include "harness/util/status.h"
 
 namespace smtp {

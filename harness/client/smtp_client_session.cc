@@ -6,7 +6,9 @@
 #include "harness/client/port_probe.h"
 #include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
+#include "harness/core/sasl.h"
 #include "harness/core/secret_redactor.h"
+#include "harness/util/ascii.h"
 #include "harness/util/listen_address.h"
 
 namespace smtp {
@@ -171,8 +173,7 @@ class SmtpClientSession::Run {
       }
       return false;
     };
-    std::string mech = options_.auth_mechanism;
-    for (char& c : mech) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string mech = Upper(options_.auth_mechanism);
     if (mech.empty()) mech = offered("PLAIN") ? "PLAIN" : offered("LOGIN") ? "LOGIN" : "";
     if (mech.empty() || !offered(mech)) {
       std::string list;
@@ -183,8 +184,7 @@ class SmtpClientSession::Run {
     }
     Result<Reply> r = Status::Internal("unset");
     if (mech == "PLAIN") {
-      std::string token =
-          Base64Encode(std::string(1, '\0') + options_.auth_user + '\0' + options_.auth_password);
+      std::string token = sasl::EncodePlain(options_.auth_user, options_.auth_password);
       r = Command("AUTH PLAIN " + token, options_.command_timeout);
     } else {
       r = Command("AUTH LOGIN", options_.command_timeout);

@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
-#include "harness/client/send_outcome.h"
 #include "harness/client/smtp_connection.h"
+#include "harness/report/send_outcome.h"
 
 namespace smtp {
 

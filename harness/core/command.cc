@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "harness/util/ascii.h"
+
 namespace smtp {
 namespace {
 
@@ -14,12 +16,6 @@ bool IsAtext(char c) {
   if (IsAlpha(c) || IsDigit(c) || IsUtf8(c)) return true;
   static const std::string_view specials = "!#$%&'*+-/=?^_`{|}~";
   return specials.find(c) != std::string_view::npos;
-}
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
 }
 
 std::string Show(std::string_view s) {

@@ -46,23 +46,6 @@ std::string_view UnstuffLine(std::string_view line) {
   return line;
 }
 
-std::string DecodeDataBody(std::string_view wire) {
-  std::string out;
-  size_t start = 0;
-  while (start < wire.size()) {
-    size_t lf = wire.find('\n', start);
-    size_t end = lf == std::string_view::npos ? wire.size() : lf + 1;
-    std::string_view line = wire.substr(start, end - start);
-    std::string_view bare = line;
-    if (bare.size() >= 2 && bare.substr(bare.size() - 2) == "\r\n") bare.remove_suffix(2);
-    if (bare == ".") break;
-    if (!line.empty() && line[0] == '.') line.remove_prefix(1);
-    out += line;
-    start = end;
-  }
-  return out;
-}
-
 std::optional<size_t> EndOfDataDetector::Feed(std::string_view chunk) {
   for (size_t i = 0; i < chunk.size(); ++i) {
     char c = chunk[i];

@@ -26,10 +26,6 @@ std::string EncodeDataBody(std::string_view text);
 // Removes the transparency dot from one received line (without CRLF).
 std::string_view UnstuffLine(std::string_view line);
 
-// Reverses EncodeDataBody: from bytes up to and including CRLF.CRLF to the
-// message (CRLF line endings, dots removed, without the terminator).
-std::string DecodeDataBody(std::string_view wire);
-
 // Finds the end of DATA (CRLF "." CRLF) in a stream fed in arbitrary chunks.
 // The message is taken to start at a line start, so ".\r\n" as the very
 // first bytes also ends it (an empty message).

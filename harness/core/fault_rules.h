@@ -31,7 +31,7 @@
 #include <string_view>
 #include <vector>
 
-#include "fake_server/config.h"
+#include "harness/core/server_config.h"
 #include "harness/regex/regex.h"
 #include "harness/util/status.h"
 

@@ -4,14 +4,10 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "harness/util/ascii.h"
+
 namespace smtp {
 namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Reads 1-3 digits without leading zeros beyond a single "0".
 bool ReadNumber(std::string_view s, size_t& i, int& out) {

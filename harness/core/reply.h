@@ -44,7 +44,6 @@ struct Reply {
   // RFC 3463 status at the start of the first line, if any.
   std::optional<EnhancedStatus> Enhanced() const;
   int Class() const { return code / 100; }  // 2, 3, 4 or 5
-  bool IsPositive() const { return code >= 200 && code < 400; }
 };
 
 // Builds a reply from "250 OK" or multi-line "250-a\n250 b" text. Lines

@@ -1,5 +1,7 @@
 #include "harness/core/sasl.h"
 
+#include "harness/core/base64.h"
+
 namespace smtp::sasl {
 
 std::optional<PlainCredentials> ParsePlain(std::string_view decoded) {
@@ -15,6 +17,14 @@ std::optional<PlainCredentials> ParsePlain(std::string_view decoded) {
   c.password = std::string(decoded.substr(b + 1));
   if (c.authcid.empty()) return std::nullopt;
   return c;
+}
+
+std::string EncodePlain(std::string_view authcid, std::string_view password,
+                        std::string_view authzid) {
+  std::string message;
+  message.reserve(authzid.size() + authcid.size() + password.size() + 2);
+  message.append(authzid).append(1, '\0').append(authcid).append(1, '\0').append(password);
+  return Base64Encode(message);
 }
 
 }  // namespace smtp::sasl

@@ -6,15 +6,10 @@
 #include "harness/core/command.h"
 #include "harness/core/dot_stuffing.h"
 #include "harness/core/reply.h"
+#include "harness/util/ascii.h"
 
 namespace smtp {
 namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string FirstWord(std::string_view s) {
   size_t sp = s.find(' ');

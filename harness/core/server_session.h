@@ -23,9 +23,9 @@
 #include <string_view>
 #include <vector>
 
-#include "fake_server/config.h"
 #include "harness/core/fault_rules.h"
 #include "harness/core/line_framer.h"
+#include "harness/core/server_config.h"
 #include "harness/util/status.h"
 
 namespace smtp {

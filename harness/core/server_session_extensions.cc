@@ -6,17 +6,12 @@
 #include "harness/core/base64.h"
 #include "harness/core/sasl.h"
 #include "harness/core/server_session.h"
+#include "harness/util/ascii.h"
 
 namespace smtp {
 namespace {
 
 constexpr size_t kMaxAuthLine = 12288;  // RFC 4954 §4: AUTH lines may be long
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool IsDigits(std::string_view s) {
   return !s.empty() && s.size() <= 18 &&

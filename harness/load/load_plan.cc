@@ -7,6 +7,8 @@
 #include "harness/core/base64.h"
 #include "harness/core/command.h"
 #include "harness/core/dot_stuffing.h"
+#include "harness/core/sasl.h"
+#include "harness/util/ascii.h"
 
 namespace smtp {
 namespace {
@@ -95,9 +97,7 @@ Status PlanBuilder::Mail(const Step& step) {
 }
 
 Status PlanBuilder::Auth(const Step& step) {
-  std::string mech;
-  for (char c : step.auth_mechanism)
-    mech += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string mech = Upper(step.auth_mechanism);
   auto user = Expand(step.auth_username, plan_.vars);
   auto pass = Expand(step.auth_password, plan_.vars);
   if (!user.ok() || !pass.ok()) {
@@ -105,8 +105,7 @@ Status PlanBuilder::Auth(const Step& step) {
                                    ": auth credentials must not depend on captures");
   }
   if (mech.empty() || mech == "PLAIN") {
-    if (Status s = Write("AUTH PLAIN " + Base64Encode(std::string(1, '\0') + *user + '\0' + *pass),
-                         LoadOp::Encode::kLine);
+    if (Status s = Write("AUTH PLAIN " + sasl::EncodePlain(*user, *pass), LoadOp::Encode::kLine);
         !s.ok()) {
       return s;
     }

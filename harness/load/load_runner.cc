@@ -15,6 +15,7 @@
 #include "harness/load/load_stats.h"
 #include "harness/load/load_timeline.h"
 #include "harness/runner/suite_runner.h"
+#include "harness/util/iso8601.h"
 #include "harness/util/target.h"
 
 namespace smtp {

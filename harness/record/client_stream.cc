@@ -2,16 +2,10 @@
 
 #include <cctype>
 
+#include "harness/util/ascii.h"
+
 namespace smtp {
-namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out;
-  for (char c : s) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 bool IsDataCommand(std::string_view line) {
   while (!line.empty() && line.back() == ' ') line.remove_suffix(1);

@@ -1,18 +1,13 @@
 #include "harness/record/recorded_server_steps.h"
 
-#include <cctype>
 #include <deque>
 #include <vector>
 
 #include "harness/core/reply.h"
+#include "harness/util/ascii.h"
 
 namespace smtp {
 namespace {
-
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 struct Expected {
   enum class Kind { kCommand, kAuth, kMessage };

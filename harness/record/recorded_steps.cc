@@ -6,14 +6,15 @@
 
 #include "harness/core/reply.h"
 #include "harness/record/client_stream.h"
+#include "harness/util/ascii.h"
 #include "harness/util/utf8.h"
 
 namespace smtp {
 namespace {
 
-std::string Upper(const std::string& s) {
-  std::string out;
-  for (char c : s) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+// The line upper-cased, without trailing spaces ("data " -> "DATA").
+std::string UpperTrimmed(const std::string& s) {
+  std::string out = Upper(s);
   while (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
 }
@@ -82,7 +83,7 @@ class StepsWriter {
       pending_.push_back({Command::Kind::kAuth, AuthMechanism(text)});
       return;
     }
-    bool starttls = Upper(text) == "STARTTLS";
+    bool starttls = UpperTrimmed(text) == "STARTTLS";
     pending_.push_back({starttls ? Command::Kind::kStartTls : Command::Kind::kLine, text});
   }
 

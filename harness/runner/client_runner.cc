@@ -3,6 +3,7 @@
 #include "harness/core/command.h"
 #include "harness/core/not_smtp.h"
 #include "harness/runner/client_run.h"
+#include "harness/runner/result_header.h"
 #include "harness/scenario/reply_matcher_eval.h"
 #include "harness/util/target.h"
 
@@ -224,12 +225,7 @@ void ScenarioRun::RedactStep(StepResult& r) {
 
 ScenarioResult ScenarioRun::Execute() {
   start_ = Clock::now();
-  res_.name = sc_.name;
-  res_.file = sc_.file;
-  res_.description = sc_.description;
-  res_.tags = sc_.tags;
-  res_.rfc = sc_.rfc;
-  res_.mode = "client";
+  res_ = ResultHeader(sc_);
   std::string target_text = opt_.target.value_or(sc_.target);
   res_.target = target_text;
   for (const auto& step : sc_.steps) {

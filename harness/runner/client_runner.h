@@ -1,4 +1,4 @@
-// ClientScenarioRunner: replays one client-mode scenario against its target
+// RunClientScenario: replays one client-mode scenario against its target
 // and records the outcome (SPEC §3, §7): every step (sent, expected,
 // received, verdict, duration), the timestamped transcript, the first
 // failure. `failed` is an unmet expectation (wrong reply, timeout waiting
@@ -12,8 +12,8 @@
 #include <functional>
 #include <memory>
 
-#include "fake_server/config.h"
 #include "harness/client/smtp_connection.h"
+#include "harness/core/server_config.h"
 #include "harness/report/run_result.h"
 #include "harness/runner/run_options.h"
 #include "harness/scenario/model.h"

@@ -6,9 +6,11 @@
 
 #include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
+#include "harness/core/sasl.h"
 #include "harness/core/transcript.h"
 #include "harness/runner/client_run.h"
 #include "harness/scenario/reply_matcher_eval.h"
+#include "harness/util/ascii.h"
 
 namespace smtp::client_run {
 
@@ -17,12 +19,10 @@ std::optional<Problem> ScenarioRun::RunAuth(const Step& step, StepResult& r) {
   if (!user.ok()) return Err(user.status().message());
   auto pass = Exp(step.auth_password);
   if (!pass.ok()) return Err(pass.status().message());
-  std::string mech;
-  for (char c : step.auth_mechanism)
-    mech += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  std::string mech = Upper(step.auth_mechanism);
   if (mech.empty()) mech = "PLAIN";
   if (mech == "PLAIN") {
-    std::string blob = Base64Encode(std::string(1, '\0') + *user + '\0' + *pass);
+    std::string blob = sasl::EncodePlain(*user, *pass);
     r.sent = "AUTH PLAIN " + blob;  // redacted with the step (RedactStep)
     if (auto p = WriteBytes("AUTH PLAIN " + blob + "\r\n")) return p;
     return ExpectDefault(step.expect, "235", "AUTH", r);

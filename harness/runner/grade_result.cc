@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "harness/runner/grade_limits.h"
+#include "harness/runner/result_header.h"
 
 namespace smtp {
 namespace {
@@ -149,13 +150,7 @@ ScenarioResult AssembleServerResult(const Scenario& sc, const ServerRunFacts& f)
 namespace {
 
 ScenarioResult AssembleUnbounded(const Scenario& sc, const ServerRunFacts& f) {
-  ScenarioResult r;
-  r.name = sc.name;
-  r.file = sc.file;
-  r.description = sc.description;
-  r.tags = sc.tags;
-  r.rfc = sc.rfc;
-  r.mode = "server";
+  ScenarioResult r = ResultHeader(sc);
   r.target = f.listen;
   r.duration_ms = f.duration_ms;
   r.client = f.client;

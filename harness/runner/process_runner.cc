@@ -145,6 +145,18 @@ class PosixProcess : public RunningProcess {
 
   ~PosixProcess() override { Stop(Duration(200)); }
 
+  int pid() const override { return pid_; }
+
+  std::string StdoutSoFar() override {
+    std::lock_guard lock(mu_);
+    return out_.Take();
+  }
+
+  std::string StderrSoFar() override {
+    std::lock_guard lock(mu_);
+    return err_.Take();
+  }
+
   bool WaitExit(Duration timeout) override {
     std::unique_lock lock(mu_);
     return cv_.wait_for(lock, timeout, [this] { return ClientGone(); });
@@ -225,7 +237,7 @@ class PosixProcess : public RunningProcess {
     return std::max(0, n);
   }
 
-  void Signal(int sig) {
+  void Signal(int sig) override {
     pid_t init;
     {
       std::lock_guard lock(mu_);
@@ -394,6 +406,7 @@ class PosixProcessRunner : public ProcessRunner {
       }
     }
     for (const auto& [k, v] : spec.env) env[k] = v;
+    for (const auto& k : spec.unset_env) env.erase(k);
     std::string search_path = env.count("PATH") ? env["PATH"] : "/usr/bin:/bin";
     std::string exe = FindInPath(spec.argv[0], search_path);
     if (!exe.empty() && exe.find('/') != std::string::npos && exe[0] != '/' && !spec.cwd.empty()) {

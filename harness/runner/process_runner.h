@@ -1,7 +1,8 @@
 // ProcessRunner: starts the client under test as a subprocess, without a
 // shell, with stdout/stderr captured (bounded), and kills everything it
 // started when done. Behind an interface so the grader can be tested with a
-// fake.
+// fake. The tests start every process they need through it too
+// (tests/support/child_process.h).
 //
 // Containment (grade, docs/grading.md "Threat model"): with an isolation
 // other than kProcessGroup the client runs under a keeper process of ours.
@@ -50,6 +51,7 @@ struct ResourceLimit {
 struct ProcessSpec {
   std::vector<std::string> argv;           // argv[0] is looked up in PATH unless it holds a '/'
   std::map<std::string, std::string> env;  // added to (or replacing in) the harness's environment
+  std::vector<std::string> unset_env;      // removed from it
   bool inherit_env = true;                 // false: the environment is exactly `env`
   size_t max_output = 1 << 20;             // per stream; the rest is dropped and marked
   std::string cwd;                         // working directory; empty: the harness's
@@ -83,6 +85,14 @@ class RunningProcess {
   // output. Safe to call when the process already exited (the group may
   // still hold children). Idempotent.
   virtual ProcessOutcome Stop(Duration grace) = 0;
+  // Sends `sig` to the client now (its group, or through the keeper; SIGINT:
+  // ask it to stop cleanly).
+  virtual void Signal(int sig) { (void)sig; }
+  // What it wrote to stdout and stderr so far (capped as in Stop's outcome).
+  virtual std::string StdoutSoFar() { return {}; }
+  virtual std::string StderrSoFar() { return {}; }
+  // The main process's id (also its group's); -1 where there is none (fakes).
+  virtual int pid() const { return -1; }
 };
 
 class ProcessRunner {

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "harness/util/duration.h"
@@ -43,8 +44,11 @@ struct RunOptions {
   bool update = false;     // run --update: rewrite transcripts
   // run --allow-client: a server-mode scenario's `client:` command is run.
   // Without it `run` executes no command from a scenario file (they may be
-  // downloaded); such a scenario is an error pointing at `grade`.
+  // downloaded): a server-mode scenario named on the command line is an
+  // error pointing at `grade`; one found by walking a folder is skipped
+  // (it would also bind the lab's 127.0.0.1:1025), saying how to run it.
   bool allow_client = false;
+  std::set<std::string> named_files;  // scenario files given by name, not found in a folder
   RunCaps caps;
   // smtps:// targets: verify the server certificate (off by default: test
   // servers are mostly self-signed). `starttls: {verify: true}` steps use

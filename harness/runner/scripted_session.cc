@@ -11,6 +11,7 @@
 #include "harness/runner/grade_limits.h"
 #include "harness/scenario/server_matcher_eval.h"
 #include "harness/scenario/var_expander.h"
+#include "harness/util/ascii.h"
 
 namespace smtp {
 namespace {
@@ -21,61 +22,6 @@ constexpr size_t kLineLimit = 1 << 20;  // grading reads long lines whole
 std::string CapText(const std::string& text, size_t cap) {
   if (text.size() <= cap) return text;
   return text.substr(0, cap) + "[... " + std::to_string(text.size() - cap) + " more bytes]";
-}
-
-const char* StandardText(int code) {
-  switch (code) {
-    case 211:
-      return "System status";
-    case 214:
-      return "Help";
-    case 221:
-      return "Bye";
-    case 235:
-      return "2.7.0 Authentication successful";
-    case 250:
-      return "OK";
-    case 251:
-      return "User not local; will forward";
-    case 252:
-      return "Cannot VRFY user, but will accept message";
-    case 334:
-      return "";
-    case 354:
-      return "End data with <CR><LF>.<CR><LF>";
-    case 421:
-      return "Service not available, closing transmission channel";
-    case 450:
-      return "Requested mail action not taken: mailbox unavailable";
-    case 451:
-      return "Requested action aborted: local error in processing";
-    case 452:
-      return "Requested action not taken: insufficient system storage";
-    case 500:
-      return "Syntax error, command unrecognized";
-    case 501:
-      return "Syntax error in parameters or arguments";
-    case 502:
-      return "Command not implemented";
-    case 503:
-      return "Bad sequence of commands";
-    case 504:
-      return "Command parameter not implemented";
-    case 530:
-      return "Authentication required";
-    case 550:
-      return "Requested action not taken: mailbox unavailable";
-    case 551:
-      return "User not local";
-    case 552:
-      return "Requested mail action aborted: exceeded storage allocation";
-    case 553:
-      return "Requested action not taken: mailbox name not allowed";
-    case 554:
-      return "Transaction failed";
-    default:
-      return "OK";
-  }
 }
 
 int CodeOf(std::string_view line) {
@@ -104,11 +50,7 @@ std::string Raw(const FramedLine& line) {
   return line.text + (line.ending == LineEnding::kCrlf ? "\r\n" : "\n");
 }
 
-std::string Verb(std::string_view line) {
-  std::string v(line.substr(0, line.find(' ')));
-  for (char& c : v) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return v;
-}
+std::string Verb(std::string_view line) { return Upper(line.substr(0, line.find(' '))); }
 
 // What a server answers when the script gives no reply for a command.
 std::string DefaultReplyFor(const std::string& command) {
@@ -121,9 +63,7 @@ std::string DefaultReplyFor(const std::string& command) {
 std::string UpperTrim(std::string_view s) {
   while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
   while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
+  return Upper(s);
 }
 
 bool IsQuitMatcher(const CommandMatcher& m) {
@@ -164,32 +104,6 @@ MatchOutcome MatchCommandStep(const CommandMatcher& m, std::string_view line, co
 
 }  // namespace
 
-std::string StandardReply(const std::string& reply, const std::string& hostname) {
-  std::vector<std::string> lines = SplitLines(reply);
-  if (lines.empty()) return "250 OK";
-  int code = CodeOf(lines.front());
-  std::string out;
-  for (size_t i = 0; i < lines.size(); ++i) {
-    std::string line = lines[i];
-    int c = CodeOf(line);
-    if (c == 0) line = std::to_string(code) + " " + line;  // text only: the first line's code
-    if (c == 0) c = code;
-    std::string text = line.size() > 4 ? line.substr(4) : "";
-    if (line.size() <= 3 || text == "*" || text.empty()) {
-      if (c == 220)
-        text = hostname + " ESMTP smtp-harness";
-      else if (c == 221)
-        text = hostname + " Bye";
-      else
-        text = StandardText(c);
-    }
-    bool last = i + 1 == lines.size();
-    if (!out.empty()) out += "\n";
-    out += std::to_string(c) + (last ? " " : "-") + text;
-  }
-  return out;
-}
-
 ScriptedSession::ScriptedSession(const Scenario& scenario, int session, ScriptOptions options,
                                  std::function<void(SessionReport)> on_done)
     : scenario_(scenario),
@@ -217,7 +131,7 @@ ScriptedSession::ScriptedSession(const Scenario& scenario, int session, ScriptOp
 }
 
 ScriptedSession::~ScriptedSession() {
-  if (!delivered_) OnEnd("server stopped");
+  if (!delivered_) OnEnd(SessionEnd::kServerStopped);
 }
 
 std::string ScriptedSession::Expand(const std::string& text) const {
@@ -452,7 +366,6 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
       const std::string why = "more than " + std::to_string(kGradeUnexpectedCommands) +
                               " commands after the script stopped (the unexpected-command cap)";
       Note('*', why + "; closing the session");
-      report_.end_reason = why;
       SendReply("421 4.7.0 smtp-harness: too many unexpected commands, closing", out);
       flooded_ = true;
       return;
@@ -823,16 +736,17 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
   last_command_ = "<CRLF>.<CRLF>";
 }
 
-SessionActions ScriptedSession::OnEnd(std::string_view reason) {
+SessionActions ScriptedSession::OnEnd(SessionEnd end) {
   if (delivered_) return {};
-  report_.end_reason = std::string(reason);
+  report_.end = end;
+  const std::string reason(SessionEndName(end));
   NoteStepAtCursor();
-  Note('*', "connection ended: " + std::string(reason));
-  const bool timeout = reason.find("timeout") != std::string_view::npos;
+  Note('*', "connection ended: " + reason);
+  const bool timeout = IsTimeout(end);
   // The engine's last read waited ReadTimeout(): the step at the cursor.
   const std::string waited =
       timeout ? "no data from the client within " + FormatDuration(TimeoutAt(cursor_))
-              : "the connection ended (" + std::string(reason) + ")";
+              : "the connection ended (" + reason + ")";
   if (in_data_ && cursor_ < scenario_.steps.size()) {
     std::string tail = message_.size() > 200 ? message_.substr(message_.size() - 200) : message_;
     Fail(cursor_, EscapeBytes(message_raw_),

@@ -30,11 +30,12 @@
 #include <string>
 #include <vector>
 
-#include "fake_server/session_logic.h"
 #include "harness/core/line_framer.h"
 #include "harness/core/secret_redactor.h"
+#include "harness/core/session_logic.h"
 #include "harness/report/run_result.h"
 #include "harness/scenario/model.h"
+#include "harness/scenario/standard_replies.h"
 
 namespace smtp {
 
@@ -60,12 +61,8 @@ struct SessionReport {
   std::vector<std::string> unexpected;  // commands the script did not expect (the first 100)
   std::optional<FailureInfo> failure;   // the first failing step
   bool completed = false;               // every step passed or was checked
-  std::string end_reason;               // "client closed", "idle timeout", ...
+  std::optional<SessionEnd> end;        // how the session ended (set by OnEnd)
 };
-
-// Standard text for a reply code ("250" -> "250 OK"); keeps given text, and
-// turns a `*` text into the standard one. Lines may be separated by '\n'.
-std::string StandardReply(const std::string& reply, const std::string& hostname);
 
 class ScriptedSession : public SessionLogic {
  public:
@@ -77,7 +74,7 @@ class ScriptedSession : public SessionLogic {
 
   SessionActions OnConnect() override;
   SessionActions OnBytes(std::string_view bytes) override;
-  SessionActions OnEnd(std::string_view reason) override;
+  SessionActions OnEnd(SessionEnd end) override;
   // The timeout of the step waiting for the client's next bytes (the one at
   // the cursor); the default step timeout once the script stopped or ended.
   std::optional<Duration> ReadTimeout() const override { return TimeoutAt(cursor_); }

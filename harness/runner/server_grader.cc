@@ -10,12 +10,13 @@
 #include "fake_server/fake_server.h"
 #include "harness/runner/grade_result.h"
 #include "harness/runner/scripted_session.h"
+#include "harness/util/host_port.h"
 #include "harness/util/listen_address.h"
 
 namespace smtp {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 // Collects finished sessions from the server thread.
 class SessionCollector {
@@ -31,9 +32,9 @@ class SessionCollector {
   }
   // Waits until `n` sessions finished or `until` passes, whichever first;
   // wakes early every `tick` so the caller can look at the client.
-  void WaitFor(size_t n, Clock::time_point until) {
+  void WaitFor(size_t n, Duration wait) {
     std::unique_lock lock(mu_);
-    cv_.wait_until(lock, until, [&] { return reports_.size() >= n; });
+    cv_.wait_for(lock, wait, [&] { return reports_.size() >= n; });
   }
   std::vector<SessionReport> Take() {
     std::lock_guard lock(mu_);
@@ -76,7 +77,11 @@ Duration DefaultRunTimeout(const Scenario& scenario, Duration step_timeout) {
 }
 
 Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const GradeOptions& options) {
-  const auto started = Clock::now();
+  const Clock& clock = options.clock ? *options.clock : SteadyClock();
+  const auto started = clock.Now();
+  auto ms_since = [&clock](Clock::TimePoint t) {
+    return std::chrono::duration<double, std::milli>(clock.Now() - t).count();
+  };
   const Duration step_timeout = options.step_timeout.value_or(scenario.timeout);
   // Each read waits as long as the step it waits for allows (the script tells
   // the engine, ScriptedSession::ReadTimeout).
@@ -131,11 +136,11 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   // machine: wait for it, up to the step timeout, rather than fail at once.
   std::unique_ptr<FakeServer> server_holder;
   Result<uint16_t> port = Status::Internal("not started");
-  const auto bind_deadline = Clock::now() + step_timeout;
+  const auto bind_deadline = clock.Now() + step_timeout;
   while (true) {
     server_holder = std::make_unique<FakeServer>(config, factory);
     port = server_holder->Start();
-    if (port.ok() || config.port == 0 || Clock::now() >= bind_deadline ||
+    if (port.ok() || config.port == 0 || clock.Now() >= bind_deadline ||
         port.status().message().find("in use") == std::string::npos) {
       break;
     }
@@ -145,10 +150,7 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   if (!port.ok()) return port.status();
   FakeServer& server = *server_holder;
   if (options.on_listening) options.on_listening(*port);
-  std::string host_shown = config.listen_host.find(':') != std::string::npos
-                               ? "[" + config.listen_host + "]"
-                               : config.listen_host;
-  const std::string where = host_shown + ":" + std::to_string(*port);
+  const std::string where = FormatHostPort(config.listen_host, *port);
 
   ServerRunFacts facts;
   facts.listen = where;
@@ -173,7 +175,7 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   if (!process.ok()) {
     server.Stop();
     facts.client_start_error = process.status().message();
-    facts.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    facts.duration_ms = ms_since(started);
     return AssembleServerResult(scenario, facts);
   }
   RunningProcess& client = **process;
@@ -183,7 +185,7 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   const auto tick = std::chrono::milliseconds(20);
   bool client_exited = false;
   while (true) {
-    auto now = Clock::now();
+    auto now = clock.Now();
     if (collector.Count() >= static_cast<size_t>(sessions)) break;
     if (now >= run_deadline) {
       facts.run_timed_out = true;
@@ -196,20 +198,23 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
     if (client.Exited()) {
       // Its connections close with it; let the engine deliver their ends.
       client_exited = true;
-      auto settle = Clock::now() + std::chrono::milliseconds(500);
-      while (server.SessionsActive() > 0 && Clock::now() < settle) {
-        collector.WaitFor(static_cast<size_t>(sessions), Clock::now() + tick);
+      // A grace, not a deadline of the scenario: real time.
+      auto settle = Steady::now() + std::chrono::milliseconds(500);
+      while (server.SessionsActive() > 0 && Steady::now() < settle) {
+        collector.WaitFor(static_cast<size_t>(sessions), tick);
       }
       break;
     }
-    collector.WaitFor(static_cast<size_t>(sessions), std::min(now + tick, run_deadline));
+    collector.WaitFor(
+        static_cast<size_t>(sessions),
+        std::min<Duration>(tick, std::chrono::duration_cast<Duration>(run_deadline - now)));
   }
   bool sessions_done = collector.Count() >= static_cast<size_t>(sessions);
   if (sessions_done && !client_exited) {
     auto grace = std::min(
         {options.exit_grace, step_timeout,
          Duration(std::max<long>(
-             0, std::chrono::duration_cast<Duration>(run_deadline - Clock::now()).count()))});
+             0, std::chrono::duration_cast<Duration>(run_deadline - clock.Now()).count()))});
     client_exited = client.WaitExit(grace);
     facts.killed_after_sessions = !client_exited;
   }
@@ -227,7 +232,7 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   if (!outcome.isolation.empty() && spec.uid) {
     facts.client.containment += ", uid " + std::to_string(*spec.uid);
   }
-  facts.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  facts.duration_ms = ms_since(started);
   return AssembleServerResult(scenario, facts);
 }
 

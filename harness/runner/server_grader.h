@@ -23,6 +23,7 @@
 #include "harness/runner/client_containment.h"
 #include "harness/runner/process_runner.h"
 #include "harness/scenario/model.h"
+#include "harness/util/clock.h"
 #include "harness/util/status.h"
 
 namespace smtp {
@@ -38,6 +39,9 @@ struct GradeOptions {
   ClientContainment containment;                 // user, environment, limits, isolation
   ProcessRunner* runner = nullptr;               // default: the POSIX runner
   std::function<void(uint16_t)> on_listening;    // tests: the bound port
+  // Decides the connect, run and bind deadlines (tests: a ManualClock);
+  // null: the steady clock. Waits still take real time.
+  const Clock* clock = nullptr;
 };
 
 // A non-ok Status is a harness fault (cannot bind: exit 3) or an unusable

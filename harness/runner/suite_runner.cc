@@ -3,32 +3,17 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <ctime>
 #include <mutex>
 #include <optional>
 #include <thread>
 
+#include "harness/runner/result_header.h"
 #include "harness/runner/server_mode.h"
 
 namespace smtp {
 
-std::string NowIso8601() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 ScenarioResult NotRunResult(const Scenario& sc, const RunOptions& options) {
-  ScenarioResult r;
-  r.name = sc.name;
-  r.file = sc.file;
-  r.description = sc.description;
-  r.tags = sc.tags;
-  r.rfc = sc.rfc;
-  r.mode = sc.mode == ScenarioMode::kServer ? "server" : "client";
+  ScenarioResult r = ResultHeader(sc);
   r.target = sc.mode == ScenarioMode::kServer ? sc.listen : options.target.value_or(sc.target);
   r.status = Verdict::kNotRun;
   r.skip_reason = options.fail_fast && !options.cancelled()

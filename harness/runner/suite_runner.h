@@ -13,6 +13,7 @@
 #include "harness/runner/client_runner.h"
 #include "harness/runner/run_options.h"
 #include "harness/scenario/model.h"
+#include "harness/util/iso8601.h"
 
 namespace smtp {
 
@@ -33,8 +34,5 @@ RunResult RunSuite(const std::vector<Scenario>& scenarios, const RunOptions& opt
 // A scenario --fail-fast (or an interrupt) kept from starting: reported as
 // `not run`, so the reports list every selected scenario.
 ScenarioResult NotRunResult(const Scenario& scenario, const RunOptions& options);
-
-// "2026-01-01T12:00:00Z" for now (UTC).
-std::string NowIso8601();
 
 }  // namespace smtp

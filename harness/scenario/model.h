@@ -14,7 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "fake_server/config.h"
+#include "harness/core/server_config.h"
 #include "harness/util/duration.h"
 
 namespace smtp {

@@ -41,10 +41,4 @@ LoadResult ScenarioLoader::LoadFile(const std::string& path) const {
   return LoadString(*text, path, dir.empty() ? "." : dir);
 }
 
-Result<Scenario> LoadScenarioFile(const std::string& path, const LoadOptions& options) {
-  auto r = ScenarioLoader(options).LoadFile(path);
-  if (!r.ok()) return Status::InvalidArgument(r.ErrorText());
-  return std::move(*r.scenario);
-}
-
 }  // namespace smtp

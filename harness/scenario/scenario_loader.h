@@ -59,8 +59,4 @@ class ScenarioLoader {
   LoadOptions options_;
 };
 
-// Convenience: the scenario or an InvalidArgument status whose message is
-// every diagnostic line.
-Result<Scenario> LoadScenarioFile(const std::string& path, const LoadOptions& options = {});
-
 }  // namespace smtp

@@ -5,6 +5,7 @@
 
 #include "harness/core/reply.h"
 #include "harness/scenario/server_config_yaml.h"
+#include "harness/util/ascii.h"
 #include "harness/util/listen_address.h"
 
 namespace smtp {
@@ -228,7 +229,7 @@ void ParseServerBlock(YamlReader& r, const YAML::Node& node, FakeServerConfig& c
     if (auto n = a["mechanisms"]) {
       if (auto l = r.StrList(n, "mechanisms")) {
         for (auto& m : *l) {
-          for (char& ch : m) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+          m = Upper(m);
           if (m != "PLAIN" && m != "LOGIN") {
             r.Error(n, "mechanisms: unsupported '" + m + "' (expected PLAIN, LOGIN)");
           }

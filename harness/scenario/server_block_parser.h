@@ -5,7 +5,7 @@
 #include <optional>
 #include <string_view>
 
-#include "fake_server/config.h"
+#include "harness/core/server_config.h"
 #include "harness/scenario/yaml_reader.h"
 
 namespace smtp {

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-#include "fake_server/config.h"
+#include "harness/core/server_config.h"
 #include "harness/util/status.h"
 
 namespace smtp {

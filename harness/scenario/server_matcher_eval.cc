@@ -4,16 +4,11 @@
 #include <vector>
 
 #include "harness/scenario/matcher_regex.h"
+#include "harness/util/ascii.h"
 #include "harness/util/glob.h"
 
 namespace smtp {
 namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // In quotes, CR and LF escaped; a long text (a 1 MB command line) is cut.
 std::string Quote(std::string_view s) {

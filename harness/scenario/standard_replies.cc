@@ -2,12 +2,27 @@
 
 #include <cctype>
 #include <map>
+#include <vector>
 
 #include "harness/core/reply.h"
 
 namespace smtp {
+namespace {
 
-std::string StandardReplyText(int code) {
+// The reply code a line starts with; 0 if it does not start with three digits.
+int CodeOf(std::string_view line) {
+  if (line.size() < 3) return 0;
+  for (int i = 0; i < 3; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(line[i]))) return 0;
+  }
+  return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+}
+
+}  // namespace
+
+std::string StandardReplyText(int code, std::string_view hostname) {
+  if (!hostname.empty() && code == 220) return std::string(hostname) + " ESMTP smtp-harness";
+  if (!hostname.empty() && code == 221) return std::string(hostname) + " Bye";
   static const std::map<int, const char*> kTexts = {
       {211, "System status"},
       {214, "Help"},
@@ -58,12 +73,9 @@ Result<std::string> ExpandStandardReply(std::string_view text) {
     size_t nl = text.find('\n', start);
     std::string_view line =
         text.substr(start, nl == std::string_view::npos ? text.npos : nl - start);
-    bool has_code = line.size() >= 3 && std::isdigit(static_cast<unsigned char>(line[0])) &&
-                    std::isdigit(static_cast<unsigned char>(line[1])) &&
-                    std::isdigit(static_cast<unsigned char>(line[2]));
+    int code = CodeOf(line);
     if (!out.empty()) out += '\n';
-    if (has_code && (line.size() == 3 || line.substr(3) == " *" || line.substr(3) == "-*")) {
-      int code = (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+    if (code != 0 && (line.size() == 3 || line.substr(3) == " *" || line.substr(3) == "-*")) {
       char sep = line.size() > 3 ? line[3] : ' ';
       out += std::string(line.substr(0, 3)) + sep + StandardReplyText(code);
     } else {
@@ -75,6 +87,34 @@ Result<std::string> ExpandStandardReply(std::string_view text) {
   }
   auto reply = ReplyFromText(out);
   if (!reply.ok()) return reply.status();
+  return out;
+}
+
+std::string StandardReply(const std::string& reply, const std::string& hostname) {
+  std::vector<std::string> lines;
+  for (size_t start = 0; start <= reply.size();) {
+    size_t nl = reply.find('\n', start);
+    if (nl == std::string::npos) nl = reply.size();
+    std::string line = reply.substr(start, nl - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (!line.empty()) lines.push_back(line);
+    start = nl + 1;
+  }
+  if (lines.empty()) return "250 " + StandardReplyText(250);
+  const int first = CodeOf(lines.front());
+  std::string out;
+  for (size_t i = 0; i < lines.size(); ++i) {
+    std::string line = lines[i];
+    int code = CodeOf(line);
+    if (code == 0) {  // text only: the first line's code
+      line = std::to_string(first) + " " + line;
+      code = first;
+    }
+    std::string text = line.size() > 4 ? line.substr(4) : "";
+    if (text.empty() || text == "*") text = StandardReplyText(code, hostname);
+    if (!out.empty()) out += "\n";
+    out += std::to_string(code) + (i + 1 == lines.size() ? " " : "-") + text;
+  }
   return out;
 }
 

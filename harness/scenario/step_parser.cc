@@ -6,6 +6,7 @@
 #include "harness/core/reply.h"
 #include "harness/scenario/scenario_parser.h"
 #include "harness/scenario/standard_replies.h"
+#include "harness/util/ascii.h"
 
 namespace smtp {
 namespace {
@@ -335,8 +336,7 @@ void ScenarioParser::ParseAuth(const YAML::Node& value, Step& step) {
   step.auth_mechanism = "PLAIN";
   if (auto m = value["mechanism"]) {
     if (auto s = r_.Str(m, "mechanism")) {
-      std::string upper = *s;
-      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      std::string upper = Upper(*s);
       if (upper != "PLAIN" && upper != "LOGIN") {
         r_.Error(m, "mechanism: unsupported '" + *s + "' (expected PLAIN or LOGIN)");
       }

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "harness/scenario/standard_replies.h"
+#include "harness/util/ascii.h"
 
 namespace smtp {
 namespace {
@@ -12,16 +13,10 @@ bool IsContinuation(const std::string& text) { return text.size() >= 4 && text[3
 bool IsDataCommand(const std::string& text) {
   std::string t = text;
   while (!t.empty() && t.back() == ' ') t.pop_back();
-  if (t.size() != 4) return false;
-  for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return t == "DATA";
+  return Upper(t) == "DATA";
 }
 
-bool IsStartTls(const std::string& text) {
-  std::string t = text;
-  for (char& c : t) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return t == "STARTTLS";
-}
+bool IsStartTls(const std::string& text) { return Upper(text) == "STARTTLS"; }
 
 std::string Line(const SourcePos& p) { return std::to_string(p.line); }
 

@@ -2,7 +2,8 @@
 //
 // A Status is ok or carries a code and a one-line message meant for a user.
 // Result<T> holds either a value or a non-ok Status. Neither throws; callers
-// propagate with `if (!s.ok()) return s;`.
+// propagate with `if (!s.ok()) return s;`. Both are [[nodiscard]]: a
+// dropped error is a compile warning (an error in CI).
 #pragma once
 
 #include <cassert>
@@ -12,7 +13,7 @@
 
 namespace smtp {
 
-class Status {
+class [[nodiscard]] Status {
  public:
   enum class Code {
     kOk,
@@ -57,7 +58,7 @@ class Status {
 };
 
 template <typename T>
-class Result {
+class [[nodiscard]] Result {
  public:
   Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design

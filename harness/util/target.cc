@@ -2,13 +2,13 @@
 
 #include <cctype>
 
+#include "harness/util/host_port.h"
+
 namespace smtp {
 
 std::string Target::ToString() const {
   if (kind == Kind::kFake) return "fake";
-  std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  return std::string(kind == Kind::kSmtps ? "smtps://" : "smtp://") + h + ":" +
-         std::to_string(port);
+  return std::string(kind == Kind::kSmtps ? "smtps://" : "smtp://") + FormatHostPort(host, port);
 }
 
 Result<Target> ParseTarget(const std::string& text) {

@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/decoders.h"
+
 namespace smtp {
 namespace {
+
+using test::DecodeHeaderText;
 
 TEST(EncodedWord, AsciiIsUnchanged) {
   EXPECT_EQ(EncodeHeaderText("Hello, world"), "Hello, world");

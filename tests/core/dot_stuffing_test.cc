@@ -4,8 +4,12 @@
 
 #include <string>
 
+#include "tests/support/decoders.h"
+
 namespace smtp {
 namespace {
+
+using test::DecodeDataBody;
 
 TEST(DotStuffing, NormalizesLineEndings) {
   EXPECT_EQ(NormalizeLineEndings("a\nb\r\nc\rd"), "a\r\nb\r\nc\r\nd");

@@ -34,6 +34,8 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/child_process.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -54,46 +56,20 @@ std::string ReadFile(const fs::path& p) {
   return ss.str();
 }
 
-// Runs argv[0] (a path) in the source dir, stdout/stderr to files under
-// `work`, killed after `timeout`.
-ProcessResult RunProcess(const std::vector<std::string>& argv_in, const fs::path& work,
+// Runs argv[0] (a path) in the source dir, killed after `timeout`
+// (tests/support/child_process.h).
+ProcessResult RunProcess(const std::vector<std::string>& argv, const fs::path& work,
                          std::chrono::seconds timeout) {
+  (void)work;  // the output is captured in memory now
+  smtp::test::ProcOptions o;
+  o.cwd = kSource.string();
+  o.timeout = timeout;
+  smtp::test::ProcResult p = smtp::test::RunProcess(argv, o);
   ProcessResult r;
-  fs::path out = work / "stdout.txt", err = work / "stderr.txt";
-  pid_t pid = fork();
-  if (pid == 0) {
-    int o = open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int e = open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int n = open("/dev/null", O_RDONLY);
-    if (o < 0 || e < 0 || n < 0) _exit(126);
-    dup2(n, 0);
-    dup2(o, 1);
-    dup2(e, 2);
-    if (chdir(kSource.c_str()) != 0) _exit(126);
-    std::vector<std::string> copy = argv_in;
-    std::vector<char*> argv;
-    for (auto& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  if (pid < 0) return r;
-  auto deadline = std::chrono::steady_clock::now() + timeout;
-  int status = 0;
-  while (true) {
-    pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (std::chrono::steady_clock::now() > deadline) {
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      r.timed_out = true;
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  if (!r.timed_out && WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
-  r.out = ReadFile(out);
-  r.err = ReadFile(err);
+  r.exit_code = p.exit_code;
+  r.timed_out = p.timed_out;
+  r.out = std::move(p.out);
+  r.err = std::move(p.err);
   return r;
 }
 

@@ -79,14 +79,28 @@ TEST(HostileFiles, RunDoesNotExecuteClientCommandsWithoutAllowClient) {
   EXPECT_NE(v.out.find("s/evil.yaml: note: runs a client command with /bin/sh -c: touch PWNED"),
             std::string::npos)
       << v.out;
-  auto r = RunHarness(
-      {"s", "--target", "smtp://127.0.0.1:" + std::to_string(ClosedPort()), "--report", "r.json"},
-      InDir(dir.path()));
+  // Named on the command line: an error that says what to do.
+  auto r = RunHarness({"s/evil.yaml", "--target",
+                       "smtp://127.0.0.1:" + std::to_string(ClosedPort()), "--report", "r.json"},
+                      InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_FALSE(dir.Exists("s/PWNED"));
   EXPECT_FALSE(dir.Exists("PWNED"));
   EXPECT_NE((r.out + r.err).find("--allow-client"), std::string::npos) << r.out << r.err;
   EXPECT_NE((r.out + r.err).find("smtp-harness grade"), std::string::npos) << r.out << r.err;
+  // Found by walking a folder (`run scenarios/`): skipped with the same
+  // advice, so the run passes and binds nothing (issue 23 item 2).
+  dir.Write("s/ok.yaml", "name: ok\nsteps:\n  - expect: 220\n  - send: QUIT\n    expect: 221\n");
+  auto walk = RunHarness({"s", "--report", "walk.json"}, InDir(dir.path()));
+  EXPECT_EQ(walk.exit_code, 0) << walk.out << walk.err;
+  EXPECT_FALSE(dir.Exists("s/PWNED"));
+  EXPECT_FALSE(dir.Exists("PWNED"));
+  EXPECT_NE(walk.out.find("- evil"), std::string::npos) << walk.out;
+  EXPECT_NE(walk.out.find("skipped: server-mode scenario"), std::string::npos) << walk.out;
+  EXPECT_NE(walk.out.find("smtp-harness grade s/evil.yaml"), std::string::npos) << walk.out;
+  EXPECT_NE(walk.out.find("1 passed, 0 failed, 0 errors, 1 skipped"), std::string::npos)
+      << walk.out;
+  EXPECT_NE(dir.Read("walk.json").find("\"skip_reason\""), std::string::npos);
   // With the flag the client runs (contained as grade runs it: as root, under
   // another user, so it may not be able to write here).
   auto allowed = RunHarness({"s", "--allow-client", "--report", "r.json"}, InDir(dir.path()));

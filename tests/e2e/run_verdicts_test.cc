@@ -211,7 +211,7 @@ TEST(RunVerdicts, UnknownCommandsAndOptionsSayWhatWasMeant) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
             "smtp-harness: unknown command 'frobnicate'\ncommands: run, validate, send, serve, "
-            "grade, record, load (smtp-harness COMMAND --help)\n");
+            "grade, record, load, report (smtp-harness COMMAND --help)\n");
   r = RunProcess({SMTP_HARNESS_BINARY, "valdate", "x.yaml"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("unknown command 'valdate'; did you mean 'validate'?"), std::string::npos)

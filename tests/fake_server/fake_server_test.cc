@@ -426,8 +426,8 @@ class QuickTimeoutLogic : public SessionLogic {
   SessionActions OnConnect() override { return {SessionAction::Write("220 scripted\r\n")}; }
   SessionActions OnBytes(std::string_view) override { return {}; }
   std::optional<Duration> ReadTimeout() const override { return Duration(150); }
-  SessionActions OnEnd(std::string_view reason) override {
-    return {SessionAction::Write("421 " + std::string(reason) + "\r\n")};
+  SessionActions OnEnd(SessionEnd end) override {
+    return {SessionAction::Write("421 " + std::string(SessionEndName(end)) + "\r\n")};
   }
 };
 

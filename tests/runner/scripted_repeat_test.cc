@@ -83,7 +83,7 @@ TEST(ScriptedRepeatTest, TwoRecipientsPassARepeatingStep) {
   EXPECT_EQ(h.Feed("DATA\r\n").substr(0, 4), "354 ");
   EXPECT_EQ(h.Feed(kMessage), "250 OK queued\r\n");
   h.Feed("QUIT\r\n");
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   ASSERT_FALSE(h.report.failure) << h.report.failure->message;
   EXPECT_TRUE(h.report.completed);
   EXPECT_EQ(h.report.steps[3].status, Verdict::kPassed);
@@ -97,7 +97,7 @@ TEST(ScriptedRepeatTest, WithoutRepeatASecondRecipientFails) {
   Harness h(sc);
   h.Feed("HELO x\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\n");
   EXPECT_EQ(h.Feed("RCPT TO:<c@x.test>\r\n").substr(0, 4), "503 ");
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   ASSERT_TRUE(h.report.failure);
   EXPECT_EQ(h.report.failure->step, 4);
 }
@@ -107,7 +107,7 @@ TEST(ScriptedRepeatTest, MoreThanMaxGoesToTheNextStep) {
   Harness h(sc);
   h.Feed("HELO x\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nRCPT TO:<c@x.test>\r\n");
   EXPECT_EQ(h.Feed("RCPT TO:<d@x.test>\r\n").substr(0, 4), "503 ");
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   ASSERT_TRUE(h.report.failure);
   EXPECT_EQ(h.report.failure->step, 4);  // DATA expected after two RCPTs
   EXPECT_EQ(h.report.steps[3].status, Verdict::kPassed);
@@ -118,7 +118,7 @@ TEST(ScriptedRepeatTest, FewerThanMinFailsNamingTheCount) {
   Harness h(sc);
   h.Feed("HELO x\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\n");
   EXPECT_EQ(h.Feed("DATA\r\n").substr(0, 4), "503 ");
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   ASSERT_TRUE(h.report.failure);
   EXPECT_EQ(h.report.failure->step, 3);
   EXPECT_NE(h.report.failure->message.find("after 1 matching command; at least 2 expected"),
@@ -133,7 +133,7 @@ TEST(ScriptedRepeatTest, OptionalStepLeftOutPasses) {
   EXPECT_EQ(h.Feed("DATA\r\n").substr(0, 4), "354 ");
   h.Feed(kMessage);
   h.Feed("QUIT\r\n");
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   ASSERT_FALSE(h.report.failure) << h.report.failure->message;
   EXPECT_EQ(h.report.steps[3].status, Verdict::kPassed);
   EXPECT_TRUE(h.report.steps[3].optional_mismatch);
@@ -146,7 +146,7 @@ TEST(ScriptedRepeatTest, OptionalLastCommandBeforeClose) {
   Harness h(sc);
   h.Feed("HELO x\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nDATA\r\n");
   h.Feed(kMessage);
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   ASSERT_FALSE(h.report.failure) << h.report.failure->message;
   EXPECT_TRUE(h.report.completed);
 }
@@ -159,7 +159,7 @@ TEST(ScriptedRepeatTest, StrictCrlfBareLfIsTheReasonBeforeContent) {
   h.Feed("HELO x\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nDATA\r\n");
   EXPECT_EQ(h.Feed("Subject: lab\n\nhi\n.dot line\n.\n"), "250 OK queued\r\n");
   h.Feed("QUIT\r\n");
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   ASSERT_TRUE(h.report.failure);
   EXPECT_EQ(h.report.failure->step, 5);
   EXPECT_NE(h.report.failure->message.find("bare LF"), std::string::npos)
@@ -179,7 +179,7 @@ TEST(ScriptedRepeatTest, LenientBareLfStillEndsLines) {
   h.Feed("HELO x\nMAIL FROM:<a@x.test>\nRCPT TO:<b@x.test>\nDATA\n");
   EXPECT_EQ(h.Feed("Subject: lab\n\nhi\n..dot line\n.\n"), "250 OK queued\r\n");
   h.Feed("QUIT\n");
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   EXPECT_FALSE(h.report.failure) << h.report.failure->message;
 }
 

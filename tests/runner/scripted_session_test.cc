@@ -94,7 +94,7 @@ TEST(ScriptedSessionTest, ReferenceClientPassesEveryStep) {
   EXPECT_EQ(h.Feed(" networks!\r\n..dot\r\n.\r"), "");
   EXPECT_EQ(h.Feed("\n"), "250 OK queued\r\n");
   EXPECT_EQ(h.Feed("QUIT\r\n"), "221 smtp-harness.test Bye\r\n<close>");
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   EXPECT_EQ(h.deliveries, 1);
   EXPECT_EQ(h.report.transcript[2].text, "HELO 127.0.0.1");
   EXPECT_FALSE(h.report.failure) << h.report.failure->message;
@@ -116,7 +116,7 @@ TEST(ScriptedSessionTest, LowercaseVerbsAndEhloMatch) {
   EXPECT_EQ(h.Feed("data\r\n").substr(0, 3), "354");
   h.Feed(kMessage);
   h.Feed("quit\r\n");
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   EXPECT_FALSE(h.report.failure) << h.report.failure->message;
 }
 
@@ -140,7 +140,7 @@ TEST(ScriptedSessionTest, BareLfFailsTheStepButTheScriptGoesOn) {
             "the line ended with a bare LF (\\n) instead of CRLF (\\r\\n): \"HELO 127.0.0.1\\n\"");
   EXPECT_EQ(h.session->report().steps[2].status, Verdict::kPassed);
   EXPECT_EQ(h.session->report().transcript[2].text, "HELO 127.0.0.1\n");  // the LF stays visible
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   ASSERT_TRUE(h.report.failure);
   EXPECT_EQ(h.report.failure->step, 1);
   EXPECT_EQ(h.report.failure->line, 11);
@@ -160,7 +160,7 @@ TEST(ScriptedSessionTest, LenientAcceptsBareLfEverywhereIncludingTheFinalDot) {
   h.Feed("DATA\n");
   EXPECT_EQ(h.Feed("I love computer networks!\n.\n"), "250 OK queued\r\n");
   h.Feed("QUIT\n");
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   EXPECT_FALSE(h.report.failure) << h.report.failure->message;
 }
 
@@ -187,7 +187,7 @@ TEST(ScriptedSessionTest, WrongCommandStopsTheScriptAndNamesIt) {
   h.Feed("MAIL FROM:<a@b>\r\n");
   EXPECT_EQ(h.Feed("DATA\r\n"), "503 5.5.1 smtp-harness: not expected here\r\n");
   EXPECT_EQ(h.Feed("QUIT\r\n"), "221 smtp-harness.test Bye\r\n<close>");
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   ASSERT_TRUE(h.report.failure);
   EXPECT_EQ(h.report.failure->step, 3);
   EXPECT_EQ(h.report.failure->expected, "RCPT TO:<*>");
@@ -242,7 +242,7 @@ TEST(ScriptedSessionTest, MissingQuitFailsWhenStrictAndIsNotedWhenLenient) {
     h.Feed("RCPT TO:<c@d>\r\n");
     h.Feed("DATA\r\n");
     h.Feed("I love computer networks!\r\n.\r\n");
-    h.session->OnEnd("client closed");
+    h.session->OnEnd(SessionEnd::kClientClosed);
     EXPECT_EQ(h.report.steps[6].status, strict ? Verdict::kFailed : Verdict::kPassed);
     if (strict) {
       EXPECT_EQ(h.report.steps[6].message, "the client closed the connection without sending QUIT");
@@ -263,7 +263,7 @@ TEST(ScriptedSessionTest, MessageWithoutFinalDotTimesOut) {
   h.Feed("RCPT TO:<c@d>\r\n");
   h.Feed("DATA\r\n");
   EXPECT_EQ(h.Feed("I love computer networks!\r\nQUIT\r\n"), "");
-  h.session->OnEnd("idle timeout");
+  h.session->OnEnd(SessionEnd::kIdleTimeout);
   EXPECT_EQ(h.report.steps[5].status, Verdict::kFailed);
   EXPECT_EQ(h.report.steps[5].message,
             "no data from the client within 5s before the end of the message: a line with a "
@@ -306,7 +306,7 @@ TEST(ScriptedSessionTest, QuietClientIsToldTheTimeoutOfTheStepItStalledAt) {
   {
     ScriptedSession s(sc, 1, o, [&](SessionReport r) { report = std::move(r); });
     s.OnConnect();
-    s.OnEnd("idle timeout");
+    s.OnEnd(SessionEnd::kIdleTimeout);
   }
   EXPECT_EQ(report.steps[1].status, Verdict::kFailed);
   EXPECT_EQ(report.steps[1].message, "no data from the client within 300ms; expected HELO|EHLO *");
@@ -314,7 +314,7 @@ TEST(ScriptedSessionTest, QuietClientIsToldTheTimeoutOfTheStepItStalledAt) {
     ScriptedSession s(sc, 1, o, [&](SessionReport r) { report = std::move(r); });
     s.OnConnect();
     s.OnBytes("HELO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\nSubject: x\r\n");
-    s.OnEnd("idle timeout");
+    s.OnEnd(SessionEnd::kIdleTimeout);
   }
   EXPECT_EQ(report.steps[5].status, Verdict::kFailed);
   EXPECT_EQ(report.steps[5].message.rfind("no data from the client within 30s before the end of "
@@ -343,7 +343,7 @@ TEST(ScriptedSessionTest, ExtraCommandAfterQuitIsNamed) {
   h.Feed("HELO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n");
   h.Feed("I love computer networks!\r\n.\r\n");
   h.Feed("QUIT\r\nNOOP\r\n");
-  h.session->OnEnd("client closed");
+  h.session->OnEnd(SessionEnd::kClientClosed);
   ASSERT_TRUE(h.report.failure);
   EXPECT_EQ(h.report.failure->step, 7);
   EXPECT_EQ(h.report.steps[7].message,
@@ -442,7 +442,7 @@ TEST(ScriptedSessionAuthTest, PlainWithAnInitialResponseAndLoginByChallengesPass
                 "235 2.7.0 Authentication successful\r\n");
     }
     s->OnBytes("QUIT\r\n");
-    s->OnEnd("client closed");
+    s->OnEnd(SessionEnd::kClientClosed);
     EXPECT_FALSE(report.failure) << report.failure->message;
     EXPECT_TRUE(report.completed);
     EXPECT_EQ(report.steps[2].received, login ? "AUTH LOGIN <redacted>" : "AUTH PLAIN <redacted>");
@@ -460,7 +460,7 @@ TEST(ScriptedSessionAuthTest, AWrongPasswordFailsWith535AndNamesNoSecret) {
   // "\0tester\0wrong"
   EXPECT_EQ(Harness::Written(s->OnBytes("AHRlc3RlcgB3cm9uZw==\r\n")),
             "535 5.7.8 Authentication credentials invalid\r\n");
-  s->OnEnd("client closed");
+  s->OnEnd(SessionEnd::kClientClosed);
   ASSERT_TRUE(report.failure);
   EXPECT_EQ(report.failure->message,
             "auth.yaml: step 2 (auth): AUTH PLAIN: the password is not the scenario's "
@@ -481,7 +481,7 @@ TEST(ScriptedSessionAuthTest, CredentialsAreHiddenWithoutAnAuthStepToo) {
   auto s = AuthSession(sc, &report);
   s->OnConnect();
   s->OnBytes("AUTH LOGIN\r\ndGVzdGVy\r\nczNjcmV0\r\nQUIT\r\n");
-  s->OnEnd("client closed");
+  s->OnEnd(SessionEnd::kClientClosed);
   EXPECT_FALSE(report.failure) << report.failure->message;
   ExpectNoSecret(report);
 }

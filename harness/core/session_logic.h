@@ -2,10 +2,11 @@
 // receives, with no I/O. The FakeServer's network loop feeds it raw bytes
 // and carries out the actions it returns, in order.
 //
-// Two implementations: the RFC 5321 server (the default, driven by the core
-// state machine and the `rules:` of FakeServerConfig), and the scripted
-// server of server-mode scenarios (it plays a transcript and checks the
-// client). A factory makes one per accepted connection.
+// Two implementations: the RFC 5321 server (the default,
+// fake_server/rfc_session_logic.h, driven by the core state machine and the
+// `rules:` of FakeServerConfig), and the scripted server of server-mode
+// scenarios (it plays a transcript and checks the client). A factory makes
+// one per accepted connection.
 #pragma once
 
 #include <functional>
@@ -20,7 +21,16 @@
 
 namespace smtp {
 
-struct ReceivedMessage;
+// A message the server accepted, as SessionContext::store receives it.
+struct ReceivedMessage {
+  int session = 0;        // 1-based session number
+  std::string helo;       // HELO/EHLO argument
+  std::string mail_from;  // reverse-path without brackets ("" for <>)
+  std::vector<std::string> rcpt_to;
+  std::string data;       // the message as received: CRLF lines, dots removed
+  bool tls = false;       // received over TLS
+  std::string auth_user;  // empty unless authenticated
+};
 
 struct SessionAction {
   enum class Kind {
@@ -40,6 +50,23 @@ struct SessionAction {
 };
 
 using SessionActions = std::vector<SessionAction>;
+
+// How a session ended, as the network side saw it.
+enum class SessionEnd {
+  kClientClosed,    // the peer closed (or the connection failed)
+  kIdleTimeout,     // no bytes within the read timeout
+  kCommandTimeout,  // a command line did not complete within --command-timeout
+  kDataTimeout,     // the message did not complete within --data-timeout
+  kServerStopping,  // Stop() while the session was open: it may still say goodbye
+  kServerStopped,   // the logic was destroyed without OnEnd (the server is gone)
+  kClosedByServer,  // an action closed it (after 221, a fault rule, a failed write)
+};
+
+// A short phrase for transcripts and reports ("client closed", "idle timeout").
+std::string_view SessionEndName(SessionEnd end);
+
+// One of the three timeouts (idle, command, data): the server may say 421.
+bool IsTimeout(SessionEnd end);
 
 // What the network side tells a new session about itself.
 struct SessionContext {
@@ -70,9 +97,10 @@ class SessionLogic {
   // Asked only when ReadTimeout() is nullopt; cheap, like ReadTimeout().
   virtual bool InMessage() const { return false; }
   // The peer closed, the idle timeout passed, or the server is stopping.
-  // `reason` is a short phrase for transcripts ("client closed", "idle timeout").
-  virtual SessionActions OnEnd(std::string_view reason) {
-    (void)reason;
+  // What it returns is written only if the connection can still take it
+  // (not after kClientClosed or kClosedByServer).
+  virtual SessionActions OnEnd(SessionEnd end) {
+    (void)end;
     return {};
   }
 };

@@ -1,4 +1,4 @@
-#include "harness/client/send_outcome.h"
+#include "harness/report/send_outcome.h"
 
 #include <gtest/gtest.h>
 
