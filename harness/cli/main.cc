@@ -24,6 +24,9 @@ int main(int argc, char** argv) {
   AddGradeCommand(app, &exit_status);
   AddRecordCommand(app, &exit_status);
   AddLoadCommand(app, &exit_status);
+  AddCompletionCommand(app, &exit_status);
+  AddVersionFlags(app);
+  AddHelpExamples(app);
 
   try {
     app.parse(argc, argv);
