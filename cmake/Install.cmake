@@ -10,8 +10,8 @@ install(TARGETS smtp-harness RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 # The embedding library and the internal static libraries it is made of.
 # Only SmtpHarness::fake_server is public; the rest are exported because a
 # static library's dependencies must be, under names that say so.
-set(SMTP_HARNESS_EMBED_LIBS fake_server harness_scenario harness_core harness_util harness_net
-                            asio_standalone)
+set(SMTP_HARNESS_EMBED_LIBS fake_server harness_scenario harness_core harness_regex harness_util
+                            harness_net asio_standalone)
 set_target_properties(harness_embed PROPERTIES EXPORT_NAME fake_server)
 foreach(lib ${SMTP_HARNESS_EMBED_LIBS})
   set_target_properties(${lib} PROPERTIES EXPORT_NAME internal_${lib})
@@ -38,7 +38,7 @@ install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 
 # Man pages from --help (help2man), so they cannot drift from it; and shell
 # completions from the command definitions (`smtp-harness completion`).
-set(SMTP_HARNESS_COMMANDS run validate send serve grade record load)
+set(SMTP_HARNESS_COMMANDS run validate send serve grade record load report)
 find_program(HELP2MAN help2man)
 set(generated ${CMAKE_CURRENT_BINARY_DIR}/generated)
 set(completion_outputs ${generated}/completions/smtp-harness ${generated}/completions/_smtp-harness)

@@ -1,11 +1,10 @@
 // The network side of the fake server: one coroutine per connection on a
-// single-threaded io_context; every read and write has a deadline, kept by
-// one watchdog timer per connection.
+// single-threaded io_context; every read, write and handshake has a deadline
+// (harness/net/stream.h).
 #include "fake_server/fake_server.h"
 
 #include <asio.hpp>
 #include <asio/experimental/as_tuple.hpp>
-#include <asio/experimental/awaitable_operators.hpp>
 #include <asio/ssl.hpp>
 #include <atomic>
 #include <cctype>
@@ -17,8 +16,7 @@
 #include "fake_server/rfc_session_logic.h"
 #include "fake_server/tls_context.h"
 #include "harness/core/fault_rules.h"
-#include "harness/net/direct_io.h"
-#include "harness/net/watchdog.h"
+#include "harness/net/stream.h"
 #include "harness/util/host_port.h"
 
 namespace smtp {
@@ -26,11 +24,11 @@ namespace {
 
 using asio::awaitable;
 using asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
 constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr Duration kNoTimeout = std::chrono::hours(24 * 365);
 constexpr Duration kStopGrace = std::chrono::seconds(2);
 constexpr size_t kReadBuffer = 4096;
+constexpr Duration kRefuseHandshake = std::chrono::seconds(5);
 
 Duration OrForever(Duration d) { return d.count() > 0 ? d : kNoTimeout; }
 
@@ -41,26 +39,17 @@ std::string PeerName(const tcp::socket& s) {
   return FormatHostPort(ep.address().to_string(), ep.port());
 }
 
-// One accepted connection: the plain socket until TLS starts, then the
-// TLS stream that owns it. Every read and write is armed on its watchdog
-// (harness/net/watchdog.h), which cancels the socket when a deadline passes.
+// One accepted connection: its stream (plain, TLS once started) and the
+// timer of the logic's pauses.
 struct Conn {
-  explicit Conn(tcp::socket s)
-      : plain(std::move(s)), pause(plain.get_executor()), watchdog(plain.get_executor(), [this] {
-          asio::error_code ec;
-          lowest().cancel(ec);
-        }) {}
-  tcp::socket& lowest() { return tls ? tls->next_layer() : plain; }
+  explicit Conn(tcp::socket s) : stream(std::move(s)), pause(stream.socket().get_executor()) {}
   void Abort() {
-    asio::error_code ec;
-    lowest().cancel(ec);
+    stream.Cancel();
     pause.cancel();
   }
 
-  tcp::socket plain;
-  std::unique_ptr<asio::ssl::stream<tcp::socket>> tls;
+  NetStream stream;
   asio::steady_timer pause;
-  Watchdog watchdog;
   bool stopping = false;
 };
 
@@ -161,6 +150,8 @@ class FakeServer::Impl {
                           std::chrono::steady_clock::time_point t0, LineRecorder& out,
                           SecretState& secrets);
   awaitable<bool> Write(Conn& conn, std::string_view bytes);
+  // The server side of a TLS handshake (implicit TLS, STARTTLS, a refusal).
+  awaitable<bool> StartTls(Conn& conn, Duration timeout);
   Status Store(const ReceivedMessage& m);
   void Record(int id, std::chrono::steady_clock::time_point t0, char dir, std::string text);
 };
@@ -215,10 +206,7 @@ void FakeServer::Impl::Stop() {
   thread_.join();
   running_ = false;
   // Sessions that did not finish within the grace period: cut them off.
-  for (auto& c : conns_) {
-    asio::error_code ec;
-    c->lowest().close(ec);
-  }
+  for (auto& c : conns_) c->stream.Close();
   conns_.clear();
 }
 
@@ -256,8 +244,7 @@ awaitable<void> FakeServer::Impl::Accept() {
         } catch (...) {
         }
         Record(id, std::chrono::steady_clock::now(), '*', "session failed: " + what);
-        asio::error_code ec;
-        conn->lowest().close(ec);
+        conn->stream.Close();
       }
       conns_.erase(conn);
       --active_;
@@ -268,17 +255,11 @@ awaitable<void> FakeServer::Impl::Accept() {
 
 awaitable<void> FakeServer::Impl::Refuse(tcp::socket socket) {
   Conn conn(std::move(socket));
-  if (config_.tls.implicit) {  // a TLS client can only read the 421 over TLS
-    conn.tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn.plain), *ssl_);
-    asio::steady_timer timer(io_, std::chrono::seconds(5));
-    auto r = co_await (conn.tls->async_handshake(asio::ssl::stream_base::server, kTuple) ||
-                       timer.async_wait(kTuple));
-    if (r.index() != 0 || std::get<0>(std::get<0>(r))) co_return;
-  }
+  // A TLS client can only read the 421 over TLS.
+  if (config_.tls.implicit && !co_await StartTls(conn, kRefuseHandshake)) co_return;
   co_await Write(conn, "421 4.3.2 Too many connections, try again later\r\n");
-  asio::error_code ec;
-  conn.lowest().shutdown(tcp::socket::shutdown_both, ec);
-  conn.lowest().close(ec);
+  conn.stream.ShutdownSend();
+  conn.stream.Close();
 }
 
 void FakeServer::Impl::Record(int id, std::chrono::steady_clock::time_point t0, char dir,
@@ -307,25 +288,15 @@ Status FakeServer::Impl::Store(const ReceivedMessage& m) {
 }
 
 awaitable<bool> FakeServer::Impl::Write(Conn& conn, std::string_view bytes) {
-  if (!conn.tls) {
-    // Replies are small and almost always fit in the socket buffer: try a
-    // non-blocking write first and arm the deadline only for what is left
-    // (a profile showed the timer and its epoll cycles dominating).
-    auto [ec, n] = TrySend(conn.plain, bytes);
-    if (!ec && n == bytes.size()) co_return true;
-    if (ec && ec != asio::error::would_block) co_return false;
-    bytes.remove_prefix(n);
-  }
-  auto buf = asio::buffer(bytes.data(), bytes.size());
-  conn.watchdog.Arm(OrForever(config_.write_timeout));
-  asio::error_code ec;
-  if (conn.tls) {
-    std::tie(ec, std::ignore) = co_await asio::async_write(*conn.tls, buf, kTuple);
-  } else {
-    std::tie(ec, std::ignore) = co_await asio::async_write(conn.plain, buf, kTuple);
-  }
-  conn.watchdog.Disarm();
-  co_return !ec && !conn.watchdog.timed_out();
+  // Replies are small and almost always fit in the socket buffer: the
+  // stream tries a direct write first and arms the deadline only for what
+  // is left (a profile showed the timer and its epoll cycles dominating).
+  co_return !co_await conn.stream.Write(bytes, OrForever(config_.write_timeout));
+}
+
+awaitable<bool> FakeServer::Impl::StartTls(Conn& conn, Duration timeout) {
+  if (!ssl_ || conn.stream.tls()) co_return false;
+  co_return !co_await conn.stream.Handshake(*ssl_, asio::ssl::stream_base::server, timeout);
 }
 
 awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, SessionActions actions,
@@ -348,7 +319,7 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
         if (!co_await Write(conn, bytes)) {
           out.Flush(record);
           Record(id, t0, '*',
-                 conn.watchdog.timed_out()
+                 conn.stream.write_timed_out()
                      ? "write timed out after " + FormatDuration(config_.write_timeout)
                      : std::string("write failed"));
           co_return false;
@@ -367,15 +338,11 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
         co_return false;
       case SessionAction::Kind::kStartTls: {
         out.Flush(record);
-        if (!ssl_ || conn.tls) {
+        if (!ssl_ || conn.stream.tls()) {
           Record(id, t0, '*', "STARTTLS requested but TLS is not configured");
           co_return false;
         }
-        conn.tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn.plain), *ssl_);
-        asio::steady_timer timer(io_, OrForever(config_.idle_timeout));
-        auto r = co_await (conn.tls->async_handshake(asio::ssl::stream_base::server, kTuple) ||
-                           timer.async_wait(kTuple));
-        if (r.index() != 0 || std::get<0>(std::get<0>(r))) {
+        if (!co_await StartTls(conn, OrForever(config_.idle_timeout))) {
           Record(id, t0, '*', "TLS handshake failed");
           co_return false;
         }
@@ -392,7 +359,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   auto t0 = std::chrono::steady_clock::now();
   SessionContext ctx;
   ctx.session = id;
-  ctx.peer = PeerName(conn->plain);
+  ctx.peer = PeerName(conn->stream.socket());
   ctx.tls = config_.tls.implicit;
   ctx.store = [this](const ReceivedMessage& m) { return Store(m); };
   Record(id, t0, '*', "connection from " + ctx.peer);
@@ -403,11 +370,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   bool open = true;
 
   if (config_.tls.implicit) {
-    conn->tls = std::make_unique<asio::ssl::stream<tcp::socket>>(std::move(conn->plain), *ssl_);
-    asio::steady_timer timer(io_, OrForever(config_.idle_timeout));
-    auto r = co_await (conn->tls->async_handshake(asio::ssl::stream_base::server, kTuple) ||
-                       timer.async_wait(kTuple));
-    if (r.index() != 0 || std::get<0>(std::get<0>(r))) {
+    if (!co_await StartTls(*conn, OrForever(config_.idle_timeout))) {
       Record(id, t0, '*', "TLS handshake failed");
       open = false;
     } else {
@@ -438,21 +401,16 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
     // measured with perf stat on `load`.) Every few reads go
     // through the io_context anyway, so a client that floods cannot keep the
     // (single) thread from the other sessions.
-    if (!conn->tls && more_waiting && ++sync_reads % 16 != 0) {
-      std::tie(ec, n) = TryReceive(conn->plain, buf.data(), buf.size());
+    if (more_waiting && ++sync_reads % 16 != 0) {
+      std::tie(ec, n) = conn->stream.TryReadSome(asio::buffer(buf));
       ready = ec != asio::error::would_block;
     }
     if (!ready) {
       std::optional<Duration> wait = logic->ReadTimeout();
-      conn->watchdog.Arm(OrForever(wait ? *wait : config_.idle_timeout));
-      if (conn->tls) {
-        std::tie(ec, n) = co_await conn->tls->async_read_some(asio::buffer(buf), kTuple);
-      } else {
-        std::tie(ec, n) = co_await conn->plain.async_read_some(asio::buffer(buf), kTuple);
-      }
-      conn->watchdog.Disarm();
+      std::tie(ec, n) = co_await conn->stream.ReadSome(
+          asio::buffer(buf), OrForever(wait ? *wait : config_.idle_timeout));
     }
-    if (conn->watchdog.timed_out()) {
+    if (ec == asio::error::timed_out) {
       end = conn->stopping ? SessionEnd::kServerStopping : SessionEnd::kIdleTimeout;
       break;
     }
@@ -483,11 +441,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   }
   out.Flush([&](std::string line) { Record(id, t0, 'S', std::move(line)); });
   Record(id, t0, '*', "connection closed (" + std::string(SessionEndName(end)) + ")");
-  conn->watchdog.Stop();
-  // close() sends the FIN; a shutdown() first is one more syscall per
-  // session, and fails anyway when the client closed first (after QUIT).
-  asio::error_code ec;
-  conn->lowest().close(ec);
+  conn->stream.Close();
 }
 
 FakeServer::FakeServer(FakeServerConfig config)

@@ -21,7 +21,7 @@ RfcSessionLogic::RfcSessionLogic(const FakeServerConfig& config, std::shared_ptr
             m.auth_user = t.auth_user;
             return context_.store(m);
           },
-          std::move(rules), context_.tls, context_.peer) {}
+          std::move(rules), context_.tls, context_.peer, context_.session) {}
 
 SessionActions RfcSessionLogic::OnConnect() { return ToActions(session_.Start()); }
 

@@ -1,8 +1,8 @@
 // Tests SendWelcomeMail against the smtp-harness fake server, in-process.
+#include "welcome_mail.h"
+
 #include <gtest/gtest.h>
 #include <smtp_harness/fake_smtp_server.h>
-
-#include "welcome_mail.h"
 
 using namespace std::chrono_literals;
 

@@ -26,7 +26,56 @@ struct GradeFlags {
   std::string run_timeout;
   std::string listen;
   int port = -1;
+  std::string client_user;
+  std::vector<std::string> client_env;
+  std::string max_procs, max_memory, max_file_size, max_open_files, max_cpu;
+  std::string isolation = "auto";
 };
+
+// The containment flags (SPEC §9; docs/grading.md "Threat model").
+Status ResolveContainment(const GradeFlags& f, ClientContainment& c) {
+  if (!f.client_user.empty()) c.user = f.client_user;
+  c.env = f.client_env;
+  const std::pair<const std::string*, rlim_t*> counts[] = {
+      {&f.max_procs, &c.limits.processes}, {&f.max_open_files, &c.limits.open_files}};
+  const char* count_flags[] = {"--client-max-procs", "--client-max-open-files"};
+  for (size_t i = 0; i < 2; ++i) {
+    if (counts[i].first->empty()) continue;
+    auto v = ParseCount(*counts[i].first);
+    if (!v.ok()) return v.status().Prefixed(count_flags[i]);
+    *counts[i].second = *v;
+  }
+  const std::pair<const std::string*, rlim_t*> sizes[] = {{&f.max_memory, &c.limits.address_space},
+                                                          {&f.max_file_size, &c.limits.file_size}};
+  const char* size_flags[] = {"--client-max-memory", "--client-max-file-size"};
+  for (size_t i = 0; i < 2; ++i) {
+    if (sizes[i].first->empty()) continue;
+    auto v = ParseByteSize(*sizes[i].first);
+    if (!v.ok()) return v.status().Prefixed(size_flags[i]);
+    *sizes[i].second = *v;
+  }
+  if (!f.max_cpu.empty()) {
+    if (f.max_cpu == "unlimited" || f.max_cpu == "0") {
+      c.limits.cpu_seconds = 0;
+    } else {
+      auto d = ParseDuration(f.max_cpu);
+      if (!d.ok()) return d.status().Prefixed("--client-max-cpu");
+      auto secs = std::chrono::ceil<std::chrono::seconds>(*d).count();
+      c.limits.cpu_seconds = static_cast<rlim_t>(std::max<long long>(1, secs));
+    }
+  }
+  if (f.isolation == "auto") {
+    c.isolation = Isolation::kAuto;
+  } else if (f.isolation == "namespace") {
+    c.isolation = Isolation::kNamespace;
+  } else if (f.isolation == "subreaper") {
+    c.isolation = Isolation::kSubreaper;
+  } else {
+    return Status::InvalidArgument(
+        "--client-isolation: expected auto, namespace or subreaper, got '" + f.isolation + "'");
+  }
+  return Status::Ok();
+}
 
 int Fail(int status, const std::string& message) {
   std::cerr << "smtp-harness grade: " << message << "\n";
@@ -51,6 +100,7 @@ int RunGrade(const GradeFlags& flags) {
     refused = "--tls-verify and --ca-file check a server's certificate; grade plays the server";
   }
   if (!refused.empty()) return Fail(kExitUsage, refused);
+  if (Status s = CheckReportPaths(run_options); !s.ok()) return Fail(kExitUsage, s.message());
 
   GradeOptions options;
   options.step_timeout = run_options.timeout;
@@ -62,6 +112,9 @@ int RunGrade(const GradeFlags& flags) {
   if (!flags.listen.empty()) options.listen = flags.listen;
   if (flags.port >= 0) options.port = static_cast<uint16_t>(flags.port);
   options.client_argv = flags.command;
+  if (Status s = ResolveContainment(flags, options.containment); !s.ok()) {
+    return Fail(kExitUsage, s.message());
+  }
 
   LoadOptions load;
   load.vars = run_options.vars;
@@ -102,7 +155,10 @@ void AddGradeCommand(CLI::App& app, int* exit_status) {
   cmd->footer(
       "Example: smtp-harness grade scenarios/lab/lab_strict.yaml --port 0 --gradescope "
       "results.json -- python3 smtp_client.py\n"
-      "The client gets the port in $SMTP_HARNESS_PORT (also $SMTP_PORT, $SMTP_HOST).\n"
+      "The client gets the port in $SMTP_HARNESS_PORT, and an environment of PATH, HOME (a "
+      "scratch directory), LANG and what --client-env names; nothing else of yours. It runs in "
+      "a PID namespace (else under a subreaper), as --client-user (default nobody when root), "
+      "with the limits above; everything it started is killed before the verdict.\n"
       "Exit status: 0 passed, 1 failed, 2 invalid scenario or usage, 3 cannot bind or write a "
       "report.");
   auto flags = std::make_shared<GradeFlags>();
@@ -120,6 +176,24 @@ void AddGradeCommand(CLI::App& app, int* exit_status) {
   cmd->add_option("--port", flags->port, "port to listen on (0: a free one, told to the client)")
       ->check(CLI::Range(0, 65535));
   cmd->add_option("--listen", flags->listen, "HOST:PORT to listen on (default: the scenario's)");
+  cmd->add_option("--client-user", flags->client_user,
+                  "run the client as USER, UID or UID:GID (default when root: nobody)");
+  cmd->add_option("--client-env", flags->client_env,
+                  "pass NAME (or NAME=VALUE) to the client; repeatable. It gets only these, PATH, "
+                  "HOME, LANG and SMTP_HARNESS_PORT");
+  cmd->add_option("--client-max-procs", flags->max_procs,
+                  "processes (and threads) the client's user may run (default 256; 0: no limit)");
+  cmd->add_option("--client-max-memory", flags->max_memory,
+                  "address space per client process (default 4G; 0: no limit)");
+  cmd->add_option("--client-max-file-size", flags->max_file_size,
+                  "largest file the client may write (default 64M; 0: no limit)");
+  cmd->add_option("--client-max-open-files", flags->max_open_files,
+                  "open files per client process (default 256; 0: no limit)");
+  cmd->add_option("--client-max-cpu", flags->max_cpu,
+                  "CPU time per client process (default 60s; 0: no limit)");
+  cmd->add_option("--client-isolation", flags->isolation,
+                  "auto (default): a PID namespace if the kernel allows, else a subreaper; or "
+                  "namespace, subreaper");
   cmd->callback([flags, exit_status] { *exit_status = RunGrade(*flags); });
 }
 

@@ -8,12 +8,14 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <iostream>
+#include <optional>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt_guard.h"
 #include "harness/cli/run_options_cli.h"
 #include "harness/load/load_runner.h"
 #include "harness/load/load_summary.h"
+#include "harness/report/html_report.h"
 #include "harness/report/load_report.h"
 #include "harness/scenario/scenario_loader.h"
 
@@ -23,7 +25,7 @@ namespace {
 struct LoadFlags {
   std::string scenario;
   RunOptionFlags common;
-  uint64_t sessions = 0;
+  std::optional<int64_t> sessions;  // signed: `-n -1` must be refused, not wrap
   std::string duration;
   int concurrency = 1;
   double rate = 0;
@@ -41,8 +43,8 @@ int LoadCommand(const LoadFlags& flags) {
   // are refused with what to use instead, rather than silently ignored.
   const RunOptionFlags& c = flags.common;
   std::string refused = OneScenarioRefusal(c, "load", "for parallel sessions use -c/--concurrency");
-  if (!c.junit.empty() || !c.gradescope.empty()) {
-    refused = "--junit and --gradescope are for run and grade; load writes --report";
+  if (!c.junit.empty() || !c.gradescope.empty() || c.gradescope_format != "text") {
+    refused = "--junit and --gradescope are for run and grade; load writes --report and --html";
   } else if (refused.empty() && (c.tls_verify || !c.ca_file.empty())) {
     refused =
         "load does not verify TLS certificates (--tls-verify, --ca-file); check them with run";
@@ -51,9 +53,18 @@ int LoadCommand(const LoadFlags& flags) {
     std::cerr << "smtp-harness load: " << refused << "\n";
     return kExitUsage;
   }
+  if (Status s = CheckReportPaths(*resolved); !s.ok()) {
+    std::cerr << "smtp-harness load: " << s.message() << "\n";
+    return kExitUsage;
+  }
   LoadRunOptions opt;
   opt.run = *resolved;
-  opt.sessions = flags.sessions;
+  if (flags.sessions && *flags.sessions < 1) {
+    std::cerr << "smtp-harness load: invalid -n/--sessions " << *flags.sessions
+              << ": expected 1 or more (for a time limit use --duration)\n";
+    return kExitUsage;
+  }
+  opt.sessions = flags.sessions ? static_cast<uint64_t>(*flags.sessions) : 0;
   opt.concurrency = flags.concurrency;
   opt.rate = flags.rate;
   opt.reuse = flags.reuse;
@@ -101,10 +112,17 @@ int LoadCommand(const LoadFlags& flags) {
     std::cerr << "smtp-harness load: " << result.status().message() << "\n";
     return result.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitHarness;
   }
+  result->command_line = opt.run.command_line;
   if (opt.run.report_path != "-") std::cout << FormatLoadSummary(*result) << std::flush;
   if (Status s = WriteLoadJsonReport(*result, opt.run.report_path); !s.ok()) {
     std::cerr << "smtp-harness load: " << s.message() << "\n";
     return kExitHarness;
+  }
+  if (!opt.run.html_path.empty()) {
+    if (Status s = WriteLoadHtmlReport(*result, opt.run.html_path); !s.ok()) {
+      std::cerr << "smtp-harness load: " << s.message() << "\n";
+      return kExitHarness;
+    }
   }
   bool all_ok = result->failed == 0 && result->errors == 0 && !result->interrupted;
   return all_ok ? kExitOk : kExitFailed;
@@ -120,8 +138,9 @@ void AddLoadCommand(CLI::App& app, int* exit_status) {
   AddRunOptions(*cmd, flags->common);
   // Accepted as everywhere (SPEC §2) but not listed: they do nothing for a
   // load, and LoadCommand refuses those that would mislead.
-  HideOptions(*cmd, {"--junit", "--gradescope", "--jobs", "--filter", "--shard", "--fail-fast",
-                     "--verbose", "--no-color", "--tls-verify", "--ca-file"});
+  HideOptions(*cmd,
+              {"--junit", "--gradescope", "--gradescope-format", "--jobs", "--filter", "--shard",
+               "--fail-fast", "--verbose", "--no-color", "--tls-verify", "--ca-file"});
   cmd->add_option("-n,--sessions", flags->sessions,
                   "total sessions (default 100; with --reuse: transactions)");
   cmd->add_option("--duration", flags->duration,

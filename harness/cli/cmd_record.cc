@@ -5,8 +5,11 @@
 // with --sessions N > 1. Exit 0 when every session was recorded and
 // written, 1 interrupted (SIGINT/SIGTERM: every session that had started is
 // written, a partial one with a "recording interrupted" note; as `run` and
-// `load` exit 1 when interrupted), 2 usage, 3 cannot listen or write.
+// `load` exit 1 when interrupted) or a session not recorded (the upstream
+// could not be reached: its client got a 421 naming the problem, and no file
+// is written for it), 2 usage, 3 cannot listen or write.
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -16,7 +19,7 @@
 #include "harness/cli/interrupt_guard.h"
 #include "harness/record/recorded_scenario.h"
 #include "harness/record/recording_proxy.h"
-#include "harness/runner/target.h"
+#include "harness/util/target.h"
 
 namespace smtp::cli {
 namespace {
@@ -32,13 +35,33 @@ struct RecordFlags {
   std::string mode = "client";
   int sessions = 1;
   bool once = false;
+  std::string auth_user_var = "env:SMTP_HARNESS_USER";
+  std::string auth_password_var = "env:SMTP_HARNESS_PASSWORD";
 };
+
+// A variable name as `${...}` takes it: NAME or env:NAME.
+bool ValidVarName(const std::string& name) {
+  std::string n = name.rfind("env:", 0) == 0 ? name.substr(4) : name;
+  if (n.empty()) return false;
+  for (char c : n) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.')
+      return false;
+  }
+  return true;
+}
 
 std::string OutPath(const std::string& out, int n, int total) {
   if (total == 1) return out;
   std::filesystem::path p(out);
   std::string stem = p.stem().string() + "-" + std::to_string(n);
   return (p.parent_path() / (stem + p.extension().string())).string();
+}
+
+bool HasConversation(const Transcript& t) {
+  for (const auto& e : t) {
+    if (e.dir == 'C' || e.dir == 'S') return true;
+  }
+  return false;
 }
 
 int RecordCommand(const RecordFlags& f) {
@@ -81,6 +104,10 @@ int RecordCommand(const RecordFlags& f) {
     return usage("invalid --mode '" + f.mode + "': expected client or server");
   }
   o.sessions = f.sessions;
+  for (const auto* v : {&f.auth_user_var, &f.auth_password_var}) {
+    if (!ValidVarName(*v))
+      return usage("invalid variable name '" + *v + "': expected NAME or env:NAME");
+  }
 
   RecordingProxy proxy(o);
   // Ctrl-C: the sessions so far are written, a partial one noted as such.
@@ -93,18 +120,38 @@ int RecordCommand(const RecordFlags& f) {
   }
   std::cerr << "smtp-harness record: listening on " << o.listen_host << ":" << *port
             << ", relaying to " << target->ToString() << "\n";
-  int written = 0, partial = 0;
+  int written = 0, partial = 0, unrecorded = 0;
   Status s = proxy.Serve([&](int n, const Transcript& t) -> Status {
     std::string path = OutPath(f.out, n, o.sessions);
+    if (!HasConversation(t)) {
+      // Nothing relayed (the upstream could not be reached: the client got
+      // a 421 saying why): a file would hold no C:/S: line, which no
+      // command loads.
+      for (const auto& e : t)
+        std::cerr << "smtp-harness record: session " << n << ": " << e.text << "\n";
+      std::cerr << "smtp-harness record: session " << n << " not recorded: nothing was relayed; "
+                << path << " not written\n";
+      ++unrecorded;
+      return Status::Ok();
+    }
     RecordedScenarioInfo info;
     info.name = std::filesystem::path(path).stem().string();
     info.description = "Recorded through smtp-harness record from " + target->ToString();
     info.level = *level;
     info.server_mode = f.mode == "server";
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    info.auth.user = f.auth_user_var;
+    info.auth.password = f.auth_password_var;
+    // Written aside and renamed: a reader never sees half a scenario.
+    std::string tmp = path + ".tmp";
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out << WriteRecordedScenario(t, info);
     out.close();
-    if (!out) return Status::Io("cannot write " + path);
+    std::error_code ec;
+    if (out) std::filesystem::rename(tmp, path, ec);
+    if (!out || ec) {
+      std::filesystem::remove(tmp, ec);
+      return Status::Io("cannot write " + path);
+    }
     bool cut = false;
     for (const auto& e : t) {
       if (e.dir != '*') continue;
@@ -133,6 +180,11 @@ int RecordCommand(const RecordFlags& f) {
       std::cerr << "smtp-harness record: interrupted; " << written << " session(s) written ("
                 << partial << " partial)\n";
     }
+    return kExitFailed;
+  }
+  if (unrecorded > 0) {
+    std::cerr << "smtp-harness record: " << unrecorded << " of " << o.sessions
+              << " session(s) not recorded\n";
     return kExitFailed;
   }
   return kExitOk;
@@ -164,6 +216,12 @@ void AddRecordCommand(CLI::App& app, int* exit_status) {
   cmd->add_option("--mode", f->mode,
                   "client (default: run replays it against a server) or server (grade checks a "
                   "client with it)");
+  cmd->add_option("--auth-user-var", f->auth_user_var,
+                  "variable an AUTH step takes its user name from (default "
+                  "env:SMTP_HARNESS_USER; a plain NAME is set with run/grade --var)");
+  cmd->add_option("--auth-password-var", f->auth_password_var,
+                  "variable an AUTH step takes its password from (default "
+                  "env:SMTP_HARNESS_PASSWORD); the recorded credentials are never written");
   auto* once = cmd->add_flag("--once", f->once, "record one session, then exit (the default)");
   cmd->add_option("--sessions", f->sessions, "record N sessions, then exit")->excludes(once);
   cmd->callback([exit_status, f] { *exit_status = RecordCommand(*f); });

@@ -1,5 +1,6 @@
-// `smtp-harness serve`: the fake server standalone (SPEC §5). Flags override
-// the `server:` block of --config. One stdout line per accepted message;
+// `smtp-harness serve`: the fake server standalone (SPEC §5). Every setting
+// is flag > --config file > default: a flag given wins, else the file's
+// value, else serve's default (127.0.0.1:1025, ...). One stdout line per accepted message;
 // SIGINT/SIGTERM stop it cleanly (open sessions get 421) with a summary.
 #include <signal.h>
 #include <sys/resource.h>
@@ -15,12 +16,13 @@
 #include "harness/scenario/server_config_yaml.h"
 #include "harness/util/duration.h"
 #include "harness/util/host_port.h"
+#include "harness/util/listen_address.h"
 
 namespace smtp::cli {
 namespace {
 
 struct ServeOptions {
-  std::string listen = "127.0.0.1:1025";
+  std::string listen;  // empty: the file's listen/port, else kDefaultListen
   std::string maildir;
   bool once = false;
   std::string config_file;
@@ -38,29 +40,12 @@ struct ServeOptions {
   bool verbose = false;
 };
 
+constexpr const char* kDefaultListen = "127.0.0.1:1025";
+
 int Fail(int code, const std::string& message) {
   std::cerr << "smtp-harness serve: " << message << "\n";
   return code;
 }
-
-bool ParseListen(const std::string& text, std::string& host, uint16_t& port) {
-  size_t colon = text.rfind(':');
-  if (colon == std::string::npos) return false;
-  host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
-    host = host.substr(1, host.size() - 2);
-  std::string p = text.substr(colon + 1);
-  if (host.empty() || p.empty() || p.size() > 5 ||
-      p.find_first_not_of("0123456789") != std::string::npos) {
-    return false;
-  }
-  unsigned long n = std::stoul(p);
-  if (n > 65535) return false;
-  port = static_cast<uint16_t>(n);
-  return true;
-}
-
-bool IsLoopback(const std::string& host) { return host.rfind("127.", 0) == 0 || host == "::1"; }
 
 // Many idle connections need many descriptors: take what the hard limit allows.
 void RaiseDescriptorLimit() {
@@ -79,8 +64,11 @@ std::string JoinRecipients(const std::vector<std::string>& rcpts) {
 
 int RunServe(const ServeOptions& o) {
   FakeServerConfig config;
+  auto default_listen = ParseListenAddress(kDefaultListen);
+  config.listen_host = default_listen->host;
+  config.port = default_listen->port;
   if (!o.config_file.empty()) {
-    auto loaded = LoadServerConfigFile(o.config_file);
+    auto loaded = LoadServerConfigFile(o.config_file, config);
     if (!loaded.ok()) {
       // Positioned diagnostics ("file:line:col: ...", one per line) stand as
       // they are, like `validate` prints them; other errors get the prefix.
@@ -93,13 +81,15 @@ int RunServe(const ServeOptions& o) {
     }
     config = *loaded;
   }
-  std::string host;
-  uint16_t port = 0;
-  if (!ParseListen(o.listen, host, port)) {
-    return Fail(kExitUsage, "--listen: expected HOST:PORT (an IP address), got '" + o.listen + "'");
+  if (!o.listen.empty()) {
+    auto listen = ParseListenAddress(o.listen);
+    if (!listen.ok()) return Fail(kExitUsage, "--" + listen.status().message());
+    config.listen_host = listen->host;
+    config.port = listen->port;
   }
-  config.listen_host = host;
-  config.port = port;
+  const std::string host = config.listen_host;
+  const std::string listen_text = (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
+                                  ":" + std::to_string(config.port);
   if (o.max_sessions) config.max_sessions = *o.max_sessions;
   if (!o.idle_timeout.empty()) {
     auto d = ParseDuration(o.idle_timeout);
@@ -135,9 +125,9 @@ int RunServe(const ServeOptions& o) {
     if (!m.ok()) return Fail(kExitHarness, m.status().message());
     maildir = std::move(*m);
   }
-  if (!IsLoopback(host)) {
+  if (!IsLoopbackAddress(host)) {
     std::cerr
-        << "smtp-harness serve: warning: " << o.listen
+        << "smtp-harness serve: warning: " << listen_text
         << " is not a loopback address; anyone who can reach it can talk to this test server\n";
   }
 
@@ -215,8 +205,10 @@ void AddServeCommand(CLI::App& app, int* exit_status) {
   auto* cmd =
       app.add_subcommand("serve", "Run the fake SMTP server standalone (default 127.0.0.1:1025)");
   auto o = std::make_shared<ServeOptions>();
-  cmd->add_option("--listen", o->listen, "HOST:PORT to listen on (an IP address)")
-      ->capture_default_str();
+  cmd->add_option("--listen", o->listen,
+                  std::string("HOST:PORT to listen on (an IP address; default: the --config "
+                              "file's listen/port, else ") +
+                      kDefaultListen + ")");
   cmd->add_option("--maildir", o->maildir,
                   "store each accepted message as DIR/NAME.eml (+ NAME.envelope)");
   cmd->add_flag("--once", o->once, "exit after the first session ends");

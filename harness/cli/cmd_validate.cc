@@ -17,7 +17,8 @@ void AddValidateCommand(CLI::App& app, int* exit_status) {
     std::vector<std::string> vars;
   };
   auto opts = std::make_shared<Options>();
-  cmd->add_option("paths", opts->paths, "Scenario files, or directories (every *.yaml below)")
+  cmd->add_option("paths", opts->paths,
+                  "Scenario files, or directories (every *.yaml and *.yml below)")
       ->required();
   cmd->add_option("--var", opts->vars, "KEY=VALUE: define a variable (repeatable)");
   cmd->callback([opts, exit_status] {

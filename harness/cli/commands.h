@@ -23,6 +23,7 @@ void AddServeCommand(CLI::App& app, int* exit_status);     // cmd_serve.cc
 void AddGradeCommand(CLI::App& app, int* exit_status);     // cmd_grade.cc
 void AddRecordCommand(CLI::App& app, int* exit_status);    // cmd_record.cc
 void AddLoadCommand(CLI::App& app, int* exit_status);      // cmd_load.cc
+void AddReportCommand(CLI::App& app, int* exit_status);    // cmd_report.cc
 // Hidden: `completion bash|zsh` (cmd_completion.cc), after all the others.
 void AddCompletionCommand(CLI::App& app, int* exit_status);
 // `--version` on every command (cmd_completion.cc); call last.

@@ -26,7 +26,7 @@ struct CommandInfo {
 // validator: most take a path that does not exist yet (--report, --out).
 bool IsPathOption(const std::string& name) {
   static const std::vector<std::string> kPathWords = {
-      "report", "junit", "gradescope", "html", "config", "maildir", "out", "attach",
+      "report", "junit", "gradescope", "html", "config", "maildir", "out",      "attach",
       "file",   "cert",  "key",        "ca",   "dir",    "raw",     "body-file"};
   for (const auto& w : kPathWords) {
     if (name.find(w) != std::string::npos) return true;
@@ -140,15 +140,14 @@ std::string Zsh(const std::vector<CommandInfo>& commands) {
   for (const auto& c : commands) {
     s += "    '" + c.name + ":" + ZshQuote(c.help.substr(0, c.help.find('\n'))) + "'\n";
   }
-  s +=
-      "  )\n"
-      "  if (( CURRENT == 2 )); then\n"
-      "    _describe -t commands 'smtp-harness command' commands\n"
-      "    return\n"
-      "  fi\n"
-      "  local cmd=${words[2]}\n"
-      "  shift words; (( CURRENT-- ))\n"
-      "  case $cmd in\n";
+  s += "  )\n"
+       "  if (( CURRENT == 2 )); then\n"
+       "    _describe -t commands 'smtp-harness command' commands\n"
+       "    return\n"
+       "  fi\n"
+       "  local cmd=${words[2]}\n"
+       "  shift words; (( CURRENT-- ))\n"
+       "  case $cmd in\n";
   for (const auto& c : commands) {
     s += "    " + c.name + ")\n      _arguments -s";
     for (const auto& o : c.options) {
@@ -159,10 +158,9 @@ std::string Zsh(const std::vector<CommandInfo>& commands) {
     if (c.positional_paths) s += " \\\n        '*:file:_files'";
     s += " ;;\n";
   }
-  s +=
-      "  esac\n"
-      "}\n"
-      "_smtp_harness \"$@\"\n";
+  s += "  esac\n"
+       "}\n"
+       "_smtp_harness \"$@\"\n";
   return s;
 }
 

@@ -30,7 +30,8 @@ const std::map<std::string, std::string>& Examples() {
        "      --attach report.pdf --starttls --insecure --json"},
       {"serve",
        "Examples:\n"
-       "  smtp-harness serve                                  # 127.0.0.1:1025, messages on stdout\n"
+       "  smtp-harness serve                                  # 127.0.0.1:1025, messages on "
+       "stdout\n"
        "  smtp-harness serve --listen 127.0.0.1:2525 --maildir /tmp/mail -v\n"
        "  smtp-harness serve --config server.yaml --once"},
       {"record",

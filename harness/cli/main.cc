@@ -3,9 +3,12 @@
 #include <iostream>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/invocation.h"
+#include "harness/cli/usage_hint.h"
 
 int main(int argc, char** argv) {
   using namespace smtp::cli;
+  SetInvocation(argc, argv);
   CLI::App app{
       "smtp-harness: scriptable SMTP test and conformance harness.\n"
       "YAML scenarios describe an SMTP conversation; `run` replays them against a server\n"
@@ -24,6 +27,7 @@ int main(int argc, char** argv) {
   AddGradeCommand(app, &exit_status);
   AddRecordCommand(app, &exit_status);
   AddLoadCommand(app, &exit_status);
+  AddReportCommand(app, &exit_status);
   AddCompletionCommand(app, &exit_status);
   AddVersionFlags(app);
   AddHelpExamples(app);
@@ -37,6 +41,13 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
+    // Name what was probably meant (an unknown command or option), else
+    // CLI11's own message.
+    std::string hint = UsageHint(app, std::vector<std::string>(argv + 1, argv + argc));
+    if (!hint.empty()) {
+      std::cerr << "smtp-harness: " << hint << "\n";
+      return kExitUsage;
+    }
     app.exit(e);
     return kExitUsage;
   }

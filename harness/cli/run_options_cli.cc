@@ -3,8 +3,10 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "harness/cli/invocation.h"
+#include "harness/report/report_file.h"
 #include "harness/runner/selection.h"
-#include "harness/runner/target.h"
+#include "harness/util/target.h"
 
 namespace smtp::cli {
 
@@ -17,6 +19,12 @@ void AddRunOptions(CLI::App& cmd, RunOptionFlags& f) {
                  "JSON report path (default smtp-harness-report.json; '-': stdout, no summary)");
   cmd.add_option("--junit", f.junit, "also write JUnit XML to PATH");
   cmd.add_option("--gradescope", f.gradescope, "also write Gradescope results.json to PATH");
+  cmd.add_option("--gradescope-format", f.gradescope_format,
+                 "each Gradescope test's output: text (default) or html (with the sequence "
+                 "diagram)")
+      ->check(CLI::IsMember({"text", "html"}));
+  cmd.add_option("--html", f.html,
+                 "also write a self-contained HTML report (sequence diagrams) to PATH");
   cmd.add_option("-j,--jobs", f.jobs, "run N scenarios in parallel");
   cmd.add_option("--filter", f.filter, "only scenarios whose name matches GLOB");
   cmd.add_option("--shard", f.shard, "run the K-th of N slices (K/N), for CI matrices");
@@ -40,6 +48,21 @@ std::string OneScenarioRefusal(const RunOptionFlags& f, const std::string& comma
            " runs one";
   }
   return "";
+}
+
+Status CheckReportPaths(const RunOptions& o) {
+  if (Status s = CheckReportPathWritable(o.report_path, "JSON report (--report)"); !s.ok())
+    return s;
+  if (!o.junit_path.empty()) {
+    if (Status s = CheckReportPathWritable(o.junit_path, "JUnit report (--junit)"); !s.ok()) {
+      return s;
+    }
+  }
+  if (!o.gradescope_path.empty()) {
+    Status s = CheckReportPathWritable(o.gradescope_path, "Gradescope results (--gradescope)");
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 Result<RunOptions> ResolveRunOptions(const RunOptionFlags& f, bool stdout_is_tty) {
@@ -69,6 +92,12 @@ Result<RunOptions> ResolveRunOptions(const RunOptionFlags& f, bool stdout_is_tty
   o.report_path = f.report;
   o.junit_path = f.junit;
   o.gradescope_path = f.gradescope;
+  o.gradescope_html = f.gradescope_format == "html";
+  if (f.html == "-") {
+    return Status::InvalidArgument("--html needs a file path ('-' is for --report)");
+  }
+  o.html_path = f.html;
+  o.command_line = Invocation();
   if (f.jobs < 1 || f.jobs > 256) {
     return Status::InvalidArgument("invalid -j " + std::to_string(f.jobs) + ": expected 1 to 256");
   }

@@ -26,6 +26,8 @@ struct RunOptionFlags {
   std::string report = "smtp-harness-report.json";
   std::string junit;
   std::string gradescope;
+  std::string gradescope_format = "text";
+  std::string html;
   int jobs = 1;
   std::string filter;
   std::string shard;
@@ -47,6 +49,11 @@ void HideOptions(CLI::App& cmd, std::initializer_list<const char*> names);
 // in parallel for this command).
 std::string OneScenarioRefusal(const RunOptionFlags& flags, const std::string& command,
                                const std::string& parallel_hint);
+
+// Every report path given (--report, --junit, --gradescope) can be written:
+// checked before anything runs, so a typo in a path is a usage error (exit 2)
+// rather than a lost report after the whole suite ran.
+Status CheckReportPaths(const RunOptions& options);
 
 // Colour: only on a TTY, never with NO_COLOR set (any value) or --no-color.
 Result<RunOptions> ResolveRunOptions(const RunOptionFlags& flags, bool stdout_is_tty);

@@ -4,6 +4,7 @@
 
 #include "harness/cli/commands.h"
 #include "harness/report/gradescope_report.h"
+#include "harness/report/html_report.h"
 #include "harness/report/json_report.h"
 #include "harness/report/junit_report.h"
 #include "harness/report/text_report.h"
@@ -21,13 +22,27 @@ TextStyle StyleFor(const RunOptions& o) {
 }  // namespace
 
 void PrintScenarioResult(const ScenarioResult& r, const RunOptions& o) {
-  if (o.report_path != "-") std::cout << ScenarioLine(r, StyleFor(o)) << std::flush;
+  if (o.report_path != "-") {
+    // The summary (FinishRun) shows each failure in full: once is enough.
+    std::cout << ScenarioLine(r, StyleFor(o)) << std::flush;
+    return;
+  }
+  // With the JSON report on stdout there is no summary: failures go to stderr.
   if ((r.status == Verdict::kFailed || r.status == Verdict::kError) && r.failure) {
     std::cerr << r.failure->message << "\n" << std::flush;
   }
 }
 
-int FinishRun(const RunResult& run, const RunOptions& o) {
+int FinishRun(const RunResult& result, const RunOptions& o) {
+  // The reports say how the harness was started.
+  RunResult with_command;
+  const RunResult* r = &result;
+  if (result.command_line.empty() && !o.command_line.empty()) {
+    with_command = result;
+    with_command.command_line = o.command_line;
+    r = &with_command;
+  }
+  const RunResult& run = *r;
   int status = kExitOk;
   auto sum = run.Summarize();
   if (sum.failed || sum.errors || run.interrupted) status = kExitFailed;
@@ -45,9 +60,18 @@ int FinishRun(const RunResult& run, const RunOptions& o) {
     }
   }
   if (!o.gradescope_path.empty()) {
-    Status g = WriteGradescopeReport(run, o.gradescope_path);
+    Status g = WriteGradescopeReport(
+        run, o.gradescope_path,
+        o.gradescope_html ? GradescopeFormat::kHtml : GradescopeFormat::kText);
     if (!g.ok()) {
       std::cerr << "smtp-harness: " << g.message() << "\n";
+      status = kExitHarness;
+    }
+  }
+  if (!o.html_path.empty()) {
+    Status h = WriteHtmlReport(run, o.html_path);
+    if (!h.ok()) {
+      std::cerr << "smtp-harness: " << h.message() << "\n";
       status = kExitHarness;
     }
   }

@@ -1,6 +1,6 @@
 // The end of every run-like command (`run`, `grade`, `load`): write the JSON
-// report (a file, or stdout with `--report -`), the JUnit and Gradescope
-// files when asked, print the text summary, and choose the exit status:
+// report (a file, or stdout with `--report -`), the JUnit, Gradescope and
+// HTML files when asked, print the text summary, and choose the exit status:
 // 0 all passed (or skipped), 1 a scenario failed or errored or the run was
 // interrupted, 3 a report could not be written.
 #pragma once

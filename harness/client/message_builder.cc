@@ -5,6 +5,7 @@
 #include <random>
 
 #include "harness/client/encoded_word.h"
+#include "harness/client/mime_encoding.h"
 #include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
 
@@ -170,12 +171,16 @@ std::string GuessContentType(std::string_view filename) {
 std::string BuildMessage(const MessageSpec& spec) {
   std::string body = NormalizeLineEndings(spec.body);
   if (!body.empty() && !body.ends_with("\r\n")) body += "\r\n";
-  bool ascii_body = true;
-  for (unsigned char c : body) {
-    if (c >= 0x80) ascii_body = false;
-  }
+  bool ascii_body = IsPlainAsciiBytes(body);
   std::string text_type = "text/plain; charset=" + std::string(ascii_body ? "us-ascii" : "UTF-8");
+  // RFC 2045 §2.7-2.8: 7bit/8bit only for short CRLF lines without NUL;
+  // anything else (a 2,000-character line, a NUL) goes quoted-printable.
   std::string text_encoding = ascii_body ? "7bit" : "8bit";
+  if (!FitsSevenOrEightBit(body)) {
+    text_encoding = "quoted-printable";
+    body = QuotedPrintableEncode(body);
+    if (!body.empty() && !body.ends_with("\r\n")) body += "\r\n";
+  }
 
   std::vector<Header> headers;
   headers.push_back({"Date", spec.date.empty() ? FormatRfc5322Date(std::chrono::system_clock::now())
@@ -231,12 +236,35 @@ std::string BuildMessage(const MessageSpec& spec) {
     for (char& c : name) {
       if (c == '"' || c == '\\') c = '_';
     }
-    if (!IsPlainAscii(name)) name = EncodeHeaderText(name);
+    // RFC 2231 filename* for non-ASCII names; the encoded-word in name= is
+    // for older readers that know only that form.
+    std::string filename_param = "filename=\"" + name + "\"";
+    if (!IsPlainAscii(name)) {
+      filename_param = "filename*=" + Rfc2231Value(name);
+      name = EncodeHeaderText(name);
+    }
+    // RFC 2046 §5.2.1 / §5.1: message/* and multipart/* must be 7bit, 8bit or
+    // binary, never base64. Sent as they are when they fit 7bit/8bit;
+    // otherwise (NUL, a line over 998 octets) they cannot be that type on
+    // the wire and go as application/octet-stream in base64.
+    std::string lower_type = Lower(type);
+    bool composite = lower_type.rfind("message/", 0) == 0 || lower_type.rfind("multipart/", 0) == 0;
+    std::string content;
+    std::string encoding = "base64";
+    if (composite) {
+      content = NormalizeLineEndings(a.content);
+      if (!content.empty() && !content.ends_with("\r\n")) content += "\r\n";
+      if (FitsSevenOrEightBit(content)) {
+        encoding = IsPlainAsciiBytes(content) ? "7bit" : "8bit";
+      } else {
+        type = "application/octet-stream";
+      }
+    }
     out += "\r\n--" + boundary + "\r\n";
     out += "Content-Type: " + type + "; name=\"" + name + "\"\r\n";
-    out += "Content-Disposition: attachment; filename=\"" + name + "\"\r\n";
-    out += "Content-Transfer-Encoding: base64\r\n\r\n";
-    out += Base64EncodeLines(a.content);
+    out += "Content-Disposition: attachment; " + filename_param + "\r\n";
+    out += "Content-Transfer-Encoding: " + encoding + "\r\n\r\n";
+    out += encoding == "base64" ? Base64EncodeLines(a.content) : content;
   }
   out += "\r\n--" + boundary + "--\r\n";
   return out;

@@ -1,11 +1,14 @@
 #include "harness/client/smtp_client_session.h"
 
+#include <algorithm>
 #include <chrono>
 
+#include "harness/client/port_probe.h"
 #include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
 #include "harness/core/sasl.h"
 #include "harness/util/ascii.h"
+#include "harness/util/listen_address.h"
 
 namespace smtp {
 namespace {
@@ -72,11 +75,28 @@ class SmtpClientSession::Run {
     return conn_.ReadReply(timeout);
   }
 
+  // A silent port or one that is not SMTP: ask it what it is (port_probe.h).
+  std::string NotSmtpAdvice(const Status& s) {
+    if (!s.IsTimeout()) return "";
+    auto peer = ParseListenAddress(conn_.peer());
+    if (!peer.ok()) return "";
+    conn_.Close();  // a one-connection-at-a-time server answers the probe only then
+    return ProbeSilentPeer(peer->host, peer->port,
+                           std::min<Duration>(options_.command_timeout, std::chrono::seconds(2)));
+  }
+
   bool Greeting() {
     auto t0 = Clock::now();
     auto r = conn_.ReadReply(options_.command_timeout);
     Mark("greeting", t0);
-    if (!r.ok()) return FailStatus(SendPhase::kGreeting, "no greeting", r.status());
+    if (!r.ok()) {
+      std::string advice = NotSmtpAdvice(r.status());
+      if (!advice.empty()) {
+        return Fail(SendPhase::kGreeting,
+                    "no greeting: " + r.status().message() + " (" + advice + ")");
+      }
+      return FailStatus(SendPhase::kGreeting, "no greeting", r.status());
+    }
     if (r->code != 220) return Fail(SendPhase::kGreeting, "greeting refused", *r);
     return true;
   }

@@ -1,7 +1,8 @@
-// SmtpConnection over Asio: plain async operations on a private io_context
-// that is run only for as long as the caller's deadline allows. When the
-// deadline passes, the socket is cancelled and the connection is marked
-// broken (a half-done TLS record or reply cannot be resumed).
+// SmtpConnection over Asio: each call runs one NetStream operation
+// (harness/net/stream.h) on a private io_context until it is done. The
+// stream's watchdog keeps the deadline: when it passes, the socket is
+// cancelled (and a TLS connection is marked broken: a half-read record
+// cannot be resumed).
 #include "harness/client/smtp_connection.h"
 
 #include <openssl/err.h>
@@ -9,11 +10,15 @@
 #include <openssl/x509v3.h>
 
 #include <asio.hpp>
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/ssl.hpp>
 #include <chrono>
+#include <exception>
 #include <optional>
 
 #include "harness/core/line_framer.h"
+#include "harness/net/stream.h"
+#include "harness/net/watchdog.h"
 #include "harness/util/host_port.h"
 
 namespace smtp {
@@ -51,7 +56,7 @@ std::string OpenSslErrors() {
 
 class AsioConnection final : public SmtpConnection {
  public:
-  AsioConnection() : socket_(io_), framer_(kClientReplyLineLimit) {}
+  AsioConnection() : stream_(io_.get_executor()), framer_(kClientReplyLineLimit) {}
   ~AsioConnection() override { Close(); }
 
   Status DoConnect(const ConnectOptions& options);
@@ -62,43 +67,51 @@ class AsioConnection final : public SmtpConnection {
   Status WaitForClose(Duration timeout) override;
   void Close() override;
 
-  bool tls_active() const override { return tls_ != nullptr; }
+  bool tls_active() const override { return tls_started_; }
   std::string peer() const override { return peer_; }
   std::string local_address() const override { return local_; }
   void set_observer(Observer observer) override { observer_ = std::move(observer); }
 
  private:
-  // Runs the io_context until the started operation completes or `timeout`
-  // passes; in the latter case cancels it and returns false.
-  bool RunFor(Duration timeout, const bool& done);
+  // Runs `op` on the private io_context until it completes (its deadline
+  // is the stream's) and returns its result.
+  template <typename T>
+  T Run(asio::awaitable<T> op);
   // Reads some bytes into the framer. Ok, or kTimeout/kClosed/kIo/kTls.
   Status ReadSome(Duration timeout, std::string* out);
   void Note(char dir, std::string text);
   Status Broken() const { return Status::Io("connection is no longer usable: " + broken_); }
 
   asio::io_context io_;
-  tcp::socket socket_;
+  NetStream stream_;
   std::unique_ptr<asio::ssl::context> ssl_ctx_;
-  std::unique_ptr<asio::ssl::stream<tcp::socket&>> tls_;
+  bool tls_started_ = false;
   LineFramer framer_;
   ReplyParser parser_;
   Observer observer_;
   std::string peer_;
   std::string local_;
   std::string host_;
-  std::string broken_;  // why the connection cannot be used any more
+  std::string broken_;      // why the connection cannot be used any more
+  bool peer_gone_ = false;  // the server closed or reset the connection
   Clock::time_point start_ = Clock::now();
 };
 
-bool AsioConnection::RunFor(Duration timeout, const bool& done) {
+template <typename T>
+T AsioConnection::Run(asio::awaitable<T> op) {
+  std::optional<T> result;
+  std::exception_ptr failure;
+  asio::co_spawn(io_, std::move(op), [&](std::exception_ptr e, T r) {
+    failure = e;
+    if (!e) result = std::move(r);
+    // Stop here: the watchdog's timer may still be waiting for an old
+    // deadline, and the next call's run picks it up again.
+    io_.stop();
+  });
   io_.restart();
-  io_.run_for(timeout);
-  if (done) return true;
-  asio::error_code ignored;
-  socket_.cancel(ignored);
-  io_.restart();
-  io_.run();  // lets the cancelled handlers finish
-  return done;
+  io_.run();
+  if (failure) std::rethrow_exception(failure);
+  return std::move(*result);
 }
 
 void AsioConnection::Note(char dir, std::string text) {
@@ -117,20 +130,18 @@ Status AsioConnection::DoConnect(const ConnectOptions& options) {
     endpoints.emplace_back(literal, options.port);
   } else {
     tcp::resolver resolver(io_);
-    bool done = false;
-    asio::error_code rec;
-    resolver.async_resolve(options.host, std::to_string(options.port),
-                           [&](const asio::error_code& e, tcp::resolver::results_type r) {
-                             rec = e;
-                             for (const auto& entry : r) endpoints.push_back(entry.endpoint());
-                             done = true;
-                           });
-    io_.restart();
-    io_.run_for(options.connect_timeout);
-    if (!done) {
-      resolver.cancel();
-      io_.restart();
-      io_.run();
+    Watchdog deadline(io_.get_executor(), [&resolver] { resolver.cancel(); });
+    auto resolve = [&]() -> asio::awaitable<asio::error_code> {
+      deadline.Arm(options.connect_timeout);
+      auto [e, results] =
+          co_await resolver.async_resolve(options.host, std::to_string(options.port),
+                                          asio::experimental::as_tuple(asio::use_awaitable));
+      deadline.Disarm();
+      for (const auto& entry : results) endpoints.push_back(entry.endpoint());
+      co_return e;
+    };
+    asio::error_code rec = Run(resolve());
+    if (deadline.timed_out()) {
       return Status::Timeout("resolving " + options.host + " took longer than " +
                              FormatDuration(options.connect_timeout));
     }
@@ -144,15 +155,10 @@ Status AsioConnection::DoConnect(const ConnectOptions& options) {
       return Status::Timeout("connecting to " + FormatEndpoint(ep) + " took longer than " +
                              FormatDuration(options.connect_timeout));
     }
-    asio::error_code cec;
-    socket_.close(cec);
-    bool done = false;
-    socket_.async_connect(ep, [&](const asio::error_code& e) {
-      cec = e;
-      done = true;
-    });
-    if (!RunFor(left, done) || cec == asio::error::operation_aborted) {
-      socket_.close(cec);
+    stream_.Close();
+    asio::error_code cec = Run(stream_.Connect(ep, left));
+    if (cec == asio::error::timed_out || cec == asio::error::operation_aborted) {
+      stream_.Close();
       return Status::Timeout("connecting to " + FormatEndpoint(ep) + " took longer than " +
                              FormatDuration(options.connect_timeout));
     }
@@ -162,9 +168,8 @@ Status AsioConnection::DoConnect(const ConnectOptions& options) {
     }
     peer_ = FormatEndpoint(ep);
     asio::error_code lec;
-    auto local = socket_.local_endpoint(lec);
+    auto local = stream_.socket().local_endpoint(lec);
     if (!lec) local_ = local.address().to_string();
-    socket_.set_option(tcp::no_delay(true), lec);
     Note('*', "connected to " + peer_);
     if (options.implicit_tls) {
       TlsOptions tls = options.tls;
@@ -186,32 +191,22 @@ Status AsioConnection::Write(std::string_view bytes, Duration timeout) {
     size_t lf = bytes.find('\n', start);
     size_t end = lf == std::string_view::npos ? bytes.size() : lf + 1;
     std::string_view line = bytes.substr(start, end - start);
-    if (line.ends_with("\r\n")) {
-      line.remove_suffix(2);
-    } else if (line.ends_with("\n")) {
-      line.remove_suffix(1);
-    }
+    // CRLF ends a line; a bare LF stays in the text so reports show it
+    // ("\n"), as the server mode's transcript does.
+    if (line.ends_with("\r\n")) line.remove_suffix(2);
     Note('C', std::string(line));
     start = end;
   }
-  bool done = false;
-  asio::error_code ec;
-  auto handler = [&](const asio::error_code& e, size_t) {
-    ec = e;
-    done = true;
-  };
-  if (tls_) {
-    asio::async_write(*tls_, asio::buffer(bytes.data(), bytes.size()), handler);
-  } else {
-    asio::async_write(socket_, asio::buffer(bytes.data(), bytes.size()), handler);
-  }
-  if (!RunFor(timeout, done) || ec == asio::error::operation_aborted) {
+  asio::error_code ec = Run(stream_.Write(bytes, timeout));
+  if (ec == asio::error::timed_out || ec == asio::error::operation_aborted) {
     broken_ = "a write timed out";
     return Status::Timeout("writing " + std::to_string(bytes.size()) + " bytes took longer than " +
                            FormatDuration(timeout));
   }
   if (ec) {
     broken_ = "write failed: " + ec.message();
+    peer_gone_ = ec == asio::error::broken_pipe || ec == asio::error::connection_reset ||
+                 ec == asio::error::eof;
     return Status::Io("write to " + peer_ + " failed: " + ec.message());
   }
   return Status::Ok();
@@ -219,35 +214,25 @@ Status AsioConnection::Write(std::string_view bytes, Duration timeout) {
 
 Status AsioConnection::ReadSome(Duration timeout, std::string* out) {
   char buf[16384];
-  bool done = false;
-  asio::error_code ec;
-  size_t n = 0;
-  auto handler = [&](const asio::error_code& e, size_t got) {
-    ec = e;
-    n = got;
-    done = true;
-  };
-  if (tls_) {
-    tls_->async_read_some(asio::buffer(buf), handler);
-  } else {
-    socket_.async_read_some(asio::buffer(buf), handler);
-  }
-  if (!RunFor(timeout, done) || ec == asio::error::operation_aborted) {
+  auto [ec, n] = Run(stream_.ReadSome(asio::buffer(buf), timeout));
+  if (ec == asio::error::timed_out || ec == asio::error::operation_aborted) {
     // A cancelled plain read loses nothing, so a later read may go on (a
     // scenario's optional step); a TLS record cut in half cannot be resumed.
-    if (tls_) broken_ = "a read timed out inside TLS";
+    if (tls_started_) broken_ = "a read timed out inside TLS";
     return Status::Timeout("no reply within " + FormatDuration(timeout));
   }
   out->assign(buf, n);
   if (ec == asio::error::eof || ec == asio::ssl::error::stream_truncated) {
     if (n > 0) return Status::Ok();
     broken_ = "the server closed the connection";
+    peer_gone_ = true;
     return Status::Closed("the server closed the connection");
   }
   if (ec) {
     if (n > 0) return Status::Ok();
     broken_ = "read failed: " + ec.message();
     if (ec == asio::error::connection_reset) {
+      peer_gone_ = true;
       return Status::Closed("the server reset the connection");
     }
     return Status::Io("read from " + peer_ + " failed: " + ec.message());
@@ -299,7 +284,7 @@ Result<Reply> AsioConnection::ReadReply(Duration timeout) {
 
 Status AsioConnection::StartTls(const TlsOptions& options, Duration timeout) {
   if (!broken_.empty()) return Broken();
-  if (tls_) return Status::Tls("TLS is already active");
+  if (stream_.tls()) return Status::Tls("TLS is already active");
   // RFC 3207 §4.2: nothing received before the handshake may be trusted.
   std::string stale = framer_.TakeRaw();
   if (!stale.empty()) {
@@ -322,23 +307,25 @@ Status AsioConnection::StartTls(const TlsOptions& options, Duration timeout) {
   } else {
     ssl_ctx_->set_verify_mode(asio::ssl::verify_none);
   }
-  auto stream = std::make_unique<asio::ssl::stream<tcp::socket&>>(socket_, *ssl_ctx_);
-  SSL* ssl = stream->native_handle();
-  bool literal = IsIpLiteral(name);
-  if (!literal && !name.empty()) SSL_set_tlsext_host_name(ssl, name.c_str());
-  if (options.verify) {
+  const bool literal = IsIpLiteral(name);
+  bool name_set = true;
+  auto prepare = [&](SSL* ssl) {
+    if (!literal && !name.empty()) SSL_set_tlsext_host_name(ssl, name.c_str());
+    if (!options.verify) return true;
     X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
     X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     int ok = literal ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str())
                      : X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size());
-    if (ok != 1) return Status::Tls("cannot set the name to verify: " + name);
+    name_set = ok == 1;  // no handshake without the name to verify
+    return name_set;
+  };
+  ec = Run(stream_.Handshake(*ssl_ctx_, asio::ssl::stream_base::client, timeout, prepare));
+  if (!name_set) {
+    broken_ = "the name to verify could not be set";
+    return Status::Tls("cannot set the name to verify: " + name);
   }
-  bool done = false;
-  stream->async_handshake(asio::ssl::stream_base::client, [&](const asio::error_code& e) {
-    ec = e;
-    done = true;
-  });
-  if (!RunFor(timeout, done) || ec == asio::error::operation_aborted) {
+  SSL* ssl = stream_.ssl();
+  if (ec == asio::error::timed_out || ec == asio::error::operation_aborted) {
     broken_ = "the TLS handshake timed out";
     return Status::Timeout("TLS handshake took longer than " + FormatDuration(timeout));
   }
@@ -354,7 +341,7 @@ Status AsioConnection::StartTls(const TlsOptions& options, Duration timeout) {
     if (!extra.empty()) detail += " (" + extra + ")";
     return Status::Tls("TLS handshake with " + peer_ + " failed: " + detail);
   }
-  tls_ = std::move(stream);
+  tls_started_ = true;
   Note('*', std::string("TLS started: ") + SSL_get_version(ssl) + " " + SSL_get_cipher_name(ssl) +
                 (options.verify ? ", certificate verified" : ", not verified"));
   return Status::Ok();
@@ -364,6 +351,8 @@ Status AsioConnection::WaitForClose(Duration timeout) {
   if (framer_.buffered() > 0) {
     return Status::Protocol("the server sent more bytes: " + EscapeBytes(framer_.TakeRaw(200)));
   }
+  // Already seen closed (or reset): a socket read would only wait.
+  if (peer_gone_) return Status::Ok();
   std::string chunk;
   Status s = ReadSome(timeout, &chunk);
   if (s.IsClosed()) {
@@ -377,14 +366,16 @@ Status AsioConnection::WaitForClose(Duration timeout) {
 
 void AsioConnection::Close() {
   asio::error_code ignored;
-  if (tls_ && broken_.empty()) {
+  if (tls_started_ && broken_.empty()) {
     // A bounded close_notify; a silent peer must not hold us up.
-    bool done = false;
-    tls_->async_shutdown([&](const asio::error_code&) { done = true; });
-    RunFor(Duration(200), done);
+    auto shutdown = [this]() -> asio::awaitable<bool> {
+      co_await stream_.ShutdownTls(Duration(200));
+      co_return true;
+    };
+    Run(shutdown());
   }
-  socket_.shutdown(tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  stream_.Close();
   if (broken_.empty()) broken_ = "closed";
 }
 

@@ -37,11 +37,13 @@ bool KnownButNotImplemented(std::string_view verb) {
 }  // namespace
 
 ServerSession::ServerSession(const FakeServerConfig& config, StoreFn store,
-                             std::shared_ptr<RuleBook> rules, bool tls, std::string peer)
+                             std::shared_ptr<RuleBook> rules, bool tls, std::string peer,
+                             int session_number)
     : config_(config),
       store_(std::move(store)),
       rules_(std::move(rules)),
       peer_(std::move(peer)),
+      session_number_(session_number),
       framer_(kMaxCommandLine),
       tls_(tls) {
   extensions_ = ComputeExtensions();
@@ -442,8 +444,11 @@ void ServerSession::FinishMessage(ServerOutputs& out) {
   Status stored = store_ ? store_(txn_) : Status::Ok();
   if (!stored.ok()) return finish(451, "4.3.0", "Could not store message: " + stored.message());
   ++messages_accepted_;
-  std::string text = chunked ? "Message accepted, " + std::to_string(data_size_) + " octets"
-                             : "Ok: queued as " + std::to_string(messages_accepted_);
+  std::string text = chunked
+                         ? "Message accepted, " + std::to_string(data_size_) + " octets"
+                         : "Ok: queued as " +
+                               (session_number_ > 0 ? std::to_string(session_number_) + "." : "") +
+                               std::to_string(messages_accepted_);
   finish(250, "2.0.0", text, rule);
 }
 

@@ -68,8 +68,12 @@ class ServerSession {
   };
   using StoreFn = std::function<Status(const ServerTransaction&)>;
 
+  // `session_number` (the server's 1-based count of sessions; 0 for a lone
+  // session) makes queue ids unique across a server's sessions: the 2nd
+  // message of session 7 is "queued as 7.2" (just "2" when it is 0).
   ServerSession(const FakeServerConfig& config, StoreFn store,
-                std::shared_ptr<RuleBook> rules = nullptr, bool tls = false, std::string peer = "");
+                std::shared_ptr<RuleBook> rules = nullptr, bool tls = false, std::string peer = "",
+                int session_number = 0);
   ServerSession(const ServerSession&) = delete;
   ServerSession& operator=(const ServerSession&) = delete;
 
@@ -119,6 +123,7 @@ class ServerSession {
   StoreFn store_;
   std::shared_ptr<RuleBook> rules_;
   std::string peer_;
+  int session_number_ = 0;
   LineFramer framer_;
   State state_ = State::kConnected;
   bool tls_ = false;

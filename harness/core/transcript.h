@@ -12,6 +12,7 @@ struct TranscriptEntry {
   double t_ms = 0;   // since the start of the session
   char dir = 'C';    // 'C', 'S' or '*'
   std::string text;  // one line without CRLF; raw bytes kept (escape when printing)
+  int step = -1;     // 0-based index of the scenario step it belongs to; -1: none known
 };
 
 using Transcript = std::vector<TranscriptEntry>;

@@ -2,11 +2,9 @@
 // TCP or TLS (implicit or after STARTTLS), used from C++20 coroutines on the
 // io_context of one load thread. Every operation has a deadline.
 //
-// Deadlines use one watchdog timer per connection (harness/net/watchdog.h)
-// rather than racing a timer against every read with `||`: an operation
-// only moves a deadline, so a step costs no extra timer start and no
-// parallel group. When a deadline passes the socket is cancelled, the
-// pending operation ends with kTimeout and the connection is unusable.
+// The bytes go over a NetStream (harness/net/stream.h), whose watchdog
+// keeps the deadlines: when one passes the socket is cancelled, the pending
+// operation ends with kTimeout and the connection is unusable.
 //
 // Errors as Status, as SmtpConnection's: kTimeout, kClosed (peer closed),
 // kProtocol (malformed reply), kIo, kTls. Create with std::make_shared; not
@@ -23,7 +21,7 @@
 
 #include "harness/core/line_framer.h"
 #include "harness/core/reply.h"
-#include "harness/net/watchdog.h"
+#include "harness/net/stream.h"
 #include "harness/util/duration.h"
 #include "harness/util/status.h"
 
@@ -50,13 +48,11 @@ class LoadConnection : public std::enable_shared_from_this<LoadConnection> {
 
  private:
   Status FromError(const asio::error_code& ec, const char* what) const;
-  asio::awaitable<std::tuple<asio::error_code, size_t>> ReadSome();
 
-  asio::ip::tcp::socket socket_;
-  Watchdog watchdog_;
+  NetStream stream_;
   asio::ssl::context* tls_ctx_;
-  std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
   bool closed_ = false;
+  bool broken_ = false;  // an operation timed out: the stream is unusable
   LineFramer framer_;
   ReplyParser parser_;
   std::array<char, 16 * 1024>

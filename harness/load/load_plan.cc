@@ -138,6 +138,7 @@ Status PlanBuilder::AddStep(const Step& step) {
       if (!line) plan_.ops.back().line = step.text;
       bool ehlo = HasVerb(plan_.ops.back().line, "EHLO");
       for (const auto& m : step.expect) Expect(m, ehlo);
+      if (line && step.expect.empty()) Expect(ReplyMatcher{}, ehlo);  // as `run`: any reply
       break;
     }
     case StepKind::kPipeline: {
@@ -164,6 +165,7 @@ Status PlanBuilder::AddStep(const Step& step) {
       }
       s = Write(text, step.kind == StepKind::kData ? LoadOp::Encode::kBody : LoadOp::Encode::kRaw);
       for (const auto& m : step.expect) Expect(m, false, true);
+      if (step.kind == StepKind::kData && step.expect.empty()) Expect(ReplyMatcher{}, false, true);
       break;
     }
     case StepKind::kStartTls:

@@ -13,14 +13,18 @@
 #include "harness/load/load_plan.h"
 #include "harness/load/load_session.h"
 #include "harness/load/load_stats.h"
+#include "harness/load/load_timeline.h"
 #include "harness/runner/suite_runner.h"
-#include "harness/runner/target.h"
 #include "harness/util/iso8601.h"
+#include "harness/util/target.h"
 
 namespace smtp {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// How often the throughput timeline is sampled (thinned on long loads).
+constexpr auto kTimelinePeriod = std::chrono::milliseconds(100);
 
 Result<asio::ip::tcp::endpoint> ResolveEndpoint(const std::string& host, uint16_t port) {
   asio::error_code ec;
@@ -136,18 +140,31 @@ Result<LoadRunResult> RunLoad(const Scenario& sc, const LoadRunOptions& opt,
       cv.notify_all();
     });
   }
+  // Wakes every sampling period for the timeline; the progress hook keeps
+  // its own, longer interval.
+  LoadTimeline timeline(std::chrono::duration<double>(kTimelinePeriod).count());
+  auto sample = [&] {
+    return LoadTimelineSample{std::chrono::duration<double>(Clock::now() - start).count(),
+                              progress.done.load(), progress.failed.load(), progress.errors.load()};
+  };
+  timeline.Add(LoadTimelineSample{});
+  auto next_progress = start + hooks.progress_interval;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mu);
-      if (cv.wait_for(lock, hooks.progress_interval, [&] { return running == 0; })) break;
+      if (cv.wait_for(lock, kTimelinePeriod, [&] { return running == 0; })) break;
     }
-    if (hooks.on_progress) {
-      hooks.on_progress({progress.done.load(), progress.failed.load(), progress.errors.load(),
-                         std::chrono::duration<double>(Clock::now() - start).count()});
+    LoadTimelineSample now = sample();
+    timeline.Add(now);
+    if (hooks.on_progress && Clock::now() >= next_progress) {
+      next_progress = Clock::now() + hooks.progress_interval;
+      hooks.on_progress({now.done, now.failed, now.errors, now.t_s});
     }
   }
   for (auto& w : workers) w.join();
   result.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  timeline.Add(sample(), /*force=*/true);
+  result.timeline = timeline.samples();
   if (fake) fake->Stop();
   for (const auto& f : faults) {
     if (!f.empty()) return Status::Internal("load thread failed: " + f);

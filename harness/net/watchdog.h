@@ -2,7 +2,8 @@
 // kept by one timer per connection (Asio's "timeouts" example) instead of
 // racing a timer against every read and write with `||`. Racing costs two
 // spawned coroutines and a timer start per operation; profiles of `serve`
-// and `load` showed it as their largest user-space cost.
+// and `load` showed it as their largest user-space cost. NetStream
+// (harness/net/stream.h) arms it around each of its operations.
 //
 //   Watchdog dog(executor, [&socket] { socket.cancel(); });
 //   dog.Arm(5s);                       // before an operation
@@ -16,23 +17,28 @@
 // timeout period, not one per operation. A deadline earlier than the running
 // wait restarts the wait. When a deadline passes while armed, `on_expire`
 // runs (typically: cancel the socket) and timed_out() is true until the next
-// Arm. Single-threaded: use from the io_context's thread only.
+// Arm.
+//
+// Whether a deadline has passed is decided by `clock` (harness/util/clock.h):
+// the timer only wakes the watchdog up to look. A test with a ManualClock
+// moves the clock and calls Poll() instead of waiting for the timer.
+// Single-threaded: use from the io_context's thread only.
 #pragma once
 
 #include <asio/any_io_executor.hpp>
-#include <chrono>
 #include <functional>
 #include <memory>
 
+#include "harness/util/clock.h"
 #include "harness/util/duration.h"
 
 namespace smtp {
 
 class Watchdog {
  public:
-  using Clock = std::chrono::steady_clock;
-
-  Watchdog(const asio::any_io_executor& executor, std::function<void()> on_expire);
+  // `clock` must outlive the watchdog.
+  Watchdog(const asio::any_io_executor& executor, std::function<void()> on_expire,
+           const Clock& clock = SteadyClock());
   ~Watchdog();  // ends the watch; on_expire is never called afterwards
   Watchdog(const Watchdog&) = delete;
   Watchdog& operator=(const Watchdog&) = delete;
@@ -42,6 +48,9 @@ class Watchdog {
   // Ends the watch now (the pending wait is cancelled), e.g. when the
   // connection closes; Arm starts a new one.
   void Stop();
+  // Looks at the clock now: if armed and the deadline has passed, expires
+  // (on_expire runs). The timer does this when it fires.
+  void Poll();
   bool timed_out() const;
 
  private:

@@ -1,8 +1,12 @@
 #include "harness/record/recorded_scenario.h"
 
+#include <cctype>
+
 #include "harness/core/reply.h"
 #include "harness/record/client_stream.h"
+#include "harness/record/recorded_server_steps.h"
 #include "harness/record/recorded_steps.h"
+#include "harness/record/recording_proxy.h"
 #include "harness/scenario/transcript_writer.h"
 
 namespace smtp {
@@ -76,6 +80,18 @@ Transcript WithoutUnfinishedMessage(const Transcript& session) {
   return out;
 }
 
+// An AUTH command (not a message line).
+bool HasAuth(const Transcript& session) {
+  ServerModeLines lines;
+  for (const auto& e : session) {
+    if (e.dir == 'S') lines.OnReplyLine(e.text);
+    if (e.dir != 'C') continue;
+    if (!lines.in_message() && IsAuthCommand(e.text)) return true;
+    if (lines.in_message()) lines.Glob(e.text);  // follows the end of the message
+  }
+  return false;
+}
+
 bool HasBdatChunk(const Transcript& session) {
   for (const auto& e : session) {
     if (e.dir == 'B') return true;
@@ -83,20 +99,43 @@ bool HasBdatChunk(const Transcript& session) {
   return false;
 }
 
-std::string Header(const RecordedScenarioInfo& info, const std::string& comment = "") {
-  std::string out = "# Recorded by smtp-harness record; replay with `smtp-harness run`.\n";
+bool TlsIntercepted(const Transcript& session) {
+  for (const auto& e : session) {
+    if (e.dir == '*' && e.text.rfind(kTlsInterceptedNote, 0) == 0) return true;
+  }
+  return false;
+}
+
+std::string Header(const RecordedScenarioInfo& info, const Transcript& session,
+                   const std::string& comment = "") {
+  std::string out = info.server_mode
+                        ? "# Recorded by smtp-harness record; check a client with `smtp-harness "
+                          "grade FILE -- CLIENT...`.\n"
+                        : "# Recorded by smtp-harness record; replay with `smtp-harness run`.\n";
   out += comment;
   out += "name: " + Quoted(info.name) + "\n";
   if (!info.description.empty()) out += "description: " + Quoted(info.description) + "\n";
-  if (info.server_mode) out += "mode: server\n";
+  if (info.server_mode) {
+    out += "mode: server\n";
+    // The client started TLS: the scripted server does too (self-signed).
+    if (TlsIntercepted(session)) out += "server: {tls: {starttls: true}}\n";
+  }
   return out;
 }
 
 }  // namespace
 
 std::string WriteRecordedScenario(const Transcript& recorded, const RecordedScenarioInfo& info) {
+  if (HasAuth(recorded)) {
+    const char* why =
+        "# The session used AUTH: its credentials were not recorded, and the transcript form\n"
+        "# cannot say \"the credentials of these variables\", so it is written as steps.\n";
+    if (info.server_mode)
+      return Header(info, recorded, why) + WriteRecordedServerSteps(recorded, info.auth);
+    return Header(info, recorded, why) + WriteRecordedSteps(recorded, info.level, info.auth);
+  }
   if (!info.server_mode && HasBdatChunk(recorded)) {
-    return Header(info,
+    return Header(info, recorded,
                   "# The session used BDAT (RFC 3030), whose chunks the transcript form cannot\n"
                   "# express, so it is written as steps: each BDAT with its chunk is one "
                   "send_raw.\n") +
@@ -106,6 +145,8 @@ std::string WriteRecordedScenario(const Transcript& recorded, const RecordedScen
   std::string body;
   Transcript pending;
   ReplyParser parser;
+  ReplyContextTracker contexts;
+  ServerModeLines server_lines;
   for (const auto& e : session) {
     if (e.dir == 'B') {
       // Server mode: the scripted server reads lines, not chunks.
@@ -115,11 +156,15 @@ std::string WriteRecordedScenario(const Transcript& recorded, const RecordedScen
       continue;
     }
     if (e.dir == 'C') {
-      pending.push_back({e.t_ms, 'C', Printable(e.text)});
+      contexts.OnClientLine(e.text);
+      std::string text = e.text;
+      if (info.server_mode) text = server_lines.Glob(e.text);
+      pending.push_back({e.t_ms, 'C', Printable(text)});
       continue;
     }
     std::string note = e.dir == '*' ? e.text : "";
     if (e.dir == 'S' && info.server_mode) {
+      server_lines.OnReplyLine(e.text);
       // The harness will send these replies itself: exactly as the real
       // server did, EHLO keywords included (they steer what the client sends).
       pending.push_back({e.t_ms, 'S', Printable(e.text)});
@@ -129,7 +174,7 @@ std::string WriteRecordedScenario(const Transcript& recorded, const RecordedScen
       auto reply = parser.FeedLine(e.text);
       if (reply.ok() && !reply->has_value()) continue;
       if (reply.ok()) {
-        std::string glob = GeneraliseReply(**reply, info.level);
+        std::string glob = GeneraliseReply(**reply, info.level, contexts.OnReply((**reply).code));
         for (size_t start = 0; start <= glob.size();) {
           size_t nl = glob.find('\n', start);
           if (nl == std::string::npos) nl = glob.size();
@@ -144,7 +189,7 @@ std::string WriteRecordedScenario(const Transcript& recorded, const RecordedScen
     body += "  # " + Printable(note) + "\n";
   }
   AppendIndented(body, pending);
-  return Header(info) + "transcript: |\n" + body;
+  return Header(info, recorded) + "transcript: |\n" + body;
 }
 
 }  // namespace smtp

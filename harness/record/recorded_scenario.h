@@ -9,6 +9,11 @@
 // S: lines are then the server's reply lines exactly, since the harness sends
 // them and a client's behaviour depends on them (EHLO keywords).
 //
+// In server mode the client's lines are globs: its HELO/EHLO name and the
+// Date:/Message-ID: of its message are left free, the rest escaped. A
+// session with AUTH is written as `steps:` (recorded_steps.h,
+// recorded_server_steps.h): an `auth:` step whose credentials are
+// variables, never the recorded ones (the proxy redacts them).
 // A client-mode session with a BDAT chunk ('B' entry) is written as `steps:`
 // instead (recorded_steps.h: the transcript form has no way to say "these
 // exact octets, no CRLF"); in server mode a chunk is left out with a note
@@ -20,6 +25,7 @@
 #include <string>
 
 #include "harness/core/transcript.h"
+#include "harness/record/recorded_steps.h"
 #include "harness/record/reply_generaliser.h"
 
 namespace smtp {
@@ -29,6 +35,7 @@ struct RecordedScenarioInfo {
   std::string description;  // one line
   GeneraliseLevel level = GeneraliseLevel::kVolatile;
   bool server_mode = false;  // write `mode: server` and exact replies (for grade)
+  AuthVars auth{};           // what an AUTH step names instead of the credentials
 };
 
 // `session`: the 'C'/'S'/'*' lines in wire order (one line each, no CRLF),

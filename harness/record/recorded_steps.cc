@@ -20,7 +20,7 @@ std::string UpperTrimmed(const std::string& s) {
 }
 
 struct Command {
-  enum class Kind { kLine, kStartTls, kRaw, kMessage };
+  enum class Kind { kLine, kStartTls, kRaw, kMessage, kAuth };
   Kind kind = Kind::kLine;
   std::string bytes;  // kLine/kStartTls: the line without CRLF; else exact bytes
 
@@ -32,11 +32,12 @@ struct Command {
 
 class StepsWriter {
  public:
-  explicit StepsWriter(GeneraliseLevel level) : level_(level) {}
+  StepsWriter(GeneraliseLevel level, const AuthVars& auth) : level_(level), auth_vars_(auth) {}
 
   void Add(const TranscriptEntry& e) {
     switch (e.dir) {
       case 'C':
+        contexts_.OnClientLine(e.text);
         return OnLine(e.text);
       case 'B':
         return OnChunk(e.text);
@@ -76,6 +77,12 @@ class StepsWriter {
       }
       return;
     }
+    if (in_auth_) return;  // a continuation of the exchange (redacted): the auth step covers it
+    if (IsAuthCommand(text)) {
+      in_auth_ = true;
+      pending_.push_back({Command::Kind::kAuth, AuthMechanism(text)});
+      return;
+    }
     bool starttls = UpperTrimmed(text) == "STARTTLS";
     pending_.push_back({starttls ? Command::Kind::kStartTls : Command::Kind::kLine, text});
   }
@@ -91,7 +98,12 @@ class StepsWriter {
   }
 
   void OnReply(const Reply& reply) {
-    std::string glob = GeneraliseReply(reply, level_);
+    ReplyContext context = contexts_.OnReply(reply.code);
+    if (in_auth_) {
+      if (reply.code == 334) return;  // a challenge: the client's next line follows
+      in_auth_ = false;
+    }
+    std::string glob = GeneraliseReply(reply, level_, context);
     bool answers_data = false;
     if (!outstanding_.empty()) {
       answers_data = outstanding_.front();
@@ -133,6 +145,17 @@ class StepsWriter {
       case Command::Kind::kMessage:
         out_ += "  - data_raw: " + Quote(c.bytes) + "\n";
         break;
+      case Command::Kind::kAuth:
+        if (c.bytes != "PLAIN" && c.bytes != "LOGIN") {
+          Comment("AUTH " + c.bytes +
+                  " was used: not replayable (the harness speaks PLAIN and LOGIN); left out");
+          return;
+        }
+        out_ += AuthComment(c.bytes, auth_vars_);
+        out_ += "  - auth: {mechanism: " + c.bytes +
+                ", username: " + Quote("${" + auth_vars_.user + "}", false) +
+                ", password: " + Quote("${" + auth_vars_.password + "}", false) + "}\n";
+        break;
     }
     if (glob) out_ += "    expect: {glob: " + Quote(*glob) + "}\n";
   }
@@ -145,10 +168,16 @@ class StepsWriter {
     out_ += "  # " + line + "\n";
   }
 
-  std::string Quote(const std::string& bytes) { return YamlQuotedBytes(bytes, &replaced_); }
+  std::string Quote(const std::string& bytes, bool literal = true) {
+    if (literal) return YamlQuotedBytes(bytes, &replaced_);
+    return "\"" + bytes + "\"";  // a variable reference: its '$' is meant
+  }
 
   GeneraliseLevel level_;
+  AuthVars auth_vars_;
+  bool in_auth_ = false;  // between AUTH and its final (non-334) reply
   ReplyParser parser_;
+  ReplyContextTracker contexts_;
   std::string out_;
   std::vector<Command> pending_;  // sent, not yet written as a step
   std::deque<bool> outstanding_;  // written without their reply (is it DATA?)
@@ -210,8 +239,27 @@ std::string YamlQuotedBytes(const std::string& bytes, size_t* replaced) {
   return out + "\"";
 }
 
-std::string WriteRecordedSteps(const Transcript& session, GeneraliseLevel level) {
-  StepsWriter w(level);
+bool IsAuthCommand(const std::string& line) {
+  std::string up = Upper(line.substr(0, 5));
+  return up == "AUTH" || up == "AUTH ";
+}
+
+std::string AuthMechanism(const std::string& line) {
+  size_t start = line.find_first_not_of(' ', 4);
+  if (start == std::string::npos) return "";
+  return Upper(line.substr(start, line.find(' ', start) - start));
+}
+
+std::string AuthComment(const std::string& mechanism, const AuthVars& vars) {
+  return "  # AUTH " + mechanism +
+         ": the credentials were not recorded. The replay takes the user name from ${" + vars.user +
+         "}\n  # and the password from ${" + vars.password +
+         "} (set them, or --var for plain names).\n";
+}
+
+std::string WriteRecordedSteps(const Transcript& session, GeneraliseLevel level,
+                               const AuthVars& auth) {
+  StepsWriter w(level, auth);
   for (const auto& e : session) w.Add(e);
   return w.Finish();
 }

@@ -7,11 +7,12 @@
 #include <cctype>
 #include <optional>
 #include <set>
-#include <variant>
 
 #include "fake_server/tls_context.h"
 #include "harness/core/line_framer.h"
 #include "harness/core/reply.h"
+#include "harness/core/secret_redactor.h"
+#include "harness/net/stream.h"
 #include "harness/record/client_stream.h"
 #include "harness/util/ascii.h"
 #include "harness/util/host_port.h"
@@ -20,75 +21,21 @@ namespace smtp {
 namespace {
 
 using asio::ip::tcp;
-using namespace asio::experimental::awaitable_operators;
+using namespace asio::experimental::awaitable_operators;  // the two pumps run together
 using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr size_t kRecordLineLimit = 1024 * 1024;
+
+std::string UpstreamName(const RecordOptions& o) {
+  return std::string(o.upstream_implicit_tls ? "smtps://" : "smtp://") + o.upstream_host + ":" +
+         std::to_string(o.upstream_port);
+}
 
 bool IsVerb(const std::string& line, const char* verb) {
   std::string up = Upper(line);
   while (!up.empty() && up.back() == ' ') up.pop_back();
   return up == verb;
 }
-
-// One side of the relay: a TCP socket, TLS over it once started.
-class Side {
- public:
-  explicit Side(tcp::socket s) : sock(std::move(s)) {}
-
-  asio::awaitable<std::pair<asio::error_code, size_t>> ReadSome(asio::mutable_buffer buf,
-                                                                Duration timeout) {
-    asio::steady_timer timer(sock.get_executor(), timeout);
-    std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
-    if (tls) {
-      r = co_await (tls->async_read_some(buf, kTuple) || timer.async_wait(kTuple));
-    } else {
-      r = co_await (sock.async_read_some(buf, kTuple) || timer.async_wait(kTuple));
-    }
-    if (r.index() == 1) co_return std::pair{asio::error_code(asio::error::timed_out), size_t{0}};
-    auto [ec, n] = std::get<0>(r);
-    co_return std::pair{ec, n};
-  }
-
-  asio::awaitable<asio::error_code> Write(std::string_view bytes, Duration timeout) {
-    asio::steady_timer timer(sock.get_executor(), timeout);
-    std::variant<std::tuple<asio::error_code, size_t>, std::tuple<asio::error_code>> r;
-    if (tls) {
-      r = co_await (asio::async_write(*tls, asio::buffer(bytes), kTuple) ||
-                    timer.async_wait(kTuple));
-    } else {
-      r = co_await (asio::async_write(sock, asio::buffer(bytes), kTuple) ||
-                    timer.async_wait(kTuple));
-    }
-    if (r.index() == 1) co_return asio::error_code(asio::error::timed_out);
-    co_return std::get<0>(std::get<0>(r));
-  }
-
-  asio::awaitable<asio::error_code> Handshake(asio::ssl::context& ctx,
-                                              asio::ssl::stream_base::handshake_type type,
-                                              Duration timeout) {
-    tls.emplace(sock, ctx);
-    asio::steady_timer timer(sock.get_executor(), timeout);
-    auto r = co_await (tls->async_handshake(type, kTuple) || timer.async_wait(kTuple));
-    if (r.index() == 1) co_return asio::error_code(asio::error::timed_out);
-    co_return std::get<0>(std::get<0>(r));
-  }
-
-  void ShutdownSend() {
-    asio::error_code ignored;
-    if (tls) return;  // a TLS close_notify would need a write; the socket closes soon anyway
-    sock.shutdown(tcp::socket::shutdown_send, ignored);
-  }
-
-  void Close() {
-    asio::error_code ignored;
-    sock.shutdown(tcp::socket::shutdown_both, ignored);
-    sock.close(ignored);
-  }
-
-  tcp::socket sock;
-  std::optional<asio::ssl::stream<tcp::socket&>> tls;
-};
 
 class RelaySession {
  public:
@@ -98,8 +45,8 @@ class RelaySession {
         server_tls_(server_tls),
         client_tls_(client_tls),
         client_(std::move(client)),
-        upstream_(tcp::socket(client_.sock.get_executor())),
-        upgrade_event_(client_.sock.get_executor(), Clock::time_point::max()),
+        upstream_(client_.socket().get_executor()),
+        upgrade_event_(client_.socket().get_executor(), Clock::time_point::max()),
         c_stream_(kRecordLineLimit),
         s_lines_(kRecordLineLimit),
         start_(Clock::now()) {}
@@ -134,7 +81,7 @@ class RelaySession {
   const RecordOptions& opt_;
   asio::ssl::context* server_tls_;
   asio::ssl::context& client_tls_;
-  Side client_, upstream_;
+  NetStream client_, upstream_;
   asio::steady_timer upgrade_event_;
   bool upgrade_signalled_ = false;
   bool starttls_sent_ = false;
@@ -143,20 +90,31 @@ class RelaySession {
   ClientStream c_stream_;
   LineFramer s_lines_;
   ReplyParser parser_;
+  SecretRedactor secrets_;
   Transcript transcript_;
   Clock::time_point start_;
 };
 
 asio::awaitable<Transcript> RelaySession::Run() {
   tcp::endpoint ep(asio::ip::make_address(opt_.upstream_host), opt_.upstream_port);
-  asio::steady_timer timer(client_.sock.get_executor(), opt_.timeout);
-  auto r = co_await (upstream_.sock.async_connect(ep, kTuple) || timer.async_wait(kTuple));
-  asio::error_code ec = r.index() == 1 ? asio::error::timed_out : std::get<0>(std::get<0>(r));
-  if (!ec && opt_.upstream_implicit_tls) {
+  asio::error_code ec = co_await upstream_.Connect(ep, opt_.timeout);
+  std::string why;
+  if (ec) {
+    why = ec == asio::error::timed_out ? "no answer within " + FormatDuration(opt_.timeout)
+                                       : "connect: " + ec.message();
+  } else if (opt_.upstream_implicit_tls) {
     ec = co_await upstream_.Handshake(client_tls_, asio::ssl::stream_base::client, opt_.timeout);
+    if (ec) why = "TLS handshake: " + ec.message();
   }
   if (ec) {
-    Note('*', "cannot connect to the upstream server: " + ec.message());
+    // The client is told in SMTP, not by a silent close (RFC 5321 §3.8: 421
+    // when the service is not available), and the session is not a
+    // recording: the note says so to the writer.
+    std::string upstream = UpstreamName(opt_);
+    Note('*', kUpstreamUnreachableNote + upstream + ": " + why);
+    const std::string reply = "421 4.4.0 smtp-harness record: cannot reach the upstream server " +
+                              upstream + ": " + why + "\r\n";
+    (void)co_await client_.Write(reply, opt_.timeout);
     client_.Close();
     co_return transcript_;
   }
@@ -190,9 +148,11 @@ asio::awaitable<void> RelaySession::PumpClient() {
         Note('B', std::move(item->text));
         continue;
       }
-      Note('C', item->text);
+      // An AUTH exchange's credentials never enter the transcript, so no
+      // file, log or report made from it can hold them.
+      Note('C', secrets_.Client(item->text));
       if (item->kind == ClientItem::Kind::kDataLine) continue;
-      if (IsVerb(item->text, "STARTTLS") && !client_.tls) {
+      if (IsVerb(item->text, "STARTTLS") && !client_.tls()) {
         starttls_sent_ = true;
         wait_for_upgrade = opt_.tls_intercept;
       }
@@ -203,7 +163,7 @@ asio::awaitable<void> RelaySession::PumpClient() {
       if (!upgrade_signalled_) co_await upgrade_event_.async_wait(kTuple);
       upgrade_signalled_ = false;
       upgrade_event_.expires_at(Clock::time_point::max());
-      if (!client_.tls && starttls_sent_) co_return;  // the upgrade failed: the session is over
+      if (!client_.tls() && starttls_sent_) co_return;  // the upgrade failed: the session is over
     }
   }
 }
@@ -223,7 +183,7 @@ asio::awaitable<void> RelaySession::OnStartTlsReply() {
     client_.Close();
     upstream_.Close();
   } else {
-    Note('*', "TLS intercepted: recording the decrypted session");
+    Note('*', std::string(kTlsInterceptedNote) + "recording the decrypted session");
   }
   c_stream_.DiscardBuffered();
   s_lines_.TakeRaw();
@@ -252,6 +212,7 @@ asio::awaitable<void> RelaySession::PumpServer() {
       s_lines_.Feed(chunk);
       while (auto line = s_lines_.Next()) {
         Note('S', line->text);
+        secrets_.Server(line->text);
         auto reply = parser_.FeedLine(line->text);
         if (!reply.ok() || !reply->has_value()) continue;
         c_stream_.OnReply((**reply).code);

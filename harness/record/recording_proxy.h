@@ -33,6 +33,11 @@ namespace smtp {
 
 // The start of the note that ends a session cut off by Interrupt.
 inline constexpr char kRecordingInterruptedNote[] = "recording interrupted: ";
+// The start of the only note of a session whose upstream could not be
+// reached (connect or TLS failed, or no answer within the timeout): the
+// client got "421 4.4.0 ..." naming the problem; there is nothing to write.
+inline constexpr char kTlsInterceptedNote[] = "TLS intercepted: ";
+inline constexpr char kUpstreamUnreachableNote[] = "cannot reach the upstream server ";
 
 struct RecordOptions {
   std::string listen_host = "127.0.0.1";

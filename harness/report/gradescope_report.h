@@ -15,7 +15,15 @@
 
 namespace smtp {
 
-std::string RenderGradescopeReport(const RunResult& run);
-Status WriteGradescopeReport(const RunResult& run, const std::string& path);
+// What a test's `output` is: text (Gradescope's default rendering), or HTML
+// (`output_format: "html"`) carrying the scenario's sequence diagram, its
+// failure (expected versus actual) and the client's output, all escaped
+// (`--gradescope-format html|text`).
+enum class GradescopeFormat { kText, kHtml };
+
+std::string RenderGradescopeReport(const RunResult& run,
+                                   GradescopeFormat format = GradescopeFormat::kText);
+Status WriteGradescopeReport(const RunResult& run, const std::string& path,
+                             GradescopeFormat format = GradescopeFormat::kText);
 
 }  // namespace smtp

@@ -4,6 +4,7 @@
 
 #include "harness/report/conformance.h"
 #include "harness/report/report_file.h"
+#include "harness/report/scenario_json.h"
 
 #ifndef SMTP_HARNESS_VERSION
 #define SMTP_HARNESS_VERSION "0.0.0"
@@ -61,7 +62,9 @@ ordered_json ScenarioJson(const ScenarioResult& sc) {
   for (const auto& st : sc.steps) j["steps"].push_back(StepJson(st));
   j["transcript"] = ordered_json::array();
   for (const auto& e : sc.transcript) {
-    j["transcript"].push_back({{"t_ms", e.t_ms}, {"dir", std::string(1, e.dir)}, {"text", e.text}});
+    ordered_json ej = {{"t_ms", e.t_ms}, {"dir", std::string(1, e.dir)}, {"text", e.text}};
+    if (e.step >= 0) ej["step"] = e.step;
+    j["transcript"].push_back(std::move(ej));
   }
   if (sc.client) {
     const auto& c = *sc.client;
@@ -73,6 +76,8 @@ ordered_json ScenarioJson(const ScenarioResult& sc) {
     cj["stdout"] = c.stdout_text;
     cj["stderr"] = c.stderr_text;
     cj["received_bytes"] = c.received_bytes;
+    if (!c.containment.empty()) cj["containment"] = c.containment;
+    if (c.left_running > 0) cj["left_running"] = c.left_running;
     j["client"] = std::move(cj);
   }
   if (sc.score) j["score"] = *sc.score;
@@ -82,18 +87,20 @@ ordered_json ScenarioJson(const ScenarioResult& sc) {
 
 }  // namespace
 
+ordered_json ScenarioToJson(const ScenarioResult& scenario) { return ScenarioJson(scenario); }
+
 std::string RenderJsonReport(const RunResult& run) {
   ordered_json j;
   j["tool"] = "smtp-harness";
   j["version"] = SMTP_HARNESS_VERSION;
   j["started_at"] = run.started_at;
   j["duration_ms"] = run.duration_ms;
+  if (!run.command_line.empty()) j["command_line"] = run.command_line;
   auto s = run.Summarize();
-  j["summary"] = {{"total", s.total},
-                  {"passed", s.passed},
-                  {"failed", s.failed},
-                  {"errors", s.errors},
-                  {"skipped", s.skipped}};
+  j["summary"] = {{"total", s.total},     {"passed", s.passed},
+                  {"failed", s.failed},   {"errors", s.errors},
+                  {"skipped", s.skipped}, {"optional_mismatches", s.optional_mismatches}};
+  if (s.not_run) j["summary"]["not_run"] = s.not_run;
   if (run.interrupted) j["interrupted"] = true;
   j["scenarios"] = ordered_json::array();
   for (const auto& sc : run.scenarios) j["scenarios"].push_back(ScenarioJson(sc));

@@ -73,6 +73,10 @@ std::string FailureBody(const ScenarioResult& sc) {
   return body;
 }
 
+std::string NotRunText(const ScenarioResult& sc) {
+  return sc.skip_reason.empty() ? "not run" : sc.skip_reason;
+}
+
 }  // namespace
 
 std::string JunitClassName(const std::string& file) {
@@ -97,7 +101,7 @@ std::string RenderJunitReport(const RunResult& run) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   std::string counts = " tests=\"" + std::to_string(sum.total) + "\" failures=\"" +
                        std::to_string(sum.failed) + "\" errors=\"" + std::to_string(sum.errors) +
-                       "\" skipped=\"" + std::to_string(sum.skipped) + "\" time=\"" +
+                       "\" skipped=\"" + std::to_string(sum.skipped + sum.not_run) + "\" time=\"" +
                        Seconds(run.duration_ms) + "\"";
   out += "<testsuites name=\"smtp-harness\"" + counts + ">\n";
   out += "  <testsuite name=\"smtp-harness\"" + counts + " timestamp=\"" +
@@ -108,13 +112,26 @@ std::string RenderJunitReport(const RunResult& run) {
            Seconds(sc.duration_ms) + "\"";
     std::string message = sc.failure ? sc.failure->message : "";
     switch (sc.status) {
-      case Verdict::kPassed:
-        out += "/>\n";
-        continue;
+      case Verdict::kPassed: {
+        std::string notes;
+        for (const auto& st : sc.steps) {
+          if (st.optional_mismatch) {
+            notes += "note: optional step " + std::to_string(st.index) + " (" + sc.file + ":" +
+                     std::to_string(st.line) + "): " + st.message + "\n";
+          }
+        }
+        if (notes.empty()) {
+          out += "/>\n";
+          continue;
+        }
+        out += ">\n      <system-out>" + XmlEscape(notes) + "</system-out>\n";
+        break;
+      }
       case Verdict::kSkipped:
       case Verdict::kNotRun:
         out += ">\n      <skipped message=\"" +
-               XmlEscape(sc.status == Verdict::kNotRun ? "not run" : sc.skip_reason) + "\"/>\n";
+               XmlEscape(sc.status == Verdict::kNotRun ? NotRunText(sc) : sc.skip_reason) +
+               "\"/>\n";
         break;
       case Verdict::kFailed:
         out += ">\n      <failure message=\"" + XmlEscape(message) + "\" type=\"failed\">" +

@@ -30,6 +30,13 @@ struct LoadFailureGroup {
   std::string example;  // one full message, as `run` would print it
 };
 
+// Sessions finished by `t_s` seconds into the load (cumulative), sampled
+// while it runs: the throughput over time is the slope between samples.
+struct LoadTimelineSample {
+  double t_s = 0;
+  uint64_t done = 0, failed = 0, errors = 0;
+};
+
 struct LoadRunResult {
   // What was asked for.
   std::string scenario;
@@ -49,10 +56,12 @@ struct LoadRunResult {
   uint64_t messages = 0;     // messages accepted (the reply after the data passed)
   uint64_t connections = 0;  // connections opened
   bool interrupted = false;
-  LatencyHistogram connect;                // TCP connect (and TLS for smtps)
-  LatencyHistogram session;                // a whole session (transaction with --reuse)
-  std::vector<LoadStepStats> steps;        // in scenario order
-  std::vector<LoadFailureGroup> failures;  // most frequent first
+  LatencyHistogram connect;                  // TCP connect (and TLS for smtps)
+  LatencyHistogram session;                  // a whole session (transaction with --reuse)
+  std::vector<LoadStepStats> steps;          // in scenario order
+  std::vector<LoadFailureGroup> failures;    // most frequent first
+  std::vector<LoadTimelineSample> timeline;  // in time order; the last is the end
+  std::string command_line;                  // how the load was started, for reports
 
   uint64_t sessions_done() const { return ok + failed + errors; }
   double seconds() const { return duration_ms / 1000.0; }

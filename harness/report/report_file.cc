@@ -1,6 +1,8 @@
 #include "harness/report/report_file.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -8,6 +10,28 @@
 #include <iostream>
 
 namespace smtp {
+
+Status CheckReportPathWritable(const std::string& path, const char* what) {
+  if (path == "-") return Status::Ok();
+  auto cannot = [&](const std::string& why) {
+    return Status::InvalidArgument(std::string("cannot write ") + what + " to " + path + ": " +
+                                   why);
+  };
+  struct stat st;
+  if (::stat(path.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) return cannot("it is a directory");
+    if (!S_ISREG(st.st_mode)) {  // a device or FIFO is written in place
+      return ::access(path.c_str(), W_OK) == 0 ? Status::Ok() : cannot(std::strerror(errno));
+    }
+  }
+  std::string tmp = path + ".tmp";
+  bool existed = ::access(tmp.c_str(), F_OK) == 0;
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return cannot(std::strerror(errno));
+  ::close(fd);
+  if (!existed) ::unlink(tmp.c_str());
+  return Status::Ok();
+}
 
 Status WriteReportFile(const std::string& path, const std::string& contents, const char* what) {
   if (path == "-") {

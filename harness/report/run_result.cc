@@ -22,6 +22,7 @@ RunResult::Summary RunResult::Summarize() const {
   Summary s;
   for (const auto& sc : scenarios) {
     ++s.total;
+    for (const auto& st : sc.steps) s.optional_mismatches += st.optional_mismatch ? 1 : 0;
     switch (sc.status) {
       case Verdict::kPassed:
         ++s.passed;
@@ -36,6 +37,7 @@ RunResult::Summary RunResult::Summarize() const {
         ++s.skipped;
         break;
       case Verdict::kNotRun:
+        ++s.not_run;
         break;
     }
   }

@@ -49,6 +49,8 @@ struct ClientProcessResult {  // server mode: the client under test
   std::string stdout_text;
   std::string stderr_text;
   std::string received_bytes;  // everything the client sent, exactly
+  std::string containment;     // "pid namespace, uid 65534", ...: how it was contained
+  int left_running = 0;        // its processes still running when grade ended it (then killed)
 };
 
 struct ScenarioResult {
@@ -75,9 +77,12 @@ struct RunResult {
   double duration_ms = 0;
   std::vector<ScenarioResult> scenarios;
   bool interrupted = false;  // SIGINT: partial results
+  std::string command_line;  // how the harness was started (shell-quoted), for reports
 
   struct Summary {
     int total = 0, passed = 0, failed = 0, errors = 0, skipped = 0;
+    int not_run = 0;              // --fail-fast or an interrupt kept them from starting
+    int optional_mismatches = 0;  // optional steps whose expectation was not met
   };
   Summary Summarize() const;
 };

@@ -1,6 +1,8 @@
 #include "harness/report/send_outcome.h"
 
-#include <regex>
+#include <vector>
+
+#include "harness/regex/regex.h"
 
 namespace smtp {
 
@@ -72,17 +74,20 @@ std::string ReplyOneLine(const Reply& reply) {
 }
 
 std::string ExtractQueueId(const Reply& reply) {
-  static const std::regex kPatterns[] = {
-      std::regex(R"(queued as ([A-Za-z0-9._@-]+))", std::regex::icase),
-      std::regex(R"(\bid=([A-Za-z0-9._@-]+))", std::regex::icase),
-      std::regex(R"(^(?:\d\.\d{1,3}\.\d{1,3} )?<?([A-Za-z0-9._@-]+)>? Message accepted)",
-                 std::regex::icase),
-  };
+  static const std::vector<Regex> kPatterns = [] {
+    std::vector<Regex> out;
+    for (const char* p :
+         {R"(queued as ([A-Za-z0-9._@-]+))", R"(\bid=([A-Za-z0-9._@-]+))",
+          R"(^(?:\d\.\d{1,3}\.\d{1,3} )?<?([A-Za-z0-9._@-]+)>? Message accepted)"}) {
+      out.push_back(*Regex::Compile(p, Regex::kCaseless));
+    }
+    return out;
+  }();
   std::string text = reply.Text();
   for (const auto& re : kPatterns) {
-    std::smatch m;
-    if (std::regex_search(text, m, re)) {
-      std::string id = m[1];
+    auto m = re.SearchGroup(text, 1);
+    if (m.ok() && m->has_value()) {
+      std::string id = **m;
       while (!id.empty() && (id.back() == '.' || id.back() == ')')) id.pop_back();
       return id;
     }

@@ -82,11 +82,11 @@ std::string FormatMs(double ms) {
 std::string ScenarioLine(const ScenarioResult& sc, const TextStyle& style) {
   std::string line = Paint(style, Colour(sc.status), Mark(sc.status));
   line += " " + sc.name;
-  line += Paint(style, kDim, "  " + FormatMs(sc.duration_ms));
+  if (sc.status != Verdict::kNotRun) line += Paint(style, kDim, "  " + FormatMs(sc.duration_ms));
   if (sc.status == Verdict::kSkipped && !sc.skip_reason.empty()) {
     line += Paint(style, kYellow, "  skipped: " + sc.skip_reason);
   } else if (sc.status == Verdict::kNotRun) {
-    line += Paint(style, kYellow, "  not run");
+    line += Paint(style, kYellow, "  " + (sc.skip_reason.empty() ? "not run" : sc.skip_reason));
   } else if (sc.status == Verdict::kError && sc.failure) {
     line += Paint(style, kRed, "  error");
   }
@@ -95,7 +95,18 @@ std::string ScenarioLine(const ScenarioResult& sc, const TextStyle& style) {
 
 std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
   bool bad = sc.status == Verdict::kFailed || sc.status == Verdict::kError;
-  if (!bad && !style.verbose) return "";
+  std::string notes;
+  for (const auto& st : sc.steps) {
+    if (st.optional_mismatch) {
+      notes += Paint(style, kYellow,
+                     "  note: optional step " + std::to_string(st.index) + " (" + sc.file + ":" +
+                         std::to_string(st.line) + "): " + st.message) +
+               "\n";
+    }
+  }
+  if (!bad && !style.verbose) {
+    return notes.empty() ? "" : Paint(style, kBold, sc.name) + " (" + sc.file + ")\n" + notes;
+  }
   std::string out;
   if (bad) {
     out += Paint(style, kBold,
@@ -136,22 +147,20 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
     out += Paint(style, kBold, sc.name) + " (" + sc.file + ")\n";
     out += FormatTranscript(sc.transcript, "  ");
   }
-  for (const auto& st : sc.steps) {
-    if (st.optional_mismatch) {
-      out += Paint(style, kYellow,
-                   "  note: optional step " + std::to_string(st.index) + " (" + sc.file + ":" +
-                       std::to_string(st.line) + "): " + st.message) +
-             "\n";
-    }
-  }
-  return out;
+  return out + notes;
 }
 
 std::string SummaryLine(const RunResult& run, const TextStyle& style) {
   auto s = run.Summarize();
   std::string line = std::to_string(s.passed) + " passed, " + std::to_string(s.failed) +
                      " failed, " + std::to_string(s.errors) + " errors, " +
-                     std::to_string(s.skipped) + " skipped in " + FormatMs(run.duration_ms);
+                     std::to_string(s.skipped) + " skipped" +
+                     (s.not_run ? ", " + std::to_string(s.not_run) + " not run" : "") + " in " +
+                     FormatMs(run.duration_ms);
+  if (s.optional_mismatches) {
+    line += " (" + std::to_string(s.optional_mismatches) + " optional step" +
+            (s.optional_mismatches == 1 ? " did" : "s did") + " not match)";
+  }
   if (run.interrupted) line += ", interrupted";
   const char* colour = (s.failed || s.errors || run.interrupted) ? kRed : kGreen;
   return Paint(style, colour, line) + "\n";

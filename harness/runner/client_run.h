@@ -41,6 +41,10 @@ class ScenarioRun {
   std::optional<Problem> RunStep(const Step& step, StepResult& r);
   std::optional<Problem> SendLine(const std::string& line, StepResult& r);
   std::optional<Problem> WriteBytes(const std::string& bytes);
+  // As WriteBytes, but a server that closed the connection passes the step
+  // (*closed set) when its expectation allows `closed`.
+  std::optional<Problem> WriteOrClosed(const std::string& bytes, const Step& step, StepResult& r,
+                                       bool* closed);
   std::optional<Problem> Expect(const ReplyMatcher& m, const std::string& sent_line, StepResult& r,
                                 Reply* out = nullptr);
   std::optional<Problem> ExpectDefault(const std::vector<ReplyMatcher>& ms, const char* code,
@@ -56,6 +60,8 @@ class ScenarioRun {
   void Observe(const TranscriptEntry& e);
   void Fail(const Step& step, const StepResult& r, const Problem& p);
   void ErrorBeforeSteps(const std::string& message);
+  // Advice when the target is not an SMTP server at all, or "".
+  std::string NotSmtpAdvice(const Problem& p);
 
   const Scenario& sc_;
   const RunOptions& opt_;
@@ -68,10 +74,23 @@ class ScenarioRun {
   std::unique_ptr<FakeTargetHandle> fake_;
   std::unique_ptr<SmtpConnection> conn_;
   std::string host_;
+  uint16_t port_ = 0;
+  // `requires:` (SPEC §3, issue 14): judged on the first reply to EHLO,
+  // before that reply's own matcher runs, so a capture of a capability the
+  // server lacks skips the scenario instead of failing it.
+  void OnEhloReply(const Reply& reply);
+  std::string Missing(const std::vector<std::string>& needed) const;
   std::optional<EhloInfo> ehlo_;
-  std::string scenario_skip_;
+  bool requires_judged_ = false;
+  std::string scenario_skip_;            // set: the scenario is skipped, for this reason
+  const Step* step_ = nullptr;           // the step running
+  bool step_requires_deferred_ = false;  // its own EHLO reply will tell
+  std::string step_skip_;                // set: the running step is skipped
+  // Set by a step after which the scenario ends, passed (see kStartTls).
+  std::string end_message_;
 
-  std::mutex mu_;  // the observer may be called from the connection's thread
+  int current_step_ = -1;  // stamped on transcript lines (guarded by mu_)
+  std::mutex mu_;          // the observer may be called from the connection's thread
   Transcript transcript_;
   std::vector<std::string> secrets_;
 };

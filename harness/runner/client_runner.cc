@@ -1,18 +1,33 @@
 #include "harness/runner/client_runner.h"
 
 #include "harness/core/command.h"
+#include "harness/core/not_smtp.h"
 #include "harness/runner/client_run.h"
 #include "harness/runner/result_header.h"
-#include "harness/runner/target.h"
 #include "harness/scenario/reply_matcher_eval.h"
+#include "harness/util/target.h"
 
 namespace smtp {
 namespace client_run {
+namespace {
+
+bool StepSendsEhlo(const Step& step) {
+  if (step.kind == StepKind::kSend) return HasVerb(step.text, "EHLO");
+  if (step.kind == StepKind::kPipeline) {
+    for (const auto& l : step.lines) {
+      if (HasVerb(l, "EHLO")) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 void ScenarioRun::Observe(const TranscriptEntry& e) {
   std::lock_guard<std::mutex> lock(mu_);
   TranscriptEntry copy = e;
   copy.t_ms = MsSince(start_);
+  copy.step = current_step_;
   if (copy.dir == 'C') {
     for (const auto& s : secrets_) {
       for (size_t p; (p = copy.text.find(s)) != std::string::npos;) {
@@ -21,6 +36,27 @@ void ScenarioRun::Observe(const TranscriptEntry& e) {
     }
   }
   transcript_.push_back(std::move(copy));
+}
+
+std::string ScenarioRun::NotSmtpAdvice(const Problem& p) {
+  if (fake_) return "";
+  std::string first;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& e : transcript_) {
+      if (e.dir == 'S') {
+        first = e.text;
+        break;
+      }
+    }
+  }
+  if (!first.empty()) return DescribeNonSmtpPeer(first);
+  // Silent from the start: ask the port what it is, on a second connection
+  // (after closing this one: a one-connection-at-a-time server would not
+  // answer the probe while it still holds this one).
+  if (!env_.probe || p.actual.rfind("no reply", 0) != 0) return "";
+  if (conn_) conn_->Close();
+  return env_.probe(host_, port_, std::min<Duration>(timeout_, std::chrono::seconds(2)));
 }
 
 void ScenarioRun::ErrorBeforeSteps(const std::string& message) {
@@ -52,6 +88,21 @@ std::optional<Problem> ScenarioRun::WriteBytes(const std::string& bytes) {
   return WriteProblem(s, timeout_);
 }
 
+std::optional<Problem> ScenarioRun::WriteOrClosed(const std::string& bytes, const Step& step,
+                                                  StepResult& r, bool* closed) {
+  Status s = conn_->Write(bytes, timeout_);
+  if (s.ok()) return std::nullopt;
+  // The server closed before we could send: what `expect: [..., closed]` allows.
+  if ((s.IsClosed() || s.code() == Status::Code::kIo) && !step.expect.empty() &&
+      step.expect.front().closed) {
+    r.expected = DescribeReplyMatcher(step.expect.front());
+    r.received = "(closed)";
+    *closed = true;
+    return std::nullopt;
+  }
+  return WriteProblem(s, timeout_);
+}
+
 std::optional<Problem> ScenarioRun::SendLine(const std::string& line, StepResult& r) {
   if (!r.sent.empty()) r.sent += "\n";
   r.sent += line;
@@ -65,18 +116,56 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
   r.expected += described;
   auto reply = conn_->ReadReply(timeout_);
   if (!reply.ok()) {
-    Problem p = ReadProblem(reply.status(), timeout_);
+    if (m.closed && ClosedBeforeReply(reply.status())) {
+      if (!r.received.empty()) r.received += "\n";
+      r.received += "(closed)";
+      return std::nullopt;
+    }
+    Problem p = ReadProblem(reply.status(), timeout_, ReplyAwaited(sent_line));
     p.expected = described;
     return p;
   }
   if (!r.received.empty()) r.received += "\n";
   r.received += reply->ToDisplay();
   if (out) *out = *reply;
-  if (HasVerb(sent_line, "EHLO") && reply->code == 250) ehlo_ = ParseEhlo(*reply);
+  if (HasVerb(sent_line, "EHLO") && reply->code == 250) {
+    OnEhloReply(*reply);
+    if (!scenario_skip_.empty() || !step_skip_.empty()) return std::nullopt;
+  }
   MatchOutcome check = Match(m, *reply, vars_);
   if (check.ok) return std::nullopt;
-  return Mismatch(reply->ToDisplay(), check.reason,
-                  check.expected.empty() ? described : check.expected);
+  Problem p = Mismatch(reply->ToDisplay(), check.reason,
+                       check.expected.empty() ? described : check.expected);
+  p.error = check.error;  // a regex that hit a limit decided nothing
+  return p;
+}
+
+std::string ScenarioRun::Missing(const std::vector<std::string>& needed) const {
+  std::string missing;
+  for (const auto& ext : needed) {
+    if (!ehlo_ || !ehlo_->Has(ext)) missing += (missing.empty() ? "" : ", ") + ext;
+  }
+  return missing;
+}
+
+void ScenarioRun::OnEhloReply(const Reply& reply) {
+  // Only a 250 tells the capabilities: a refused EHLO is the step's to judge
+  // (an RFC 5321 server must accept EHLO), so it fails rather than skips.
+  ehlo_ = ParseEhlo(reply);
+  // The scenario's own `requires:` is judged on the first EHLO reply only:
+  // after STARTTLS the new EHLO rightly no longer lists STARTTLS.
+  if (!requires_judged_) {
+    requires_judged_ = true;
+    std::string absent = Missing(sc_.required_extensions);
+    if (!absent.empty()) {
+      scenario_skip_ = "server did not advertise " + absent;
+    }
+  }
+  if (step_requires_deferred_ && step_) {
+    step_requires_deferred_ = false;
+    std::string absent = Missing(step_->required_extensions);
+    if (!absent.empty()) step_skip_ = "server did not advertise " + absent;
+  }
 }
 
 std::optional<Problem> ScenarioRun::ExpectDefault(const std::vector<ReplyMatcher>& ms,
@@ -93,7 +182,6 @@ ScenarioResult ScenarioRun::Execute() {
   res_ = ResultHeader(sc_);
   std::string target_text = opt_.target.value_or(sc_.target);
   res_.target = target_text;
-  bool requires_judged = false;
   for (const auto& step : sc_.steps) {
     StepResult r;
     r.index = step.index;
@@ -149,6 +237,7 @@ ScenarioResult ScenarioRun::Execute() {
     co.implicit_tls = target->kind == Target::Kind::kSmtps;
   }
   host_ = co.host;
+  port_ = co.port;
   co.tls.server_name = co.host;
   auto conn = env_.connect(co);
   if (!conn.ok()) {
@@ -168,23 +257,44 @@ ScenarioResult ScenarioRun::Execute() {
                                  sc_.file + ":" + std::to_string(step.pos.line) + ": interrupted"};
       break;
     }
-    std::string missing;
-    for (const auto& ext : step.required_extensions) {
-      if (!ehlo_ || !ehlo_->Has(ext)) missing += (missing.empty() ? "" : ", ") + ext;
-    }
-    if (!missing.empty()) {
+    step_ = &step;
+    step_skip_.clear();
+    step_requires_deferred_ = false;
+    std::string missing = Missing(step.required_extensions);
+    if (!missing.empty() && !ehlo_ && StepSendsEhlo(step)) {
+      step_requires_deferred_ = true;  // its own reply tells
+    } else if (!missing.empty()) {
       r.status = Verdict::kSkipped;
       r.message =
           ehlo_ ? "server did not advertise " + missing : "no EHLO reply seen to check " + missing;
       continue;
     }
     timeout_ = step.timeout.value_or(default_timeout_);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      current_step_ = step.index;
+    }
     auto t0 = Clock::now();
-    bool had_ehlo = ehlo_.has_value();
     auto problem = RunStep(step, r);
     r.duration_ms = MsSince(t0);
+    if (!scenario_skip_.empty()) {
+      r.status = Verdict::kSkipped;
+      r.message = scenario_skip_ + " (the scenario requires it)";
+      res_.status = Verdict::kSkipped;
+      res_.skip_reason = scenario_skip_;
+      break;
+    }
+    if (!step_skip_.empty()) {
+      r.status = Verdict::kSkipped;
+      r.message = step_skip_;
+      continue;
+    }
     if (!problem) {
       r.status = Verdict::kPassed;
+      if (!end_message_.empty()) {
+        r.message = end_message_ + "; the steps after it did not run";
+        break;
+      }
     } else if (step.optional && !problem->error) {
       r.status = Verdict::kPassed;
       r.optional_mismatch = true;
@@ -193,23 +303,14 @@ ScenarioResult ScenarioRun::Execute() {
                   OneLine(problem->actual);
     } else {
       r.status = problem->error ? Verdict::kError : Verdict::kFailed;
+      if (std::string advice = NotSmtpAdvice(*problem); !advice.empty()) {
+        problem->why = advice;
+      }
       r.message = problem->why.empty() ? problem->actual : problem->why;
-      Fail(step, r, *problem);
-      break;
-    }
-    // The scenario's own `requires:` is judged on the first EHLO reply only:
-    // after STARTTLS the new EHLO rightly no longer lists STARTTLS.
-    if (!had_ehlo && ehlo_ && !requires_judged && !sc_.required_extensions.empty()) {
-      requires_judged = true;
-      std::string absent;
-      for (const auto& ext : sc_.required_extensions) {
-        if (!ehlo_->Has(ext)) absent += (absent.empty() ? "" : ", ") + ext;
-      }
-      if (!absent.empty()) {
-        res_.status = Verdict::kSkipped;
-        res_.skip_reason = "server did not advertise " + absent;
-        break;
-      }
+      if (!res_.failure) Fail(step, r, *problem);
+      // run --update observes the whole conversation, so one pass fixes
+      // every mismatched reply; the verdict stays that of the first.
+      if (!opt_.update || problem->error) break;
     }
   }
   return finish();

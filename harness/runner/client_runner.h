@@ -31,6 +31,9 @@ class FakeTargetHandle {
 struct ClientRunnerEnv {
   std::function<Result<std::unique_ptr<SmtpConnection>>(const ConnectOptions&)> connect;
   std::function<Result<std::unique_ptr<FakeTargetHandle>>(const FakeServerConfig&)> start_fake;
+  // After a target sent no greeting: what listens there, as advice
+  // ("this port speaks TLS: use smtps://"), or "". Optional.
+  std::function<std::string(const std::string& host, uint16_t port, Duration timeout)> probe;
 };
 
 // The real thing: SmtpConnection::Connect and an embedded FakeServer.

@@ -6,6 +6,7 @@
 #include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
 #include "harness/core/sasl.h"
+#include "harness/core/transcript.h"
 #include "harness/runner/client_run.h"
 #include "harness/scenario/reply_matcher_eval.h"
 #include "harness/util/ascii.h"
@@ -83,7 +84,7 @@ std::optional<Problem> ScenarioRun::RunMail(const Step& step, StepResult& r) {
   if (!body.ok()) return Err(body.status().message());
   r.sent += "\n" + *body;
   if (auto p = WriteBytes(EncodeDataBody(*body))) return p;
-  return ExpectDefault(step.expect, "2xx", "", r);
+  return ExpectDefault(step.expect, "2xx", ".", r);
 }
 
 std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
@@ -96,12 +97,21 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       auto text = Exp(step.text);
       if (!text.ok()) return Err(text.status().message());
       std::string line = *text;
-      if (step.kind == StepKind::kSend) {
-        if (auto p = SendLine(line, r)) return p;
-      } else {
-        r.sent = line;
-        if (auto p = WriteBytes(line)) return p;
+      if (step.kind == StepKind::kSend && line.find_first_of("\r\n") != std::string::npos) {
+        return Err("the line to send contains CR or LF after expanding variables: \"" +
+                   EscapeBytes(line) + "\" (use send_raw for exact bytes)");
       }
+      r.sent = line;
+      bool closed = false;
+      if (auto p = WriteOrClosed(step.kind == StepKind::kSend ? line + "\r\n" : line, step, r,
+                                 &closed)) {
+        return p;
+      }
+      if (closed) return std::nullopt;
+      // Every command gets its reply read, expected or not (SPEC §9): an
+      // unread reply would be taken for the next command's.
+      if (step.kind == StepKind::kSend && step.expect.empty())
+        return Expect(ReplyMatcher{}, line, r);
       for (const auto& m : step.expect) {
         if (auto p = Expect(m, line, r)) return p;
       }
@@ -113,6 +123,10 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
       for (const auto& l : step.lines) {
         auto text = Exp(l);
         if (!text.ok()) return Err(text.status().message());
+        if (text->find_first_of("\r\n") != std::string::npos) {
+          return Err("a pipelined line contains CR or LF after expanding variables: \"" +
+                     EscapeBytes(*text) + "\"");
+        }
         lines.push_back(*text);
         bytes += *text + "\r\n";
         r.sent += (r.sent.empty() ? "" : "\n") + *text;
@@ -141,9 +155,18 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
         text = *e;
       }
       r.sent = text;
-      if (auto p = WriteBytes(step.kind == StepKind::kData ? EncodeDataBody(text) : text)) return p;
+      bool closed = false;
+      if (auto p = WriteOrClosed(step.kind == StepKind::kData ? EncodeDataBody(text) : text, step,
+                                 r, &closed)) {
+        return p;
+      }
+      if (closed) return std::nullopt;
+      // The final dot of `data` is answered like a command; raw bytes need
+      // not end the message, so data_raw reads only what it expects.
+      if (step.kind == StepKind::kData && step.expect.empty())
+        return Expect(ReplyMatcher{}, ".", r);
       for (const auto& m : step.expect) {
-        if (auto p = Expect(m, "", r)) return p;
+        if (auto p = Expect(m, ".", r)) return p;
       }
       return std::nullopt;
     }
@@ -156,8 +179,22 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
         // (RFC 3207 §6, CVE-2011-0411).
         r.sent = "STARTTLS\n" + step.tls_inject;
         if (auto p = WriteBytes("STARTTLS\r\n" + step.tls_inject)) return p;
+        // A server that refuses the packet and closes the connection never
+        // executed the injected bytes: safe, so the check passes there and
+        // the scenario ends (its later steps need the TLS session).
+        Reply refusal;
+        auto p = ExpectDefault(step.expect, "220", "STARTTLS", r, &refusal);
+        if (p && refusal.code >= 400 && conn_->WaitForClose(timeout_).ok()) {
+          r.received += "\n(closed)";
+          end_message_ = "STARTTLS refused (" + OneLine(refusal.ToDisplay()) +
+                         ") and the connection closed: the injected bytes were not executed";
+          return std::nullopt;
+        }
+        if (p) return p;
       }
-      if (auto p = ExpectDefault(step.expect, "220", "STARTTLS", r)) return p;
+      if (step.tls_inject.empty()) {
+        if (auto p = ExpectDefault(step.expect, "220", "STARTTLS", r)) return p;
+      }
       TlsOptions tls;
       tls.verify = step.tls_verify;
       tls.ca_file = opt_.tls_ca_file;

@@ -1,6 +1,7 @@
 // The production ClientRunnerEnv: real connections and an embedded fake
 // server per scenario (one each, so scenarios never share state).
 #include "fake_server/fake_server.h"
+#include "harness/client/port_probe.h"
 #include "harness/runner/client_runner.h"
 
 namespace smtp {
@@ -31,6 +32,7 @@ ClientRunnerEnv DefaultClientRunnerEnv() {
     if (!port.ok()) return port.status().Prefixed("cannot start the fake server");
     return std::unique_ptr<FakeTargetHandle>(std::move(server));
   };
+  env.probe = ProbeSilentPeer;
   return env;
 }
 

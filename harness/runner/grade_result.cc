@@ -4,13 +4,15 @@
 
 #include <cmath>
 
+#include "harness/runner/grade_limits.h"
 #include "harness/runner/result_header.h"
 
 namespace smtp {
 namespace {
 
 bool IsCheck(StepKind k) {
-  return k == StepKind::kExpectCommand || k == StepKind::kExpectData || k == StepKind::kExpectClose;
+  return k == StepKind::kExpectCommand || k == StepKind::kExpectData ||
+         k == StepKind::kExpectClose || k == StepKind::kAuth;
 }
 
 // Points of each scenario step (per whole run, before splitting by session).
@@ -64,7 +66,90 @@ std::string DescribeClientExit(const ClientProcessResult& c) {
   return "did not exit";
 }
 
+namespace {
+
+// An upper bound on a string's size in the JSON report (control bytes become
+// \u00XX, a byte that is not UTF-8 becomes U+FFFD).
+size_t JsonSize(const std::string& s) {
+  size_t n = 3;
+  for (unsigned char c : s) n += c < 0x20 ? 6 : (c == '"' || c == '\\') ? 2 : c >= 0x80 ? 3 : 1;
+  return n;
+}
+
+size_t TranscriptSize(const Transcript& t) {
+  size_t n = 0;
+  for (const auto& e : t) n += 40 + JsonSize(e.text);
+  return n;
+}
+
+size_t ResultSize(const ScenarioResult& r) {
+  size_t n = 1024 + TranscriptSize(r.transcript);
+  for (const auto& st : r.steps) {
+    n += 200 + JsonSize(st.name) + JsonSize(st.sent) + JsonSize(st.expected) +
+         JsonSize(st.received) + JsonSize(st.message);
+  }
+  if (r.failure) {
+    n += JsonSize(r.failure->message) + JsonSize(r.failure->expected) + JsonSize(r.failure->actual);
+  }
+  if (r.client) {
+    n += JsonSize(r.client->command) + JsonSize(r.client->stdout_text) +
+         JsonSize(r.client->stderr_text) + JsonSize(r.client->received_bytes);
+  }
+  return n;
+}
+
+// Keeps one scenario's report under kGradeReportBytes: halves the largest of
+// the client's output, its received bytes and the transcript until it fits.
+void BoundResultSize(ScenarioResult& r) {
+  if (!r.client || ResultSize(r) <= kGradeReportBytes) return;
+  std::string* texts[] = {&r.client->stdout_text, &r.client->stderr_text,
+                          &r.client->received_bytes};
+  const std::string originals[] = {*texts[0], *texts[1], *texts[2]};
+  size_t kept[] = {texts[0]->size(), texts[1]->size(), texts[2]->size()};
+  const Transcript transcript = r.transcript;
+  size_t transcript_kept = transcript.size();
+  for (int round = 0; round < 64 && ResultSize(r) > kGradeReportBytes; ++round) {
+    size_t biggest = 3;
+    size_t biggest_size = TranscriptSize(r.transcript);
+    for (size_t i = 0; i < 3; ++i) {
+      if (JsonSize(*texts[i]) > biggest_size) {
+        biggest = i;
+        biggest_size = JsonSize(*texts[i]);
+      }
+    }
+    if (biggest < 3) {
+      kept[biggest] /= 2;
+      *texts[biggest] = originals[biggest].substr(0, kept[biggest]) + "\n[report size cap (" +
+                        std::to_string(kGradeReportBytes) +
+                        " bytes): " + std::to_string(originals[biggest].size() - kept[biggest]) +
+                        " more bytes not kept]";
+    } else if (transcript_kept > 1) {
+      transcript_kept /= 2;
+      r.transcript.assign(transcript.begin(), transcript.begin() + transcript_kept);
+      r.transcript.push_back(
+          {0, '*',
+           "[report size cap (" + std::to_string(kGradeReportBytes) +
+               " bytes): " + std::to_string(transcript.size() - transcript_kept) +
+               " more transcript lines not kept]"});
+    } else {
+      break;
+    }
+  }
+}
+
+ScenarioResult AssembleUnbounded(const Scenario& sc, const ServerRunFacts& f);
+
+}  // namespace
+
 ScenarioResult AssembleServerResult(const Scenario& sc, const ServerRunFacts& f) {
+  ScenarioResult r = AssembleUnbounded(sc, f);
+  BoundResultSize(r);
+  return r;
+}
+
+namespace {
+
+ScenarioResult AssembleUnbounded(const Scenario& sc, const ServerRunFacts& f) {
   ScenarioResult r = ResultHeader(sc);
   r.target = f.listen;
   r.duration_ms = f.duration_ms;
@@ -110,7 +195,10 @@ ScenarioResult AssembleServerResult(const Scenario& sc, const ServerRunFacts& f)
   }
   if (r.client) {
     r.client->received_bytes.clear();
-    for (const auto& x : f.sessions) r.client->received_bytes += x.received;
+    for (const auto& x : f.sessions) {
+      if (r.client->received_bytes.size() < kGradeReceivedBytes)
+        r.client->received_bytes += x.received;
+    }
   }
   double score = 0, max = 0;
   for (const auto& st : r.steps) {
@@ -204,4 +292,5 @@ ScenarioResult AssembleServerResult(const Scenario& sc, const ServerRunFacts& f)
   return r;
 }
 
+}  // namespace
 }  // namespace smtp

@@ -18,6 +18,9 @@ struct RunOptions {
   std::string report_path = "smtp-harness-report.json";  // --report ("-": stdout)
   std::string junit_path;                                // --junit; empty: none
   std::string gradescope_path;                           // --gradescope; empty: none
+  bool gradescope_html = false;                          // --gradescope-format html
+  std::string html_path;                                 // --html; empty: none
+  std::string command_line;                              // for the reports
   int jobs = 1;                                          // -j: scenarios in parallel
   std::string filter;                                    // --filter: glob on scenario names
   int shard_index = 0;     // --shard K/N: K (1-based); 0 = no sharding

@@ -3,8 +3,12 @@
 #include <cctype>
 #include <chrono>
 
+#include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
+#include "harness/core/sasl.h"
+#include "harness/core/secret_redactor.h"
 #include "harness/core/transcript.h"
+#include "harness/runner/grade_limits.h"
 #include "harness/scenario/server_matcher_eval.h"
 #include "harness/scenario/var_expander.h"
 #include "harness/util/ascii.h"
@@ -12,8 +16,13 @@
 namespace smtp {
 namespace {
 
-constexpr size_t kMaxReceived = 1 << 20;
+constexpr size_t kMaxReceived = kGradeReceivedBytes;
 constexpr size_t kLineLimit = 1 << 20;  // grading reads long lines whole
+
+std::string CapText(const std::string& text, size_t cap) {
+  if (text.size() <= cap) return text;
+  return text.substr(0, cap) + "[... " + std::to_string(text.size() - cap) + " more bytes]";
+}
 
 int CodeOf(std::string_view line) {
   if (line.size() < 3) return 0;
@@ -138,6 +147,11 @@ std::string ScriptedSession::Expected(const Step& step) const {
       return DescribeDataMatcher(step.data);
     case StepKind::kExpectClose:
       return "the client closes the connection";
+    case StepKind::kAuth:
+      // Never the credentials themselves: the scenario may hold them literally.
+      return "AUTH " +
+             (step.auth_mechanism.empty() ? std::string("PLAIN or LOGIN") : step.auth_mechanism) +
+             " with the scenario's user name and password";
     case StepKind::kReply:
       return "";
     default:
@@ -150,8 +164,23 @@ Duration ScriptedSession::TimeoutAt(size_t index) const {
   return scenario_.steps[index].timeout.value_or(options_.step_timeout);
 }
 
+void ScriptedSession::NoteStepAtCursor() {
+  note_step_ = cursor_ < scenario_.steps.size() ? static_cast<int>(cursor_) : -1;
+}
+
 void ScriptedSession::Note(char dir, const std::string& text) {
-  report_.transcript.push_back({options_.now_ms(), dir, text});
+  if (transcript_bytes_ >= kGradeTranscriptBytes) {
+    ++transcript_dropped_;
+    return;
+  }
+  std::string kept = CapText(text, kGradeTranscriptLine);
+  transcript_bytes_ += kept.size();
+  report_.transcript.push_back({options_.now_ms(), dir, std::move(kept), note_step_});
+}
+
+void ScriptedSession::NoteUnexpected(const std::string& line) {
+  if (report_.unexpected.size() < kGradeUnexpectedKept) report_.unexpected.push_back(line);
+  ++unexpected_count_;
 }
 
 void ScriptedSession::StepStarted() { step_started_ms_ = options_.now_ms(); }
@@ -159,7 +188,7 @@ void ScriptedSession::StepStarted() { step_started_ms_ = options_.now_ms(); }
 void ScriptedSession::Pass(size_t index, const std::string& received, const std::string& note) {
   StepResult& r = report_.steps[index];
   r.status = Verdict::kPassed;
-  r.received = received;
+  r.received = CapText(received, kGradeShownBytes);
   r.message = note;
   r.duration_ms = options_.now_ms() - step_started_ms_;
 }
@@ -167,59 +196,81 @@ void ScriptedSession::Pass(size_t index, const std::string& received, const std:
 void ScriptedSession::Fail(size_t index, const std::string& received, const std::string& why) {
   StepResult& r = report_.steps[index];
   r.status = Verdict::kFailed;
-  r.received = received;
-  r.message = why;
+  r.received = CapText(received, kGradeShownBytes);
+  r.message = CapText(why, kGradeShownBytes);
   r.duration_ms = options_.now_ms() - step_started_ms_;
   if (!report_.failure) {
     FailureInfo f;
     f.step = r.index;
     f.line = r.line;
     f.expected = r.expected;
-    f.actual = received;
+    f.actual = r.received;
     std::string where = scenario_.file.empty() ? scenario_.name : scenario_.file;
     if (r.line > 0) where += ":" + std::to_string(r.line);
     std::string session =
         report_.session > 1 ? "session " + std::to_string(report_.session) + ", " : std::string();
-    f.message =
-        where + ": " + session + "step " + std::to_string(r.index) + " (" + r.kind + "): " + why;
+    f.message = where + ": " + session + "step " + std::to_string(r.index) + " (" + r.kind +
+                "): " + r.message;
     report_.failure = std::move(f);
   }
 }
 
 void ScriptedSession::FailUnexpected(const std::string& line, const std::string& why) {
-  report_.unexpected.push_back(line);
+  NoteUnexpected(line);
   if (!report_.failure) {
     FailureInfo f;
     f.step = -1;
     f.expected = "nothing more";
-    f.actual = line;
-    f.message = (scenario_.file.empty() ? scenario_.name : scenario_.file) + ": " + why;
+    f.actual = CapText(line, kGradeShownBytes);
+    f.message = (scenario_.file.empty() ? scenario_.name : scenario_.file) + ": " +
+                CapText(why, kGradeShownBytes);
     report_.failure = std::move(f);
   }
+}
+
+size_t ScriptedSession::MaxMessage() const {
+  size_t configured = scenario_.server.max_message_size;
+  return configured > 0 ? configured : kGradeDefaultMaxMessage;
 }
 
 void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
   std::string display = StandardReply(Expand(text), options_.hostname);
   std::vector<std::string> lines = SplitLines(display);
+  if (Verb(last_command_) == "EHLO" && !lines.empty() && CodeOf(lines.back()) == 250) {
+    // The message size cap is advertised (RFC 1870) unless the script does.
+    bool has_size = false;
+    for (size_t i = 1; i < lines.size(); ++i) {
+      has_size = has_size || (lines[i].size() > 4 && Verb(lines[i].substr(4)) == "SIZE");
+    }
+    if (!has_size && lines.size() >= 1) {
+      lines.back()[3] = '-';
+      lines.push_back("250 SIZE " + std::to_string(MaxMessage()));
+    }
+  }
   std::string wire;
   for (size_t i = 0; i < lines.size(); ++i) {
     wire += lines[i] + "\r\n";
     Note('S', lines[i]);
+    secrets_.Server(lines[i]);
     if (i > 0 && lines[i].size() > 4) {
       std::string kw = Verb(std::string_view(lines[i]).substr(4));
       if (kw == "PIPELINING") pipelining_advertised_ = true;
     }
   }
-  if (scenario_.strict.pipelining && !pipelining_advertised_ &&
+  int code = lines.empty() ? 0 : CodeOf(lines.back());
+  // RFC 2920 3.1: DATA ends a group even with PIPELINING, so the 354 is
+  // delayed too: a message sent before it is then seen to be early.
+  if (scenario_.strict.pipelining && (!pipelining_advertised_ || code == 354) &&
       options_.pipelining_probe.count() > 0) {
     out.push_back(SessionAction::Pause(options_.pipelining_probe));
   }
   out.push_back(SessionAction::Write(wire));
-  int code = lines.empty() ? 0 : CodeOf(lines.back());
   if (code == 354 && !stopped_) {
     in_data_ = true;
     message_.clear();
+    data_partial_.clear();
     message_raw_.clear();
+    message_size_ = 0;
     data_bare_.reset();
     data_early_ = framer_.buffered() > 0;
   }
@@ -227,11 +278,20 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
     closing_ = true;
     out.push_back(SessionAction::Close());
   }
+  if (code == 220 && !tls_started_ && UpperTrim(last_command_) == "STARTTLS") {
+    // RFC 3207: TLS starts now (the scenario's `server: {tls: {starttls:
+    // true}}` gives the certificate); plaintext sent after the command is
+    // discarded, never read as commands inside TLS.
+    tls_started_ = true;
+    framer_.TakeRaw();
+    out.push_back(SessionAction::StartTls());
+  }
 }
 
 void ScriptedSession::RunReplySteps(SessionActions& out) {
   while (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kReply) {
     StepStarted();
+    NoteStepAtCursor();
     const Step& step = scenario_.steps[cursor_];
     report_.steps[cursor_].sent = StandardReply(Expand(step.text), options_.hostname);
     SendReply(step.text, out);
@@ -251,6 +311,7 @@ SessionActions ScriptedSession::OnConnect() {
 
 SessionActions ScriptedSession::OnBytes(std::string_view bytes) {
   SessionActions out;
+  if (flooded_) return out;  // closing: the rest is not read
   if (report_.received.size() < kMaxReceived) {
     report_.received.append(bytes.substr(0, kMaxReceived - report_.received.size()));
   }
@@ -258,23 +319,31 @@ SessionActions ScriptedSession::OnBytes(std::string_view bytes) {
   while (true) {
     std::optional<FramedLine> line = framer_.Next();
     if (!line) break;
-    if (in_data_) {
+    if (auth_) {
+      HandleAuthLine(*line, out);
+    } else if (in_data_) {
       HandleDataLine(*line, out);
     } else {
       HandleCommand(*line, out);
     }
+    if (flooded_) break;
   }
   return out;
 }
 
 void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out) {
-  const std::string raw = Raw(line);
+  // What the reports show: AUTH credentials (an initial response, and the
+  // client's lines until the final reply, whatever step the script is at)
+  // hidden by session state, in the received bytes too; matching uses the
+  // line as sent. A bare LF stays in the transcript text, shown escaped.
+  const std::string text = Redacted(line.text);
+  const std::string raw = text + (line.ending == LineEnding::kCrlf ? "\r\n" : "\n");
   const std::string shown = EscapeBytes(raw);
   const bool early = early_;
   const std::string previous = last_command_;
-  last_command_ = line.text;
-  // A bare LF stays in the transcript text so reports show it escaped.
-  Note('C', line.ending == LineEnding::kBareLf ? line.text + "\n" : line.text);
+  NoteStepAtCursor();
+  last_command_ = text;
+  Note('C', line.ending == LineEnding::kBareLf ? text + "\n" : text);
 
   auto answer_stopped = [&] {
     SendReply(Verb(line.text) == "QUIT" ? "221" : "503 5.5.1 smtp-harness: not expected here", out);
@@ -282,19 +351,47 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   if (closing_) {  // after our 221: the client should have closed
     if (cursor_ < scenario_.steps.size() &&
         scenario_.steps[cursor_].kind == StepKind::kExpectClose) {
-      report_.unexpected.push_back(line.text);
+      NoteUnexpected(text);
       Fail(cursor_, shown, "expected the client to close the connection, got \"" + shown + "\"");
     } else {
-      FailUnexpected(line.text, "unexpected command after QUIT: \"" + shown + "\"");
+      FailUnexpected(text, "unexpected command after QUIT: \"" + shown + "\"");
     }
     stopped_ = true;
     return;
   }
   if (stopped_) {
-    report_.unexpected.push_back(line.text);
+    NoteUnexpected(text);
+    if (unexpected_count_ > kGradeUnexpectedCommands) {
+      // A flood after the script stopped: nothing more to learn from it.
+      const std::string why = "more than " + std::to_string(kGradeUnexpectedCommands) +
+                              " commands after the script stopped (the unexpected-command cap)";
+      Note('*', why + "; closing the session");
+      SendReply("421 4.7.0 smtp-harness: too many unexpected commands, closing", out);
+      flooded_ = true;
+      return;
+    }
     answer_stopped();
     early_ = framer_.buffered() > 0;
     return;
+  }
+  if (cursor_ >= scenario_.steps.size()) {
+    FailUnexpected(text,
+                   "unexpected command after the end of the script: \"" + EscapeBytes(text) + "\"");
+    stopped_ = true;
+    answer_stopped();
+    early_ = framer_.buffered() > 0;
+    return;
+  }
+  // A repeating step that has its min gives way to the next step when this
+  // command is not one more of it.
+  std::optional<MatchOutcome> matched;
+  while (cursor_ < scenario_.steps.size()) {
+    const Step& s = scenario_.steps[cursor_];
+    if (s.kind != StepKind::kExpectCommand) break;
+    matched = MatchCommandStep(s.command, line.text, options_.vars);
+    if (matched->ok || matched->error || repeats_ < s.repeat_min) break;
+    FinishRepetition();
+    matched.reset();
   }
   if (cursor_ >= scenario_.steps.size()) {
     FailUnexpected(line.text, "unexpected command after the end of the script: \"" +
@@ -307,16 +404,35 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   const Step& step = scenario_.steps[cursor_];
   std::optional<std::string> mismatch;
   if (step.kind == StepKind::kExpectCommand) {
-    MatchOutcome m = MatchCommandStep(step.command, line.text, options_.vars);
-    if (!m.ok) mismatch = m.reason;
+    if (!matched) matched = MatchCommandStep(step.command, line.text, options_.vars);
+    if (!matched->ok) {
+      // The matcher quotes what it saw; for a redacted line say it without.
+      mismatch = text == line.text ? matched->reason
+                                   : "command \"" + EscapeBytes(text) + "\" does not match \"" +
+                                         Expected(step) + "\"";
+      if (repeats_ > 0)
+        *mismatch += " (after " + std::to_string(repeats_) + " matching command" +
+                     (repeats_ == 1 ? "" : "s") + "; at least " + std::to_string(step.repeat_min) +
+                     " expected)";
+    }
   } else if (step.kind == StepKind::kExpectClose) {
     mismatch = "expected the client to close the connection, got \"" + shown + "\"";
-    report_.unexpected.push_back(line.text);
+    NoteUnexpected(text);
+  } else if (step.kind == StepKind::kAuth) {
+    mismatch = StartAuth(step, line.text, out);
+    if (!mismatch) {
+      early_ = framer_.buffered() > 0;
+      return;  // the exchange goes on (334), or FinishAuth ended it
+    }
   } else if (step.kind == StepKind::kExpectData) {
     mismatch = "expected the message (after a 354 reply), got the command \"" + shown + "\"";
   } else {
     mismatch =
         "the script cannot take a command at a " + std::string(StepKindName(step.kind)) + " step";
+  }
+  if (mismatch && text != line.text) {  // the reason may quote the line: not its credential
+    for (size_t at; (at = mismatch->find(line.text)) != std::string::npos;)
+      mismatch->replace(at, line.text.size(), text);
   }
   if (mismatch) {
     Fail(cursor_, shown, *mismatch);
@@ -333,31 +449,190 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   } else if (scenario_.strict.crlf && line.bare_cr) {
     why = "the line contains a bare CR (\\r): \"" + shown + "\"";
   } else if (scenario_.strict.pipelining && early && !pipelining_advertised_) {
-    why = "\"" + EscapeBytes(line.text) + "\" was sent before the reply to \"" +
-          EscapeBytes(previous) +
+    why = "\"" + EscapeBytes(text) + "\" was sent before the reply to \"" + EscapeBytes(previous) +
           "\" (the server did not advertise PIPELINING: wait for each reply before sending "
           "the next command)";
   }
-  if (why.empty())
-    Pass(cursor_, shown);
-  else
-    Fail(cursor_, shown, why);
+  const size_t index = cursor_;
+  RecordMatch(index, shown, why);
   std::string reply = step.text;
-  ++cursor_;
-  bool next_is_reply =
-      cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kReply;
+  if (++repeats_ >= step.repeat_max) {
+    ++cursor_;
+    repeats_ = 0;
+  }
+  bool next_is_reply = cursor_ != index && cursor_ < scenario_.steps.size() &&
+                       scenario_.steps[cursor_].kind == StepKind::kReply;
+  std::string& sent = report_.steps[index].sent;
+  if (!sent.empty()) sent += "\n";
   if (!reply.empty()) {
-    report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);
+    sent += StandardReply(Expand(reply), options_.hostname);
     SendReply(reply, out);
   } else if (!next_is_reply) {
-    report_.steps[cursor_ - 1].sent = StandardReply(DefaultReplyFor(line.text), options_.hostname);
+    sent += StandardReply(DefaultReplyFor(line.text), options_.hostname);
     SendReply(DefaultReplyFor(line.text), out);
   }
   RunReplySteps(out);
   early_ = framer_.buffered() > 0;
 }
 
+void ScriptedSession::RecordMatch(size_t index, const std::string& shown, const std::string& why) {
+  const Step& step = scenario_.steps[index];
+  if (repeats_ == 0) {
+    if (why.empty())
+      Pass(index, shown);
+    else
+      Fail(index, shown, why);
+  } else {
+    StepResult& r = report_.steps[index];
+    r.received += "\n" + shown;
+    if (!why.empty() && r.status != Verdict::kFailed) Fail(index, r.received, why);
+    r.duration_ms = options_.now_ms() - step_started_ms_;
+  }
+  if (step.repeat_max != 1 && report_.steps[index].status == Verdict::kPassed) {
+    int n = repeats_ + 1;
+    report_.steps[index].message =
+        "matched " + std::to_string(n) + " command" + (n == 1 ? "" : "s");
+  }
+}
+
+void ScriptedSession::FinishRepetition() {
+  if (repeats_ == 0) {  // an optional step the client left out
+    StepResult& r = report_.steps[cursor_];
+    r.status = Verdict::kPassed;
+    r.optional_mismatch = true;
+    r.message = "optional: the client did not send it";
+  }
+  ++cursor_;
+  repeats_ = 0;
+  StepStarted();
+}
+
+void ScriptedSession::SettleRepetitions() {
+  while (!stopped_ && cursor_ < scenario_.steps.size() &&
+         scenario_.steps[cursor_].kind == StepKind::kExpectCommand &&
+         repeats_ >= scenario_.steps[cursor_].repeat_min) {
+    FinishRepetition();
+  }
+}
+
+std::string ScriptedSession::Redacted(const std::string& line) {
+  std::string shown = secrets_.Client(line);
+  if (shown == line) return shown;
+  // What was hidden ("AUTH PLAIN <redacted>": what follows the common
+  // start) leaves the exact bytes of the report too.
+  size_t same = 0;
+  while (same < line.size() && same < shown.size() && line[same] == shown[same]) ++same;
+  RedactReceived(line.substr(same));
+  return shown;
+}
+
+void ScriptedSession::RedactReceived(const std::string& secret) {
+  if (secret.empty()) return;
+  size_t at = report_.received.rfind(secret);
+  if (at != std::string::npos) report_.received.replace(at, secret.size(), "<redacted>");
+}
+
+std::optional<std::string> ScriptedSession::StartAuth(const Step& step, const std::string& command,
+                                                      SessionActions& out) {
+  std::string shown = EscapeBytes(command);
+  if (Verb(command) != "AUTH") return "expected AUTH, got \"" + shown + "\"";
+  size_t mech_start = command.find_first_not_of(' ', 4);
+  size_t mech_end =
+      mech_start == std::string::npos ? std::string::npos : command.find(' ', mech_start);
+  std::string mechanism = mech_start == std::string::npos
+                              ? ""
+                              : Verb(command.substr(mech_start, mech_end - mech_start));
+  if (mechanism != "PLAIN" && mechanism != "LOGIN")
+    return "AUTH " + mechanism + ": the script takes AUTH PLAIN or LOGIN";
+  if (!step.auth_mechanism.empty() && mechanism != step.auth_mechanism)
+    return "AUTH " + mechanism + " instead of AUTH " + step.auth_mechanism;
+  std::string initial;
+  if (mech_end != std::string::npos) {
+    size_t at = command.find_first_not_of(' ', mech_end);
+    if (at != std::string::npos) initial = command.substr(at);
+  }
+  auth_ = AuthExchange{mechanism, "", false};
+  if (initial.empty()) {
+    SendReply(mechanism == "LOGIN" ? "334 VXNlcm5hbWU6" : "334 ", out);
+    return std::nullopt;
+  }
+  auto decoded = initial == "=" ? std::optional<std::string>("") : Base64Decode(initial);
+  if (!decoded) {
+    auth_.reset();
+    return "AUTH " + mechanism + ": the initial response is not base64";
+  }
+  if (mechanism == "LOGIN") {
+    auth_->user = *decoded;
+    auth_->want_password = true;
+    SendReply("334 UGFzc3dvcmQ6", out);
+    return std::nullopt;
+  }
+  auto creds = sasl::ParsePlain(*decoded);
+  FinishAuth(creds ? creds->authcid : std::string(), creds ? creds->password : std::string(), out);
+  return std::nullopt;
+}
+
+void ScriptedSession::HandleAuthLine(const FramedLine& line, SessionActions& out) {
+  if (line.text == "*") {
+    Note('C', Redacted(line.text));
+    auth_.reset();
+    Fail(cursor_, "*", "the client cancelled the AUTH exchange (\"*\")");
+    stopped_ = true;
+    SendReply("501 5.7.0 Authentication cancelled", out);
+    return;
+  }
+  Note('C', Redacted(line.text));
+  auto decoded = Base64Decode(line.text);
+  if (!decoded) decoded = std::string();  // compared below: a wrong credential
+  if (auth_->mechanism == "LOGIN" && !auth_->want_password) {
+    auth_->user = *decoded;
+    auth_->want_password = true;
+    SendReply("334 UGFzc3dvcmQ6", out);
+    return;
+  }
+  if (auth_->mechanism == "LOGIN") {
+    FinishAuth(auth_->user, *decoded, out);
+    return;
+  }
+  auto creds = sasl::ParsePlain(*decoded);
+  FinishAuth(creds ? creds->authcid : std::string(), creds ? creds->password : std::string(), out);
+}
+
+void ScriptedSession::FinishAuth(const std::string& user, const std::string& password,
+                                 SessionActions& out) {
+  const Step& step = scenario_.steps[cursor_];
+  const std::string mechanism = auth_->mechanism;
+  auth_.reset();
+  const std::string want_user = Expand(step.auth_username);
+  const std::string shown = "AUTH " + mechanism + " <redacted>";
+  std::string why;
+  if (user != want_user) {
+    why = "AUTH " + mechanism + ": the user name \"" + EscapeBytes(user) + "\" is not \"" +
+          EscapeBytes(want_user) + "\"";
+  } else if (password != Expand(step.auth_password)) {
+    // The variable that holds it may be named; a literal password may not.
+    const std::string& p = step.auth_password;
+    bool is_var =
+        p.size() > 3 && p.rfind("${", 0) == 0 && p.back() == '}' && p.find('}') == p.size() - 1;
+    why = "AUTH " + mechanism + ": the password is not the scenario's" +
+          (is_var ? " (" + p + ")" : std::string());
+  }
+  if (!why.empty()) {
+    Fail(cursor_, shown, why);
+    stopped_ = true;
+    SendReply("535 5.7.8 Authentication credentials invalid", out);
+    return;
+  }
+  Pass(cursor_, shown);
+  std::string reply = step.text.empty() ? "235 2.7.0 Authentication successful" : step.text;
+  ++cursor_;
+  report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);
+  SendReply(reply, out);
+  RunReplySteps(out);
+}
+
 void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out) {
+  secrets_.Client(line.text);  // message text, never hidden; the redactor follows the session
   if (!data_bare_ && (line.ending == LineEnding::kBareLf || line.bare_cr)) {
     data_bare_ = EscapeBytes(Raw(line));
   }
@@ -365,14 +640,32 @@ void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out
     FinishMessage(line, out);
     return;
   }
-  message_ += UnstuffLine(line.text);
-  message_ += "\r\n";
-  if (message_raw_.size() < kMaxReceived) message_raw_ += Raw(line);
+  if (message_raw_.size() < kGradeShownBytes) message_raw_ += Raw(line);
+  if (scenario_.strict.crlf && line.ending == LineEnding::kBareLf) {
+    // Not a line end on the wire: the bytes belong to the line a CRLF ends.
+    message_size_ += line.text.size() + 1;
+    if (message_size_ <= MaxMessage()) data_partial_ += line.text + "\n";
+    return;
+  }
+  const std::string logical = data_partial_ + line.text;
+  data_partial_.clear();
+  std::string_view unstuffed = UnstuffLine(logical);
+  message_size_ += line.text.size() + 2 - (logical.size() - unstuffed.size());
+  if (message_size_ <= MaxMessage()) {  // past the cap: counted, not kept
+    message_ += unstuffed;
+    message_ += "\r\n";
+  }
 }
 
 void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& out) {
   in_data_ = false;
-  Note('C', "<message: " + std::to_string(message_.size()) + " bytes>");
+  if (!data_partial_.empty() && message_size_ <= MaxMessage()) {
+    message_ += UnstuffLine(data_partial_);  // strict.crlf: bare-LF bytes before the dot
+  }
+  data_partial_.clear();
+  SettleRepetitions();
+  NoteStepAtCursor();
+  Note('C', "<message: " + std::to_string(message_size_) + " bytes>");
   for (size_t pos = 0; pos < message_.size();) {
     size_t eol = message_.find("\r\n", pos);
     if (eol == std::string::npos) eol = message_.size();
@@ -380,18 +673,45 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
     pos = eol + 2;
   }
   Note('C', ".");
-  const std::string shown = EscapeBytes(message_raw_ + Raw(dot_line));
+  const std::string shown = EscapeBytes(
+      message_raw_ + (message_raw_.size() >= kGradeShownBytes ? "[...]" : "") + Raw(dot_line));
+  if (message_size_ > MaxMessage()) {
+    // RFC 5321 §4.5.3.1.10: refused after the final dot; the script goes on.
+    const std::string why = "the message is " + std::to_string(message_size_) +
+                            " bytes, larger than the message size cap of " +
+                            std::to_string(MaxMessage()) +
+                            " bytes (SIZE, the scenario's server: {max_message_size}); it was "
+                            "refused with 552";
+    if (cursor_ < scenario_.steps.size() &&
+        scenario_.steps[cursor_].kind == StepKind::kExpectData) {
+      Fail(cursor_, shown, why);
+      ++cursor_;
+    } else {
+      FailUnexpected("<message>", why);
+    }
+    SendReply("552 5.3.4 Message size exceeds fixed maximum message size", out);
+    RunReplySteps(out);
+    early_ = framer_.buffered() > 0;
+    last_command_ = "<CRLF>.<CRLF>";
+    return;
+  }
   if (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kExpectData) {
     const Step& step = scenario_.steps[cursor_];
-    MatchOutcome m = MatchData(step.data, message_, options_.vars);
     std::optional<std::string> why;
-    if (!m.ok) why = m.reason;
-    if (!why && scenario_.strict.crlf && data_bare_) {
+    // The line endings first: with bare LFs the content is not what the
+    // client meant to send, so a content mismatch would be the wrong reason.
+    if (scenario_.strict.crlf && data_bare_) {
       why = "the message has a line ending in a bare LF or CR instead of CRLF: \"" + *data_bare_ +
             "\"";
     }
-    if (!why && scenario_.strict.pipelining && data_early_ && !pipelining_advertised_) {
-      why = "the message was sent before the 354 reply to DATA";
+    if (!why) {
+      MatchOutcome m = MatchData(step.data, message_, options_.vars);
+      if (!m.ok) why = m.reason;
+    }
+    if (!why && scenario_.strict.pipelining && data_early_) {
+      why =
+          "the message was sent before the 354 reply to DATA (RFC 2920 3.1: DATA ends a "
+          "group even with PIPELINING)";
     }
     if (why)
       Fail(cursor_, shown, *why);
@@ -420,6 +740,7 @@ SessionActions ScriptedSession::OnEnd(SessionEnd end) {
   if (delivered_) return {};
   report_.end = end;
   const std::string reason(SessionEndName(end));
+  NoteStepAtCursor();
   Note('*', "connection ended: " + reason);
   const bool timeout = end == SessionEnd::kIdleTimeout;
   // The engine's last read waited ReadTimeout(): the step at the cursor.
@@ -434,6 +755,9 @@ SessionActions ScriptedSession::OnEnd(SessionEnd end) {
              "never arrived; the message ends with \"" +
              EscapeBytes(tail) + "\"");
   } else if (!stopped_ && cursor_ < scenario_.steps.size()) {
+    SettleRepetitions();
+  }
+  if (!in_data_ && !stopped_ && cursor_ < scenario_.steps.size()) {
     const Step& step = scenario_.steps[cursor_];
     if (step.kind == StepKind::kExpectClose) {
       Pass(cursor_, "");
@@ -459,6 +783,17 @@ SessionActions ScriptedSession::OnEnd(SessionEnd end) {
     if (r.status == Verdict::kNotRun && r.message.empty()) r.message = "not reached";
   }
   report_.completed = cursor_ >= scenario_.steps.size() && !stopped_;
+  if (transcript_dropped_ > 0) {
+    report_.transcript.push_back(
+        {options_.now_ms(), '*',
+         "[transcript cap: " + std::to_string(transcript_dropped_) + " more lines not kept (" +
+             std::to_string(kGradeTranscriptBytes) + " bytes kept per session)]"});
+  }
+  if (unexpected_count_ > report_.unexpected.size()) {
+    report_.unexpected.push_back("[" +
+                                 std::to_string(unexpected_count_ - report_.unexpected.size()) +
+                                 " more unexpected commands not listed]");
+  }
   Deliver();
   return {};
 }

@@ -1,7 +1,8 @@
 // ScriptedSession: the server side of one server-mode session (SPEC §4). It
 // plays a scenario's steps against the client under test: sends the `reply:`
 // lines, matches each command and the message, applies the `strict:` checks,
-// and records per-step results, the exact bytes received and a transcript.
+// and records per-step results, the exact bytes received and a transcript
+// (AUTH secrets redacted by session state; all of it bounded: grade_limits.h).
 //
 // No I/O: the FakeServer engine (or a test) feeds bytes and carries out the
 // returned actions. When the session ends (OnEnd, or destruction without it)
@@ -11,6 +12,16 @@
 // the script (the client gets 503s, QUIT still gets 221); a strict-rule
 // violation (bare LF/CR, unannounced pipelining) or a message that does not
 // match fails its step but the script goes on.
+//
+// Repetition (SPEC §9): an expect step with `repeat: {min, max}` (or
+// `optional: true`, min 0) takes up to max matching commands in a row,
+// replying to each; a command it does not match, once it has its min, goes
+// to the next step. Matching is greedy: a command the repeating step matches
+// is its own, even if the next step would match it too.
+//
+// With strict.crlf only CRLF ends a message line, as on the wire: a bare LF
+// stays inside the line (so a "." after it is not dot-unstuffed), and the
+// bare LF is the reason the message step fails, ahead of its content check.
 #pragma once
 
 #include <functional>
@@ -20,6 +31,7 @@
 #include <vector>
 
 #include "harness/core/line_framer.h"
+#include "harness/core/secret_redactor.h"
 #include "harness/core/session_logic.h"
 #include "harness/report/run_result.h"
 #include "harness/scenario/model.h"
@@ -46,7 +58,7 @@ struct SessionReport {
   std::vector<StepResult> steps;  // one per scenario step, in order
   Transcript transcript;
   std::string received;                 // every byte the client sent, exactly (capped at 1 MiB)
-  std::vector<std::string> unexpected;  // commands the script did not expect
+  std::vector<std::string> unexpected;  // commands the script did not expect (the first 100)
   std::optional<FailureInfo> failure;   // the first failing step
   bool completed = false;               // every step passed or was checked
   std::optional<SessionEnd> end;        // how the session ended (set by OnEnd)
@@ -71,7 +83,23 @@ class ScriptedSession : public SessionLogic {
 
  private:
   void HandleCommand(const FramedLine& line, SessionActions& out);
+  // Ends the repeating step at the cursor (it has its min) and moves on.
+  void FinishRepetition();
+  // Moves past repeating steps that have their min (before a message or at
+  // the end of the session, where no command can match them any more).
+  void SettleRepetitions();
+  void RecordMatch(size_t index, const std::string& shown, const std::string& why);
   void HandleDataLine(const FramedLine& line, SessionActions& out);
+  // An `auth:` step (RFC 4954): the AUTH command starts the exchange, the
+  // lines after a 334 continue it. Empty when the command is taken.
+  std::optional<std::string> StartAuth(const Step& step, const std::string& command,
+                                       SessionActions& out);
+  void HandleAuthLine(const FramedLine& line, SessionActions& out);
+  void FinishAuth(const std::string& user, const std::string& password, SessionActions& out);
+  // The line as reports may show it (AUTH credentials hidden); what was
+  // hidden is also taken out of report_.received.
+  std::string Redacted(const std::string& line);
+  void RedactReceived(const std::string& secret);
   void FinishMessage(const FramedLine& dot_line, SessionActions& out);
   // Sends the replies of the `reply:` steps at the cursor, advancing past them.
   void RunReplySteps(SessionActions& out);
@@ -80,7 +108,10 @@ class ScriptedSession : public SessionLogic {
   void Pass(size_t index, const std::string& received, const std::string& note = {});
   void Fail(size_t index, const std::string& received, const std::string& why);
   void FailUnexpected(const std::string& line, const std::string& why);
-  void Note(char dir, const std::string& text);
+  void Note(char dir, const std::string& text);  // bounded: grade_limits.h
+  void NoteUnexpected(const std::string& line);
+  size_t MaxMessage() const;
+  void NoteStepAtCursor();  // the transcript lines that follow belong to the cursor's step
   std::string Expand(const std::string& text) const;
   std::string Expected(const Step& step) const;
   Duration TimeoutAt(size_t index) const;
@@ -92,10 +123,13 @@ class ScriptedSession : public SessionLogic {
   SessionReport report_;
   LineFramer framer_;
   size_t cursor_ = 0;
+  int note_step_ = -1;  // stamped on transcript lines
+  int repeats_ = 0;     // commands the step at the cursor has matched so far
   double step_started_ms_ = 0;
   bool in_data_ = false;
   std::string message_;                   // dot-unstuffed, CRLF lines
   std::string message_raw_;               // as received (reports show these bytes)
+  std::string data_partial_;              // strict.crlf: a line's bytes up to a bare LF
   std::optional<std::string> data_bare_;  // first message line with a bare LF/CR, escaped
   bool data_early_ = false;               // message bytes arrived before the 354
   bool stopped_ = false;                  // a wrong command stopped the script
@@ -104,6 +138,19 @@ class ScriptedSession : public SessionLogic {
   std::string last_command_;              // for the "sent before the reply to X" message
   bool pipelining_advertised_ = false;
   bool delivered_ = false;
+  size_t message_size_ = 0;        // the message's size, also past the cap
+  size_t transcript_bytes_ = 0;    // transcript text kept
+  size_t transcript_dropped_ = 0;  // lines past kGradeTranscriptBytes
+  size_t unexpected_count_ = 0;    // commands after the script stopped, all of them
+  bool flooded_ = false;           // kGradeUnexpectedCommands passed: closing
+  bool tls_started_ = false;       // a 220 answered STARTTLS
+  SecretRedactor secrets_;         // follows every line both ways
+  struct AuthExchange {
+    std::string mechanism;  // PLAIN or LOGIN
+    std::string user;       // LOGIN: the user name, once given
+    bool want_password = false;
+  };
+  std::optional<AuthExchange> auth_;  // between AUTH and its final reply
 };
 
 }  // namespace smtp

@@ -43,4 +43,19 @@ std::vector<size_t> SelectIndices(const std::vector<std::string>& names, const s
   return out;
 }
 
+std::string DescribeEmptySelection(const std::vector<std::string>& names, const std::string& filter,
+                                   Shard shard) {
+  auto count = [](size_t n) { return std::to_string(n) + (n == 1 ? " scenario" : " scenarios"); };
+  if (names.empty()) return "no scenario files";
+  size_t filtered = SelectIndices(names, filter, Shard{}).size();
+  if (filtered == 0) {
+    return "--filter '" + filter + "' matched none of the " + count(names.size());
+  }
+  if (!SelectIndices(names, filter, shard).empty()) return "";
+  return "--shard " + std::to_string(shard.index) + "/" + std::to_string(shard.count) +
+         " is empty: " + count(filtered) + (filter.empty() ? "" : " (after --filter)") +
+         " fill only " + std::to_string(filtered) + " of " + std::to_string(shard.count) +
+         " shards";
+}
+
 }  // namespace smtp

@@ -26,4 +26,11 @@ Result<Shard> ParseShard(const std::string& text);
 std::vector<size_t> SelectIndices(const std::vector<std::string>& names, const std::string& filter,
                                   Shard shard);
 
+// Why SelectIndices chose nothing, for the error (or the --allow-empty note)
+// of a run that selects zero scenarios: "--filter 'zzz*' matched none of the
+// 42 scenarios", "--shard 4/4 is empty: 3 scenarios fill only 3 of 4
+// shards"; "" when something was selected.
+std::string DescribeEmptySelection(const std::vector<std::string>& names, const std::string& filter,
+                                   Shard shard);
+
 }  // namespace smtp

@@ -11,11 +11,12 @@
 #include "harness/runner/grade_result.h"
 #include "harness/runner/scripted_session.h"
 #include "harness/util/host_port.h"
+#include "harness/util/listen_address.h"
 
 namespace smtp {
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using Steady = std::chrono::steady_clock;
 
 // Collects finished sessions from the server thread.
 class SessionCollector {
@@ -31,9 +32,9 @@ class SessionCollector {
   }
   // Waits until `n` sessions finished or `until` passes, whichever first;
   // wakes early every `tick` so the caller can look at the client.
-  void WaitFor(size_t n, Clock::time_point until) {
+  void WaitFor(size_t n, Duration wait) {
     std::unique_lock lock(mu_);
-    cv_.wait_until(lock, until, [&] { return reports_.size() >= n; });
+    cv_.wait_for(lock, wait, [&] { return reports_.size() >= n; });
   }
   std::vector<SessionReport> Take() {
     std::lock_guard lock(mu_);
@@ -67,24 +68,6 @@ std::string JoinArgv(const std::vector<std::string>& argv) {
 
 }  // namespace
 
-Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& text) {
-  size_t colon = text.rfind(':');
-  if (colon == std::string::npos || colon + 1 >= text.size()) {
-    return Status::InvalidArgument("listen: expected HOST:PORT such as 127.0.0.1:1025, got '" +
-                                   text + "'");
-  }
-  std::string host = text.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
-    host = host.substr(1, host.size() - 2);
-  }
-  std::string port_text = text.substr(colon + 1);
-  if (port_text.find_first_not_of("0123456789") != std::string::npos || port_text.size() > 5 ||
-      std::stoul(port_text) > 65535) {
-    return Status::InvalidArgument("listen: bad port in '" + text + "'");
-  }
-  return std::make_pair(host, static_cast<uint16_t>(std::stoul(port_text)));
-}
-
 Duration DefaultRunTimeout(const Scenario& scenario, Duration step_timeout) {
   // A session takes at most the sum of its steps' timeouts, plus two default
   // ones (the connect and the exit).
@@ -94,7 +77,11 @@ Duration DefaultRunTimeout(const Scenario& scenario, Duration step_timeout) {
 }
 
 Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const GradeOptions& options) {
-  const auto started = Clock::now();
+  const Clock& clock = options.clock ? *options.clock : SteadyClock();
+  const auto started = clock.Now();
+  auto ms_since = [&clock](Clock::TimePoint t) {
+    return std::chrono::duration<double, std::milli>(clock.Now() - t).count();
+  };
   const Duration step_timeout = options.step_timeout.value_or(scenario.timeout);
   // Each read waits as long as the step it waits for allows (the script tells
   // the engine, ScriptedSession::ReadTimeout).
@@ -127,11 +114,12 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   auto listen = ParseListenAddress(options.listen.value_or(scenario.listen));
   if (!listen.ok()) return listen.status();
   FakeServerConfig config = scenario.server;
-  config.listen_host = listen->first;
-  config.port = options.port.value_or(listen->second);
+  config.listen_host = listen->host;
+  config.port = options.port.value_or(listen->port);
   config.idle_timeout = step_timeout;  // the scripted sessions name each read's own
   config.write_timeout = longest;
   config.keep_messages = false;
+  config.keep_transcripts = false;  // the scripted sessions keep their own (bounded)
   config.max_sessions = static_cast<size_t>(sessions) + 8;
 
   ScriptOptions script;
@@ -147,11 +135,11 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   // machine: wait for it, up to the step timeout, rather than fail at once.
   std::unique_ptr<FakeServer> server_holder;
   Result<uint16_t> port = Status::Internal("not started");
-  const auto bind_deadline = Clock::now() + step_timeout;
+  const auto bind_deadline = clock.Now() + step_timeout;
   while (true) {
     server_holder = std::make_unique<FakeServer>(config, factory);
     port = server_holder->Start();
-    if (port.ok() || config.port == 0 || Clock::now() >= bind_deadline ||
+    if (port.ok() || config.port == 0 || clock.Now() >= bind_deadline ||
         port.status().message().find("in use") == std::string::npos) {
       break;
     }
@@ -172,12 +160,10 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   ProcessSpec spec;
   spec.argv = argv;
   spec.cwd = client_dir;
-  spec.env["SMTP_HARNESS_PORT"] = std::to_string(*port);
-  spec.env["SMTP_PORT"] = std::to_string(*port);
-  spec.env["SMTP_HOST"] = config.listen_host;
-  // Output survives a kill. (emplace: GCC 12 warns falsely, -Wrestrict, on
-  // assigning a literal here.)
-  if (!getenv("PYTHONUNBUFFERED")) spec.env.emplace("PYTHONUNBUFFERED", "1");
+  if (Status s = ApplyContainment(options.containment, *port, spec); !s.ok()) {
+    server.Stop();
+    return s;
+  }
   std::unique_ptr<ProcessRunner> own_runner;
   ProcessRunner* runner = options.runner;
   if (!runner) {
@@ -188,7 +174,7 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   if (!process.ok()) {
     server.Stop();
     facts.client_start_error = process.status().message();
-    facts.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+    facts.duration_ms = ms_since(started);
     return AssembleServerResult(scenario, facts);
   }
   RunningProcess& client = **process;
@@ -198,7 +184,7 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   const auto tick = std::chrono::milliseconds(20);
   bool client_exited = false;
   while (true) {
-    auto now = Clock::now();
+    auto now = clock.Now();
     if (collector.Count() >= static_cast<size_t>(sessions)) break;
     if (now >= run_deadline) {
       facts.run_timed_out = true;
@@ -211,20 +197,23 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
     if (client.Exited()) {
       // Its connections close with it; let the engine deliver their ends.
       client_exited = true;
-      auto settle = Clock::now() + std::chrono::milliseconds(500);
-      while (server.SessionsActive() > 0 && Clock::now() < settle) {
-        collector.WaitFor(static_cast<size_t>(sessions), Clock::now() + tick);
+      // A grace, not a deadline of the scenario: real time.
+      auto settle = Steady::now() + std::chrono::milliseconds(500);
+      while (server.SessionsActive() > 0 && Steady::now() < settle) {
+        collector.WaitFor(static_cast<size_t>(sessions), tick);
       }
       break;
     }
-    collector.WaitFor(static_cast<size_t>(sessions), std::min(now + tick, run_deadline));
+    collector.WaitFor(
+        static_cast<size_t>(sessions),
+        std::min<Duration>(tick, std::chrono::duration_cast<Duration>(run_deadline - now)));
   }
   bool sessions_done = collector.Count() >= static_cast<size_t>(sessions);
   if (sessions_done && !client_exited) {
     auto grace = std::min(
         {options.exit_grace, step_timeout,
          Duration(std::max<long>(
-             0, std::chrono::duration_cast<Duration>(run_deadline - Clock::now()).count()))});
+             0, std::chrono::duration_cast<Duration>(run_deadline - clock.Now()).count()))});
     client_exited = client.WaitExit(grace);
     facts.killed_after_sessions = !client_exited;
   }
@@ -237,7 +226,12 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   facts.client.timed_out = outcome.killed;
   facts.client.stdout_text = outcome.stdout_text;
   facts.client.stderr_text = outcome.stderr_text;
-  facts.duration_ms = std::chrono::duration<double, std::milli>(Clock::now() - started).count();
+  facts.client.left_running = outcome.left_running;
+  facts.client.containment = outcome.isolation;
+  if (!outcome.isolation.empty() && spec.uid) {
+    facts.client.containment += ", uid " + std::to_string(*spec.uid);
+  }
+  facts.duration_ms = ms_since(started);
   return AssembleServerResult(scenario, facts);
 }
 

@@ -1,7 +1,9 @@
 // Server mode end to end (SPEC §4): listen first, then start the client under
 // test, play the scripted sessions on the FakeServer engine, wait for the
-// expected sessions (or the client's exit, or the deadlines), always kill the
-// client's process group, and turn it all into a ScenarioResult.
+// expected sessions (or the client's exit, or the deadlines), always kill
+// every process the client started (ClientContainment), and only then turn
+// it all into a ScenarioResult: nothing of the client's runs while the
+// result is decided or written.
 //
 // Deadlines: the client must connect within the step timeout; each read waits
 // at most the timeout of the step it waits for (its own `timeout:`, else the
@@ -18,8 +20,10 @@
 #include <vector>
 
 #include "harness/report/run_result.h"
+#include "harness/runner/client_containment.h"
 #include "harness/runner/process_runner.h"
 #include "harness/scenario/model.h"
+#include "harness/util/clock.h"
 #include "harness/util/status.h"
 
 namespace smtp {
@@ -32,8 +36,12 @@ struct GradeOptions {
   std::optional<Duration> run_timeout;           // default: see the deadlines above
   Duration exit_grace{std::chrono::seconds(2)};  // capped by the step timeout
   std::map<std::string, std::string> vars;       // ${name} in replies and matchers
+  ClientContainment containment;                 // user, environment, limits, isolation
   ProcessRunner* runner = nullptr;               // default: the POSIX runner
   std::function<void(uint16_t)> on_listening;    // tests: the bound port
+  // Decides the connect, run and bind deadlines (tests: a ManualClock);
+  // null: the steady clock. Waits still take real time.
+  const Clock* clock = nullptr;
 };
 
 // A non-ok Status is a harness fault (cannot bind: exit 3) or an unusable
@@ -45,8 +53,5 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
 // `timeout:` (else `step_timeout`) summed, plus two step timeouts (the
 // connect and the exit), times the scenario's sessions.
 Duration DefaultRunTimeout(const Scenario& scenario, Duration step_timeout);
-
-// "127.0.0.1:1025" -> {"127.0.0.1", 1025}; "[::1]:25" -> {"::1", 25}.
-Result<std::pair<std::string, uint16_t>> ParseListenAddress(const std::string& text);
 
 }  // namespace smtp

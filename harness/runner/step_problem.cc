@@ -1,13 +1,24 @@
 #include "harness/runner/step_problem.h"
 
+#include <cctype>
+
 namespace smtp {
 
-StepProblem ReadProblem(const Status& s, Duration timeout) {
+bool ClosedBeforeReply(const Status& s) {
+  // A close in the middle of a reply ("incomplete reply ...") is not "no reply".
+  return s.IsClosed() && s.message().rfind("incomplete reply", 0) != 0;
+}
+
+StepProblem ReadProblem(const Status& s, Duration timeout, std::string_view awaited) {
   StepProblem p;
   if (s.IsTimeout()) {
     p.actual = "no reply within " + FormatDuration(timeout);
   } else if (s.IsClosed()) {
-    p.actual = "connection closed by the server";
+    if (!awaited.empty() && ClosedBeforeReply(s)) {
+      p.actual = "connection closed with no reply to " + std::string(awaited);
+    } else {
+      p.actual = "connection closed by the server";
+    }
   } else if (s.code() == Status::Code::kProtocol) {
     p.actual = "malformed reply";
     p.why = s.message();
@@ -19,6 +30,16 @@ StepProblem ReadProblem(const Status& s, Duration timeout) {
     p.actual = s.message();
   }
   return p;
+}
+
+std::string ReplyAwaited(std::string_view sent) {
+  if (sent == ".") return "the end of the data";
+  std::string verb;
+  for (char c : sent) {
+    if (c == ' ' || c == '\r' || c == '\n') break;
+    verb += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return verb;
 }
 
 StepProblem WriteProblem(const Status& s, Duration timeout) {

@@ -20,7 +20,18 @@ struct StepProblem {
 
 // A failed read of a reply: timeout, close, malformed reply, lost
 // connection (all the server's doing), or anything else (an error).
-StepProblem ReadProblem(const Status& status, Duration timeout);
+// `awaited` names what the reply was for ("RSET", "the end of the data"):
+// a close before any byte of it then reads "connection closed with no reply
+// to RSET", which is how a server that crashes on a command shows up.
+StepProblem ReadProblem(const Status& status, Duration timeout, std::string_view awaited = {});
+
+// A read that failed because the server closed the connection before any
+// byte of a reply (not in the middle of one).
+bool ClosedBeforeReply(const Status& status);
+
+// What a reply answers, for ReadProblem: the verb of `sent` (upper case),
+// "the end of the data" for ".", or "" when nothing was sent (a greeting).
+std::string ReplyAwaited(std::string_view sent);
 // A failed write: timeout or close (the server's doing), or an error.
 StepProblem WriteProblem(const Status& status, Duration timeout);
 

@@ -7,9 +7,20 @@
 #include <optional>
 #include <thread>
 
+#include "harness/runner/result_header.h"
 #include "harness/runner/server_mode.h"
 
 namespace smtp {
+
+ScenarioResult NotRunResult(const Scenario& sc, const RunOptions& options) {
+  ScenarioResult r = ResultHeader(sc);
+  r.target = sc.mode == ScenarioMode::kServer ? sc.listen : options.target.value_or(sc.target);
+  r.status = Verdict::kNotRun;
+  r.skip_reason = options.fail_fast && !options.cancelled()
+                      ? "not run: --fail-fast stopped the run after a failure"
+                      : "not finished: the run was interrupted";
+  return r;
+}
 
 RunResult RunSuite(const std::vector<Scenario>& scenarios, const RunOptions& options,
                    const ClientRunnerEnv& env, const SuiteHooks& hooks) {
@@ -30,6 +41,7 @@ RunResult RunSuite(const std::vector<Scenario>& scenarios, const RunOptions& opt
         std::lock_guard<std::mutex> lock(mu);
         if (stop || options.cancelled() || next_to_start >= scenarios.size()) return;
         i = next_to_start++;
+        if (hooks.on_start) hooks.on_start(i, scenarios[i]);
       }
       const Scenario& sc = scenarios[i];
       ScenarioResult r = sc.mode == ScenarioMode::kServer ? RunServerScenario(sc, options)
@@ -56,13 +68,13 @@ RunResult RunSuite(const std::vector<Scenario>& scenarios, const RunOptions& opt
     for (auto& t : pool) t.join();
   }
   // With --fail-fast a later scenario may have finished before an earlier
-  // one that stopped the run; report those too, in order.
+  // one that stopped the run; report those too, in order, and the ones that
+  // never started as `not run`.
   for (size_t i = next_to_report; i < results.size(); ++i) {
-    if (results[i] && hooks.on_result) hooks.on_result(*results[i]);
+    if (!results[i]) results[i] = NotRunResult(scenarios[i], options);
+    if (hooks.on_result) hooks.on_result(*results[i]);
   }
-  for (auto& r : results) {
-    if (r) run.scenarios.push_back(std::move(*r));
-  }
+  for (auto& r : results) run.scenarios.push_back(std::move(*r));
   run.interrupted = options.cancelled();
   run.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

@@ -34,8 +34,8 @@ bool IsBlank(const std::string& line) {
 }  // namespace
 
 std::vector<std::string> UpdatedTranscriptLines(const std::vector<std::string>& old_lines,
-                                                const Transcript& observed_all,
-                                                bool run_completed) {
+                                                const Transcript& observed_all, bool run_completed,
+                                                const ReplyLineGeneraliser& generalise) {
   std::vector<OldEntry> old;
   for (const auto& l : old_lines) old.push_back(ParseOldLine(l));
   std::vector<TranscriptEntry> obs;
@@ -74,7 +74,9 @@ std::vector<std::string> UpdatedTranscriptLines(const std::vector<std::string>& 
     if (keep) {
       for (size_t x = oi; x < oe; ++x) out.push_back(old[x].raw);
     } else {
-      for (size_t x = ni; x < ne; ++x) out.push_back("S: " + obs[x].text);
+      for (size_t x = ni; x < ne; ++x) {
+        out.push_back("S: " + (generalise ? generalise(obs[x].text) : obs[x].text));
+      }
     }
     oi = oe;
     ni = ne;
@@ -88,7 +90,8 @@ std::vector<std::string> UpdatedTranscriptLines(const std::vector<std::string>& 
 }
 
 Result<TranscriptUpdate> UpdateTranscriptFile(const Scenario& scenario,
-                                              const ScenarioResult& result) {
+                                              const ScenarioResult& result,
+                                              const ReplyLineGeneraliser& generalise) {
   std::ifstream in(scenario.file, std::ios::binary);
   if (!in) return Status::Io("cannot read " + scenario.file);
   std::stringstream ss;
@@ -107,10 +110,13 @@ Result<TranscriptUpdate> UpdateTranscriptFile(const Scenario& scenario,
     old_block.push_back(
         IsBlank(lines[i]) ? "" : lines[i].substr(std::min(block_indent, lines[i].size())));
   }
-  bool completed =
-      result.status == Verdict::kPassed || (result.failure && result.failure->step < 0);
+  // Every step ran (an --update run goes on past mismatches): the old lines
+  // left over were not seen and go; otherwise they were not exercised.
+  bool completed = result.status == Verdict::kPassed ||
+                   (result.failure && result.failure->step < 0) ||
+                   (!result.steps.empty() && result.steps.back().status != Verdict::kNotRun);
   std::vector<std::string> new_block =
-      UpdatedTranscriptLines(old_block, result.transcript, completed);
+      UpdatedTranscriptLines(old_block, result.transcript, completed, generalise);
   std::string pad(block_indent, ' ');
   std::vector<std::string> updated(lines.begin(), lines.begin() + static_cast<long>(first));
   for (const auto& l : new_block) updated.push_back(l.empty() ? "" : pad + l);

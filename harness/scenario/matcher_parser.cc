@@ -10,9 +10,11 @@ namespace {
 const std::vector<std::string> kReplyMatcherKeys = {"code",    "text",     "glob",    "ext",
                                                     "not_ext", "enhanced", "capture", "not"};
 const std::vector<std::string> kCommandMatcherKeys = {"verb", "arg", "regex", "glob"};
-const std::vector<std::string> kDataMatcherKeys = {"contains", "header", "headers", "regex",
-                                                   "equals"};
+const std::vector<std::string> kDataMatcherKeys = {"contains", "header", "headers",
+                                                   "regex",    "equals", "glob"};
 constexpr int kMaxNotDepth = 8;
+// In a code list: a close of the connection instead of a reply also passes.
+constexpr const char* kClosedWord = "closed";
 
 bool IsCodePattern(const std::string& s) {
   if (s.size() != 3 || s[0] < '2' || s[0] > '5') return false;
@@ -52,6 +54,10 @@ std::optional<ReplyMatcher> ScenarioParser::ParseReplyMatcher(const YAML::Node& 
   ReplyMatcher m;
   m.pos = YamlReader::Pos(node);
   if (node.IsScalar()) {
+    if (node.Scalar() == kClosedWord && depth == 0) {
+      m.closed = true;
+      return m;
+    }
     if (!CheckCodePattern(node, node.Scalar())) return std::nullopt;
     m.codes.push_back(node.Scalar());
     return m;
@@ -63,13 +69,15 @@ std::optional<ReplyMatcher> ScenarioParser::ParseReplyMatcher(const YAML::Node& 
         r_.Error(item, "expect: a list of codes must hold codes such as 250 or 2xx, got " +
                            YamlReader::Describe(item));
         ok = false;
+      } else if (item.Scalar() == kClosedWord && depth == 0) {
+        m.closed = true;
       } else if (CheckCodePattern(item, item.Scalar())) {
         m.codes.push_back(item.Scalar());
       } else {
         ok = false;
       }
     }
-    if (ok && m.codes.empty()) {
+    if (ok && m.codes.empty() && !m.closed) {
       r_.Error(node, "expect: empty list of codes");
       ok = false;
     }
@@ -97,7 +105,7 @@ std::optional<ReplyMatcher> ScenarioParser::ParseReplyMatcher(const YAML::Node& 
   }
   if (auto t = node["text"]) {
     if (auto s = r_.Str(t, "text")) {
-      r_.CheckRegex(t, *s, "text");
+      r_.CheckRegex(t, *s, "text", 0, &m.text_regex);
       CheckVars(t, *s, "text");
       m.text = *s;
     }
@@ -134,8 +142,11 @@ std::optional<ReplyMatcher> ScenarioParser::ParseReplyMatcher(const YAML::Node& 
           r_.Error(kv.first, "capture: invalid variable name '" + *name + "'");
           continue;
         }
-        if (r_.CheckRegex(kv.second, *regex, "capture " + *name, 1)) {
+        CompiledRegex compiled;
+        if (r_.CheckRegex(kv.second, *regex, "capture " + *name, 1, &compiled)) {
+          CheckVars(kv.second, *regex, "capture " + *name);
           m.capture.emplace_back(*name, *regex);
+          m.capture_regexes.push_back(std::move(compiled));
         }
       }
     }
@@ -211,7 +222,8 @@ std::optional<CommandMatcher> ScenarioParser::ParseCommandMatcher(const YAML::No
   }
   if (auto x = node["regex"]) {
     auto s = r_.Str(x, "regex");
-    if (s && r_.CheckRegex(x, *s, "regex")) {
+    if (s && r_.CheckRegex(x, *s, "regex", 0, &m.compiled_regex)) {
+      CheckVars(x, *s, "regex");
       m.regex = *s;
     } else {
       ok = false;
@@ -230,7 +242,7 @@ std::optional<DataMatcher> ScenarioParser::ParseDataMatcher(const YAML::Node& no
     return m;
   }
   if (!node.IsMap()) {
-    r_.Error(node, "expect_data: expected a mapping {contains, header, regex, equals}, got " +
+    r_.Error(node, "expect_data: expected a mapping {contains, header, regex, equals, glob}, got " +
                        YamlReader::Describe(node));
     return std::nullopt;
   }
@@ -254,12 +266,21 @@ std::optional<DataMatcher> ScenarioParser::ParseDataMatcher(const YAML::Node& no
     }
   }
   if (auto x = node["regex"]) {
-    if (auto s = r_.Str(x, "regex"); s && r_.CheckRegex(x, *s, "regex")) m.regex = *s;
+    if (auto s = r_.Str(x, "regex"); s && r_.CheckRegex(x, *s, "regex", 0, &m.compiled_regex)) {
+      CheckVars(x, *s, "regex");
+      m.regex = *s;
+    }
   }
   if (auto e = node["equals"]) {
     if (auto s = r_.Str(e, "equals")) {
       CheckVars(e, *s, "equals");
       m.equals = *s;
+    }
+  }
+  if (auto g = node["glob"]) {
+    if (auto s = r_.Str(g, "glob")) {
+      CheckVars(g, *s, "glob");
+      m.glob = *s;
     }
   }
   if (r_.diag().count() != before) return std::nullopt;

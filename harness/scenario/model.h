@@ -7,6 +7,7 @@
 // scenario file for error messages and reports.
 #pragma once
 
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -17,6 +18,13 @@
 #include "harness/util/duration.h"
 
 namespace smtp {
+
+class Regex;  // harness/regex/regex.h
+
+// A regex of a matcher compiled by the loader, once, when it has no ${var}
+// (a pattern with variables is compiled after expansion, when it is used).
+// Shared by every run and thread; null for matchers built in code.
+using CompiledRegex = std::shared_ptr<const Regex>;
 
 struct SourcePos {
   int line = 0;
@@ -34,7 +42,12 @@ struct ReplyMatcher {
   std::optional<std::string> enhanced;  // RFC 3463 status, "5.1.1" (x allowed: "5.x.x")
   std::vector<std::pair<std::string, std::string>> capture;  // VAR -> regex (group 1)
   std::shared_ptr<ReplyMatcher> negated;  // `not: MATCHER`: passes when that fails
+  // `closed` in a code list: the server closing the connection instead of
+  // replying also passes (`expect: [221, closed]`); alone, only a close does.
+  bool closed = false;
   SourcePos pos;
+  CompiledRegex text_regex;                    // `text`, see CompiledRegex
+  std::vector<CompiledRegex> capture_regexes;  // one per `capture` entry, or empty
 };
 
 // A server-mode command matcher (SPEC §4 `expect:`).
@@ -44,6 +57,7 @@ struct CommandMatcher {
   std::optional<std::string> arg;    // glob on the argument
   std::optional<std::string> regex;  // on the whole line
   SourcePos pos;
+  CompiledRegex compiled_regex;  // `regex`, see CompiledRegex
 };
 
 // A server-mode message matcher (SPEC §4 `expect_data:`).
@@ -52,7 +66,12 @@ struct DataMatcher {
   std::map<std::string, std::string> headers;  // header name -> glob on its value
   std::optional<std::string> regex;
   std::optional<std::string> equals;
+  // The message line by line: as many lines, each matching the glob on the
+  // same line (`*`, `?` within a line; `\*` a literal star). The transcript
+  // form's server mode uses it, so a recording can leave a Date: free.
+  std::optional<std::string> glob;
   SourcePos pos;
+  CompiledRegex compiled_regex;  // `regex`, see CompiledRegex
 };
 
 enum class StepKind {
@@ -75,6 +94,8 @@ enum class StepKind {
 };
 
 const char* StepKindName(StepKind kind);  // "send", "pipeline", ...
+
+inline constexpr int kRepeatUnbounded = std::numeric_limits<int>::max();
 
 struct Step {
   StepKind kind = StepKind::kSend;
@@ -104,6 +125,10 @@ struct Step {
   CommandMatcher command;
   DataMatcher data;
   std::optional<double> points;
+  // An expect step matches (and replies to) repeat_min..repeat_max commands
+  // in a row (SPEC §9 `repeat: {min, max}`; `optional: true` makes min 0).
+  int repeat_min = 1;
+  int repeat_max = 1;  // kRepeatUnbounded: as many as come
 };
 
 enum class ScenarioMode { kClient, kServer };

@@ -1,7 +1,6 @@
 #include "harness/scenario/reply_matcher_eval.h"
 
-#include <regex>
-
+#include "harness/scenario/matcher_regex.h"
 #include "harness/util/glob.h"
 
 namespace smtp {
@@ -50,6 +49,13 @@ MatchOutcome Fail(const ReplyMatcher& m, std::string reason) {
   return MatchOutcome{false, DescribeReplyMatcher(m), std::move(reason)};
 }
 
+// A regex that could not decide (a limit): the step fails, whatever `not:`.
+MatchOutcome Undecided(const ReplyMatcher& m, const std::string& what, const Status& s) {
+  MatchOutcome out = Fail(m, what + ": " + s.message());
+  out.error = true;
+  return out;
+}
+
 std::string Shorten(const std::string& s) {
   if (s.size() <= 80) return s;
   return s.substr(0, 77) + "...";
@@ -70,7 +76,10 @@ bool CodeMatches(std::string_view pattern, int code) {
 std::string DescribeReplyMatcher(const ReplyMatcher& m) {
   std::string out;
   if (m.glob) out = "glob \"" + *m.glob + "\"";
-  if (!m.codes.empty()) out += (out.empty() ? "" : " ") + CodesText(m.codes);
+  if (!m.codes.empty()) {
+    if (!out.empty()) out += ' ';
+    out += CodesText(m.codes);
+  }
   std::vector<std::string> with;
   if (m.text) with.push_back("text /" + *m.text + "/");
   if (!m.ext.empty()) with.push_back("ext " + JoinList(m.ext));
@@ -86,11 +95,13 @@ std::string DescribeReplyMatcher(const ReplyMatcher& m) {
   }
   if (m.negated)
     out += (out.empty() ? "" : " and ") + std::string("not ") + DescribeReplyMatcher(*m.negated);
+  if (m.closed) return out.empty() ? "connection closed" : out + " or connection closed";
   if (out.empty()) out = "any reply";
   return out;
 }
 
 MatchOutcome Match(const ReplyMatcher& m, const Reply& reply, VarMap& vars) {
+  if (m.closed && m.codes.empty()) return Fail(m, "a reply came instead of a close");
   if (!m.codes.empty()) {
     bool any = false;
     for (const auto& p : m.codes) any = any || CodeMatches(p, reply.code);
@@ -108,15 +119,12 @@ MatchOutcome Match(const ReplyMatcher& m, const Reply& reply, VarMap& vars) {
   // Built only when a matcher reads it: `load` checks every reply on this path.
   const std::string text = m.text || !m.capture.empty() ? reply.Text() : std::string();
   if (m.text) {
-    auto re = ExpandForRegex(*m.text, vars);
-    if (!re.ok()) return Fail(m, re.status().message());
-    try {
-      if (!std::regex_search(text,
-                             std::regex(*re, std::regex::ECMAScript | std::regex::multiline))) {
-        return Fail(m, "text /" + *re + "/ not found in \"" + Shorten(text) + "\"");
-      }
-    } catch (const std::regex_error& e) {
-      return Fail(m, "invalid regex /" + *re + "/: " + e.what());
+    auto re = MatcherRegex(*m.text, m.text_regex, vars);
+    if (!re.ok()) return Undecided(m, "text", re.status());
+    auto found = re->Search(text);
+    if (!found.ok()) return Undecided(m, "text", found.status());
+    if (!*found) {
+      return Fail(m, "text /" + re->pattern() + "/ not found in \"" + Shorten(text) + "\"");
     }
   }
   if (!m.ext.empty() || !m.not_ext.empty()) {
@@ -138,23 +146,23 @@ MatchOutcome Match(const ReplyMatcher& m, const Reply& reply, VarMap& vars) {
   if (m.negated) {
     VarMap scratch = vars;
     MatchOutcome inner = Match(*m.negated, reply, scratch);
+    if (inner.error) return Undecided(m, "not", Status::Internal(inner.reason));
     if (inner.ok) return Fail(m, "reply matches " + DescribeReplyMatcher(*m.negated));
   }
   // Captures last: a failed expectation stores nothing.
   std::vector<std::pair<std::string, std::string>> captured;
-  for (const auto& [name, regex] : m.capture) {
-    try {
-      std::smatch match;
-      if (!std::regex_search(text, match,
-                             std::regex(regex, std::regex::ECMAScript | std::regex::multiline)) ||
-          match.size() < 2) {
-        return Fail(m,
-                    "capture " + name + ": /" + regex + "/ not found in \"" + Shorten(text) + "\"");
-      }
-      captured.emplace_back(name, match[1].str());
-    } catch (const std::regex_error& e) {
-      return Fail(m, "capture " + name + ": invalid regex /" + regex + "/: " + e.what());
+  for (size_t i = 0; i < m.capture.size(); ++i) {
+    const auto& [name, pattern] = m.capture[i];
+    auto re =
+        MatcherRegex(pattern, i < m.capture_regexes.size() ? m.capture_regexes[i] : nullptr, vars);
+    if (!re.ok()) return Undecided(m, "capture " + name, re.status());
+    auto group = re->SearchGroup(text, 1);
+    if (!group.ok()) return Undecided(m, "capture " + name, group.status());
+    if (!group->has_value()) {
+      return Fail(m,
+                  "capture " + name + ": /" + pattern + "/ not found in \"" + Shorten(text) + "\"");
     }
+    captured.emplace_back(name, std::move(**group));
   }
   for (auto& [name, value] : captured) vars[name] = std::move(value);
   return MatchOutcome{true, "", ""};

@@ -6,7 +6,8 @@
 
 namespace smtp {
 
-Result<std::vector<std::string>> CollectScenarioFiles(const std::vector<std::string>& paths) {
+Result<std::vector<std::string>> CollectScenarioFiles(const std::vector<std::string>& paths,
+                                                      bool allow_empty_dirs) {
   namespace fs = std::filesystem;
   std::vector<std::string> out;
   std::set<std::string> seen;
@@ -26,12 +27,15 @@ Result<std::vector<std::string>> CollectScenarioFiles(const std::vector<std::str
     std::vector<std::string> found;
     fs::recursive_directory_iterator it(path, fs::directory_options::skip_permission_denied, ec);
     for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (it->path().extension() == ".yaml" && it->is_regular_file(ec)) {
+      const fs::path ext = it->path().extension();
+      if ((ext == ".yaml" || ext == ".yml") && it->is_regular_file(ec)) {
         found.push_back(it->path().string());
       }
     }
     if (ec) return Status::InvalidArgument(path + ": cannot read directory (" + ec.message() + ")");
-    if (found.empty()) return Status::InvalidArgument(path + ": no *.yaml scenario files in it");
+    if (found.empty() && !allow_empty_dirs) {
+      return Status::InvalidArgument(path + ": no *.yaml or *.yml scenario files in it");
+    }
     std::sort(found.begin(), found.end());
     for (const auto& f : found) add(f);
   }

@@ -5,30 +5,21 @@
 
 #include "harness/scenario/server_block_parser.h"
 #include "harness/scenario/transcript_form.h"
+#include "harness/util/listen_address.h"
+#include "harness/util/target.h"
 
 namespace smtp {
 namespace {
 
-const std::vector<std::string> kCommonKeys = {"name",     "description", "tags",  "mode",
-                                              "timeout",  "vars",        "steps", "transcript",
-                                              "requires", "rfc",         "points"};
-const std::vector<std::string> kClientKeys = {"target", "server"};
+const std::vector<std::string> kCommonKeys = {"name",     "description", "tags",   "mode",
+                                              "timeout",  "vars",        "steps",  "transcript",
+                                              "requires", "rfc",         "points", "server"};
+const std::vector<std::string> kClientKeys = {"target"};
 const std::vector<std::string> kServerKeys = {"listen", "client", "client_shell", "strict",
                                               "sessions"};
 
 bool Has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
-}
-
-bool IsValidHostPort(const std::string& s) {
-  size_t colon = s.rfind(':');
-  if (colon == std::string::npos || colon == 0) return false;
-  std::string port = s.substr(colon + 1);
-  if (port.empty() || port.size() > 5 ||
-      port.find_first_not_of("0123456789") != std::string::npos) {
-    return false;
-  }
-  return std::stoi(port) <= 65535;
 }
 
 }  // namespace
@@ -113,7 +104,7 @@ void ScenarioParser::ParseRoot(const YAML::Node& root, Scenario& s) {
     s.required_extensions = r_.StrList(n, "requires").value_or(std::vector<std::string>{});
   }
   if (auto n = root["rfc"]) s.rfc = r_.StrList(n, "rfc").value_or(std::vector<std::string>{});
-  if (auto n = root["timeout"]) s.timeout = r_.Dur(n, "timeout").value_or(s.timeout);
+  if (auto n = root["timeout"]) s.timeout = r_.Timeout(n, "timeout").value_or(s.timeout);
   if (auto n = root["points"]) s.points = r_.Number(n, "points", 0);
   if (auto n = root["target"]) {
     if (auto v = r_.Str(n, "target")) {
@@ -124,6 +115,18 @@ void ScenarioParser::ParseRoot(const YAML::Node& root, Scenario& s) {
   if (mode_ == ScenarioMode::kClient) {
     if (auto n = root["server"]) ParseServerBlock(r_, n, s.server, /*standalone=*/false);
   } else {
+    // The scripted server is not the RFC server the block configures; only
+    // its TLS applies (a 220 to STARTTLS starts TLS with it).
+    if (auto n = root["server"]) {
+      if (n.IsMap()) {
+        for (const auto& kv : n) {
+          if (kv.first.IsScalar() && kv.first.Scalar() != "tls")
+            r_.Error(kv.first, "'" + kv.first.Scalar() +
+                                   "': in server mode only 'tls' of the server block applies");
+        }
+      }
+      ParseServerBlock(r_, n, s.server, /*standalone=*/false);
+    }
     ParseServerModeKeys(root, s);
   }
 
@@ -143,18 +146,12 @@ void ScenarioParser::ParseRoot(const YAML::Node& root, Scenario& s) {
   }
 }
 
+// The same rule as --target (ParseTarget): smtp://HOST without a port
+// means port 25 in a file too.
 void ScenarioParser::CheckTarget(const YAML::Node& node, const std::string& target) {
-  if (target == "fake" || target.find("${") != std::string::npos) return;
-  for (const char* scheme : {"smtp://", "smtps://"}) {
-    std::string sch(scheme);
-    if (target.rfind(sch, 0) == 0) {
-      std::string rest = target.substr(sch.size());
-      if (!rest.empty() && rest.back() == '/') rest.pop_back();
-      if (IsValidHostPort(rest)) return;
-    }
-  }
-  r_.Error(node,
-           "target: expected fake, smtp://HOST:PORT or smtps://HOST:PORT, got '" + target + "'");
+  if (target.find("${") != std::string::npos) return;
+  auto parsed = ParseTarget(target);
+  if (!parsed.ok()) r_.Error(node, "target: " + parsed.status().message());
 }
 
 void ScenarioParser::ParseVars(const YAML::Node& node, Scenario& s) {
@@ -183,10 +180,11 @@ void ScenarioParser::ParseVars(const YAML::Node& node, Scenario& s) {
 void ScenarioParser::ParseServerModeKeys(const YAML::Node& root, Scenario& s) {
   if (auto n = root["listen"]) {
     if (auto v = r_.Str(n, "listen")) {
-      if (IsValidHostPort(*v)) {
+      auto parsed = ParseListenAddress(*v);
+      if (parsed.ok()) {
         s.listen = *v;
       } else {
-        r_.Error(n, "listen: expected HOST:PORT such as 127.0.0.1:1025, got '" + *v + "'");
+        r_.Error(n, parsed.status().message());
       }
     }
   }

@@ -34,6 +34,8 @@ class ScenarioParser {
   bool ParseClientStep(const YAML::Node& node, Step& step);
   bool ParseServerStep(const YAML::Node& node, Step& step);
   void ParseCommonStepKeys(const YAML::Node& node, Step& step);
+  // Server mode: `repeat: {min, max}` and `optional: true` on an expect step.
+  void ParseRepetition(const YAML::Node& node, Step& step);
   void ParseData(const YAML::Node& node, Step& step);
   void ParseAuth(const YAML::Node& node, Step& step);
   void ParseMail(const YAML::Node& node, Step& step);
@@ -51,6 +53,8 @@ class ScenarioParser {
   // Reports ${...} references in `text` that nothing defines at this point.
   void CheckVars(const YAML::Node& node, const std::string& text, std::string_view what);
   void CheckVars(SourcePos pos, const std::string& text, std::string_view what);
+  // A command line (send, a pipeline entry) holds no CR or LF.
+  void CheckCommandLine(const YAML::Node& node, const std::string& line, std::string_view what);
 
   YamlReader& r_;
   const LoadOptions& options_;

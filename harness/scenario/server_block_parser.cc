@@ -5,6 +5,7 @@
 
 #include "harness/core/reply.h"
 #include "harness/util/ascii.h"
+#include "harness/util/listen_address.h"
 
 namespace smtp {
 namespace {
@@ -219,22 +220,16 @@ void ParseServerBlock(YamlReader& r, const YAML::Node& node, FakeServerConfig& c
   if (standalone) {
     if (auto n = node["listen"]) {
       if (auto s = r.Str(n, "listen")) {
-        size_t colon = s->rfind(':');
-        if (colon == std::string::npos) {
-          c.listen_host = *s;
+        // HOST:PORT, or a HOST alone (the port then comes from `port:`).
+        bool bare_v6 = s->front() != '[' && s->find(':') != s->rfind(':');
+        bool host_only =
+            bare_v6 || s->find(':') == std::string::npos || (s->front() == '[' && s->back() == ']');
+        auto parsed = ParseListenAddress(bare_v6 ? "[" + *s + "]:0" : host_only ? *s + ":0" : *s);
+        if (!parsed.ok()) {
+          r.Error(n, parsed.status().message());
         } else {
-          c.listen_host = s->substr(0, colon);
-          int port = 0;
-          auto ps = s->substr(colon + 1);
-          auto [p, ec] = std::from_chars(ps.data(), ps.data() + ps.size(), port);
-          if (ec != std::errc() || p != ps.data() + ps.size() || port < 0 || port > 65535) {
-            r.Error(n, "listen: expected HOST:PORT, got '" + *s + "'");
-          } else {
-            c.port = static_cast<uint16_t>(port);
-          }
-        }
-        if (!c.listen_host.empty() && c.listen_host.front() == '[' && c.listen_host.back() == ']') {
-          c.listen_host = c.listen_host.substr(1, c.listen_host.size() - 2);
+          c.listen_host = parsed->host;
+          if (!host_only) c.port = parsed->port;
         }
       }
     }

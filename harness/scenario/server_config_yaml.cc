@@ -6,9 +6,10 @@
 namespace smtp {
 
 Result<FakeServerConfig> LoadServerConfigString(const std::string& yaml,
-                                                const std::string& file_name) {
+                                                const std::string& file_name,
+                                                const FakeServerConfig& defaults) {
   Diagnostics diag(file_name);
-  FakeServerConfig config;
+  FakeServerConfig config = defaults;
   NullKeyMarks null_keys;
   if (auto root = ParseYamlDocument(yaml, diag, &null_keys)) {
     YamlReader reader(diag, &null_keys);
@@ -27,10 +28,11 @@ Result<FakeServerConfig> LoadServerConfigString(const std::string& yaml,
   return config;
 }
 
-Result<FakeServerConfig> LoadServerConfigFile(const std::string& path) {
+Result<FakeServerConfig> LoadServerConfigFile(const std::string& path,
+                                              const FakeServerConfig& defaults) {
   auto text = ReadScenarioText(path);
   if (!text.ok()) return text.status();
-  return LoadServerConfigString(*text, path);
+  return LoadServerConfigString(*text, path, defaults);
 }
 
 }  // namespace smtp

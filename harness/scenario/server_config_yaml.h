@@ -10,12 +10,17 @@
 
 namespace smtp {
 
+// What the file sets overrides `defaults` (serve's own defaults: port 1025);
+// what it leaves out keeps them, so a caller can apply its flags on top:
+// flag > file > default.
 // Errors: InvalidArgument whose message is one "file:line:col: message"
 // line per problem (all of them); NotFound when the file cannot be read.
-Result<FakeServerConfig> LoadServerConfigFile(const std::string& path);
+Result<FakeServerConfig> LoadServerConfigFile(const std::string& path,
+                                              const FakeServerConfig& defaults = {});
 
 // The same from text; `file_name` is used in messages.
 Result<FakeServerConfig> LoadServerConfigString(const std::string& yaml,
-                                                const std::string& file_name);
+                                                const std::string& file_name,
+                                                const FakeServerConfig& defaults = {});
 
 }  // namespace smtp

@@ -1,17 +1,20 @@
 #include "harness/scenario/server_matcher_eval.h"
 
 #include <cctype>
-#include <regex>
+#include <vector>
 
+#include "harness/scenario/matcher_regex.h"
 #include "harness/util/ascii.h"
 #include "harness/util/glob.h"
 
 namespace smtp {
 namespace {
 
-constexpr size_t kMaxRegexInput = 256 * 1024;  // std::regex recurses per character
-
+// In quotes, CR and LF escaped; a long text (a 1 MB command line) is cut.
 std::string Quote(std::string_view s) {
+  constexpr size_t kShown = 200;
+  const bool cut = s.size() > kShown;
+  if (cut) s = s.substr(0, kShown);
   std::string out = "\"";
   for (char c : s) {
     if (c == '\r') {
@@ -22,7 +25,7 @@ std::string Quote(std::string_view s) {
       out += c;
     }
   }
-  return out + "\"";
+  return out + (cut ? "...\"" : "\"");
 }
 
 // Upper-cases a leading "from:"/"to:" of a MAIL/RCPT argument.
@@ -85,6 +88,38 @@ std::optional<std::string> HeaderValue(const std::string& message, const std::st
   return value;
 }
 
+// "a\nb\n" -> {"a", "b"}; "a\n\n" -> {"a", ""}; an unterminated last line counts.
+std::vector<std::string_view> MessageLines(std::string_view text) {
+  std::vector<std::string_view> out;
+  while (!text.empty()) {
+    size_t nl = text.find('\n');
+    if (nl == std::string_view::npos) {
+      out.push_back(text);
+      break;
+    }
+    out.push_back(text.substr(0, nl));
+    text.remove_prefix(nl + 1);
+  }
+  return out;
+}
+
+// Empty when every line matches; else why not, naming the first line that differs.
+std::string LineGlobMismatch(const std::string& glob, const std::string& text) {
+  auto want = MessageLines(glob);
+  auto got = MessageLines(text);
+  for (size_t i = 0; i < want.size() && i < got.size(); ++i) {
+    if (!GlobMatch(want[i], got[i])) {
+      return "line " + std::to_string(i + 1) + " of the message " + Quote(got[i]) +
+             " does not match " + Quote(want[i]);
+    }
+  }
+  if (want.size() == got.size()) return "";
+  std::string out = "the message has " + std::to_string(got.size()) + " line(s), expected " +
+                    std::to_string(want.size());
+  if (got.size() > want.size()) return out + "; the first extra one is " + Quote(got[want.size()]);
+  return out + "; the first missing one is " + Quote(want[got.size()]);
+}
+
 }  // namespace
 
 std::string NormalizeCommandLine(std::string_view line) {
@@ -138,18 +173,15 @@ MatchOutcome MatchCommand(const CommandMatcher& m, std::string_view line, const 
     }
   }
   if (m.regex) {
-    try {
-      auto re = ExpandForRegex(*m.regex, vars);
-      if (!re.ok()) {
-        out.reason = re.status().message();
-        return out;
-      }
-      if (!std::regex_search(std::string(line), std::regex(*re, std::regex::ECMAScript))) {
-        out.reason = "command " + Quote(line) + " does not match /" + *re + "/";
-        return out;
-      }
-    } catch (const std::regex_error& e) {
-      out.reason = "invalid regex /" + *m.regex + "/: " + e.what();
+    auto re = MatcherRegex(*m.regex, m.compiled_regex, vars);
+    auto found = re.ok() ? re->Search(line) : Result<bool>(re.status());
+    if (!found.ok()) {
+      out.reason = "regex: " + found.status().message();
+      out.error = true;
+      return out;
+    }
+    if (!*found) {
+      out.reason = "command " + Quote(line) + " does not match /" + re->pattern() + "/";
       return out;
     }
   }
@@ -163,6 +195,7 @@ std::string DescribeDataMatcher(const DataMatcher& m) {
   for (const auto& [name, glob] : m.headers) parts.push_back(name + ": " + glob);
   if (m.regex) parts.push_back("matching /" + *m.regex + "/");
   if (m.equals) parts.push_back("equal to " + Quote(*m.equals));
+  if (m.glob) parts.push_back("matching line by line " + Quote(*m.glob));
   std::string out = "a message";
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : " ") + parts[i];
   return out;
@@ -199,24 +232,15 @@ MatchOutcome MatchData(const DataMatcher& m, std::string_view message, const Var
     }
   }
   if (m.regex) {
-    if (text.size() > kMaxRegexInput) {
-      out.reason = "the message is too large for a regex match (" + std::to_string(text.size()) +
-                   " bytes; at most " + std::to_string(kMaxRegexInput) + ")";
+    auto re = MatcherRegex(*m.regex, m.compiled_regex, vars);
+    auto found = re.ok() ? re->Search(text) : Result<bool>(re.status());
+    if (!found.ok()) {
+      out.reason = "regex: " + found.status().message();
+      out.error = true;
       return out;
     }
-    try {
-      auto re = ExpandForRegex(*m.regex, vars);
-      if (!re.ok()) {
-        out.reason = re.status().message();
-        return out;
-      }
-      if (!std::regex_search(text,
-                             std::regex(*re, std::regex::ECMAScript | std::regex::multiline))) {
-        out.reason = "the message does not match /" + *re + "/";
-        return out;
-      }
-    } catch (const std::regex_error& e) {
-      out.reason = "invalid regex /" + *m.regex + "/: " + e.what();
+    if (!*found) {
+      out.reason = "the message does not match /" + re->pattern() + "/";
       return out;
     }
   }
@@ -230,6 +254,18 @@ MatchOutcome MatchData(const DataMatcher& m, std::string_view message, const Var
     if (StripOneNewline(w) != StripOneNewline(text)) {
       out.reason =
           "the message " + Quote(StripOneNewline(text)) + " is not " + Quote(StripOneNewline(w));
+      return out;
+    }
+  }
+  if (m.glob) {
+    auto want = Expand(*m.glob, vars);
+    if (!want.ok()) {
+      out.reason = want.status().message();
+      return out;
+    }
+    std::string why = LineGlobMismatch(Normalize(*want), text);
+    if (!why.empty()) {
+      out.reason = why;
       return out;
     }
   }

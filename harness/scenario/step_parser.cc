@@ -13,12 +13,12 @@ namespace {
 const std::vector<std::string> kClientActions = {"send",     "send_raw",    "pipeline", "data",
                                                  "data_raw", "starttls",    "auth",     "mail",
                                                  "sleep",    "expect_close"};
-const std::vector<std::string> kServerActions = {"reply", "expect", "expect_data", "expect_close"};
+const std::vector<std::string> kServerActions = {"reply", "expect", "expect_data", "expect_close",
+                                                 "auth"};
 const std::vector<std::string> kCommonStepKeys = {"name", "timeout", "optional", "points"};
-const std::vector<std::string> kClientOnlyKeys = {"send",     "send_raw", "pipeline", "data",
-                                                  "data_raw", "starttls", "auth",     "mail",
-                                                  "sleep",    "requires"};
-const std::vector<std::string> kServerOnlyKeys = {"reply", "expect_data"};
+const std::vector<std::string> kClientOnlyKeys = {
+    "send", "send_raw", "pipeline", "data", "data_raw", "starttls", "mail", "sleep", "requires"};
+const std::vector<std::string> kServerOnlyKeys = {"reply", "expect_data", "repeat"};
 
 bool Has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -61,8 +61,54 @@ void ScenarioParser::ParseSteps(const YAML::Node& node, Scenario& s) {
         mode_ == ScenarioMode::kClient ? ParseClientStep(item, step) : ParseServerStep(item, step);
     if (!ok) continue;
     ParseCommonStepKeys(item, step);
+    if (mode_ == ScenarioMode::kServer) ParseRepetition(item, step);
     DefineCaptures(step);
     s.steps.push_back(std::move(step));
+  }
+  if (mode_ != ScenarioMode::kServer) return;
+  // A separate reply: step after a repeating one would go out only when a
+  // command that is not one of the repeats arrives.
+  for (size_t i = 0; i + 1 < s.steps.size(); ++i) {
+    const Step& a = s.steps[i];
+    if ((a.repeat_min != 1 || a.repeat_max != 1) && s.steps[i + 1].kind == StepKind::kReply) {
+      r_.Error(s.steps[i + 1].pos,
+               "reply: a step with optional: or repeat: cannot be followed by a separate "
+               "reply step (give its reply on the step itself)");
+    }
+  }
+}
+
+void ScenarioParser::ParseRepetition(const YAML::Node& node, Step& step) {
+  auto repeat = node["repeat"];
+  auto optional = node["optional"];
+  if (!repeat && !optional) return;
+  if (step.kind != StepKind::kExpectCommand) {
+    r_.Error(repeat ? repeat : optional,
+             std::string(repeat ? "repeat" : "optional") +
+                 ": in server mode only an expect: step (a command) can be optional or repeated");
+    return;
+  }
+  if (repeat) {
+    if (!r_.ExpectMap(repeat, "repeat (a mapping {min: N, max: M})")) return;
+    r_.CheckKeys(repeat, {"min", "max"}, "repeat");
+    if (auto n = repeat["min"]) {
+      step.repeat_min = static_cast<int>(r_.Int(n, "min", 0, 1'000'000).value_or(1));
+    }
+    step.repeat_max = kRepeatUnbounded;
+    if (auto n = repeat["max"]) {
+      step.repeat_max = static_cast<int>(r_.Int(n, "max", 1, 1'000'000).value_or(1));
+      if (step.repeat_max < step.repeat_min) {
+        r_.Error(n, "repeat: max " + std::to_string(step.repeat_max) + " is below min " +
+                        std::to_string(step.repeat_min));
+      }
+    }
+  }
+  if (step.optional) {
+    if (repeat && repeat["min"] && step.repeat_min > 0) {
+      r_.Error(optional, "optional: true means repeat min 0, but repeat gives min " +
+                             std::to_string(step.repeat_min) + " (give one of them)");
+    }
+    step.repeat_min = 0;
   }
 }
 
@@ -70,7 +116,7 @@ void ScenarioParser::ParseCommonStepKeys(const YAML::Node& node, Step& step) {
   if (auto n = node["name"]) {
     if (auto v = r_.Str(n, "name")) step.name = *v;
   }
-  if (auto n = node["timeout"]) step.timeout = r_.Dur(n, "timeout");
+  if (auto n = node["timeout"]) step.timeout = r_.Timeout(n, "timeout");
   if (auto n = node["optional"]) step.optional = r_.Bool(n, "optional").value_or(false);
   if (auto n = node["points"]) step.points = r_.Number(n, "points", 0);
   if (auto n = node["requires"]) {
@@ -120,15 +166,17 @@ bool ScenarioParser::ParseClientStep(const YAML::Node& node, Step& step) {
     if (auto v = r_.Str(value, action)) {
       step.text = *v;
       CheckVars(value, *v, action);
-      if (action == "send" && step.text.find_first_of("\r\n") != std::string::npos) {
-        r_.Error(value, "send: a line cannot contain CR or LF (use send_raw for exact bytes)");
-      }
+      if (action == "send") CheckCommandLine(value, step.text, "send");
     }
   } else if (action == "pipeline") {
     step.kind = StepKind::kPipeline;
     if (auto l = r_.StrList(value, "pipeline", false)) {
       if (l->empty()) r_.Error(value, "pipeline: is empty");
-      for (const auto& line : *l) CheckVars(value, line, "pipeline");
+      size_t i = 0;
+      for (const auto& line : *l) {
+        CheckVars(value, line, "pipeline");
+        CheckCommandLine(value[i++], line, "pipeline");
+      }
       step.lines = *l;
     }
   } else if (action == "data") {
@@ -182,6 +230,17 @@ bool ScenarioParser::ParseClientStep(const YAML::Node& node, Step& step) {
     step.expect.push_back(std::move(m));
   }
   return true;
+}
+
+void ScenarioParser::CheckCommandLine(const YAML::Node& node, const std::string& line,
+                                      std::string_view what) {
+  size_t at = line.find_first_of("\r\n");
+  if (at == std::string::npos) return;
+  std::string shown = line.substr(0, std::min<size_t>(at, 40));
+  r_.Error(node, std::string(what) + ": a command line cannot contain " +
+                     (line[at] == '\r' ? "CR" : "LF") + " (after \"" + shown +
+                     "\"; an unclosed quote runs on into the next lines); use send_raw for "
+                     "exact bytes");
 }
 
 void ScenarioParser::ParseData(const YAML::Node& value, Step& step) {
@@ -300,10 +359,26 @@ bool ScenarioParser::ParseServerStep(const YAML::Node& node, Step& step) {
                "'" + key + "' is a client-mode step key, but this scenario is in " + "server mode");
     }
   }
-  static const auto allowed = Concat({&kServerActions, &kCommonStepKeys, &kClientOnlyKeys});
+  static const std::vector<std::string> kServerExtra = {"repeat"};
+  static const auto allowed =
+      Concat({&kServerActions, &kCommonStepKeys, &kClientOnlyKeys, &kServerExtra});
   r_.CheckKeys(node, allowed, "step");
   auto expect = node["expect"], expect_data = node["expect_data"], reply = node["reply"],
-       close = node["expect_close"];
+       close = node["expect_close"], auth = node["auth"];
+  if (auth) {
+    // The client's AUTH PLAIN or LOGIN exchange, its credentials checked
+    // against username/password (variables, so none is written in clear);
+    // `reply` is the final reply (default 235).
+    step.kind = StepKind::kAuth;
+    if (expect || expect_data || close) {
+      r_.Error(node, "auth: cannot be combined with expect, expect_data or expect_close");
+      return false;
+    }
+    ParseAuth(auth, step);
+    if (!auth["mechanism"]) step.auth_mechanism.clear();  // either
+    if (reply) ParseServerReply(reply, step);
+    return true;
+  }
   if (expect && expect_data) {
     r_.Error(node, "step has both expect and expect_data; give one per step");
     return false;

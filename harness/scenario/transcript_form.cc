@@ -160,14 +160,16 @@ class Builder {
       for (const auto& l : data_lines_) s.text += l + "\r\n";
       s.text += ".\r\n";
     } else {
+      // Line by line, each a glob like the command lines, and every line
+      // counts: a blank line at the end of the message is part of it.
       s.kind = StepKind::kExpectData;
       std::string message;
-      for (size_t k = 0; k < data_lines_.size(); ++k) {
-        std::string l = data_lines_[k];
+      for (const auto& line : data_lines_) {
+        std::string l = line;
         if (l.rfind("..", 0) == 0) l.erase(0, 1);  // the wire form is dot-stuffed
-        message += (k ? "\n" : "") + l;
+        message += l + "\n";
       }
-      s.data.equals = message;
+      s.data.glob = message;
       s.data.pos = data_pos_;
     }
     (void)dot;
@@ -252,6 +254,11 @@ std::vector<TranscriptLine> SplitTranscript(std::string_view text,
         if (!rest.empty() && rest.front() == ' ') rest.remove_prefix(1);
         tl.text = std::string(rest);
         tl.pos = pos_of(index);
+        if (tl.dir == 'C' && tl.text.find('\r') != std::string::npos) {
+          diag.Add(tl.pos,
+                   "transcript: a C: line cannot contain CR (a line break inside the line; an "
+                   "unclosed quote?)");
+        }
         out.push_back(std::move(tl));
       } else {
         diag.Add(pos_of(index), "transcript: line must start with 'C:' or 'S:', got '" +

@@ -6,7 +6,8 @@
 // replies form a pipeline step; after `C: DATA` answered by 354, the C: lines
 // up to `C: .` are sent as one data_raw step (exact lines, CRLF-terminated).
 // Server mode: S: lines are replies (`250 *` gets a standard text), C: lines
-// command globs, the message lines one expect_data {equals} step.
+// command globs, the message lines one expect_data {glob} step (line by
+// line, each line a glob; `\*` a literal star).
 #pragma once
 
 #include <functional>

@@ -3,18 +3,10 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "harness/regex/regex.h"
+
 namespace smtp {
 namespace {
-
-std::string RegexEscape(std::string_view s) {
-  static constexpr std::string_view kSpecial = R"(\^$.|?*+()[]{}/)";
-  std::string out;
-  for (char c : s) {
-    if (kSpecial.find(c) != std::string_view::npos) out += '\\';
-    out += c;
-  }
-  return out;
-}
 
 // One pass over `text`: literal runs go to `out`, each reference to `on_ref`.
 template <typename OnRef>
@@ -69,7 +61,7 @@ Result<std::string> ExpandImpl(std::string_view text, const VarMap& vars, const 
         return Status::InvalidArgument("undefined variable ${" + ref.name + "}");
       value = it->second;
     }
-    *o += regex ? RegexEscape(*value) : *value;
+    *o += regex ? Regex::Escape(*value) : *value;
     return Status::Ok();
   });
   if (!s.ok()) return s;

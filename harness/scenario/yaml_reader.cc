@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <regex>
 #include <sstream>
 
 #include "harness/util/utf8.h"
@@ -15,14 +14,24 @@ namespace {
 // Visits at most `budget` nodes; aliases are shared in yaml-cpp, so a
 // "billion laughs" document is small in memory but huge to walk. Reports the
 // first node deeper than kMaxNesting.
+//
+// Also finds a quoted string with no closing quote: yaml-cpp accepts one that
+// runs to the end of the file, so `send: "EHLO x` would swallow every later
+// step into one line (issue 14).
 struct ShapeCheck {
   NullKeyMarks* null_keys = nullptr;
+  const std::string* text = nullptr;
   long budget = 2'000'000;
   bool too_deep = false;
   YAML::Node deep_node;
+  std::optional<YAML::Node> unclosed;
 
   bool Walk(const YAML::Node& node, int depth) {
     if (--budget < 0) return false;
+    if (node.IsScalar() && text && IsUnclosedQuote(node)) {
+      unclosed = node;
+      return false;
+    }
     // Levels are counted as the event pre-pass counts them: a collection
     // with `depth` ancestors opens level depth + 1 (the root map is level 1).
     if ((node.IsSequence() || node.IsMap()) && depth + 1 > kMaxNesting) {
@@ -40,6 +49,27 @@ struct ShapeCheck {
           null_keys->emplace_back(kv.second, kv.first.Mark());
         }
         if (!Walk(kv.first, depth + 1) || !Walk(kv.second, depth + 1)) return false;
+      }
+    }
+    return true;
+  }
+
+  bool IsUnclosedQuote(const YAML::Node& node) const {
+    if (node.Tag() != "!") return false;  // plain, or an explicit tag
+    const YAML::Mark m = node.Mark();
+    if (m.pos < 0 || static_cast<size_t>(m.pos) >= text->size()) return false;
+    const char quote = (*text)[m.pos];
+    if (quote != '"' && quote != '\'') return false;
+    for (size_t i = m.pos + 1; i < text->size(); ++i) {
+      char c = (*text)[i];
+      if (quote == '"' && c == '\\') {
+        ++i;
+      } else if (c == quote) {
+        if (quote == '\'' && i + 1 < text->size() && (*text)[i + 1] == '\'') {
+          ++i;  // '' is a quote inside a single-quoted string
+        } else {
+          return false;
+        }
       }
     }
     return true;
@@ -192,8 +222,14 @@ std::optional<YAML::Node> ParseYamlDocument(const std::string& text, Diagnostics
   }
   ShapeCheck shape;
   shape.null_keys = null_keys;
+  shape.text = &text;
   if (!shape.Walk(root, 0)) {
-    if (shape.too_deep) {
+    if (shape.unclosed) {
+      const char quote = text[shape.unclosed->Mark().pos];
+      diag.Add(YamlReader::Pos(*shape.unclosed),
+               std::string("unclosed quote: the string that starts here with ") + quote +
+                   " has no closing " + quote + " and runs to the end of the file");
+    } else if (shape.too_deep) {
       diag.Add(YamlReader::Pos(shape.deep_node),
                "nesting is too deep (more than " + std::to_string(kMaxNesting) + " levels)");
     } else {
@@ -343,6 +379,16 @@ std::optional<Duration> YamlReader::Dur(const YAML::Node& node, std::string_view
   return *d;
 }
 
+std::optional<Duration> YamlReader::Timeout(const YAML::Node& node, std::string_view what) {
+  auto d = Dur(node, what);
+  if (d && d->count() <= 0) {
+    Error(node, std::string(what) + ": must be positive, got '" + node.Scalar() +
+                    "' (a step with no time to wait could never pass)");
+    return std::nullopt;
+  }
+  return d;
+}
+
 std::optional<std::vector<std::string>> YamlReader::StrList(const YAML::Node& node,
                                                             std::string_view what,
                                                             bool allow_single) {
@@ -366,42 +412,49 @@ std::optional<std::vector<std::string>> YamlReader::StrList(const YAML::Node& no
 }
 
 bool YamlReader::CheckRegex(const YAML::Node& node, const std::string& regex, std::string_view what,
-                            int min_groups) {
+                            int min_groups, CompiledRegex* compiled) {
   if (regex.size() > kMaxRegexLength) {
     Error(node, std::string(what) + ": regex is too long (" + std::to_string(regex.size()) +
                     " characters; at most " + std::to_string(kMaxRegexLength) + ")");
     return false;
   }
   // ${var} references are expanded (escaped) at run time; compile a stand-in.
+  // `origin` maps each probe byte back to the pattern as written.
   std::string probe;
+  std::vector<size_t> origin;
   for (size_t i = 0; i < regex.size(); ++i) {
     if (regex.compare(i, 2, "${") == 0) {
       size_t close = regex.find('}', i);
       if (close != std::string::npos) {
         probe += 'x';
+        origin.push_back(i);
         i = close;
         continue;
       }
     }
+    if (regex.compare(i, 2, "$$") == 0) ++i;  // "$$" is a literal "$"
     probe += regex[i];
+    origin.push_back(i);
   }
-  try {
-    std::regex re(probe, std::regex::ECMAScript);
-    if (static_cast<int>(re.mark_count()) < min_groups) {
-      Error(node, std::string(what) + ": regex '" + regex + "' has no capture group " +
-                      "(group 1 is what gets stored)");
-      return false;
-    }
-  } catch (const std::regex_error& e) {
-    std::string why = e.what();
+  origin.push_back(regex.size());
+  Regex::CompileError error;
+  auto re = Regex::Compile(probe, kScenarioRegexFlags, &error);
+  if (!re.ok()) {
+    size_t at = origin[std::min(error.offset, origin.size() - 1)];
+    std::string why = error.message + " at offset " + std::to_string(at);
+    if (at > 0) why += " (after '" + regex.substr(0, at) + "')";
     if (!probe.empty() && (probe[0] == '*' || probe[0] == '+' || probe[0] == '?')) {
-      // libstdc++ says "Mismatched '(' and ')'" here; globs often land in regex fields.
-      why = std::string("nothing to repeat before '") + probe[0] +
-            "' (a regex, not a glob: '.*' matches any text)";
+      why += "; a regex, not a glob: '.*' matches any text";
     }
     Error(node, std::string(what) + ": invalid regex '" + regex + "': " + why);
     return false;
   }
+  if (re->capture_count() < min_groups) {
+    Error(node, std::string(what) + ": regex '" + regex + "' has no capture group " +
+                    "(group 1 is what gets stored)");
+    return false;
+  }
+  if (compiled) *compiled = CompileIfConstant(regex);
   return true;
 }
 

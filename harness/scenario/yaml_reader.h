@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "harness/scenario/diagnostics.h"
+#include "harness/scenario/matcher_regex.h"
 #include "harness/util/duration.h"
 
 namespace smtp {
@@ -62,14 +63,18 @@ class YamlReader {
                                long long max);
   std::optional<double> Number(const YAML::Node& node, std::string_view what, double min);
   std::optional<Duration> Dur(const YAML::Node& node, std::string_view what);
+  // A timeout: a duration greater than zero (`--timeout 0` is refused alike).
+  std::optional<Duration> Timeout(const YAML::Node& node, std::string_view what);
   // A list of strings; a single string is accepted as a list of one when
   // `allow_single`.
   std::optional<std::vector<std::string>> StrList(const YAML::Node& node, std::string_view what,
                                                   bool allow_single = true);
-  // Checks an ECMAScript regex compiles (after ${var} references are
-  // replaced by a placeholder); reports the regex error otherwise.
+  // Checks a regex compiles (PCRE2, after ${var} references are replaced by
+  // a placeholder); reports the error and its offset otherwise. When the
+  // regex has no ${var} and `compiled` is given, stores it compiled, so it is
+  // compiled once, at load.
   bool CheckRegex(const YAML::Node& node, const std::string& regex, std::string_view what,
-                  int min_groups = 0);
+                  int min_groups = 0, CompiledRegex* compiled = nullptr);
 
  private:
   SourcePos ErrorPos(const YAML::Node& node) const;

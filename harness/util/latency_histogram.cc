@@ -68,4 +68,14 @@ uint64_t LatencyHistogram::ValueAtPercentile(double percent) const {
   return max_;
 }
 
+std::vector<LatencyHistogram::Bucket> LatencyHistogram::NonEmptyBuckets() const {
+  std::vector<Bucket> out;
+  for (size_t i = 0; i < counts_.size(); ++i) {
+    if (counts_[i] == 0) continue;
+    // The first and last buckets are narrowed to what was really recorded.
+    out.push_back({std::max(BucketLowest(i), min()), std::min(BucketHighest(i), max_), counts_[i]});
+  }
+  return out;
+}
+
 }  // namespace smtp

@@ -33,6 +33,13 @@ class LatencyHistogram {
   // empty. percent is clamped to [0, 100]; 100 gives max().
   uint64_t ValueAtPercentile(double percent) const;
 
+  // The non-empty buckets in value order, as (lowest, highest, count): what
+  // a chart of the distribution needs.
+  struct Bucket {
+    uint64_t lowest = 0, highest = 0, count = 0;
+  };
+  std::vector<Bucket> NonEmptyBuckets() const;
+
   // Bucket geometry, exposed for tests.
   static size_t BucketIndex(uint64_t value);
   static uint64_t BucketLowest(size_t index);

@@ -30,13 +30,13 @@ namespace smtp_harness {
 
 // One message the server accepted (it answered 250 after DATA or BDAT LAST).
 struct ReceivedMail {
-  int session = 0;         // 1-based number of the connection it came on
-  std::string helo;        // the client's HELO/EHLO argument
-  std::string mail_from;   // reverse-path without <> ("" for the null path)
+  int session = 0;        // 1-based number of the connection it came on
+  std::string helo;       // the client's HELO/EHLO argument
+  std::string mail_from;  // reverse-path without <> ("" for the null path)
   std::vector<std::string> rcpt_to;
-  std::string data;        // the message as received: CRLF line ends, dots removed
-  bool tls = false;        // received over TLS (STARTTLS or implicit)
-  std::string auth_user;   // the AUTH identity, "" when not authenticated
+  std::string data;       // the message as received: CRLF line ends, dots removed
+  bool tls = false;       // received over TLS (STARTTLS or implicit)
+  std::string auth_user;  // the AUTH identity, "" when not authenticated
   // The header fields of `data`, in order, unfolded (continuation lines
   // joined with one space), names as written.
   std::vector<std::pair<std::string, std::string>> headers;

@@ -2,9 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include <regex>
-
 #include "harness/core/base64.h"
+#include "harness/regex/regex.h"
 
 namespace smtp {
 namespace {
@@ -80,6 +79,44 @@ TEST(BuildMessage, AttachmentsMakeMultipartMixed) {
   EXPECT_EQ(m.substr(m.size() - 16), "\r\n--BOUNDARY--\r\n");
 }
 
+TEST(BuildMessage, EmlAttachmentIsSevenBitNeverBase64) {
+  MessageSpec s = Fixed();
+  s.boundary = "BOUNDARY";
+  s.attachments = {{"hello.eml", "Subject: inner\n\nhi\n", ""}};
+  std::string m = BuildMessage(s);
+  EXPECT_NE(m.find("Content-Type: message/rfc822; name=\"hello.eml\"\r\n"
+                   "Content-Disposition: attachment; filename=\"hello.eml\"\r\n"
+                   "Content-Transfer-Encoding: 7bit\r\n\r\nSubject: inner\r\n\r\nhi\r\n"
+                   "\r\n--BOUNDARY--"),
+            std::string::npos)
+      << m;
+  // A message/rfc822 that cannot be 7bit/8bit (a NUL) is not sent as one.
+  s.attachments = {{"odd.eml", std::string("Subject: x\n\n\0\n", 15), ""}};
+  m = BuildMessage(s);
+  EXPECT_EQ(m.find("message/rfc822"), std::string::npos) << m;
+  EXPECT_NE(m.find("Content-Type: application/octet-stream; name=\"odd.eml\""), std::string::npos);
+}
+
+TEST(BuildMessage, LongBodyLinesGoQuotedPrintable) {
+  MessageSpec s = Fixed();
+  s.body = std::string(2000, 'x') + "\n";
+  std::string m = BuildMessage(s);
+  EXPECT_NE(m.find("Content-Transfer-Encoding: quoted-printable\r\n"), std::string::npos) << m;
+  size_t pos = 0;
+  while (pos < m.size()) {  // every line on the wire within RFC 5322's 78
+    size_t nl = m.find("\r\n", pos);
+    EXPECT_LE(nl - pos, 78u);
+    pos = nl + 2;
+  }
+}
+
+TEST(BuildMessage, NonAsciiFileNameUsesRfc2231) {
+  MessageSpec s = Fixed();
+  s.attachments = {{"r\xc3\xa9sum\xc3\xa9.pdf", "%PDF", ""}};
+  std::string m = BuildMessage(s);
+  EXPECT_NE(m.find("filename*=UTF-8''r%C3%A9sum%C3%A9.pdf\r\n"), std::string::npos) << m;
+}
+
 TEST(BuildMessage, LongAddressListsAreFolded) {
   MessageSpec s = Fixed();
   s.to.clear();
@@ -103,7 +140,7 @@ TEST(MessageHelpers, DateAndMessageId) {
   auto t = std::chrono::system_clock::from_time_t(1795867200);  // 2026-11-28 12:00:00 UTC
   EXPECT_EQ(FormatRfc5322Date(t), "Sat, 28 Nov 2026 12:00:00 +0000");
   std::string id = GenerateMessageId("Alice@Example.TEST");
-  EXPECT_TRUE(std::regex_match(id, std::regex(R"(<\d{14}\.[0-9a-f]{16}@example\.test>)"))) << id;
+  EXPECT_TRUE(*Regex::Compile(R"(\A<\d{14}\.[0-9a-f]{16}@example\.test>\z)")->Search(id)) << id;
   EXPECT_NE(GenerateMessageId("a@b"), GenerateMessageId("a@b"));
 }
 

@@ -53,6 +53,8 @@ Graded Grade(const std::string& scenario, const std::string& client, const std::
                (dir / "report.json").string(),
                "--gradescope",
                (dir / "results.json").string(),
+               "--client-env",  // keeps the source tree clean when not root
+               "PYTHONDONTWRITEBYTECODE",
                "--",
                "/usr/bin/python3",
                kSource + "/tests/fixtures/clients/" + client};
@@ -114,7 +116,7 @@ TEST(GradeLabTest, ReferenceClientPassesStrictWithFullScore) {
   EXPECT_EQ(g.gradescope["tests"][0].value("name", ""), "lab_strict: HELO (or EHLO) with a domain");
   EXPECT_EQ(g.gradescope["tests"][0].value("status", ""), "passed");
   EXPECT_EQ(g.gradescope["tests"][0].value("visibility", ""), "visible");
-  EXPECT_NEAR(g.gradescope["tests"][0].value("max_score", 0.0), 10.0 / 7, 1e-9);
+  EXPECT_NEAR(g.gradescope["tests"][0].value("max_score", 0.0), 1.43, 1e-9);  // 10/7, to 2 decimals
 }
 
 TEST(GradeLabTest, ReferenceClientPassesLenient) {
@@ -132,8 +134,8 @@ TEST(GradeLabTest, BareLfFailsStrictAndTheStudentSeesTheEscapedBytes) {
   EXPECT_EQ(tests[0].value("status", ""), "failed");
   EXPECT_NE(tests[0].value("output", "").find("received: HELO 127.0.0.1\\n\n"), std::string::npos)
       << tests[0].value("output", "");
-  EXPECT_EQ(tests[1].value("status", ""), "failed");               // MAIL: also a bare LF
-  EXPECT_NEAR(g.gradescope.value("score", -1.0), 10.0 / 7, 1e-9);  // only the close passed
+  EXPECT_EQ(tests[1].value("status", ""), "failed");           // MAIL: also a bare LF
+  EXPECT_NEAR(g.gradescope.value("score", -1.0), 1.43, 1e-9);  // only the close passed (10/7)
 }
 
 TEST(GradeLabTest, BareLfPassesLenient) {
@@ -202,7 +204,7 @@ TEST(GradeLabTest, CrashMidSessionIsReportedWithTheExitCode) {
                       "RCPT, argument \"TO:<?*@?*>\"; the client exited with code 1 (crashed?)");
   EXPECT_NE(g.report["client"].value("stderr", "").find("IndexError"), std::string::npos);
   // HELO and MAIL passed before the crash: 2 of 7 checks.
-  EXPECT_NEAR(g.gradescope.value("score", -1.0), 20.0 / 7, 1e-9);
+  EXPECT_NEAR(g.gradescope.value("score", -1.0), 2.86, 1e-9);  // 20/7, to 2 decimals
 }
 
 TEST(GradeLabTest, SignalMidSessionIsReported) {

@@ -25,6 +25,8 @@ json GradeTwoSessions(const std::string& client, int* exit_code) {
                kSource + "/tests/fixtures/grade/two_sessions.yaml",
                "--report",
                report,
+               "--client-env",  // keeps the source tree clean when not root
+               "PYTHONDONTWRITEBYTECODE",
                "--",
                "/usr/bin/python3",
                kSource + "/tests/fixtures/clients/" + client};

@@ -132,8 +132,13 @@ std::vector<Case> Cases() {
        "greeting", "no greeting: no complete reply within 2s",
        "hostile.yaml:4: step 0 (expect): expected 220, got no reply within 2s"},
       {"never_greets", [](HostileServer& s, int fd) { s.Stall(fd); }, "greeting",
-       "no greeting: no complete reply within 2s",
-       "hostile.yaml:4: step 0 (expect): expected 220, got no reply within 2s"},
+       // A probe on a second connection gets nothing either: the advice says so.
+       "no greeting: no complete reply within 2s (the server sent nothing, not even when spoken "
+       "to: is this an SMTP port? An implicit-TLS port waits silently for a handshake: try "
+       "smtps://)",
+       "hostile.yaml:4: step 0 (expect): expected 220, got no reply within 2s (the server sent "
+       "nothing, not even when spoken to: is this an SMTP port? An implicit-TLS port waits "
+       "silently for a handshake: try smtps://)"},
       {"ten_megabyte_reply",
        [](HostileServer& s, int fd) {
          std::string line = "220-" + std::string(72, 'x') + "\r\n";

@@ -267,7 +267,8 @@ TEST_F(LoadE2eTest, UsageErrorsExitTwo) {
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(
       r.err,
-      "smtp-harness load: --junit and --gradescope are for run and grade; load writes --report\n");
+      "smtp-harness load: --junit and --gradescope are for run and grade; load writes --report "
+      "and --html\n");
   r = Load({kBasic, "-c", "0"});
   EXPECT_EQ(r.status, 2);
   EXPECT_EQ(r.err, "smtp-harness load: --concurrency must be at least 1\n");

@@ -117,6 +117,12 @@ TEST_F(RecordE2eTest, GradeChecksTheSameClientWithAServerModeRecording) {
          "'bob@example.test']\n"
       << "exec(open(os.path.join(os.path.dirname(__file__), 'send.py')).read())\n";
   std::ofstream(dir_ / "send.py") << kSmtplib;
+  // grade runs the client as nobody when the tests run as root: it must
+  // reach the client's files (mkdtemp made the folder 700).
+  std::filesystem::permissions(
+      dir_, std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                std::filesystem::perms::others_exec);
   Process grade(
       {SMTP_HARNESS_BINARY, "grade", (dir_ / "golden.yaml").string(), "--port", "0", "--report",
        (dir_ / "grade.json").string(), "--", "/usr/bin/python3", (dir_ / "client.py").string()},

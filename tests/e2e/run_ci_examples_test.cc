@@ -6,7 +6,6 @@
 #include <yaml-cpp/yaml.h>
 
 #include <functional>
-#include <regex>
 #include <set>
 
 #include "tests/e2e/run_support.h"
@@ -37,10 +36,10 @@ std::multiset<std::string> RunShards(
     auto r = RunProcess({"/bin/sh", "-c", command}, o);
     EXPECT_EQ(r.exit_code, 0) << command << "\n" << r.out << r.err;
     std::string xml = dir.Read("smtp-junit-" + std::to_string(k) + ".xml");
-    std::regex tc(R"re(<testcase name="([^"]*)")re");
-    for (auto it = std::sregex_iterator(xml.begin(), xml.end(), tc); it != std::sregex_iterator();
-         ++it) {
-      names.insert((*it)[1]);
+    const std::string tc = "<testcase name=\"";
+    for (size_t at = xml.find(tc); at != std::string::npos; at = xml.find(tc, at + 1)) {
+      size_t start = at + tc.size();
+      names.insert(xml.substr(start, xml.find('"', start) - start));
     }
   }
   return names;

@@ -3,8 +3,7 @@
 // --fail-fast, SIGINT writing a partial report, and --update.
 #include <gtest/gtest.h>
 
-#include <regex>
-
+#include "harness/regex/regex.h"
 #include "tests/e2e/run_support.h"
 
 namespace smtp::run_e2e {
@@ -53,13 +52,55 @@ TEST(RunCli, ColourOnlyOnATerminal) {
   EXPECT_EQ(r.out.find("\033["), std::string::npos) << r.out;
 }
 
+// A live "[N/M] running: ..." line on a terminal (erased with spaces, so
+// it adds no escape sequences); none at all in a pipe.
+TEST(RunCli, ProgressLineOnlyOnATerminal) {
+  if (!std::filesystem::exists("/usr/bin/script")) GTEST_SKIP() << "no /usr/bin/script";
+  TempDir dir;
+  dir.Write("a.yaml", kPass);
+  dir.Write("b.yaml",
+            "name: slow\nsteps:\n  - expect: 220\n  - sleep: 600ms\n  - send: QUIT\n"
+            "    expect: 221\n");
+  ProcOptions o = InDir(dir.path());
+  o.env = {{"TERM", "xterm"}, {"NO_COLOR", "1"}};
+  std::string cmd = std::string(SMTP_HARNESS_BINARY) + " run a.yaml b.yaml -j 2 --report r.json";
+  auto r = RunProcess({"/usr/bin/script", "-qec", cmd, dir.path() + "/typescript"}, o);
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("running: slow"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("[1/2]"), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("\033["), std::string::npos) << r.out;
+  auto piped = RunHarness({"a.yaml", "b.yaml", "-j", "2"}, InDir(dir.path()));
+  EXPECT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ((piped.out + piped.err).find('\r'), std::string::npos) << piped.out << piped.err;
+  EXPECT_EQ(piped.out.find("running:"), std::string::npos);
+}
+
+// An optional step that did not match passes, but is said: in the summary
+// (without -v), in the JSON summary and in JUnit's system-out.
+TEST(RunCli, OptionalMismatchesAreNotedEverywhere) {
+  TempDir dir;
+  dir.Write("opt.yaml",
+            "name: opt\nsteps:\n  - expect: 220\n  - send: NOOP\n    expect: 550\n"
+            "    optional: true\n  - send: QUIT\n    expect: 221\n");
+  auto r = RunHarness({"opt.yaml", "--junit", "j.xml"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("note: optional step 1 (opt.yaml:4): "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("1 passed, 0 failed, 0 errors, 0 skipped in "), std::string::npos);
+  EXPECT_NE(r.out.find(" (1 optional step did not match)\n"), std::string::npos) << r.out;
+  auto j = ParseJson(dir.Read("smtp-harness-report.json"));
+  EXPECT_EQ(j["summary"]["optional_mismatches"], 1);
+  EXPECT_NE(dir.Read("j.xml").find("<system-out>note: optional step 1 (opt.yaml:4): "),
+            std::string::npos)
+      << dir.Read("j.xml");
+}
+
 TEST(RunCli, ExitOneOnFailureWithDetails) {
   TempDir dir;
   dir.Write("a.yaml", kPass);
   dir.Write("b.yaml", kFail);
   auto r = RunHarness({"."}, InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "./b.yaml:4: step 1 (send): expected 550, got 250 Ok\n");
+  EXPECT_EQ(r.err, "");  // the failure is shown once, in the summary
   EXPECT_NE(r.out.find("\xE2\x9C\x97 bad  "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("  ./b.yaml:4: step 1 (send): expected 550, got 250 Ok\n"
                        "  expected: 550\n  actual:   250 Ok\n"),
@@ -79,10 +120,10 @@ TEST(RunCli, ExitTwoForInvalidFilesBeforeRunningAnything) {
   EXPECT_EQ(r.out, "");  // nothing ran
   EXPECT_FALSE(dir.Exists("smtp-harness-report.json"));
   // Every invalid file's errors, as file:line:col: message.
-  std::regex line_re(R"(^(b|c)\.yaml:\d+:\d+: .+$)");
+  Regex line_re = *Regex::Compile(R"(\A(b|c)\.yaml:\d+:\d+: .+\z)");
   std::istringstream lines(r.err);
   int n = 0;
-  for (std::string l; std::getline(lines, l); ++n) EXPECT_TRUE(std::regex_match(l, line_re)) << l;
+  for (std::string l; std::getline(lines, l); ++n) EXPECT_TRUE(*line_re.Search(l)) << l;
   EXPECT_GE(n, 2);
   EXPECT_NE(r.err.find("b.yaml:2:5: "), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("c.yaml:1:10: "), std::string::npos) << r.err;
@@ -115,18 +156,21 @@ TEST(RunCli, ExitTwoForUsageErrors) {
   EXPECT_FALSE(dir.Exists("smtp-harness-report.json"));
 }
 
-TEST(RunCli, ExitThreeWhenTheReportCannotBeWritten) {
+// A report path that cannot be written is found before running (exit 2,
+// nothing ran, no report at all); tests/e2e/run_verdicts_test.cc has more.
+TEST(RunCli, ExitTwoWhenTheReportCannotBeWritten) {
   TempDir dir;
   dir.Write("a.yaml", kPass);
   auto r = RunHarness({"a.yaml", "--report", "no/such/dir/r.json"}, InDir(dir.path()));
-  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err,
-            "smtp-harness: cannot write JSON report to no/such/dir/r.json: No such file or "
-            "directory\n");
+            "smtp-harness run: cannot write JSON report (--report) to no/such/dir/r.json: No such "
+            "file or directory\n");
+  EXPECT_EQ(r.out, "");
   r = RunHarness({"a.yaml", "--report", "r.json", "--junit", "no/such/dir/j.xml"},
                  InDir(dir.path()));
-  EXPECT_EQ(r.exit_code, 3);
-  EXPECT_TRUE(dir.Exists("r.json"));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(dir.Exists("r.json"));
 }
 
 TEST(RunCli, ReportToStdoutReplacesTheSummary) {
@@ -148,15 +192,23 @@ TEST(RunCli, ReportToStdoutReplacesTheSummary) {
 std::vector<std::map<std::string, std::string>> Elements(const std::string& xml,
                                                          const std::string& tag) {
   std::vector<std::map<std::string, std::string>> out;
-  std::regex el("<" + tag + R"(((?:\s+[\w:-]+="[^"]*")*)\s*/?>)");
-  std::regex attr(R"re(([\w:-]+)="([^"]*)")re");
-  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), el); it != std::sregex_iterator();
-       ++it) {
+  const std::string open = "<" + tag;
+  for (size_t at = xml.find(open); at != std::string::npos; at = xml.find(open, at + 1)) {
+    size_t p = at + open.size();
+    if (p >= xml.size() || (xml[p] != ' ' && xml[p] != '>' && xml[p] != '/')) continue;
     std::map<std::string, std::string> attrs;
-    std::string a = (*it)[1];
-    for (auto at = std::sregex_iterator(a.begin(), a.end(), attr); at != std::sregex_iterator();
-         ++at) {
-      attrs[(*at)[1]] = (*at)[2];
+    // name="value" pairs up to the end of the tag (values hold no '"').
+    while (p < xml.size() && xml[p] != '>') {
+      size_t eq = xml.find("=\"", p);
+      size_t end_tag = xml.find('>', p);
+      if (eq == std::string::npos || eq > end_tag) {
+        p = end_tag;
+        break;
+      }
+      size_t name_start = xml.find_last_of(" \t\n", eq) + 1;
+      size_t close = xml.find('"', eq + 2);
+      attrs[xml.substr(name_start, eq - name_start)] = xml.substr(eq + 2, close - eq - 2);
+      p = close + 1;
     }
     out.push_back(attrs);
   }
@@ -223,8 +275,9 @@ TEST(RunCli, FailFastStopsStartingScenarios) {
   auto r = RunHarness({".", "--fail-fast", "--report", "-"}, InDir(dir.path()));
   EXPECT_EQ(r.exit_code, 1);
   auto j = ParseJson(r.out);
-  ASSERT_EQ(j["scenarios"].size(), 1u);
+  ASSERT_EQ(j["scenarios"].size(), 3u);  // the two it did not start: not_run
   EXPECT_EQ(j["scenarios"][0]["status"], "failed");
+  EXPECT_EQ(j["scenarios"][1]["status"], "not_run");
 }
 
 TEST(RunCli, SigintWritesWhatIsKnownAndExitsOne) {
@@ -240,8 +293,9 @@ TEST(RunCli, SigintWritesWhatIsKnownAndExitsOne) {
   EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
   auto j = ParseJson(dir.Read("r.json"));
   EXPECT_EQ(j["interrupted"], true);
-  ASSERT_EQ(j["scenarios"].size(), 1u);
+  ASSERT_EQ(j["scenarios"].size(), 2u);
   EXPECT_EQ(j["scenarios"][0]["name"], "ok");
+  EXPECT_EQ(j["scenarios"][1]["status"], "not_run");  // cut short
   EXPECT_TRUE(dir.Exists("j.xml"));
 }
 

@@ -148,6 +148,9 @@ TEST(SecurityDefaults, GraderRunsClientCommandsWithoutAShell) {
                                   (shell ? "client_shell: true\n" : "") +
                                   "client: /bin/echo \"$HOME\" `echo sub` ;touch INJECTED\n"
                                   "steps:\n  - reply: 220 lab ESMTP\n  - expect_close: true\n");
+    // Writable by the client, which runs as nobody when the tests run as root.
+    std::filesystem::permissions(dir.path(), std::filesystem::perms::all,
+                                 std::filesystem::perm_options::add);
     ProcOptions o = InDir(dir.path());
     o.timeout = seconds(30);
     ProcResult r = RunProcess({SMTP_HARNESS_BINARY, "grade", "noshell.yaml", "--port",

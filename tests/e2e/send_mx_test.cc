@@ -4,8 +4,11 @@
 // the MX hosts listen on (MX records carry no port).
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "harness/client/mx_resolver.h"
 #include "tests/e2e/send_support.h"
+#include "tests/support/child_process.h"
 
 namespace smtp::send_e2e {
 namespace {
@@ -42,10 +45,7 @@ std::string EmptyConfFile() {
 // dnsmasq serving only what the test gives it; killed on destruction.
 class Dnsmasq {
  public:
-  explicit Dnsmasq(const std::vector<std::string>& records)
-      : port_(FreeDnsPort()),
-        log_(::testing::TempDir() + "dnsmasq_" + std::to_string(getpid()) + "_" +
-             std::to_string(port_) + ".log") {
+  explicit Dnsmasq(const std::vector<std::string>& records) : port_(FreeDnsPort()) {
     std::vector<std::string> argv{kDnsmasq, "--no-daemon", "--port=" + std::to_string(port_),
                                   "--listen-address=127.0.0.1", "--bind-interfaces", "--no-resolv",
                                   "--no-hosts", "--conf-file=" + EmptyConfFile(),
@@ -55,27 +55,8 @@ class Dnsmasq {
                                   // (instead of REFUSED for want of an upstream server).
                                   "--local=/test/"};
     argv.insert(argv.end(), records.begin(), records.end());
-    pid_ = fork();
-    if (pid_ == 0) {
-      int devnull = open("/dev/null", O_RDWR);
-      int log = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(devnull, 0);
-      dup2(devnull, 1);
-      dup2(log, 2);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
+    process_.emplace(argv);
   }
-  ~Dnsmasq() {
-    kill(pid_, SIGTERM);
-    waitpid(pid_, nullptr, 0);
-    std::filesystem::remove(log_);
-  }
-  Dnsmasq(const Dnsmasq&) = delete;
-  Dnsmasq& operator=(const Dnsmasq&) = delete;
 
   std::string server() const { return "127.0.0.1:" + std::to_string(port_); }
 
@@ -85,7 +66,7 @@ class Dnsmasq {
       MxResolver r({server(), std::chrono::milliseconds(200)});
       auto hosts = r.Resolve(probe_name);
       if (hosts.ok() || hosts.status().code() == Status::Code::kNotFound) return true;
-      last_error_ = hosts.status().message() + "; dnsmasq said: " + ReadAll(log_);
+      last_error_ = hosts.status().message() + "; dnsmasq said: " + process_->Stderr();
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     return false;
@@ -93,8 +74,7 @@ class Dnsmasq {
 
  private:
   int port_;
-  std::string log_;
-  pid_t pid_ = -1;
+  std::optional<test::ChildProcess> process_;  // stopped (SIGTERM, then SIGKILL) on destruction
 
  public:
   std::string last_error_;  // why WaitReady gave up

@@ -61,45 +61,15 @@ inline std::string ReadAll(const std::string& path) {
 // destruction.
 class PortProcess {
  public:
-  explicit PortProcess(const std::vector<std::string>& argv) {
-    int p[2];
-    if (pipe(p) != 0) throw std::runtime_error("pipe failed");
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(p[1], 1);
-      close(p[0]);
-      int devnull = open("/dev/null", O_RDWR);
-      dup2(devnull, 0);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    close(p[1]);
-    std::string line;
-    pollfd fd{p[0], POLLIN, 0};
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (line.find('\n') == std::string::npos && std::chrono::steady_clock::now() < deadline) {
-      if (poll(&fd, 1, 100) <= 0) continue;
-      char c;
-      if (read(p[0], &c, 1) != 1) break;
-      line += c;
-    }
-    close(p[0]);
-    port_ = std::atoi(line.c_str());
+  explicit PortProcess(const std::vector<std::string>& argv) : process_(argv) {
+    auto line = process_.WaitForOutput("", std::chrono::seconds(10));
+    port_ = line ? std::atoi(line->c_str()) : 0;
     if (port_ <= 0) throw std::runtime_error("helper did not print a port: " + argv.back());
   }
-  ~PortProcess() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-  PortProcess(const PortProcess&) = delete;
-  PortProcess& operator=(const PortProcess&) = delete;
   int port() const { return port_; }
 
  private:
-  pid_t pid_ = -1;
+  test::ChildProcess process_;
   int port_ = 0;
 };
 

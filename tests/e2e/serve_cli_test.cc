@@ -37,7 +37,7 @@ TEST(ServeSwaks, AuthLoginAndDotStuffedBody) {
       << out;
   // swaks dot-stuffs the line and ends the body with an empty line of its own.
   EXPECT_NE(
-      out.find(" -> ..hidden dot\r\n -> end\r\n -> \r\n -> .\n<-  250 2.0.0 Ok: queued as 1\n"),
+      out.find(" -> ..hidden dot\r\n -> end\r\n -> \r\n -> .\n<-  250 2.0.0 Ok: queued as 1.1\n"),
       std::string::npos)
       << out;
   // Wrong password: swaks reports the failure with its own exit status.
@@ -183,7 +183,30 @@ TEST(ServeCli, CannotBindExits3NamingTheAddress) {
   Process q({SMTP_HARNESS_BINARY, "serve", "--listen", "nowhere"}, dir, "serve2");
   EXPECT_EQ(q.Wait(), 2);
   EXPECT_EQ(q.Stderr(),
-            "smtp-harness serve: --listen: expected HOST:PORT (an IP address), got 'nowhere'\n");
+            "smtp-harness serve: --listen: expected HOST:PORT, got 'nowhere'; use an IP literal "
+            "such as 127.0.0.1:2525 or [::1]:2525\n");
+  Process r({SMTP_HARNESS_BINARY, "serve", "--listen", "mail.test:2525"}, dir, "serve3");
+  EXPECT_EQ(r.Wait(), 2);
+  EXPECT_EQ(r.Stderr(),
+            "smtp-harness serve: --listen: 'mail.test' is not an IP address (names are not looked "
+            "up); use an IP literal such as 127.0.0.1:2525 or [::1]:2525\n");
+  std::filesystem::remove_all(dir);
+}
+
+// `localhost` is 127.0.0.1, decided without DNS: one listener, no warning.
+TEST(ServeCli, ListenLocalhostIsLoopback) {
+  auto dir = MakeTempDir("localhost");
+  Process p({SMTP_HARNESS_BINARY, "serve", "--listen", "localhost:0", "--once"}, dir, "serve");
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (std::chrono::steady_clock::now() < deadline && p.Running() &&
+         p.Stdout().find("listening on 127.0.0.1:") == std::string::npos) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_NE(p.Stdout().find("listening on 127.0.0.1:"), std::string::npos)
+      << p.Stdout() << p.Stderr();
+  EXPECT_EQ(p.Stderr().find("warning"), std::string::npos) << p.Stderr();
+  p.Signal(SIGTERM);
+  EXPECT_EQ(p.Wait(), 0);
   std::filesystem::remove_all(dir);
 }
 
@@ -209,7 +232,7 @@ TEST(ServeCli, OnceExitsAfterOneSession) {
       << stdout_text;
   std::string transcript = serve.process().Stderr();
   EXPECT_NE(transcript.find("#1 C mail FROM:<a@example.test>"), std::string::npos) << transcript;
-  EXPECT_NE(transcript.find("#1 S 250 2.0.0 Ok: queued as 1"), std::string::npos) << transcript;
+  EXPECT_NE(transcript.find("#1 S 250 2.0.0 Ok: queued as 1.1"), std::string::npos) << transcript;
 }
 
 TEST(ServeCli, IdleTimeoutAndMaxSessionsFlags) {

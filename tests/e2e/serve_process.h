@@ -3,19 +3,20 @@
 // is bounded. Header-only: tests/e2e globs *.cc into one binary.
 #pragma once
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
+
+#include "tests/support/child_process.h"
 
 namespace smtp::e2e {
 
@@ -35,68 +36,17 @@ inline std::filesystem::path MakeTempDir(const std::string& tag) {
   return dir ? std::filesystem::path(dir) : std::filesystem::path();
 }
 
-// A child process with stdout/stderr captured in files.
-class Process {
+// A child process with stdout/stderr captured (tests/support/child_process.h).
+// `dir` and `tag` are where earlier versions kept the output files; the
+// output is in memory now and they are unused.
+class Process : public test::ChildProcess {
  public:
-  Process(std::vector<std::string> argv, const std::filesystem::path& dir, const std::string& tag)
-      : out_(dir / (tag + ".out")), err_(dir / (tag + ".err")) {
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      int o = ::open(out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int e = ::open(err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      int n = ::open("/dev/null", O_RDONLY);
-      ::dup2(n, 0);
-      ::dup2(o, 1);
-      ::dup2(e, 2);
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      ::execv(args[0], args.data());
-      ::_exit(127);
-    }
+  Process(const std::vector<std::string>& argv, const std::filesystem::path& dir,
+          const std::string& tag)
+      : ChildProcess(argv) {
+    (void)dir;
+    (void)tag;
   }
-  ~Process() {
-    if (pid_ > 0 && !exited_) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  Process(const Process&) = delete;
-  Process& operator=(const Process&) = delete;
-
-  void Signal(int sig) { ::kill(pid_, sig); }
-  pid_t pid() const { return pid_; }
-  // Exit status, or -1 if it did not exit in time (then it is killed).
-  int Wait(std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    while (true) {
-      int status = 0;
-      pid_t r = ::waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        exited_ = true;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      if (std::chrono::steady_clock::now() > deadline) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-        exited_ = true;
-        return -1;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }
-  bool Running() {
-    if (exited_) return false;
-    int status = 0;
-    return ::waitpid(pid_, &status, WNOHANG) == 0;
-  }
-  std::string Stdout() const { return ReadFile(out_); }
-  std::string Stderr() const { return ReadFile(err_); }
-
- private:
-  pid_t pid_ = -1;
-  bool exited_ = false;
-  std::filesystem::path out_, err_;
 };
 
 // `smtp-harness serve --listen 127.0.0.1:0 ARGS...`, with the port it bound.
@@ -106,17 +56,8 @@ class Serve {
     std::vector<std::string> argv = {SMTP_HARNESS_BINARY, "serve", "--listen", "127.0.0.1:0"};
     argv.insert(argv.end(), args.begin(), args.end());
     proc_ = std::make_unique<Process>(argv, dir_, tag);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    const std::string marker = "listening on 127.0.0.1:";
-    while (std::chrono::steady_clock::now() < deadline && proc_->Running()) {
-      std::string out = proc_->Stdout();
-      size_t at = out.find(marker);
-      if (at != std::string::npos && out.find('\n', at) != std::string::npos) {
-        port_ = std::stoi(out.substr(at + marker.size()));
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    auto port = proc_->WaitForOutput("listening on 127.0.0.1:", std::chrono::seconds(10));
+    if (port) port_ = std::atoi(port->c_str());
   }
   ~Serve() { std::filesystem::remove_all(dir_); }
   int port() const { return port_; }

@@ -154,7 +154,7 @@ for i in range(20):
     assert reply() == ['250 2.1.5 Recipient <r@example.test> OK']
     assert reply() == ['354 End data with <CR><LF>.<CR><LF>']
     r = reply()
-    assert r == ['250 2.0.0 Ok: queued as %d' % (i + 1)], r
+    assert r == ['250 2.0.0 Ok: queued as 1.%d' % (i + 1)], r
 assert reply() == ['250 2.1.0 Sender <bdat@example.test> OK']
 assert reply() == ['250 2.1.5 Recipient <r@example.test> OK']
 assert reply() == ['250 2.0.0 6 octets received']

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <mutex>
+#include <set>
 #include <thread>
 
 #include "tests/support/tcp_client.h"
@@ -57,7 +59,7 @@ TEST_F(FakeServerTest, AcceptsAndStoresMessage) {
   EXPECT_NE(port_, 0);
   auto c = Connect();
   EXPECT_EQ(SendMessage(*c, "Subject: t\r\n\r\n..leading dot\r\n\xc3\xa9\r\n"),
-            "250 2.0.0 Ok: queued as 1\r\n");
+            "250 2.0.0 Ok: queued as 1.1\r\n");
   EXPECT_EQ(c->Command("QUIT"), "221 2.0.0 fake.smtp-harness.test closing connection\r\n");
   bool closed = false;
   c->ReadAll(&closed, 2s);
@@ -89,7 +91,7 @@ TEST_F(FakeServerTest, PipelinedInOnePacket) {
   bool closed = false;
   std::string all = c->ReadAll(&closed, 3s);
   EXPECT_TRUE(closed);
-  EXPECT_NE(all.find("250 2.0.0 Ok: queued as 1\r\n250 2.1.0 Sender <e@b.test> OK\r\n"
+  EXPECT_NE(all.find("250 2.0.0 Ok: queued as 1.1\r\n250 2.1.0 Sender <e@b.test> OK\r\n"
                      "250 2.1.5 Recipient <f@d.test> OK\r\n250 2.0.0 Message accepted, 2 octets\r\n"
                      "221 2.0.0"),
             std::string::npos)
@@ -274,7 +276,7 @@ TEST_F(FakeServerTest, RuleDropInData) {
 TEST_F(FakeServerTest, AbruptDisconnectsLoseNothingAccepted) {
   Start();
   auto good = Connect();
-  EXPECT_EQ(SendMessage(*good, "first\r\n"), "250 2.0.0 Ok: queued as 1\r\n");
+  EXPECT_EQ(SendMessage(*good, "first\r\n"), "250 2.0.0 Ok: queued as 1.1\r\n");
   {
     auto mid_data = Connect();
     mid_data->Command("HELO x");
@@ -296,7 +298,7 @@ TEST_F(FakeServerTest, AbruptDisconnectsLoseNothingAccepted) {
     garbage.Send(junk);
     garbage.Reset();
   }
-  EXPECT_EQ(SendMessage(*good, "second\r\n"), "250 2.0.0 Ok: queued as 2\r\n");
+  EXPECT_EQ(SendMessage(*good, "second\r\n"), "250 2.0.0 Ok: queued as 1.2\r\n");
   ASSERT_TRUE(WaitFor([&] { return server_->SessionsActive() == 1; }));
   auto msgs = server_->Messages();
   ASSERT_EQ(msgs.size(), 2u);
@@ -309,19 +311,25 @@ TEST_F(FakeServerTest, HundredsOfConcurrentSessions) {
   std::vector<std::unique_ptr<TcpClient>> clients;
   for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<TcpClient>(port_));
   std::atomic<int> ok{0};
+  std::mutex ids_mu;
+  std::set<std::string> queue_ids;  // one per message: ids are unique across sessions
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = t; i < kClients; i += 4) {
         auto& c = *clients[i];
         if (c.ReadReply().substr(0, 4) != "220 ") continue;
-        if (SendMessage(c, "msg " + std::to_string(i) + "\r\n") == "250 2.0.0 Ok: queued as 1\r\n")
-          ++ok;
+        std::string reply = SendMessage(c, "msg " + std::to_string(i) + "\r\n");
+        if (reply.rfind("250 2.0.0 Ok: queued as ", 0) != 0) continue;
+        ++ok;
+        std::lock_guard<std::mutex> lock(ids_mu);
+        queue_ids.insert(reply);
       }
     });
   }
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), kClients);
+  EXPECT_EQ(queue_ids.size(), static_cast<size_t>(kClients));
   EXPECT_EQ(server_->Messages().size(), static_cast<size_t>(kClients));
   EXPECT_EQ(server_->SessionsActive(), kClients);
 }

@@ -6,10 +6,17 @@
 # and tests a mail-sending function with the embedded fake server; a
 # configure without GoogleTest works with -DBUILD_TESTING=OFF; and the .deb
 # from CPack unpacks and runs.
-# Usage: check_install.sh BUILD_DIR SOURCE_DIR      (CTest: install_package_embed)
+# Usage: check_install.sh BUILD_DIR SOURCE_DIR [SANITIZE]   (CTest: install_package_embed)
+#   SANITIZE=1: the build is ASan+UBSan (ci/test --sanitize), so the example
+#   links with the same runtime.
 set -euo pipefail
 build=$(cd "$1" && pwd)
 src=$(cd "$2" && pwd)
+embed_flags=()
+if [ "${3:-0}" = 1 ]; then
+  embed_flags=(-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined
+    -DCMAKE_EXE_LINKER_FLAGS=-fsanitize=address,undefined)
+fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "check_install: FAIL: $*" >&2; exit 1; }
@@ -62,14 +69,16 @@ if command -v zsh >/dev/null; then
 fi
 
 step "a separate project: find_package(SmtpHarness) and the embedded fake server"
-cmake -S "$src/examples/embed_gtest" -B "$tmp/embed" -DCMAKE_PREFIX_PATH="$p" >/dev/null ||
+cmake -S "$src/examples/embed_gtest" -B "$tmp/embed" -DCMAKE_PREFIX_PATH="$p" "${embed_flags[@]}" \
+  >/dev/null ||
   fail "configure examples/embed_gtest"
 cmake --build "$tmp/embed" -j "$(nproc)" >/dev/null || fail "build examples/embed_gtest"
 "$tmp/embed/welcome_mail_test" || fail "examples/embed_gtest tests"
 
 step "-DBUILD_TESTING=OFF configures without GoogleTest"
-cmake -S "$src" -B "$tmp/nogtest" -DBUILD_TESTING=OFF -DCMAKE_DISABLE_FIND_PACKAGE_GTest=ON \
-  >/dev/null || fail "configure with BUILD_TESTING=OFF and no GTest"
+cmake -S "$src" -B "$tmp/nogtest" -DBUILD_TESTING=OFF >/dev/null ||
+  fail "configure with BUILD_TESTING=OFF"
+! grep -qi '^GTest' "$tmp/nogtest/CMakeCache.txt" || fail "BUILD_TESTING=OFF still looks for GoogleTest"
 
 step "the .deb (CPack) unpacks and runs"
 (cd "$build" && cpack -G DEB -B "$tmp/deb" >/dev/null) || fail "cpack"

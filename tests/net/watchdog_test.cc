@@ -6,6 +6,8 @@
 #include <asio/steady_timer.hpp>
 #include <optional>
 
+#include "tests/support/manual_clock.h"
+
 namespace smtp {
 namespace {
 
@@ -81,6 +83,63 @@ TEST_F(WatchdogTest, StopAndDestructionEndTheWatch) {
   dog_->Arm(30ms);
   dog_.reset();  // the pending wait must not call into a destroyed owner
   RunFor(100ms);
+  EXPECT_EQ(fired_, 0);
+}
+
+// The same rules on a ManualClock: no sleeping, no io_context run; the test
+// moves time and asks the watchdog to look (the timer would do that).
+class WatchdogClockTest : public ::testing::Test {
+ protected:
+  asio::io_context io_;
+  test::ManualClock clock_;
+  int fired_ = 0;
+  std::optional<Watchdog> dog_{std::in_place, io_.get_executor(), [this] { ++fired_; }, clock_};
+};
+
+TEST_F(WatchdogClockTest, ExpiresExactlyAtTheDeadline) {
+  dog_->Arm(5s);
+  clock_.Advance(4999ms);
+  dog_->Poll();
+  EXPECT_EQ(fired_, 0);
+  EXPECT_FALSE(dog_->timed_out());
+  clock_.Advance(1ms);
+  dog_->Poll();
+  EXPECT_EQ(fired_, 1);
+  EXPECT_TRUE(dog_->timed_out());
+  dog_->Poll();  // once per deadline
+  EXPECT_EQ(fired_, 1);
+  dog_->Arm(1s);
+  EXPECT_FALSE(dog_->timed_out());
+}
+
+TEST_F(WatchdogClockTest, DisarmedOrStoppedNeverExpires) {
+  dog_->Arm(1s);
+  dog_->Disarm();
+  clock_.Advance(1h);
+  dog_->Poll();
+  dog_->Arm(1s);
+  dog_->Stop();
+  clock_.Advance(1h);
+  dog_->Poll();
+  EXPECT_EQ(fired_, 0);
+}
+
+TEST_F(WatchdogClockTest, EachArmCountsFromItsOwnNow) {
+  dog_->Arm(10s);  // e.g. a connect timeout
+  clock_.Advance(8s);
+  dog_->Arm(5s);  // the next operation: its deadline is 5 s from now, not from the first Arm
+  clock_.Advance(4s);
+  dog_->Poll();
+  EXPECT_EQ(fired_, 0);
+  clock_.Advance(1s);
+  dog_->Poll();
+  EXPECT_EQ(fired_, 1);
+}
+
+TEST_F(WatchdogClockTest, NoTimeoutMeansNever) {
+  dog_->Arm(Duration::max());
+  clock_.Advance(24h * 365 * 10);
+  dog_->Poll();
   EXPECT_EQ(fired_, 0);
 }
 

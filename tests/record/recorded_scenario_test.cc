@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "harness/scenario/scenario_loader.h"
+#include "harness/scenario/server_matcher_eval.h"
 
 namespace smtp {
 namespace {
@@ -122,6 +123,188 @@ TEST(RecordedScenarioTest, ServerModeLeavesABdatChunkOutWithANote) {
                       "  S: 250 ok\n"),
             std::string::npos)
       << yaml;
+}
+
+LoadResult LoadScenarioFromString(const std::string& yaml, const std::string& name) {
+  LoadOptions o;
+  o.env = [](const std::string& n) -> std::optional<std::string> {
+    if (n == "SMTP_HARNESS_USER") return "tester";
+    if (n == "SMTP_HARNESS_PASSWORD") return "pw";
+    return std::nullopt;
+  };
+  o.vars = {{"user", "tester"}, {"password", "pw"}};
+  return ScenarioLoader(o).LoadString(yaml, name);
+}
+
+// A swaks session as the proxy records it: its body ends with a blank line.
+Transcript SwaksSession() {
+  return {{0, 'S', "220 mx.example.test ESMTP"},
+          {0, 'C', "EHLO vm"},
+          {0, 'S', "250-mx.example.test Hello vm"},
+          {0, 'S', "250 PIPELINING"},
+          {0, 'C', "MAIL FROM:<root@vm>"},
+          {0, 'S', "250 2.1.0 Ok"},
+          {0, 'C', "RCPT TO:<bob@example.test>"},
+          {0, 'S', "250 2.1.5 Ok"},
+          {0, 'C', "DATA"},
+          {0, 'S', "354 End data with <CR><LF>.<CR><LF>"},
+          {0, 'C', "Date: Sun, 06 Dec 2026 01:49:54 +0000"},
+          {0, 'C', "Message-Id: <20261206014954.011445@vm>"},
+          {0, 'C', "Subject: 5 * 3? a\\b"},
+          {0, 'C', ""},
+          {0, 'C', "..hello"},
+          {0, 'C', ""},
+          {0, 'C', "."},
+          {0, 'S', "250 2.0.0 Ok: queued as 4XbZ1q0Kk2z"},
+          {0, 'C', "QUIT"},
+          {0, 'S', "221 2.0.0 Bye"}};
+}
+
+TEST(RecordedScenarioTest, ServerModeLeavesWhatTheClientVariesFreeAndKeepsTheRestExact) {
+  RecordedScenarioInfo info{"golden", "", GeneraliseLevel::kVolatile};
+  info.server_mode = true;
+  std::string yaml = WriteRecordedScenario(SwaksSession(), info);
+  EXPECT_NE(yaml.find("  C: EHLO *\n  S: 250-mx.example.test Hello vm\n"), std::string::npos)
+      << yaml;
+  EXPECT_NE(yaml.find("  C: Date: *\n  C: Message-Id: *\n  C: Subject: 5 \\* 3\\? a\\\\b\n"
+                      "  C:\n  C: ..hello\n  C:\n  C: .\n"),
+            std::string::npos)
+      << yaml;
+  auto r = LoadScenarioFromString(yaml, "golden.yaml");
+  ASSERT_TRUE(r.ok()) << r.ErrorText() << yaml;
+  const Step* data = nullptr;
+  for (const auto& st : r.scenario->steps) {
+    if (st.kind == StepKind::kExpectData) data = &st;
+  }
+  ASSERT_NE(data, nullptr);
+  VarMap vars;
+  // The same client tomorrow: another date and id, the same trailing blank line.
+  const std::string again =
+      "Date: Mon, 07 Dec 2026 09:00:00 +0000\r\nMessage-Id: <1@vm>\r\nSubject: 5 * 3? "
+      "a\\b\r\n\r\n.hello\r\n\r\n";
+  auto m = MatchData(data->data, again, vars);
+  EXPECT_TRUE(m.ok) << m.reason;
+  // Without the blank line, or with another subject, it is another message.
+  EXPECT_FALSE(MatchData(data->data, again.substr(0, again.size() - 2), vars).ok);
+  EXPECT_FALSE(MatchData(data->data,
+                         "Date: x\r\nMessage-Id: y\r\nSubject: 5 x 3? a\\b\r\n\r\n.hello\r\n\r\n",
+                         vars)
+                   .ok);
+}
+
+// As the proxy records AUTH: the redactor has replaced every credential.
+Transcript AuthSession(bool login) {
+  Transcript t = {{0, 'S', "220 mx.example.test ESMTP"},
+                  {0, 'C', "EHLO client.example.test"},
+                  {0, 'S', "250-mx.example.test"},
+                  {0, 'S', "250 AUTH PLAIN LOGIN"}};
+  if (login) {
+    t.insert(t.end(), {{0, 'C', "AUTH LOGIN"},
+                       {0, 'S', "334 VXNlcm5hbWU6"},
+                       {0, 'C', "<redacted>"},
+                       {0, 'S', "334 UGFzc3dvcmQ6"},
+                       {0, 'C', "<redacted>"}});
+  } else {
+    t.push_back({0, 'C', "AUTH PLAIN <redacted>"});
+  }
+  t.insert(t.end(), {{0, 'S', "235 2.7.0 Authentication successful"},
+                     {0, 'C', "MAIL FROM:<a@example.test>"},
+                     {0, 'S', "250 2.1.0 Ok"},
+                     {0, 'C', "QUIT"},
+                     {0, 'S', "221 2.0.0 Bye"}});
+  return t;
+}
+
+TEST(RecordedScenarioTest, AuthBecomesAnAuthStepWithVariablesInBothModes) {
+  for (bool login : {false, true}) {
+    for (bool server : {false, true}) {
+      RecordedScenarioInfo info{"auth", "", GeneraliseLevel::kVolatile};
+      info.server_mode = server;
+      std::string yaml = WriteRecordedScenario(AuthSession(login), info);
+      SCOPED_TRACE(yaml);
+      EXPECT_EQ(yaml.find("redacted"), std::string::npos);
+      EXPECT_NE(yaml.find(std::string("  # AUTH ") + (login ? "LOGIN" : "PLAIN") +
+                          ": the credentials were not recorded. The replay takes the user "
+                          "name from ${env:SMTP_HARNESS_USER}\n  # and the password from "
+                          "${env:SMTP_HARNESS_PASSWORD} (set them, or --var for plain names).\n"),
+                std::string::npos);
+      auto r = LoadScenarioFromString(yaml, "auth.yaml");
+      ASSERT_TRUE(r.ok()) << r.ErrorText();
+      int auth_steps = 0;
+      for (const auto& st : r.scenario->steps) {
+        if (st.kind != StepKind::kAuth) continue;
+        ++auth_steps;
+        EXPECT_EQ(st.auth_username, "${env:SMTP_HARNESS_USER}");
+        EXPECT_EQ(st.auth_password, "${env:SMTP_HARNESS_PASSWORD}");
+        EXPECT_EQ(st.auth_mechanism, server ? "" : (login ? "LOGIN" : "PLAIN"));
+      }
+      EXPECT_EQ(auth_steps, 1);
+      EXPECT_EQ(r.scenario->mode, server ? ScenarioMode::kServer : ScenarioMode::kClient);
+    }
+  }
+}
+
+TEST(RecordedScenarioTest, AuthVariablesCanBeNamedByTheUser) {
+  RecordedScenarioInfo info{"auth", "", GeneraliseLevel::kVolatile};
+  info.auth.user = "user";
+  info.auth.password = "password";
+  std::string yaml = WriteRecordedScenario(AuthSession(false), info);
+  EXPECT_NE(yaml.find("  - auth: {mechanism: PLAIN, username: \"${user}\", password: "
+                      "\"${password}\"}\n    expect: {glob: \"235 2.7.0 Authentication "
+                      "successful\"}\n"),
+            std::string::npos)
+      << yaml;
+}
+
+TEST(RecordedScenarioTest, ServerModeOfAnInterceptedTlsSessionStartsTlsToo) {
+  Transcript t = {{0, 'S', "220 x"},
+                  {0, 'C', "EHLO me"},
+                  {0, 'S', "250-x"},
+                  {0, 'S', "250 STARTTLS"},
+                  {0, 'C', "STARTTLS"},
+                  {0, 'S', "220 2.0.0 Ready to start TLS"},
+                  {0, '*', "TLS intercepted: recording the decrypted session"},
+                  {0, 'C', "EHLO me"},
+                  {0, 'S', "250 x"},
+                  {0, 'C', "QUIT"},
+                  {0, 'S', "221 bye"}};
+  RecordedScenarioInfo info{"tls", "", GeneraliseLevel::kVolatile};
+  info.server_mode = true;
+  std::string yaml = WriteRecordedScenario(t, info);
+  EXPECT_NE(yaml.find("\nmode: server\nserver: {tls: {starttls: true}}\ntranscript: |\n"),
+            std::string::npos)
+      << yaml;
+  auto r = LoadScenarioFromString(yaml, "tls.yaml");
+  ASSERT_TRUE(r.ok()) << r.ErrorText();
+  EXPECT_TRUE(r.scenario->server.tls.starttls);
+}
+
+TEST(RecordedScenarioTest, ServerModeLeavesDatesInOtherHeadersFree) {
+  Transcript t = {{0, 'S', "220 x"},
+                  {0, 'C', "DATA"},
+                  {0, 'S', "354 go"},
+                  {0, 'C', "Subject: test Sun, 06 Dec 2026 01:22:23 +0000"},
+                  {0, 'C', "X-Sent: 6 Dec 2026 01:22 (UTC) by *me*"},
+                  {0, 'C', ""},
+                  {0, 'C', "body of Sun, 06 Dec 2026 01:22:23 +0000"},
+                  {0, 'C', "."},
+                  {0, 'S', "250 ok"}};
+  RecordedScenarioInfo info{"rec", "", GeneraliseLevel::kExact};
+  info.server_mode = true;
+  std::string yaml = WriteRecordedScenario(t, info);
+  EXPECT_NE(yaml.find("  C: Subject: test *\n  C: X-Sent: * by \\*me\\*\n  C:\n"
+                      "  C: body of Sun, 06 Dec 2026 01:22:23 +0000\n"),
+            std::string::npos)
+      << yaml;
+  auto r = LoadScenarioFromString(yaml, "rec.yaml");
+  ASSERT_TRUE(r.ok()) << r.ErrorText();
+  VarMap vars;
+  auto m =
+      MatchData(r.scenario->steps[2].data,
+                "Subject: test Mon, 07 Dec 2026 11:00:00 +0000\r\nX-Sent: later by *me*\r\n\r\n"
+                "body of Sun, 06 Dec 2026 01:22:23 +0000\r\n",
+                vars);
+  EXPECT_TRUE(m.ok) << m.reason;
 }
 
 }  // namespace

@@ -25,6 +25,42 @@ TEST(GradescopeReport, OneTestPerScenarioWithoutPoints) {
   EXPECT_EQ(j["score"], 1.0);
 }
 
+// A scenario skipped because the server lacks what it `requires:` is not a
+// failure: it is worth nothing either way (issue 14, item 16).
+TEST(GradescopeReport, SkipsAreNotFailures) {
+  json j = json::parse(RenderGradescopeReport(testing::SampleRun()));
+  ASSERT_EQ(j["tests"].size(), 3u);
+  EXPECT_EQ(j["tests"][2]["name"], "chunking (skipped)");
+  EXPECT_EQ(j["tests"][2]["status"], "passed");
+  EXPECT_EQ(j["tests"][2]["score"], 0.0);
+  EXPECT_EQ(j["tests"][2]["max_score"], 0.0);
+  EXPECT_NE(
+      j["tests"][2]["output"].get<std::string>().find("skipped: server did not advertise CHUNKING"),
+      std::string::npos);
+  EXPECT_EQ(j["score"], 1.0);
+}
+
+TEST(GradescopeReport, ScoresRoundedToTwoDecimals) {
+  RunResult run;
+  ScenarioResult sc = testing::PassedScenario();
+  sc.steps.clear();
+  for (int i = 0; i < 7; ++i) {
+    StepResult st;
+    st.index = i;
+    st.kind = "expect";
+    st.status = Verdict::kPassed;
+    st.points = 10.0 / 7.0;
+    sc.steps.push_back(st);
+  }
+  run.scenarios = {sc};
+  std::string text = RenderGradescopeReport(run);
+  EXPECT_EQ(text.find("1.4285714"), std::string::npos) << text;
+  json j = json::parse(text);
+  EXPECT_EQ(j["tests"][0]["score"], 1.43);
+  EXPECT_EQ(j["tests"][0]["max_score"], 1.43);
+  EXPECT_EQ(j["score"], 10.0);
+}
+
 TEST(GradescopeReport, StepPointsBecomeTests) {
   RunResult run;
   ScenarioResult sc = testing::FailedScenario();

@@ -6,10 +6,11 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include "harness/regex/regex.h"
 
 namespace smtp::testing {
 
@@ -84,8 +85,9 @@ class MiniJsonSchema {
       errors.push_back(path + ": below minimum");
     }
     if (schema.contains("pattern") && v.is_string() &&
-        !std::regex_search(v.get<std::string>(),
-                           std::regex(schema["pattern"].get<std::string>()))) {
+        !Regex::Compile(schema["pattern"].get<std::string>())
+             ->Search(v.get<std::string>())
+             .value()) {
       errors.push_back(path + ": does not match pattern");
     }
     if (v.is_object()) {

@@ -89,7 +89,8 @@ TEST(ClientRunner, NoReplyIsAFailedTimeout) {
   auto r = RunYaml(kBasic, server, opt);
   ASSERT_EQ(r.status, Verdict::kFailed);
   EXPECT_EQ(r.failure->step, 4);
-  EXPECT_EQ(r.failure->actual, "connection closed by the server");
+  // Named after the command, so a server that crashes on one shows it.
+  EXPECT_EQ(r.failure->actual, "connection closed with no reply to DATA");
 
   ScriptedServer silent;
   silent.greeting = "";
@@ -283,6 +284,79 @@ TEST(ClientRunner, StartTlsInjectPipelinesBytesAndCatchesAServerThatRunsThem) {
   ASSERT_GE(server.written.size(), 2u);
   EXPECT_EQ(server.written[0], "STARTTLS");
   EXPECT_EQ(server.written[1], "XYZZY");
+}
+
+// A server without PIPELINING may refuse the STARTTLS packet and close (as
+// OpenSMTPD does): the injected bytes never ran, so the check passes and the
+// scenario ends there; refusing and staying open is still a failure.
+TEST(ClientRunner, StartTlsInjectRefusedAndClosedPasses) {
+  const char* yaml = R"Y(steps:
+  - expect: 220
+  - starttls: {verify: false, inject: "XYZZY\r\n"}
+  - send: EHLO x
+    expect: 250
+)Y";
+  ScriptedServer closes;
+  closes.override_reply = [](const std::string& line) {
+    if (line == "STARTTLS") return std::string("500 5.5.1 Pipelining not supported");
+    return line == "XYZZY" ? std::string("CLOSE") : std::string();
+  };
+  RunOptions opt;
+  opt.timeout = std::chrono::milliseconds(50);
+  auto r = RunYaml(yaml, closes, opt);
+  ASSERT_EQ(r.status, Verdict::kPassed) << (r.failure ? r.failure->message : "");
+  EXPECT_EQ(r.steps[1].status, Verdict::kPassed);
+  EXPECT_EQ(r.steps[1].message,
+            "STARTTLS refused (500 5.5.1 Pipelining not supported) and the connection closed: "
+            "the injected bytes were not executed; the steps after it did not run");
+  EXPECT_EQ(r.steps[2].status, Verdict::kNotRun);
+
+  ScriptedServer stays_open;
+  stays_open.override_reply = [](const std::string& line) {
+    return line == "STARTTLS" ? std::string("454 4.7.0 TLS not available") : std::string();
+  };
+  r = RunYaml(yaml, stays_open, opt);
+  ASSERT_EQ(r.status, Verdict::kFailed);
+  EXPECT_EQ(r.failure->step, 1);
+  EXPECT_EQ(r.failure->actual, "454 4.7.0 TLS not available");
+}
+
+// `closed` in a code list: a server that closes instead of replying passes;
+// `closed` alone fails on a reply.
+TEST(ClientRunner, ClosedInACodeListAcceptsAClose) {
+  ScriptedServer server;
+  server.override_reply = [](const std::string& line) {
+    return line == "RSET" ? std::string("CLOSE") : std::string();
+  };
+  RunOptions opt;
+  opt.timeout = std::chrono::milliseconds(50);
+  auto r = RunYaml(R"Y(steps:
+  - expect: 220
+  - send: NOOP
+    expect: [250, closed]
+  - send: RSET
+    expect: [250, closed]
+  - send: QUIT
+    expect: [221, closed]
+)Y",
+                   server, opt);
+  ASSERT_EQ(r.status, Verdict::kPassed) << (r.failure ? r.failure->message : "");
+  EXPECT_EQ(r.steps[1].received, "250 2.1.0 Ok");
+  EXPECT_EQ(r.steps[2].received, "(closed)");
+  EXPECT_EQ(r.steps[3].received, "(closed)");
+  EXPECT_EQ(r.steps[3].expected, "221 or connection closed");
+
+  ScriptedServer open;
+  r = RunYaml(R"Y(steps:
+  - expect: 220
+  - send: NOOP
+    expect: closed
+)Y",
+              open, opt);
+  ASSERT_EQ(r.status, Verdict::kFailed);
+  EXPECT_EQ(r.failure->message,
+            "t.yaml:3: step 1 (send): expected connection closed, got 250 2.1.0 Ok (a reply came "
+            "instead of a close)");
 }
 
 TEST(ClientRunner, NotMatcherAndExpectClose) {

@@ -383,5 +383,108 @@ TEST(ScriptedSessionTest, ExpectWithoutReplyGetsADefaultUnlessAReplyStepFollows)
   EXPECT_EQ(h.Feed("QUIT\r\n"), "221 smtp-harness.test Bye\r\n<close>");
 }
 
+// The `auth:` step: "tester" / "s3cret" given by variables.
+Scenario AuthScript() {
+  Scenario sc;
+  sc.name = "auth";
+  sc.file = "auth.yaml";
+  sc.mode = ScenarioMode::kServer;
+  sc.steps.push_back(Reply("220 lab.test ESMTP"));
+  sc.steps.push_back(Expect("EHLO *", "250-lab.test\n250 AUTH PLAIN LOGIN"));
+  Step auth;
+  auth.kind = StepKind::kAuth;
+  auth.auth_username = "${user}";
+  auth.auth_password = "${password}";
+  sc.steps.push_back(auth);
+  sc.steps.push_back(Expect("QUIT", "221 *"));
+  for (size_t i = 0; i < sc.steps.size(); ++i) sc.steps[i].index = static_cast<int>(i);
+  return sc;
+}
+
+std::unique_ptr<ScriptedSession> AuthSession(const Scenario& sc, SessionReport* report) {
+  ScriptOptions o;
+  o.pipelining_probe = Duration(0);
+  o.now_ms = [] { return 0.0; };
+  o.vars = {{"user", "tester"}, {"password", "s3cret"}};
+  return std::make_unique<ScriptedSession>(sc, 1, o,
+                                           [report](SessionReport r) { *report = std::move(r); });
+}
+
+void ExpectNoSecret(const SessionReport& r) {
+  // "s3cret", and its base64 forms in PLAIN ("\0tester\0s3cret") and LOGIN
+  for (const char* secret : {"s3cret", "AHRlc3RlcgBzM2NyZXQ=", "czNjcmV0", "dGVzdGVy"}) {
+    EXPECT_EQ(r.received.find(secret), std::string::npos) << r.received;
+    for (const auto& e : r.transcript) EXPECT_EQ(e.text.find(secret), std::string::npos) << e.text;
+    for (const auto& st : r.steps) {
+      EXPECT_EQ(st.received.find(secret), std::string::npos) << st.received;
+      EXPECT_EQ(st.message.find(secret), std::string::npos) << st.message;
+    }
+    if (r.failure) {
+      EXPECT_EQ(r.failure->message.find(secret), std::string::npos);
+    }
+  }
+}
+
+TEST(ScriptedSessionAuthTest, PlainWithAnInitialResponseAndLoginByChallengesPass) {
+  Scenario sc = AuthScript();
+  for (bool login : {false, true}) {
+    SessionReport report;
+    auto s = AuthSession(sc, &report);
+    s->OnConnect();
+    s->OnBytes("EHLO me\r\n");
+    if (login) {
+      EXPECT_EQ(Harness::Written(s->OnBytes("AUTH LOGIN\r\n")), "334 VXNlcm5hbWU6\r\n");
+      EXPECT_EQ(Harness::Written(s->OnBytes("dGVzdGVy\r\n")), "334 UGFzc3dvcmQ6\r\n");
+      EXPECT_EQ(Harness::Written(s->OnBytes("czNjcmV0\r\n")),
+                "235 2.7.0 Authentication successful\r\n");
+    } else {
+      EXPECT_EQ(Harness::Written(s->OnBytes("AUTH PLAIN AHRlc3RlcgBzM2NyZXQ=\r\n")),
+                "235 2.7.0 Authentication successful\r\n");
+    }
+    s->OnBytes("QUIT\r\n");
+    s->OnEnd(SessionEnd::kClientClosed);
+    EXPECT_FALSE(report.failure) << report.failure->message;
+    EXPECT_TRUE(report.completed);
+    EXPECT_EQ(report.steps[2].received, login ? "AUTH LOGIN <redacted>" : "AUTH PLAIN <redacted>");
+    ExpectNoSecret(report);  // the user name ("dGVzdGVy") is hidden as well
+  }
+}
+
+TEST(ScriptedSessionAuthTest, AWrongPasswordFailsWith535AndNamesNoSecret) {
+  Scenario sc = AuthScript();
+  SessionReport report;
+  auto s = AuthSession(sc, &report);
+  s->OnConnect();
+  s->OnBytes("EHLO me\r\n");
+  EXPECT_EQ(Harness::Written(s->OnBytes("AUTH PLAIN\r\n")), "334 \r\n");
+  // "\0tester\0wrong"
+  EXPECT_EQ(Harness::Written(s->OnBytes("AHRlc3RlcgB3cm9uZw==\r\n")),
+            "535 5.7.8 Authentication credentials invalid\r\n");
+  s->OnEnd(SessionEnd::kClientClosed);
+  ASSERT_TRUE(report.failure);
+  EXPECT_EQ(report.failure->message,
+            "auth.yaml: step 2 (auth): AUTH PLAIN: the password is not the scenario's "
+            "(${password})");
+  EXPECT_EQ(report.received.find("AHRlc3RlcgB3cm9uZw=="), std::string::npos) << report.received;
+}
+
+// No `auth:` step: a script that takes AUTH as plain commands still never
+// shows the credentials (the session-state redactor follows every line).
+TEST(ScriptedSessionAuthTest, CredentialsAreHiddenWithoutAnAuthStepToo) {
+  Scenario sc;
+  sc.name = "auth";
+  sc.mode = ScenarioMode::kServer;
+  sc.steps = {Reply("220 x"), Expect("AUTH LOGIN", "334 VXNlcm5hbWU6"),
+              Expect("*", "334 UGFzc3dvcmQ6"), Expect("*", "235 ok"), Expect("QUIT", "221 *")};
+  for (size_t i = 0; i < sc.steps.size(); ++i) sc.steps[i].index = static_cast<int>(i);
+  SessionReport report;
+  auto s = AuthSession(sc, &report);
+  s->OnConnect();
+  s->OnBytes("AUTH LOGIN\r\ndGVzdGVy\r\nczNjcmV0\r\nQUIT\r\n");
+  s->OnEnd(SessionEnd::kClientClosed);
+  EXPECT_FALSE(report.failure) << report.failure->message;
+  ExpectNoSecret(report);
+}
+
 }  // namespace
 }  // namespace smtp

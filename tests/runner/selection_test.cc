@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "harness/runner/target.h"
+#include "harness/util/target.h"
 
 namespace smtp {
 namespace {
@@ -44,6 +44,20 @@ TEST(Selection, ShardsPartitionTheFilteredList) {
   // Filter first, then shard the filtered list.
   EXPECT_EQ(SelectIndices({"a1", "b1", "a2", "b2", "a3"}, "a*", Shard{2, 2}),
             std::vector<size_t>({2}));
+}
+
+// Why a run selected nothing (issue 14, item 3): the message names the
+// filter or the shard that emptied it.
+TEST(Selection, DescribesAnEmptySelection) {
+  std::vector<std::string> names = {"a1", "b1", "a2"};
+  EXPECT_EQ(DescribeEmptySelection(names, "zzz*", Shard{}),
+            "--filter 'zzz*' matched none of the 3 scenarios");
+  EXPECT_EQ(DescribeEmptySelection(names, "a*", Shard{3, 3}),
+            "--shard 3/3 is empty: 2 scenarios (after --filter) fill only 2 of 3 shards");
+  EXPECT_EQ(DescribeEmptySelection(names, "", Shard{4, 4}),
+            "--shard 4/4 is empty: 3 scenarios fill only 3 of 4 shards");
+  EXPECT_EQ(DescribeEmptySelection({}, "", Shard{}), "no scenario files");
+  EXPECT_EQ(DescribeEmptySelection(names, "a*", Shard{1, 2}), "");
 }
 
 TEST(Target, Parses) {

@@ -8,6 +8,8 @@
 
 #include <chrono>
 
+#include "tests/support/manual_clock.h"
+
 namespace smtp {
 namespace {
 
@@ -75,7 +77,14 @@ TEST(ServerGraderTest, ClientThatExitsWithoutConnecting) {
   EXPECT_EQ(runner.last.argv, (std::vector<std::string>{"python3", "my client.py"}));
   EXPECT_EQ(runner.last.cwd, "dir");
   EXPECT_EQ(runner.last.env["SMTP_HARNESS_PORT"], std::to_string(port));
-  EXPECT_EQ(runner.last.env["SMTP_HOST"], "127.0.0.1");
+  // Only PATH, HOME (the runner's scratch folder), LANG and the port: none of
+  // the harness's own environment (SPEC §9).
+  EXPECT_FALSE(runner.last.inherit_env);
+  EXPECT_TRUE(runner.last.scratch_home);
+  for (const auto& [name, value] : runner.last.env) {
+    EXPECT_TRUE(name == "PATH" || name == "LANG" || name == "SMTP_HARNESS_PORT") << name;
+  }
+  EXPECT_EQ(runner.last.isolation, Isolation::kAuto);
   EXPECT_EQ(r->client->command, "python3 'my client.py'");
   EXPECT_EQ(r->client->stderr_text, "boom\n");
 }
@@ -144,14 +153,61 @@ TEST(ServerGraderTest, DefaultRunTimeoutSumsTheStepsOwnTimeouts) {
   EXPECT_EQ(DefaultRunTimeout(sc, seconds(5)), 3 * seconds(5 + 30 + 2 * 5));
 }
 
-TEST(ServerGraderTest, ListenAddresses) {
-  EXPECT_EQ(*ParseListenAddress("127.0.0.1:1025"),
-            std::make_pair(std::string("127.0.0.1"), uint16_t{1025}));
-  EXPECT_EQ(*ParseListenAddress("[::1]:25"), std::make_pair(std::string("::1"), uint16_t{25}));
-  EXPECT_EQ(ParseListenAddress("localhost").status().message(),
-            "listen: expected HOST:PORT such as 127.0.0.1:1025, got 'localhost'");
-  EXPECT_EQ(ParseListenAddress("1.2.3.4:99999").status().message(),
-            "listen: bad port in '1.2.3.4:99999'");
+// A client that neither connects nor exits, on a clock the test controls:
+// each look at the client moves time on by a second, so the 30 s connect
+// deadline passes after about 30 looks (tenths of a second of real time,
+// not 30 s).
+class SilentProcess : public RunningProcess {
+ public:
+  explicit SilentProcess(test::ManualClock& clock) : clock_(clock) {}
+  bool WaitExit(Duration) override { return false; }
+  bool Exited() override {
+    clock_.Advance(std::chrono::seconds(1));
+    return false;
+  }
+  ProcessOutcome Stop(Duration) override {
+    ProcessOutcome o;
+    o.signal = 15;
+    o.killed = true;
+    return o;
+  }
+
+ private:
+  test::ManualClock& clock_;
+};
+
+class SilentRunner : public ProcessRunner {
+ public:
+  explicit SilentRunner(test::ManualClock& clock) : clock_(clock) {}
+  Result<std::unique_ptr<RunningProcess>> Start(const ProcessSpec&) override {
+    return std::unique_ptr<RunningProcess>(std::make_unique<SilentProcess>(clock_));
+  }
+
+ private:
+  test::ManualClock& clock_;
+};
+
+TEST(ServerGraderTest, TheConnectDeadlineIsDecidedByTheClock) {
+  test::ManualClock clock;
+  SilentRunner runner(clock);
+  GradeOptions o;
+  o.runner = &runner;
+  o.port = 0;
+  o.step_timeout = std::chrono::seconds(30);
+  o.clock = &clock;
+  uint16_t port = 0;
+  o.on_listening = [&](uint16_t p) { port = p; };
+  auto real_start = std::chrono::steady_clock::now();
+  auto r = GradeServerScenario(Minimal(), o);
+  EXPECT_LT(std::chrono::steady_clock::now() - real_start, std::chrono::seconds(10));
+  ASSERT_TRUE(r.ok()) << r.status().message();
+  EXPECT_EQ(r->status, Verdict::kFailed);
+  ASSERT_TRUE(r->failure);
+  EXPECT_NE(r->failure->message.find(
+                "the client never connected to 127.0.0.1:" + std::to_string(port) + " within 30s"),
+            std::string::npos)
+      << r->failure->message;
+  EXPECT_GE(r->duration_ms, 30000);  // on the test's clock
 }
 
 }  // namespace

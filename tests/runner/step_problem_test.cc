@@ -23,6 +23,20 @@ TEST(StepProblem, ReadFailuresAreTheServersDoingExceptInternalErrors) {
   EXPECT_EQ(e.actual, "no TLS context");
 }
 
+TEST(StepProblem, ACloseBeforeAnyReplyNamesTheCommand) {
+  EXPECT_EQ(ReadProblem(Status::Closed("eof"), 5s, "RSET").actual,
+            "connection closed with no reply to RSET");
+  EXPECT_EQ(ReadProblem(Status::Closed("eof"), 5s, "").actual, "connection closed by the server");
+  // A reply cut in the middle is not "no reply".
+  EXPECT_EQ(
+      ReadProblem(Status::Closed("eof").Prefixed("incomplete reply 250-PIPE"), 5s, "EHLO").actual,
+      "connection closed by the server");
+  EXPECT_EQ(ReplyAwaited("rset"), "RSET");
+  EXPECT_EQ(ReplyAwaited("BDAT 10\r\nSubject: x"), "BDAT");
+  EXPECT_EQ(ReplyAwaited("."), "the end of the data");
+  EXPECT_EQ(ReplyAwaited(""), "");
+}
+
 TEST(StepProblem, WriteFailures) {
   EXPECT_EQ(WriteProblem(Status::Timeout("write timed out"), 250ms).actual,
             "could not send within 250ms");

@@ -57,15 +57,34 @@ TEST(SuiteRunner, FailFastAndCancel) {
   auto env = testing::InMemoryEnvPerConnection(testing::ScriptedServer{});
   RunOptions opt;
   opt.fail_fast = true;
-  RunResult r = RunSuite(suite, opt, env);
-  ASSERT_EQ(r.scenarios.size(), 3u);
+  std::vector<std::string> reported;
+  SuiteHooks hooks;
+  hooks.on_result = [&](const ScenarioResult& s) {
+    reported.push_back(s.name + " " + VerdictName(s.status));
+  };
+  RunResult r = RunSuite(suite, opt, env, hooks);
+  // The scenarios after the failure are reported as not run, in order.
+  ASSERT_EQ(r.scenarios.size(), 6u);
   EXPECT_EQ(r.scenarios[2].status, Verdict::kFailed);
+  for (size_t i = 3; i < 6; ++i) {
+    EXPECT_EQ(r.scenarios[i].status, Verdict::kNotRun);
+    EXPECT_EQ(r.scenarios[i].name, Name(static_cast<int>(i)));
+    EXPECT_EQ(r.scenarios[i].file, Name(static_cast<int>(i)) + ".yaml");
+    EXPECT_EQ(r.scenarios[i].target, "fake");
+    EXPECT_EQ(r.scenarios[i].skip_reason, "not run: --fail-fast stopped the run after a failure");
+  }
+  EXPECT_EQ(reported, (std::vector<std::string>{"s0 passed", "s1 passed", "s2 failed", "s3 not_run",
+                                                "s4 not_run", "s5 not_run"}));
+  EXPECT_EQ(r.Summarize().not_run, 3);
+  EXPECT_EQ(r.Summarize().total, 6);
 
   std::atomic<bool> cancel{true};
   RunOptions cancelled;
   cancelled.cancel = &cancel;
   RunResult c = RunSuite(suite, cancelled, env);
-  EXPECT_TRUE(c.scenarios.empty());
+  ASSERT_EQ(c.scenarios.size(), 6u);
+  EXPECT_EQ(c.scenarios[0].status, Verdict::kNotRun);
+  EXPECT_EQ(c.scenarios[0].skip_reason, "not finished: the run was interrupted");
   EXPECT_TRUE(c.interrupted);
 }
 

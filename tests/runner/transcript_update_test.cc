@@ -30,6 +30,21 @@ TEST(TranscriptUpdate, KeepsMatchingGlobsReplacesTheRest) {
                                            "C: NOOP", "S: 250 Ok", "C: QUIT", "S: 221 *"}));
 }
 
+// run --update writes what it observed through the generaliser, so volatile
+// parts become globs (issue 14, item 19); lines that still match stay.
+TEST(TranscriptUpdate, ReplacedLinesGoThroughTheGeneraliser) {
+  std::vector<std::string> old = {"S: 220 *", "C: NOOP", "S: 250 Ok", "C: QUIT", "S: 221 bye"};
+  auto t = Observed({{'S', "220 srv"},
+                     {'C', "NOOP"},
+                     {'S', "250 2.0.0 Ok: queued as 7.1"},
+                     {'C', "QUIT"},
+                     {'S', "221 2.0.0 closing"}});
+  auto generalise = [](const std::string& line) { return "<" + line + ">"; };
+  EXPECT_EQ(UpdatedTranscriptLines(old, t, true, generalise),
+            std::vector<std::string>({"S: 220 *", "C: NOOP", "S: <250 2.0.0 Ok: queued as 7.1>",
+                                      "C: QUIT", "S: <221 2.0.0 closing>"}));
+}
+
 TEST(TranscriptUpdate, StoppedEarlyKeepsTheUnexercisedRest) {
   std::vector<std::string> old = {"S: 220 *", "C: RCPT TO:<a@b>", "S: 250 *", "C: QUIT",
                                   "S: 221 *"};

@@ -40,7 +40,7 @@ TEST_F(ScenarioFilesTest, DirectoriesRecursiveSortedFilesAsGiven) {
   auto files = CollectScenarioFiles({P("b"), P("a/notes.txt"), P("a"), P("b/c.yaml")});
   ASSERT_TRUE(files.ok()) << files.status().message();
   EXPECT_EQ(*files, (std::vector<std::string>{P("b/c.yaml"), P("b/deep/z.yaml"), P("a/notes.txt"),
-                                              P("a/one.yaml")}));
+                                              P("a/one.yaml"), P("a/other.yml")}));
 }
 
 TEST_F(ScenarioFilesTest, MissingPathAndEmptyDirectory) {
@@ -48,7 +48,7 @@ TEST_F(ScenarioFilesTest, MissingPathAndEmptyDirectory) {
             P("nope") + ": no such file or directory");
   fs::create_directories(root_ / "empty");
   EXPECT_EQ(CollectScenarioFiles({P("empty")}).status().message(),
-            P("empty") + ": no *.yaml scenario files in it");
+            P("empty") + ": no *.yaml or *.yml scenario files in it");
 }
 
 TEST_F(ScenarioFilesTest, ValidationPrintsErrorsAndSummary) {
@@ -71,7 +71,7 @@ TEST_F(ScenarioFilesTest, ValidationOk) {
   std::ostringstream out, err;
   auto s = ValidateScenarioPaths({P("a"), P("b")}, {}, out, err);
   EXPECT_TRUE(s.ok());
-  EXPECT_EQ(out.str(), "ok: 3 scenarios valid\n");
+  EXPECT_EQ(out.str(), "ok: 4 scenarios valid\n");
   EXPECT_EQ(err.str(), "");
   std::ostringstream out2, err2;
   auto missing = ValidateScenarioPaths({P("nope")}, {}, out2, err2);

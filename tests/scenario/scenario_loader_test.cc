@@ -235,6 +235,19 @@ steps: [{expect: 220}]
   EXPECT_EQ(s.points, 5.0);
 }
 
+// One rule for targets (issue 14, item 10): what --target accepts, a file
+// accepts, meaning the same (no port: 25, or 465 for smtps).
+TEST(ScenarioLoader, TargetsFollowTheCommandLineRule) {
+  for (const char* t : {"smtp://127.0.0.1", "smtps://[::1]", "smtp://127.0.0.1/", "fake"}) {
+    Scenario s = LoadOk(std::string("target: \"") + t + "\"\nsteps: [{expect: 220}]\n");
+    EXPECT_EQ(s.target, t);
+  }
+  auto bad = Load("target: smtp://127.0.0.1:0\nsteps: [{expect: 220}]\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.ErrorText(),
+            "t.yaml:1:9: target: invalid target 'smtp://127.0.0.1:0': port out of range");
+}
+
 TEST(ScenarioLoader, VarOverridesDefineVariables) {
   LoadOptions o;
   o.vars["rcpt"] = "x@y";

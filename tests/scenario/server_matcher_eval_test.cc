@@ -79,6 +79,30 @@ TEST(DataMatcherEval, ContainsHeaderRegexEquals) {
   EXPECT_EQ(MatchData(r, msg, vars).reason, "the message does not match /^Body/");
 }
 
+TEST(DataMatcherEval, GlobMatchesLineByLineAndCountsTrailingBlankLines) {
+  VarMap vars;
+  DataMatcher g;
+  g.glob = "Date: *\nMessage-ID: *\nSubject: cost \\* 2\n\nhello\n\n";
+  // swaks ends its body with a blank line: the message is "...hello\r\n\r\n".
+  const std::string swaks =
+      "Date: Sun, 06 Dec 2026 01:22:23 +0000\r\nMessage-ID: <1@vm>\r\nSubject: cost * "
+      "2\r\n\r\nhello\r\n\r\n";
+  auto ok = MatchData(g, swaks, vars);
+  EXPECT_TRUE(ok.ok) << ok.reason;
+  // LF line ends are the same message.
+  EXPECT_TRUE(MatchData(g, "Date: x\nMessage-ID: y\nSubject: cost * 2\n\nhello\n\n", vars).ok);
+  auto short_one =
+      MatchData(g, "Date: x\r\nMessage-ID: y\r\nSubject: cost * 2\r\n\r\nhello\r\n", vars);
+  EXPECT_EQ(short_one.reason,
+            "the message has 5 line(s), expected 6; the first missing one is \"\"");
+  auto star =
+      MatchData(g, "Date: x\r\nMessage-ID: y\r\nSubject: cost 3 2\r\n\r\nhello\r\n\r\n", vars);
+  EXPECT_EQ(star.reason,
+            "line 3 of the message \"Subject: cost 3 2\" does not match \"Subject: cost \\* 2\"");
+  auto extra = MatchData(g, swaks + "more\r\n", vars);
+  EXPECT_EQ(extra.reason, "the message has 7 line(s), expected 6; the first extra one is \"more\"");
+}
+
 TEST(DataMatcherEval, HeaderSearchStopsAtBody) {
   DataMatcher h;
   h.headers.emplace("Subject", "*");

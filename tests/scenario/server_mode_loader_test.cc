@@ -93,7 +93,8 @@ steps:
             "lab.yaml:2:1: 'target' applies only to client mode, but this scenario is in server "
             "mode\n"
             "lab.yaml:4:5: 'send' is a client-mode step key, but this scenario is in server mode\n"
-            "lab.yaml:4:5: step has no action (one of reply, expect, expect_data, expect_close)\n"
+            "lab.yaml:4:5: step has no action (one of reply, expect, expect_data, expect_close, "
+            "auth)\n"
             "lab.yaml:5:12: reply '99 nope' must start with a code from 200 to 599\n"
             "lab.yaml:6:19: unknown key 'contain' in expect_data (did you mean 'contains'?)\n"
             "lab.yaml:8:13: expect: empty command pattern");

@@ -66,7 +66,7 @@ TEST(TranscriptForm, ServerModeSpecExample) {
   EXPECT_EQ(s.steps[1].text, "250 OK");
   EXPECT_EQ(s.steps[4].text, "354 End data with <CR><LF>.<CR><LF>");
   EXPECT_EQ(s.steps[5].kind, StepKind::kExpectData);
-  EXPECT_EQ(s.steps[5].data.equals, "Subject: hi\n\nMy message");
+  EXPECT_EQ(s.steps[5].data.glob, "Subject: hi\n\nMy message\n");
   EXPECT_EQ(s.steps[5].text, "250 OK");
   EXPECT_EQ(s.steps[6].command.glob, "QUIT");
   EXPECT_EQ(s.steps[6].text, "221 Bye");
@@ -113,7 +113,7 @@ transcript: |
   S: 250 queued
 )Y");
   ASSERT_TRUE(r.ok()) << r.ErrorText();
-  EXPECT_EQ(r.scenario->steps[2].data.equals, ".leading dot");
+  EXPECT_EQ(r.scenario->steps[2].data.glob, ".leading dot\n");
   EXPECT_EQ(r.scenario->steps[2].text, "250 queued");
 }
 

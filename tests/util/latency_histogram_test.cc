@@ -72,6 +72,23 @@ TEST(LatencyHistogramTest, MergeEqualsRecordingEverythingInOne) {
     EXPECT_EQ(a.ValueAtPercentile(p), all.ValueAtPercentile(p));
 }
 
+TEST(LatencyHistogramTest, NonEmptyBucketsCoverEveryValueInOrder) {
+  LatencyHistogram h;
+  for (uint64_t v : {5u, 5u, 1000u, 1001u, 250000u}) h.Record(v);
+  auto buckets = h.NonEmptyBuckets();
+  ASSERT_EQ(buckets.size(), 3u);
+  EXPECT_EQ(buckets[0].lowest, 5u);
+  EXPECT_EQ(buckets[0].count, 2u);
+  EXPECT_LE(buckets[1].lowest, 1000u);
+  EXPECT_GE(buckets[1].highest, 1001u);
+  EXPECT_EQ(buckets[1].count, 2u);
+  EXPECT_EQ(buckets[2].highest, 250000u);  // narrowed to the maximum
+  uint64_t total = 0;
+  for (const auto& b : buckets) total += b.count;
+  EXPECT_EQ(total, h.count());
+  EXPECT_TRUE(LatencyHistogram().NonEmptyBuckets().empty());
+}
+
 TEST(LatencyHistogramTest, HugeValuesAreClamped) {
   LatencyHistogram h;
   h.Record(UINT64_MAX);

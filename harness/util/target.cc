@@ -1,4 +1,4 @@
-#include "harness/runner/target.h"
+#include "harness/util/target.h"
 
 #include <cctype>
 

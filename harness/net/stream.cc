@@ -1,0 +1,129 @@
+#include "harness/net/stream.h"
+
+#include <asio/connect.hpp>
+#include <asio/experimental/as_tuple.hpp>
+#include <asio/use_awaitable.hpp>
+#include <asio/write.hpp>
+
+#include "harness/net/direct_io.h"
+
+namespace smtp {
+namespace {
+
+constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
+
+}  // namespace
+
+NetStream::NetStream(asio::ip::tcp::socket socket, const Clock& clock)
+    : clock_(clock),
+      socket_(std::move(socket)),
+      reads_(
+          socket_.get_executor(), [this] { CancelSocket(); }, clock) {}
+
+NetStream::NetStream(const asio::any_io_executor& executor, const Clock& clock)
+    : NetStream(asio::ip::tcp::socket(executor), clock) {}
+
+NetStream::~NetStream() { Close(); }
+
+void NetStream::CancelSocket() {
+  asio::error_code ignored;
+  socket_.cancel(ignored);
+}
+
+asio::awaitable<asio::error_code> NetStream::Connect(const asio::ip::tcp::endpoint& endpoint,
+                                                     Duration timeout) {
+  asio::error_code ec;
+  if (!socket_.is_open()) {
+    socket_.open(endpoint.protocol(), ec);
+    if (ec) co_return ec;
+  }
+  reads_.Arm(timeout);
+  std::tie(ec) = co_await socket_.async_connect(endpoint, kTuple);
+  reads_.Disarm();
+  if (reads_.timed_out()) co_return asio::error::timed_out;
+  if (!ec) socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  co_return ec;
+}
+
+asio::awaitable<NetStream::ReadResult> NetStream::ReadSome(asio::mutable_buffer buf,
+                                                           Duration timeout) {
+  reads_.Arm(timeout);
+  asio::error_code ec;
+  size_t n = 0;
+  if (tls_) {
+    std::tie(ec, n) = co_await tls_->async_read_some(buf, kTuple);
+  } else {
+    std::tie(ec, n) = co_await socket_.async_read_some(buf, kTuple);
+  }
+  reads_.Disarm();
+  if (reads_.timed_out()) ec = asio::error::timed_out;
+  co_return ReadResult{ec, n};
+}
+
+NetStream::ReadResult NetStream::TryReadSome(asio::mutable_buffer buf) {
+  if (tls_) return {asio::error::would_block, 0};
+  auto [ec, n] = TryReceive(socket_, static_cast<char*>(buf.data()), buf.size());
+  return {ec, n};
+}
+
+asio::awaitable<asio::error_code> NetStream::Write(std::string_view bytes, Duration timeout) {
+  if (!tls_) {
+    auto [ec, n] = TrySend(socket_, bytes);
+    if (!ec && n == bytes.size()) co_return asio::error_code();
+    if (ec && ec != asio::error::would_block) co_return ec;
+    bytes.remove_prefix(n);
+  }
+  if (!writes_)
+    writes_.emplace(
+        socket_.get_executor(), [this] { CancelSocket(); }, clock_);
+  writes_->Arm(timeout);
+  asio::error_code ec;
+  auto buf = asio::buffer(bytes.data(), bytes.size());
+  if (tls_) {
+    std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, buf, kTuple);
+  } else {
+    std::tie(ec, std::ignore) = co_await asio::async_write(socket_, buf, kTuple);
+  }
+  writes_->Disarm();
+  co_return writes_->timed_out() ? asio::error::timed_out : ec;
+}
+
+asio::awaitable<asio::error_code> NetStream::Handshake(asio::ssl::context& context,
+                                                       asio::ssl::stream_base::handshake_type type,
+                                                       Duration timeout,
+                                                       const std::function<bool(SSL*)>& prepare) {
+  if (tls_) co_return asio::error::already_connected;
+  tls_.emplace(socket_, context);
+  if (prepare && !prepare(tls_->native_handle())) co_return asio::error::invalid_argument;
+  reads_.Arm(timeout);
+  auto [ec] = co_await tls_->async_handshake(type, kTuple);
+  reads_.Disarm();
+  co_return reads_.timed_out() ? asio::error::timed_out : ec;
+}
+
+asio::awaitable<void> NetStream::ShutdownTls(Duration timeout) {
+  if (!tls_) co_return;
+  reads_.Arm(timeout);
+  co_await tls_->async_shutdown(kTuple);
+  reads_.Disarm();
+}
+
+void NetStream::Cancel() { CancelSocket(); }
+
+void NetStream::ShutdownSend() {
+  if (tls_) return;  // a TLS close_notify would need a write; the socket closes soon anyway
+  asio::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
+void NetStream::Close() {
+  reads_.Stop();
+  if (writes_) writes_->Stop();
+  if (!socket_.is_open()) return;
+  asio::error_code ignored;
+  // close() alone sends the FIN; a shutdown() first would be one more
+  // syscall per session, and fails anyway when the peer closed first.
+  socket_.close(ignored);
+}
+
+}  // namespace smtp

@@ -1,0 +1,94 @@
+// NetStream: one TCP connection, plain until a TLS handshake and TLS after
+// it, with a deadline on every read, write, connect and handshake. The one
+// stream type of the fake server, `load`, `record` and the built-in client.
+//
+// Deadlines are kept by Watchdogs (harness/net/watchdog.h): an operation
+// arms one with its timeout and disarms it when done; a passed deadline
+// cancels the socket, and the operation ends with asio::error::timed_out.
+// Reads (and connect, handshake) and writes have a watchdog each, so one
+// read and one write may be in flight together (the recording proxy relays
+// both ways at once); a deadline cancels both. A plain read cut off by a
+// deadline loses nothing; a TLS stream is unusable afterwards (a record may
+// be half read).
+//
+// Plain writes and reads may first be tried directly (non-blocking,
+// harness/net/direct_io.h): lock-step SMTP almost always finds the socket
+// buffer ready, and a completion through the io_context costs a posted
+// handler and an epoll round per operation.
+//
+// Single-threaded: use from the io_context's thread only. Owns the socket;
+// close with Close() (the destructor closes too).
+#pragma once
+
+#include <asio/awaitable.hpp>
+#include <asio/ip/tcp.hpp>
+#include <asio/ssl/context.hpp>
+#include <asio/ssl/stream.hpp>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <tuple>
+
+#include "harness/net/watchdog.h"
+#include "harness/util/clock.h"
+#include "harness/util/duration.h"
+
+namespace smtp {
+
+class NetStream {
+ public:
+  using ReadResult = std::tuple<asio::error_code, size_t>;
+
+  // `clock` decides the deadlines (tests pass a ManualClock); it must outlive
+  // the stream.
+  explicit NetStream(asio::ip::tcp::socket socket, const Clock& clock = SteadyClock());
+  explicit NetStream(const asio::any_io_executor& executor, const Clock& clock = SteadyClock());
+  ~NetStream();
+  NetStream(const NetStream&) = delete;
+  NetStream& operator=(const NetStream&) = delete;
+
+  asio::awaitable<asio::error_code> Connect(const asio::ip::tcp::endpoint& endpoint,
+                                            Duration timeout);
+  // At most buf.size() bytes; eof when the peer closed.
+  asio::awaitable<ReadResult> ReadSome(asio::mutable_buffer buf, Duration timeout);
+  // What is there now without waiting (would_block if nothing); plain only:
+  // on TLS it always says would_block.
+  ReadResult TryReadSome(asio::mutable_buffer buf);
+  // All of `bytes`.
+  asio::awaitable<asio::error_code> Write(std::string_view bytes, Duration timeout);
+  // Starts TLS over the connection. `prepare` runs on the new SSL object
+  // before the handshake (SNI, the name to verify); if it says false there
+  // is no handshake (invalid_argument). After a failure the stream is
+  // unusable.
+  asio::awaitable<asio::error_code> Handshake(asio::ssl::context& context,
+                                              asio::ssl::stream_base::handshake_type type,
+                                              Duration timeout,
+                                              const std::function<bool(SSL*)>& prepare = nullptr);
+  // A TLS close_notify, bounded by `timeout`; nothing on a plain stream.
+  asio::awaitable<void> ShutdownTls(Duration timeout);
+
+  // Ends whatever is pending now (operation_aborted); the stream stays open.
+  void Cancel();
+  // Half-close: no more bytes from us (plain only; TLS would need a write).
+  void ShutdownSend();
+  void Close();
+
+  bool tls() const { return tls_.has_value(); }
+  SSL* ssl() { return tls_ ? tls_->native_handle() : nullptr; }
+  // The last read (connect, handshake) or write ended at its deadline.
+  bool read_timed_out() const { return reads_.timed_out(); }
+  bool write_timed_out() const { return writes_ && writes_->timed_out(); }
+  asio::ip::tcp::socket& socket() { return socket_; }
+  const asio::ip::tcp::socket& socket() const { return socket_; }
+
+ private:
+  void CancelSocket();
+
+  const Clock& clock_;
+  asio::ip::tcp::socket socket_;
+  std::optional<asio::ssl::stream<asio::ip::tcp::socket&>> tls_;
+  Watchdog reads_;
+  std::optional<Watchdog> writes_;  // made on the first write that has to wait
+};
+
+}  // namespace smtp
