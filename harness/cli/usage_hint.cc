@@ -49,7 +49,9 @@ std::string UnknownOption(CLI::App& cmd, const std::string& arg) {
 std::string UsageHint(CLI::App& app, const std::vector<std::string>& args) {
   std::vector<CLI::App*> subs = app.get_subcommands([](CLI::App*) { return true; });
   std::vector<std::string> commands;
-  for (const CLI::App* sub : subs) commands.push_back(sub->get_name());
+  for (const CLI::App* sub : subs) {
+    if (!sub->get_group().empty()) commands.push_back(sub->get_name());  // not hidden ones
+  }
   size_t i = 0;
   while (i < args.size() && !args[i].empty() && args[i][0] == '-') {
     if (args[i] == "--") return "";
