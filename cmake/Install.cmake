@@ -93,6 +93,6 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 # Runtime libraries from dpkg-shlibdeps (the binary links most statically);
 # the embedding library's consumers need the -dev packages named here.
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libssl-dev, libyaml-cpp-dev, cmake")
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "libssl-dev, libyaml-cpp-dev, libpcre2-dev, cmake")
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
 include(CPack)

@@ -12,6 +12,7 @@ struct OptionInfo {
   std::vector<std::string> names;  // "--report", "-j"
   bool takes_value = false;
   bool takes_path = false;
+  std::vector<std::string> choices;  // a fixed set of values ({text,html}), else empty
   std::string help;
 };
 
@@ -22,16 +23,33 @@ struct CommandInfo {
   std::vector<OptionInfo> options;
 };
 
-// Flags whose value is a file or directory. A name list rather than a
-// validator: most take a path that does not exist yet (--report, --out).
-bool IsPathOption(const std::string& name) {
-  static const std::vector<std::string> kPathWords = {
-      "report", "junit", "gradescope", "html", "config", "maildir", "out",      "attach",
-      "file",   "cert",  "key",        "ca",   "dir",    "raw",     "body-file"};
-  for (const auto& w : kPathWords) {
-    if (name.find(w) != std::string::npos) return true;
+// Flags whose value is a file or directory, by long name. A name list rather
+// than a validator: most take a path that does not exist yet (--report, --out).
+bool IsPathOption(const std::string& long_name) {
+  static const std::vector<std::string> kPathOptions = {
+      "report", "junit",     "gradescope", "html",    "config",   "maildir", "out",
+      "attach", "body-file", "raw-file",   "ca-file", "tls-cert", "tls-key"};
+  for (const auto& p : kPathOptions) {
+    if (long_name == p) return true;
   }
   return false;
+}
+
+// CLI11 writes a fixed set of values into the type name: "TEXT:{text,html}".
+std::vector<std::string> Choices(const std::string& type_name) {
+  std::vector<std::string> out;
+  size_t open = type_name.find(":{");
+  size_t close = type_name.rfind('}');
+  if (open == std::string::npos || close == std::string::npos || close < open) return out;
+  std::string list = type_name.substr(open + 2, close - open - 2);
+  size_t start = 0;
+  while (start <= list.size()) {
+    size_t comma = list.find(',', start);
+    if (comma == std::string::npos) comma = list.size();
+    if (comma > start) out.push_back(list.substr(start, comma - start));
+    start = comma + 1;
+  }
+  return out;
 }
 
 std::vector<CommandInfo> Describe(const CLI::App& app) {
@@ -51,8 +69,11 @@ std::vector<CommandInfo> Describe(const CLI::App& app) {
       for (const auto& l : o->get_lnames()) info.names.push_back("--" + l);
       for (const auto& s : o->get_snames()) info.names.push_back("-" + s);
       if (info.names.empty()) continue;
-      info.takes_value = o->get_type_size() != 0;
-      info.takes_path = info.takes_value && IsPathOption(info.names.front());
+      // A flag (-v) expects no value; `--starttls[=auto]` takes one only joined.
+      info.takes_value = o->get_expected_min() > 0;
+      info.takes_path =
+          info.takes_value && !o->get_lnames().empty() && IsPathOption(o->get_lnames().front());
+      if (info.takes_value) info.choices = Choices(o->get_type_name());
       info.help = o->get_description();
       c.options.push_back(std::move(info));
     }
@@ -100,8 +121,20 @@ std::string Bash(const std::vector<CommandInfo>& commands) {
     s += "    " + c.name + ") opts=\"" + Join(all, " ") + "\" paths=\" " + Join(paths, " ") +
          " \" values=\" " + Join(values, " ") + " \" ;;\n";
   }
+  s += "  esac\n";
+  // A flag with a fixed set of values (--gradescope-format text|html) offers them.
+  std::string choices;
+  for (const auto& c : commands) {
+    for (const auto& o : c.options) {
+      if (o.choices.empty()) continue;
+      for (const auto& n : o.names) {
+        choices += "    \"" + c.name + " " + n + "\") COMPREPLY=($(compgen -W \"" +
+                   Join(o.choices, " ") + "\" -- \"$cur\")); return ;;\n";
+      }
+    }
+  }
+  if (!choices.empty()) s += "  case \"$cmd $prev\" in\n" + choices + "  esac\n";
   s +=
-      "  esac\n"
       "  if [[ $paths == *\" $prev \"* ]]; then COMPREPLY=($(compgen -f -- \"$cur\")); return; fi\n"
       "  if [[ $values == *\" $prev \"* ]]; then COMPREPLY=(); return; fi\n"
       "  if [[ $cur == -* ]]; then\n"
@@ -152,7 +185,14 @@ std::string Zsh(const std::vector<CommandInfo>& commands) {
     s += "    " + c.name + ")\n      _arguments -s";
     for (const auto& o : c.options) {
       std::string help = ZshQuote(o.help.substr(0, o.help.find('\n')));
-      std::string action = o.takes_path ? ":file:_files" : o.takes_value ? ":value: " : "";
+      std::string action;
+      if (o.takes_path) {
+        action = ":file:_files";
+      } else if (!o.choices.empty()) {
+        action = ":value:(" + Join(o.choices, " ") + ")";
+      } else if (o.takes_value) {
+        action = ":value: ";
+      }
       for (const auto& n : o.names) s += " \\\n        '" + n + "[" + help + "]" + action + "'";
     }
     if (c.positional_paths) s += " \\\n        '*:file:_files'";

@@ -83,7 +83,7 @@ std::string UsageHint(CLI::App& app, const std::vector<std::string>& args) {
     // A known option that takes a value in the next word: skip the value.
     bool joined = a.find('=') != std::string::npos || (a[1] != '-' && a.size() > 2);
     const CLI::Option* opt = cmd->get_option_no_throw(a.substr(0, a.find('=')));
-    if (opt && !joined && opt->get_type_size() != 0) ++j;
+    if (opt && !joined && opt->get_expected_min() > 0) ++j;  // not after a flag (-v)
   }
   return "";
 }

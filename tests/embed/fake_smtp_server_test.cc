@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "harness/client/mail_sender.h"
 #include "tests/support/tcp_client.h"
 
 namespace {
@@ -80,6 +81,36 @@ TEST(FakeSmtpServer, ConfigIsTheServerBlock) {
   c.ReadReply();
   c.Send("RCPT TO:<nobody@x.test>\r\n");
   EXPECT_EQ(c.ReadReply(), "550 5.1.1 No such user\r\n");
+}
+
+// STARTTLS and AUTH from the same keys as a scenario's server: block; the
+// message records both (sent with the project's own client, as `send` does).
+TEST(FakeSmtpServer, TlsAndAuthFromTheServerBlock) {
+  for (bool implicit : {false, true}) {
+    smtp_harness::FakeSmtpServer server(
+        std::string("tls: {") + (implicit ? "implicit" : "starttls") +
+        ": true}\nauth: {users: {alice: secret}, required: true}\n");
+    smtp::SendRequest req;
+    req.server = smtp::HostPort{server.host(), server.port()};
+    req.implicit_tls = implicit;
+    req.session.starttls = implicit ? smtp::StartTlsMode::kNever : smtp::StartTlsMode::kAlways;
+    req.session.tls.verify = false;  // the server's self-signed certificate
+    req.session.auth_user = "alice";
+    req.session.auth_password = "secret";
+    req.envelope = {"a@x.test", {"b@x.test"}};
+    req.message = "Subject: over TLS\r\n\r\nhi\r\n";
+    smtp::SendOutcome out = smtp::SendMail(req);
+    ASSERT_TRUE(out.error.empty()) << (implicit ? "implicit: " : "starttls: ") << out.error;
+    ASSERT_TRUE(server.WaitForMessages(1, 5s));
+    auto m = server.messages().at(0);
+    EXPECT_TRUE(m.tls) << implicit;
+    EXPECT_EQ(m.auth_user, "alice");
+    EXPECT_EQ(m.Header("Subject"), "over TLS");
+    // Without AUTH, `required: true` refuses the message.
+    req.session.auth_user.clear();
+    EXPECT_FALSE(smtp::SendMail(req).error.empty());
+    EXPECT_EQ(server.messages().size(), 1u);
+  }
 }
 
 TEST(FakeSmtpServer, BadConfigThrowsWithPosition) {

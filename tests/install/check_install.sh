@@ -59,14 +59,32 @@ complete_bash() {  # words... -> the completions of the last word
   bash -c 'source "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _smtp_harness;
            printf "%s\n" "${COMPREPLY[@]}"' _ "$p/share/bash-completion/completions/smtp-harness" "$@"
 }
-[ "$(complete_bash smtp-harness ru)" = run ] || fail "bash: 'ru' does not complete to run"
-complete_bash smtp-harness run --rep | grep -qx -- --report || fail "bash: run --rep"
 mkdir "$tmp/files" && touch "$tmp/files/report-here.json"
-(cd "$tmp/files" && complete_bash smtp-harness run --report rep) | grep -qx report-here.json ||
+cd "$tmp/files"
+[ "$(complete_bash smtp-harness ru)" = run ] || fail "bash: 'ru' does not complete to run"
+[ "$(complete_bash smtp-harness rep)" = report ] || fail "bash: 'rep' does not complete to report"
+complete_bash smtp-harness run --rep | grep -qx -- --report || fail "bash: run --rep"
+complete_bash smtp-harness run --report rep | grep -qx report-here.json ||
   fail "bash: --report does not complete file names"
-if command -v zsh >/dev/null; then
-  zsh -n "$p/share/zsh/vendor-completions/_smtp-harness" || fail "zsh completion syntax"
-fi
+complete_bash smtp-harness run -v rep | grep -qx report-here.json ||
+  fail "bash: a file after the flag -v"
+[ -z "$(complete_bash smtp-harness run --timeout rep)" ] || fail "bash: --timeout takes no file"
+[ "$(complete_bash smtp-harness run --gradescope-format h)" = html ] ||
+  fail "bash: --gradescope-format does not offer its values"
+command -v zsh >/dev/null || fail "zsh is not installed (ci/install-deps installs it)"
+zsh_got=$(zsh "$src/tests/install/zsh_complete.zsh" "$p/share/zsh/vendor-completions" \
+  "smtp-harness rep" "smtp-harness run --rep" "smtp-harness run --report rep" \
+  "smtp-harness run -v rep" "smtp-harness run --gradescope-format h")
+zsh_want="smtp-harness report 
+smtp-harness run --report 
+smtp-harness run --report report-here.json 
+smtp-harness run -v report-here.json 
+smtp-harness run --gradescope-format html "
+[ "$zsh_got" = "$zsh_want" ] || fail "zsh completion: got
+$zsh_got
+expected
+$zsh_want"
+cd "$tmp"
 
 step "a separate project: find_package(SmtpHarness) and the embedded fake server"
 cmake -S "$src/examples/embed_gtest" -B "$tmp/embed" -DCMAKE_PREFIX_PATH="$p" "${embed_flags[@]}" \
