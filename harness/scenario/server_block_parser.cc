@@ -15,6 +15,7 @@ const std::vector<std::string> kServerKeys = {"hostname",
                                               "greeting",
                                               "extensions",
                                               "max_message_size",
+                                              "advertise_size",
                                               "max_recipients",
                                               "max_sessions",
                                               "idle_timeout",
@@ -186,6 +187,9 @@ void ParseServerBlock(YamlReader& r, const YAML::Node& node, FakeServerConfig& c
   }
   if (auto n = node["max_message_size"]) {
     if (auto v = SizeValue(r, n, "max_message_size")) c.max_message_size = *v;
+  }
+  if (auto n = node["advertise_size"]) {
+    c.advertise_size = r.Bool(n, "advertise_size").value_or(true);
   }
   if (auto n = node["max_recipients"]) {
     c.max_recipients = r.Int(n, "max_recipients", 1, 1'000'000).value_or(c.max_recipients);
