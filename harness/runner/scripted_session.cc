@@ -233,10 +233,31 @@ size_t ScriptedSession::MaxMessage() const {
   return configured > 0 ? configured : kGradeDefaultMaxMessage;
 }
 
-void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
+bool ScriptedSession::MustWaitForReply() const {
+  if (last_command_.empty()) return true;  // the greeting
+  if (!pipelining_advertised_) return true;
+  // RFC 2920 3.1: these end a group; RFC 3207 4, RFC 4954 4 for the last two.
+  static const char* const kGroupEnds[] = {"EHLO", "HELO", "DATA", "VRFY",     "EXPN",
+                                           "TURN", "QUIT", "NOOP", "STARTTLS", "AUTH"};
+  const std::string verb = Verb(last_command_);
+  for (const char* v : kGroupEnds) {
+    if (verb == v) return true;
+  }
+  return false;
+}
+
+void ScriptedSession::OnPeek(std::string_view tag, size_t waiting) {
+  if (waiting == 0 || talked_early_) return;
+  talked_early_ = std::string(tag);
+  Note('*', std::to_string(waiting) + " bytes from the client arrived " + talked_early_->c_str());
+}
+
+void ScriptedSession::SendReply(const std::string& text, SessionActions& out, const Step* paced) {
   std::string display = StandardReply(Expand(text), options_.hostname);
   std::vector<std::string> lines = SplitLines(display);
-  if (Verb(last_command_) == "EHLO" && !lines.empty() && CodeOf(lines.back()) == 250) {
+  const bool watch = paced && MustWaitForReply();
+  if (Verb(last_command_) == "EHLO" && !lines.empty() && CodeOf(lines.back()) == 250 &&
+      scenario_.server.advertise_size) {
     // The message size cap is advertised (RFC 1870) unless the script does.
     bool has_size = false;
     for (size_t i = 1; i < lines.size(); ++i) {
@@ -264,7 +285,35 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out) {
       options_.pipelining_probe.count() > 0) {
     out.push_back(SessionAction::Pause(options_.pipelining_probe));
   }
-  out.push_back(SessionAction::Write(wire));
+  // What the reply answers, for the report ("before the end of the reply to
+  // "EHLO x"").
+  const std::string what = last_command_.empty()
+                               ? std::string("the greeting")
+                               : "the reply to \"" + EscapeBytes(last_command_) + "\"";
+  if (paced && paced->reply_delay.count() > 0) {
+    out.push_back(SessionAction::Pause(paced->reply_delay));
+    if (watch) {
+      out.push_back(SessionAction::Peek("before " + what + " (delayed " +
+                                        FormatDuration(paced->reply_delay) + ")"));
+    }
+  }
+  if (paced && paced->split_bytes > 0 && wire.size() > paced->split_bytes) {
+    const size_t n = paced->split_bytes;
+    for (size_t at = 0; at < wire.size(); at += n) {
+      if (at > 0) {
+        if (paced->split_delay.count() > 0) out.push_back(SessionAction::Pause(paced->split_delay));
+        if (watch) {
+          out.push_back(SessionAction::Peek(
+              "before the end of " + what + " (written in " + std::to_string(n) + "-byte pieces, " +
+              FormatDuration(paced->split_delay) + " apart; " + std::to_string(at) + " of " +
+              std::to_string(wire.size()) + " bytes sent)"));
+        }
+      }
+      out.push_back(SessionAction::Write(wire.substr(at, n)));
+    }
+  } else {
+    out.push_back(SessionAction::Write(wire));
+  }
   if (code == 354 && !stopped_) {
     in_data_ = true;
     message_.clear();
@@ -294,7 +343,7 @@ void ScriptedSession::RunReplySteps(SessionActions& out) {
     NoteStepAtCursor();
     const Step& step = scenario_.steps[cursor_];
     report_.steps[cursor_].sent = StandardReply(Expand(step.text), options_.hostname);
-    SendReply(step.text, out);
+    SendReply(step.text, out, &step);
     Pass(cursor_, "");
     ++cursor_;
   }
@@ -340,6 +389,8 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   const std::string raw = text + (line.ending == LineEnding::kCrlf ? "\r\n" : "\n");
   const std::string shown = EscapeBytes(raw);
   const bool early = early_;
+  const std::optional<std::string> talked_early = std::move(talked_early_);
+  talked_early_.reset();
   const std::string previous = last_command_;
   NoteStepAtCursor();
   last_command_ = text;
@@ -444,7 +495,15 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
 
   // The command is the right one; the strict rules may still fail the step.
   std::string why;
-  if (scenario_.strict.crlf && line.ending == LineEnding::kBareLf) {
+  if (talked_early) {
+    why =
+        "\"" + EscapeBytes(text) + "\" was sent " + *talked_early +
+        (previous.empty() ? ": a client waits for the greeting before it sends a command (RFC "
+                            "5321 4.3.1, 3.1)"
+                          : ": a client reads a reply to its last line before it sends the "
+                            "next command (RFC 5321 4.2.1, 4.3.1" +
+                                std::string(pipelining_advertised_ ? "; RFC 2920 3.1" : "") + ")");
+  } else if (scenario_.strict.crlf && line.ending == LineEnding::kBareLf) {
     why = "the line ended with a bare LF (\\n) instead of CRLF (\\r\\n): \"" + shown + "\"";
   } else if (scenario_.strict.crlf && line.bare_cr) {
     why = "the line contains a bare CR (\\r): \"" + shown + "\"";
@@ -466,10 +525,10 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   if (!sent.empty()) sent += "\n";
   if (!reply.empty()) {
     sent += StandardReply(Expand(reply), options_.hostname);
-    SendReply(reply, out);
+    SendReply(reply, out, &step);
   } else if (!next_is_reply) {
     sent += StandardReply(DefaultReplyFor(line.text), options_.hostname);
-    SendReply(DefaultReplyFor(line.text), out);
+    SendReply(DefaultReplyFor(line.text), out, &step);
   }
   RunReplySteps(out);
   early_ = framer_.buffered() > 0;
@@ -627,7 +686,7 @@ void ScriptedSession::FinishAuth(const std::string& user, const std::string& pas
   std::string reply = step.text.empty() ? "235 2.7.0 Authentication successful" : step.text;
   ++cursor_;
   report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);
-  SendReply(reply, out);
+  SendReply(reply, out, &step);
   RunReplySteps(out);
 }
 
@@ -659,6 +718,8 @@ void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out
 
 void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& out) {
   in_data_ = false;
+  const std::optional<std::string> talked_early = std::move(talked_early_);
+  talked_early_.reset();
   if (!data_partial_.empty() && message_size_ <= MaxMessage()) {
     message_ += UnstuffLine(data_partial_);  // strict.crlf: bare-LF bytes before the dot
   }
@@ -695,6 +756,7 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
     last_command_ = "<CRLF>.<CRLF>";
     return;
   }
+  last_command_ = "<CRLF>.<CRLF>";  // what the reply answers (pacing, pipelining reports)
   if (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kExpectData) {
     const Step& step = scenario_.steps[cursor_];
     std::optional<std::string> why;
@@ -703,6 +765,11 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
     if (scenario_.strict.crlf && data_bare_) {
       why = "the message has a line ending in a bare LF or CR instead of CRLF: \"" + *data_bare_ +
             "\"";
+    }
+    if (!why && talked_early) {
+      why = "the message was sent " + *talked_early +
+            ": a client sends the message only after the whole 354 reply (RFC 5321 4.1.1.4, "
+            "4.2.1)";
     }
     if (!why) {
       MatchOutcome m = MatchData(step.data, message_, options_.vars);
@@ -723,9 +790,9 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
         cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kReply;
     if (!reply.empty()) {
       report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);
-      SendReply(reply, out);
+      SendReply(reply, out, &step);
     } else if (!next_is_reply) {
-      SendReply("250 2.0.0 OK: message accepted", out);
+      SendReply("250 2.0.0 OK: message accepted", out, &step);
     }
   } else if (cursor_ >= scenario_.steps.size() ||
              scenario_.steps[cursor_].kind != StepKind::kReply) {
