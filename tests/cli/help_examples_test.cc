@@ -2,9 +2,9 @@
 // real command lines: the command and every flag they use exist, and the
 // scenario paths they name are in the tree. The man pages carry the same
 // text (help2man), so a renamed flag cannot leave a stale example anywhere.
-#include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
 
+#include <CLI/CLI.hpp>
 #include <filesystem>
 #include <sstream>
 
