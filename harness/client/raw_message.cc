@@ -25,8 +25,8 @@ std::pair<size_t, size_t> FirstLongLine(std::string_view text) {
 }
 
 struct Field {
-  std::string name;   // as written
-  std::string value;  // unfolded, trimmed
+  std::string name;           // as written
+  std::string value;          // unfolded, trimmed
   size_t begin = 0, end = 0;  // its bytes in the header, CRLFs included
 };
 
@@ -103,8 +103,9 @@ Result<FittedMessage> FitRawMessage(std::string_view message) {
   if (cte) {
     std::string enc = Upper(cte->value);
     if (enc != "7BIT" && enc != "8BIT" && enc != "BINARY") {
-      return Status::InvalidArgument(LineError(
-          number, octets, "its body is already " + cte->value + ": re-encode it with shorter lines"));
+      return Status::InvalidArgument(
+          LineError(number, octets,
+                    "its body is already " + cte->value + ": re-encode it with shorter lines"));
     }
   }
   std::string out = header;

@@ -2,8 +2,9 @@
 // real command definitions.
 #include "harness/cli/usage_hint.h"
 
-#include <CLI/CLI.hpp>
 #include <gtest/gtest.h>
+
+#include <CLI/CLI.hpp>
 
 #include "harness/cli/commands.h"
 

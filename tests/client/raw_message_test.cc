@@ -42,11 +42,10 @@ TEST(RawMessage, WhatCannotBeReencodedIsAnErrorNamingTheLine) {
   EXPECT_EQ(header.status().message(),
             "line 1 of the message is 1011 octets with its CRLF, longer than the 1000 SMTP "
             "allows (RFC 5321 4.5.3.1.6), and it is a header line: fold it (RFC 5322 2.2.3)");
-  auto multipart = FitRawMessage(
-      "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n" + long_line + "\n--b--\n");
+  auto multipart = FitRawMessage("Content-Type: multipart/mixed; boundary=b\n\n--b\n\n" +
+                                 long_line + "\n--b--\n");
   ASSERT_FALSE(multipart.ok());
-  EXPECT_NE(multipart.status().message().find("the message is multipart/mixed"),
-            std::string::npos);
+  EXPECT_NE(multipart.status().message().find("the message is multipart/mixed"), std::string::npos);
   auto encoded = FitRawMessage("Content-Transfer-Encoding: base64\n\n" + long_line + "\n");
   ASSERT_FALSE(encoded.ok());
   EXPECT_NE(encoded.status().message().find("its body is already base64"), std::string::npos);
