@@ -61,6 +61,7 @@ std::vector<CommandInfo> Describe(const CLI::App& app) {
     c.name = sub->get_name();
     c.help = sub->get_description();
     for (const CLI::Option* o : sub->get_options()) {
+      if (o->get_group().empty()) continue;  // hidden: accepted but not offered
       if (o->get_positional()) {
         c.positional_paths = true;
         continue;
