@@ -51,21 +51,32 @@ add_custom_command(
   COMMENT "Generating bash and zsh completions")
 set(man_outputs)
 if(HELP2MAN)
-  set(man_outputs ${generated}/man/smtp-harness.1)
-  set(man_commands
-      COMMAND ${CMAKE_COMMAND} -E make_directory ${generated}/man
-      COMMAND ${HELP2MAN} --no-info --no-discard-stderr --version-string=${PROJECT_VERSION}
-              --name=scriptable\ SMTP\ test\ and\ conformance\ harness
-              --output=${generated}/man/smtp-harness.1 $<TARGET_FILE:smtp-harness>)
+  # SEE ALSO on every page: the other pages and the installed documentation.
+  set(see_also "[SEE ALSO]\n.BR \\%smtp-harness (1)")
   foreach(c ${SMTP_HARNESS_COMMANDS})
-    list(APPEND man_outputs ${generated}/man/smtp-harness-${c}.1)
-    list(APPEND man_commands
-         COMMAND ${HELP2MAN} --no-info --no-discard-stderr --version-string=${PROJECT_VERSION}
-                 --name=smtp-harness\ ${c} "--help-option=${c} --help"
-                 "--version-option=${c} --version"
-                 --output=${generated}/man/smtp-harness-${c}.1 $<TARGET_FILE:smtp-harness>)
+    string(APPEND see_also ",\n.BR \\%smtp-harness-${c} (1)")
   endforeach()
-  add_custom_command(OUTPUT ${man_outputs} ${man_commands} DEPENDS smtp-harness
+  string(APPEND see_also "\n.PP\nThe scenario language, the fake server, grading and reports are "
+         "described in \\%${CMAKE_INSTALL_FULL_DOCDIR} (README.md, scenarios.md, fake-server.md, "
+         "grading.md, reports.md, embedding.md); example scenarios are in "
+         "\\%${CMAKE_INSTALL_FULL_DATADIR}/smtp-harness/scenarios.\n")
+  file(WRITE ${generated}/man/see_also.h2m "${see_also}")
+  set(man_commands)
+  foreach(c "" ${SMTP_HARNESS_COMMANDS})
+    if(c)
+      set(page smtp-harness-${c}.1)
+    else()
+      set(page smtp-harness.1)
+    endif()
+    list(APPEND man_outputs ${generated}/man/${page})
+    list(APPEND man_commands
+         COMMAND ${CMAKE_COMMAND} -DHELP2MAN=${HELP2MAN} -DBINARY=$<TARGET_FILE:smtp-harness>
+                 -DCOMMAND_NAME=${c} -DVERSION=${PROJECT_VERSION}
+                 -DINCLUDE=${generated}/man/see_also.h2m -DOUTPUT=${generated}/man/${page}
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ManPage.cmake)
+  endforeach()
+  add_custom_command(OUTPUT ${man_outputs} ${man_commands}
+                     DEPENDS smtp-harness ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ManPage.cmake
                      COMMENT "Generating man pages with help2man")
   install(FILES ${man_outputs} DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
 else()
@@ -74,8 +85,16 @@ endif()
 add_custom_target(smtp_harness_docs ALL DEPENDS ${completion_outputs} ${man_outputs})
 install(FILES ${generated}/completions/smtp-harness
         DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions)
-install(FILES ${generated}/completions/_smtp-harness
-        DESTINATION ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+# zsh: Debian's place for packaged completions under /usr (ci/package), else
+# site-functions, which zsh's default $fpath has for /usr/local.
+if(CMAKE_INSTALL_PREFIX STREQUAL "/usr")
+  set(zsh_completion_default ${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions)
+else()
+  set(zsh_completion_default ${CMAKE_INSTALL_DATADIR}/zsh/site-functions)
+endif()
+set(SMTP_HARNESS_ZSH_COMPLETION_DIR ${zsh_completion_default}
+    CACHE STRING "Where _smtp-harness (the zsh completion) is installed, under the prefix")
+install(FILES ${generated}/completions/_smtp-harness DESTINATION ${SMTP_HARNESS_ZSH_COMPLETION_DIR})
 
 # A Debian package of all of the above: ci/package.
 set(CPACK_GENERATOR DEB)
@@ -83,7 +102,7 @@ set(CPACK_PACKAGE_NAME smtp-harness)
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_CONTACT "smtp-harness maintainers <smtp-harness@example.org>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "scriptable SMTP test and conformance harness")
-set(CPACK_PACKAGE_DESCRIPTION
+string(CONCAT CPACK_PACKAGE_DESCRIPTION
     "YAML scenarios describe an SMTP conversation; smtp-harness replays them against a real\n"
     "server or its bundled fake server, grades SMTP clients in server mode, records sessions,\n"
     "generates load, and writes JSON, JUnit, Gradescope and HTML reports. Includes a C++\n"

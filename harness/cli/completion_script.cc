@@ -61,6 +61,7 @@ std::vector<CommandInfo> Describe(const CLI::App& app) {
     c.name = sub->get_name();
     c.help = sub->get_description();
     for (const CLI::Option* o : sub->get_options()) {
+      if (o->get_group().empty()) continue;  // hidden: accepted but not offered
       if (o->get_positional()) {
         c.positional_paths = true;
         continue;
@@ -198,9 +199,16 @@ std::string Zsh(const std::vector<CommandInfo>& commands) {
     if (c.positional_paths) s += " \\\n        '*:file:_files'";
     s += " ;;\n";
   }
+  // Autoloaded from $fpath (installed), the file is the body of the function
+  // _smtp-harness: complete. Sourced (`source <(smtp-harness completion
+  // zsh)`): register the function.
   s += "  esac\n"
        "}\n"
-       "_smtp_harness \"$@\"\n";
+       "if [[ ${funcstack[1]} == _smtp-harness ]]; then\n"
+       "  _smtp_harness \"$@\"\n"
+       "else\n"
+       "  compdef _smtp_harness smtp-harness\n"
+       "fi\n";
   return s;
 }
 

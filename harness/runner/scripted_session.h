@@ -150,6 +150,7 @@ class ScriptedSession : public SessionLogic {
   bool closing_ = false;                     // a 221 was sent; Close follows
   bool early_ = false;                       // the next line was queued before our last reply
   std::optional<std::string> talked_early_;  // OnPeek saw bytes: "before the greeting (...)"
+  size_t talked_early_bytes_ = 0;            // how many
   std::string last_command_;                 // for the "sent before the reply to X" message
   bool pipelining_advertised_ = false;
   bool delivered_ = false;

@@ -29,7 +29,7 @@ p=$tmp/prefix
 for f in bin/smtp-harness include/smtp_harness/fake_smtp_server.h \
   lib/cmake/SmtpHarness/SmtpHarnessConfig.cmake lib/cmake/SmtpHarness/SmtpHarnessConfigVersion.cmake \
   lib/cmake/SmtpHarness/SmtpHarnessTargets.cmake share/man/man1/smtp-harness.1 \
-  share/bash-completion/completions/smtp-harness share/zsh/vendor-completions/_smtp-harness \
+  share/bash-completion/completions/smtp-harness share/zsh/site-functions/_smtp-harness \
   share/smtp-harness/scenarios/basic_send.yaml share/doc/smtp-harness/README.md; do
   [ -e "$p/$f" ] || fail "not installed: $f"
 done
@@ -72,7 +72,7 @@ complete_bash smtp-harness run -v rep | grep -qx report-here.json ||
 [ "$(complete_bash smtp-harness run --gradescope-format h)" = html ] ||
   fail "bash: --gradescope-format does not offer its values"
 command -v zsh >/dev/null || fail "zsh is not installed (ci/install-deps installs it)"
-zsh_got=$(zsh "$src/tests/install/zsh_complete.zsh" "$p/share/zsh/vendor-completions" \
+zsh_got=$(zsh "$src/tests/install/zsh_complete.zsh" "$p/share/zsh/site-functions" \
   "smtp-harness rep" "smtp-harness run --rep" "smtp-harness run --report rep" \
   "smtp-harness run -v rep" "smtp-harness run --gradescope-format h")
 zsh_want="smtp-harness report 
@@ -84,6 +84,11 @@ smtp-harness run --gradescope-format html "
 $zsh_got
 expected
 $zsh_want"
+"$p/bin/smtp-harness" completion zsh >"$tmp/sourced.zsh"
+zsh_got=$(zsh "$src/tests/install/zsh_complete.zsh" "$tmp/sourced.zsh" "smtp-harness rep" \
+  "smtp-harness run -v rep")
+[ "$zsh_got" = "$(head -1 <<<"$zsh_want")
+smtp-harness run -v report-here.json " ] || fail "zsh: a sourced completion script: $zsh_got"
 cd "$tmp"
 
 step "a separate project: find_package(SmtpHarness) and the embedded fake server"

@@ -132,6 +132,23 @@ TEST(ScriptedPacingTest, ACommandInTheMiddleOfASplitReplyFailsItsStep) {
   EXPECT_FALSE(s.session->report().steps[1].status == Verdict::kFailed);
 }
 
+TEST(ScriptedPacingTest, EarlyBytesNeverReadAreStillTheReasonWhenTheConnectionEnds) {
+  // The lab skeleton takes one recv() for a reply: it sends MAIL after the
+  // first piece, then gives up and closes; our next write fails.
+  Scenario sc = Script();
+  sc.steps[1].split_bytes = 10;
+  sc.steps[1].split_delay = 30ms;
+  sc.server.advertise_size = false;
+  Session s(sc);
+  s.Run(s.session->OnConnect());
+  s.Run(s.session->OnBytes("EHLO c.test\r\n"), /*waiting=*/22);
+  s.session->OnEnd(SessionEnd::kClosedByServer);
+  EXPECT_EQ(s.session->report().steps[2].message,
+            "the client sent 22 bytes before the end of the reply to \"EHLO c.test\" (written in "
+            "10-byte pieces, 30ms apart; 10 of 28 bytes sent), then the connection ended (closed "
+            "by server); expected MAIL FROM:<*>*");
+}
+
 TEST(ScriptedPacingTest, WithPipeliningOnlyRepliesThatEndAGroupAreWatched) {
   // RFC 2920 3.1: after MAIL a pipelining client may go on; after EHLO not.
   Scenario sc = Script("250-x.test\n250 PIPELINING");
