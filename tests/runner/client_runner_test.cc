@@ -355,7 +355,7 @@ TEST(ClientRunner, ClosedInACodeListAcceptsAClose) {
               open, opt);
   ASSERT_EQ(r.status, Verdict::kFailed);
   EXPECT_EQ(r.failure->message,
-            "t.yaml:4: step 1 (send): expected connection closed, got 250 2.1.0 Ok (a reply came "
+            "t.yaml:3: step 1 (send): expected connection closed, got 250 2.1.0 Ok (a reply came "
             "instead of a close)");
 }
 
