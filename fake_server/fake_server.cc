@@ -333,6 +333,16 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
         if (conn.stopping) co_return false;
         break;
       }
+      case SessionAction::Kind::kPeek: {
+        // Bytes in the socket buffer (and, on TLS, decrypted ones not yet
+        // read): what the client sent while we had not finished writing.
+        asio::error_code ec;
+        size_t waiting = conn.stream.socket().available(ec);
+        if (ec) waiting = 0;
+        if (SSL* ssl = conn.stream.ssl()) waiting += static_cast<size_t>(SSL_pending(ssl));
+        logic.OnPeek(a.bytes, waiting);
+        break;
+      }
       case SessionAction::Kind::kClose:
         out.Flush(record);
         co_return false;

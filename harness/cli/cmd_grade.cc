@@ -153,8 +153,6 @@ void AddGradeCommand(CLI::App& app, int* exit_status) {
   auto* cmd =
       app.add_subcommand("grade", "Server mode: serve a scenario, run a client command, verify it");
   cmd->footer(
-      "Example: smtp-harness grade scenarios/lab/lab_strict.yaml --port 0 --gradescope "
-      "results.json -- python3 smtp_client.py\n"
       "The client gets the port in $SMTP_HARNESS_PORT, and an environment of PATH, HOME (a "
       "scratch directory), LANG and what --client-env names; nothing else of yours. It runs in "
       "a PID namespace (else under a subreaper), as --client-user (default nobody when root), "

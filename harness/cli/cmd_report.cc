@@ -30,7 +30,6 @@ void AddReportCommand(CLI::App& app, int* exit_status) {
   auto* cmd = app.add_subcommand(
       "report", "Render a saved JSON report (of run, grade or load) as a self-contained HTML page");
   cmd->footer(
-      "Example: smtp-harness report smtp-harness-report.json --html report.html\n"
       "Exit status: 0 written, 2 usage or not a readable smtp-harness report, 3 cannot write.");
   auto flags = std::make_shared<ReportFlags>();
   cmd->add_option("report", flags->input, "a JSON report ('-': standard input)")->required();

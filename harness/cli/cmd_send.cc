@@ -14,6 +14,7 @@
 #include "harness/cli/commands.h"
 #include "harness/client/mail_sender.h"
 #include "harness/client/message_builder.h"
+#include "harness/client/raw_message.h"
 #include "harness/report/send_json.h"
 
 namespace smtp::cli {
@@ -165,7 +166,10 @@ Result<SendRequest> BuildRequest(const SendFlags& f) {
     }
     auto raw = ReadFile(f.raw_file, "--raw-file");
     if (!raw.ok()) return raw.status();
-    req.message = *raw;
+    auto fitted = FitRawMessage(*raw);
+    if (!fitted.ok()) return fitted.status().Prefixed("--raw-file");
+    if (!fitted->note.empty()) std::cerr << "send: --raw-file: " << fitted->note << "\n";
+    req.message = std::move(fitted->message);
     return req;
   }
   MessageSpec spec;

@@ -24,5 +24,11 @@ void AddGradeCommand(CLI::App& app, int* exit_status);     // cmd_grade.cc
 void AddRecordCommand(CLI::App& app, int* exit_status);    // cmd_record.cc
 void AddLoadCommand(CLI::App& app, int* exit_status);      // cmd_load.cc
 void AddReportCommand(CLI::App& app, int* exit_status);    // cmd_report.cc
+// Hidden: `completion bash|zsh` (cmd_completion.cc), after all the others.
+void AddCompletionCommand(CLI::App& app, int* exit_status);
+// `--version` on every command (cmd_completion.cc); call last.
+void AddVersionFlags(CLI::App& app);
+// Examples in every command's --help footer (help_examples.cc); call last.
+void AddHelpExamples(CLI::App& app);
 
 }  // namespace smtp::cli

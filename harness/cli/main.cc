@@ -28,6 +28,9 @@ int main(int argc, char** argv) {
   AddRecordCommand(app, &exit_status);
   AddLoadCommand(app, &exit_status);
   AddReportCommand(app, &exit_status);
+  AddCompletionCommand(app, &exit_status);
+  AddVersionFlags(app);
+  AddHelpExamples(app);
 
   try {
     app.parse(argc, argv);

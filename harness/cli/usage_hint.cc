@@ -49,7 +49,9 @@ std::string UnknownOption(CLI::App& cmd, const std::string& arg) {
 std::string UsageHint(CLI::App& app, const std::vector<std::string>& args) {
   std::vector<CLI::App*> subs = app.get_subcommands([](CLI::App*) { return true; });
   std::vector<std::string> commands;
-  for (const CLI::App* sub : subs) commands.push_back(sub->get_name());
+  for (const CLI::App* sub : subs) {
+    if (!sub->get_group().empty()) commands.push_back(sub->get_name());  // not hidden ones
+  }
   size_t i = 0;
   while (i < args.size() && !args[i].empty() && args[i][0] == '-') {
     if (args[i] == "--") return "";
@@ -81,7 +83,7 @@ std::string UsageHint(CLI::App& app, const std::vector<std::string>& args) {
     // A known option that takes a value in the next word: skip the value.
     bool joined = a.find('=') != std::string::npos || (a[1] != '-' && a.size() > 2);
     const CLI::Option* opt = cmd->get_option_no_throw(a.substr(0, a.find('=')));
-    if (opt && !joined && opt->get_type_size() != 0) ++j;
+    if (opt && !joined && opt->get_expected_min() > 0) ++j;  // not after a flag (-v)
   }
   return "";
 }

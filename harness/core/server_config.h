@@ -54,6 +54,9 @@ struct FakeServerConfig {
   // ENHANCEDSTATUSCODES, SMTPUTF8, CHUNKING, plus STARTTLS/AUTH when configured).
   std::optional<std::vector<std::string>> extensions;
   size_t max_message_size = 10 * 1024 * 1024;  // SIZE; 0 = no limit
+  // false: SIZE is not advertised (the default list, grade's EHLO replies);
+  // the limit still holds.
+  bool advertise_size = true;
   size_t max_recipients = 100;
   size_t max_sessions = 1000;                      // excess connections get 421 and are closed
   Duration idle_timeout{std::chrono::minutes(5)};  // RFC 5321 §4.5.3.2 suggests 5 minutes

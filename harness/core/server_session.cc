@@ -99,8 +99,10 @@ std::vector<std::string> ServerSession::ComputeExtensions() const {
     return out;
   }
   std::vector<std::string> out = {"PIPELINING"};
-  out.push_back(config_.max_message_size > 0 ? "SIZE " + std::to_string(config_.max_message_size)
-                                             : "SIZE");
+  if (config_.advertise_size) {
+    out.push_back(config_.max_message_size > 0 ? "SIZE " + std::to_string(config_.max_message_size)
+                                               : "SIZE");
+  }
   out.insert(out.end(), {"8BITMIME", "ENHANCEDSTATUSCODES", "SMTPUTF8", "CHUNKING"});
   if (config_.tls.starttls && !tls_) out.push_back("STARTTLS");
   if (!config_.auth.users.empty() && !config_.auth.mechanisms.empty()) {

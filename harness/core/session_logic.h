@@ -38,6 +38,8 @@ struct SessionAction {
     kPause,     // wait `pause` before the next action (delays, split replies)
     kClose,     // close the connection (after everything before it was written)
     kStartTls,  // do the server side of a TLS handshake now (after a 220 to STARTTLS)
+    kPeek,      // tell the logic (OnPeek, with `bytes` as the tag) how many bytes the
+                // client has sent that no read has taken yet, without taking them
   };
   Kind kind = Kind::kWrite;
   std::string bytes;
@@ -47,6 +49,7 @@ struct SessionAction {
   static SessionAction Pause(Duration d) { return {Kind::kPause, {}, d}; }
   static SessionAction Close() { return {Kind::kClose, {}, Duration(0)}; }
   static SessionAction StartTls() { return {Kind::kStartTls, {}, Duration(0)}; }
+  static SessionAction Peek(std::string tag) { return {Kind::kPeek, std::move(tag), Duration(0)}; }
 };
 
 using SessionActions = std::vector<SessionAction>;
@@ -82,6 +85,13 @@ class SessionLogic {
   virtual SessionActions OnBytes(std::string_view bytes) = 0;
   // The TLS handshake requested by kStartTls finished.
   virtual void OnTlsStarted() {}
+  // A kPeek action ran: `waiting` bytes from the client were there, unread
+  // (a check that the client waits: bytes sent before the greeting, or in
+  // the middle of a reply written in pieces). `tag` is the action's.
+  virtual void OnPeek(std::string_view tag, size_t waiting) {
+    (void)tag;
+    (void)waiting;
+  }
   // How long the server waits for the client's next bytes, asked before each
   // read that has to wait: a script waits as long as the step it is on
   // allows. nullopt: the configured idle timeout. Called once per read on

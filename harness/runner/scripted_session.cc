@@ -124,6 +124,8 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   const std::string raw = text + (line.ending == LineEnding::kCrlf ? "\r\n" : "\n");
   const std::string shown = EscapeBytes(raw);
   const bool early = early_;
+  const std::optional<std::string> talked_early = std::move(talked_early_);
+  talked_early_.reset();
   const std::string previous = last_command_;
   NoteStepAtCursor();
   last_command_ = text;
@@ -220,7 +222,21 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
 
   // The command is the right one; the strict rules may still fail the step.
   std::string why;
-  if (scenario_.strict.crlf && line.ending == LineEnding::kBareLf) {
+  if (talked_early) {
+    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive)
+    // on "\"" + std::string here.
+    why = '"';
+    why += EscapeBytes(text) + "\" was sent " + *talked_early;
+    if (previous.empty()) {
+      why += ": a client waits for the greeting before it sends a command (RFC 5321 4.3.1, 3.1)";
+    } else {
+      why +=
+          ": a client reads a reply to its last line before it sends the next command (RFC 5321 "
+          "4.2.1, 4.3.1";
+      if (pipelining_advertised_) why += "; RFC 2920 3.1";
+      why += ')';
+    }
+  } else if (scenario_.strict.crlf && line.ending == LineEnding::kBareLf) {
     why = "the line ended with a bare LF (\\n) instead of CRLF (\\r\\n): \"" + shown + "\"";
   } else if (scenario_.strict.crlf && line.bare_cr) {
     why = "the line contains a bare CR (\\r): \"" + shown + "\"";
@@ -242,10 +258,10 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   if (!sent.empty()) sent += "\n";
   if (!reply.empty()) {
     sent += StandardReply(Expand(reply), options_.hostname);
-    SendReply(reply, out);
+    SendReply(reply, out, &step);
   } else if (!next_is_reply) {
     sent += StandardReply(DefaultReplyFor(line.text), options_.hostname);
-    SendReply(DefaultReplyFor(line.text), out);
+    SendReply(DefaultReplyFor(line.text), out, &step);
   }
   RunReplySteps(out);
   early_ = framer_.buffered() > 0;

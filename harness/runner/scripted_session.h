@@ -19,6 +19,12 @@
 // to the next step. Matching is greedy: a command the repeating step matches
 // is its own, even if the next step would match it too.
 //
+// Pacing: a step's `delay:` waits before its reply, `split:` writes it in
+// pieces; meanwhile the engine peeks (kPeek) for bytes from the client. A
+// client that talks before the greeting or in the middle of a reply it must
+// read whole fails the step its early bytes belong to (the next command, or
+// the message).
+//
 // With strict.crlf only CRLF ends a message line, as on the wire: a bare LF
 // stays inside the line (so a "." after it is not dot-unstuffed), and the
 // bare LF is the reason the message step fails, ahead of its content check.
@@ -76,6 +82,9 @@ class ScriptedSession : public SessionLogic {
   SessionActions OnConnect() override;
   SessionActions OnBytes(std::string_view bytes) override;
   SessionActions OnEnd(SessionEnd end) override;
+  // A step's `delay:` or `split:` asked to watch the client while its reply
+  // was not out yet: bytes waiting fail the step of the next command.
+  void OnPeek(std::string_view tag, size_t waiting) override;
   // The timeout of the step waiting for the client's next bytes (the one at
   // the cursor); the default step timeout once the script stopped or ended.
   std::optional<Duration> ReadTimeout() const override { return TimeoutAt(cursor_); }
@@ -120,7 +129,12 @@ class ScriptedSession : public SessionLogic {
   // scripted_session_replies.cc: what goes back to the client.
   // Sends the replies of the `reply:` steps at the cursor, advancing past them.
   void RunReplySteps(SessionActions& out);
-  void SendReply(const std::string& text, SessionActions& out);
+  // `paced`: the step whose `delay:`/`split:` the reply follows.
+  void SendReply(const std::string& text, SessionActions& out, const Step* paced = nullptr);
+  // Whether bytes from the client before this reply is complete break a
+  // rule: always before the greeting; after a command, unless PIPELINING
+  // lets the client go on (RFC 2920 3.1: not after EHLO, DATA, ...).
+  bool MustWaitForReply() const;
 
   // scripted_session_results.cc: step results and the transcript.
   void StepStarted();
@@ -144,15 +158,17 @@ class ScriptedSession : public SessionLogic {
   int repeats_ = 0;     // commands the step at the cursor has matched so far
   double step_started_ms_ = 0;
   bool in_data_ = false;
-  std::string message_;                   // dot-unstuffed, CRLF lines
-  std::string message_raw_;               // as received (reports show these bytes)
-  std::string data_partial_;              // strict.crlf: a line's bytes up to a bare LF
-  std::optional<std::string> data_bare_;  // first message line with a bare LF/CR, escaped
-  bool data_early_ = false;               // message bytes arrived before the 354
-  bool stopped_ = false;                  // a wrong command stopped the script
-  bool closing_ = false;                  // a 221 was sent; Close follows
-  bool early_ = false;                    // the next line was queued before our last reply
-  std::string last_command_;              // for the "sent before the reply to X" message
+  std::string message_;                      // dot-unstuffed, CRLF lines
+  std::string message_raw_;                  // as received (reports show these bytes)
+  std::string data_partial_;                 // strict.crlf: a line's bytes up to a bare LF
+  std::optional<std::string> data_bare_;     // first message line with a bare LF/CR, escaped
+  bool data_early_ = false;                  // message bytes arrived before the 354
+  bool stopped_ = false;                     // a wrong command stopped the script
+  bool closing_ = false;                     // a 221 was sent; Close follows
+  bool early_ = false;                       // the next line was queued before our last reply
+  std::optional<std::string> talked_early_;  // OnPeek saw bytes: "before the greeting (...)"
+  size_t talked_early_bytes_ = 0;            // how many
+  std::string last_command_;                 // for the "sent before the reply to X" message
   bool pipelining_advertised_ = false;
   bool delivered_ = false;
   size_t message_size_ = 0;        // the message's size, also past the cap

@@ -124,7 +124,7 @@ void ScriptedSession::FinishAuth(const std::string& user, const std::string& pas
   std::string reply = step.text.empty() ? "235 2.7.0 Authentication successful" : step.text;
   ++cursor_;
   report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);
-  SendReply(reply, out);
+  SendReply(reply, out, &step);
   RunReplySteps(out);
 }
 

@@ -45,6 +45,8 @@ void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out
 
 void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& out) {
   in_data_ = false;
+  const std::optional<std::string> talked_early = std::move(talked_early_);
+  talked_early_.reset();
   if (!data_partial_.empty() && message_size_ <= MaxMessage()) {
     message_ += UnstuffLine(data_partial_);  // strict.crlf: bare-LF bytes before the dot
   }
@@ -81,6 +83,7 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
     last_command_ = "<CRLF>.<CRLF>";
     return;
   }
+  last_command_ = "<CRLF>.<CRLF>";  // what the reply answers (pacing, pipelining reports)
   if (cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kExpectData) {
     const Step& step = scenario_.steps[cursor_];
     std::optional<std::string> why;
@@ -89,6 +92,11 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
     if (scenario_.strict.crlf && data_bare_) {
       why = "the message has a line ending in a bare LF or CR instead of CRLF: \"" + *data_bare_ +
             "\"";
+    }
+    if (!why && talked_early) {
+      why = "the message was sent " + *talked_early +
+            ": a client sends the message only after the whole 354 reply (RFC 5321 4.1.1.4, "
+            "4.2.1)";
     }
     if (!why) {
       MatchOutcome m = MatchData(step.data, message_, options_.vars);
@@ -109,9 +117,9 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
         cursor_ < scenario_.steps.size() && scenario_.steps[cursor_].kind == StepKind::kReply;
     if (!reply.empty()) {
       report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);
-      SendReply(reply, out);
+      SendReply(reply, out, &step);
     } else if (!next_is_reply) {
-      SendReply("250 2.0.0 OK: message accepted", out);
+      SendReply("250 2.0.0 OK: message accepted", out, &step);
     }
   } else if (cursor_ >= scenario_.steps.size() ||
              scenario_.steps[cursor_].kind != StepKind::kReply) {

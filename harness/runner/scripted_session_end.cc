@@ -50,7 +50,13 @@ SessionActions ScriptedSession::OnEnd(SessionEnd end) {
     } else if (step.kind == StepKind::kExpectCommand && IsQuitMatcher(step.command) && !timeout) {
       Fail(cursor_, "", "the client closed the connection without sending QUIT");
     } else {
-      Fail(cursor_, "", waited + "; expected " + Expected(step));
+      // Bytes seen early but never read (the connection ended first): that
+      // is the client's fault to report, not only the end.
+      Fail(cursor_, "",
+           (talked_early_ ? "the client sent " + std::to_string(talked_early_bytes_) + " bytes " +
+                                *talked_early_ + ", then " + waited
+                          : waited) +
+               "; expected " + Expected(step));
     }
   }
   for (auto& r : report_.steps) {

@@ -10,8 +10,8 @@ namespace {
 const std::vector<std::string> kReplyMatcherKeys = {"code",    "text",     "glob",    "ext",
                                                     "not_ext", "enhanced", "capture", "not"};
 const std::vector<std::string> kCommandMatcherKeys = {"verb", "arg", "regex", "glob"};
-const std::vector<std::string> kDataMatcherKeys = {"contains", "header", "headers",
-                                                   "regex",    "equals", "glob"};
+const std::vector<std::string> kDataMatcherKeys = {"contains", "header", "headers",        "regex",
+                                                   "equals",   "glob",   "max_line_length"};
 constexpr int kMaxNotDepth = 8;
 // In a code list: a close of the connection instead of a reply also passes.
 constexpr const char* kClosedWord = "closed";
@@ -282,6 +282,10 @@ std::optional<DataMatcher> ScenarioParser::ParseDataMatcher(const YAML::Node& no
       CheckVars(g, *s, "glob");
       m.glob = *s;
     }
+  }
+  if (auto n = node["max_line_length"]) {
+    // 3: a line holds at least its CRLF and one octet.
+    if (auto v = r_.Int(n, "max_line_length", 3, 1 << 30)) m.max_line_length = *v;
   }
   if (r_.diag().count() != before) return std::nullopt;
   return m;

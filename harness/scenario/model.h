@@ -70,6 +70,9 @@ struct DataMatcher {
   // same line (`*`, `?` within a line; `\*` a literal star). The transcript
   // form's server mode uses it, so a recording can leave a Date: free.
   std::optional<std::string> glob;
+  // No line longer than this many octets with its CRLF (the dot added by
+  // dot-stuffing not counted: RFC 5321 4.5.3.1.6 sets 1000).
+  std::optional<size_t> max_line_length;
   SourcePos pos;
   CompiledRegex compiled_regex;  // `regex`, see CompiledRegex
 };
@@ -129,6 +132,12 @@ struct Step {
   // in a row (SPEC §9 `repeat: {min, max}`; `optional: true` makes min 0).
   int repeat_min = 1;
   int repeat_max = 1;  // kRepeatUnbounded: as many as come
+  // How the step's reply goes out: `delay:` waits first, `split: {bytes,
+  // delay}` writes it in pieces. Bytes the client sends meanwhile (before
+  // the greeting, in the middle of a reply) fail its next step.
+  Duration reply_delay{0};
+  size_t split_bytes = 0;  // 0: one write
+  Duration split_delay{0};
 };
 
 enum class ScenarioMode { kClient, kServer };

@@ -116,13 +116,18 @@ void ScenarioParser::ParseRoot(const YAML::Node& root, Scenario& s) {
     if (auto n = root["server"]) ParseServerBlock(r_, n, s.server, /*standalone=*/false);
   } else {
     // The scripted server is not the RFC server the block configures; only
-    // its TLS applies (a 220 to STARTTLS starts TLS with it).
+    // its TLS (a 220 to STARTTLS starts TLS with it) and the message size
+    // cap (advertised as SIZE in EHLO replies unless advertise_size: false)
+    // apply.
     if (auto n = root["server"]) {
       if (n.IsMap()) {
         for (const auto& kv : n) {
-          if (kv.first.IsScalar() && kv.first.Scalar() != "tls")
-            r_.Error(kv.first, "'" + kv.first.Scalar() +
-                                   "': in server mode only 'tls' of the server block applies");
+          if (!kv.first.IsScalar()) continue;
+          const std::string& key = kv.first.Scalar();
+          if (key != "tls" && key != "max_message_size" && key != "advertise_size")
+            r_.Error(kv.first, "'" + key +
+                                   "': in server mode only 'tls', 'max_message_size' and "
+                                   "'advertise_size' of the server block apply");
         }
       }
       ParseServerBlock(r_, n, s.server, /*standalone=*/false);

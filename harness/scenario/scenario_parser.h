@@ -41,6 +41,8 @@ class ScenarioParser {
   void ParseMail(const YAML::Node& node, Step& step);
   void ParseStartTls(const YAML::Node& node, Step& step);
   void ParseServerReply(const YAML::Node& node, Step& step);
+  // `delay:` and `split:` on a server-mode step that sends a reply.
+  void ParseReplyPacing(const YAML::Node& node, Step& step);
   // After a step: its captures become defined for later steps.
   void DefineCaptures(const Step& step);
 

@@ -11,9 +11,9 @@ namespace smtp {
 namespace {
 
 const std::vector<std::string> kServerKeys = {
-    "hostname",       "greeting",     "extensions",   "max_message_size",
-    "max_recipients", "max_sessions", "idle_timeout", "accept_bare_lf",
-    "auth",           "tls",          "rules"};
+    "hostname",       "greeting",       "extensions",   "max_message_size",
+    "advertise_size", "max_recipients", "max_sessions", "idle_timeout",
+    "accept_bare_lf", "auth",           "tls",          "rules"};
 const std::vector<std::string> kStandaloneKeys = {"listen", "port"};
 const std::vector<std::string> kRuleKeys = {
     "when",  "reply",       "times",       "nth", "delay",           "action",
@@ -165,6 +165,9 @@ void ParseServerBlock(YamlReader& r, const YAML::Node& node, FakeServerConfig& c
   }
   if (auto n = node["max_message_size"]) {
     if (auto v = SizeValue(r, n, "max_message_size")) c.max_message_size = *v;
+  }
+  if (auto n = node["advertise_size"]) {
+    c.advertise_size = r.Bool(n, "advertise_size").value_or(true);
   }
   if (auto n = node["max_recipients"]) {
     c.max_recipients = r.Int(n, "max_recipients", 1, 1'000'000).value_or(c.max_recipients);

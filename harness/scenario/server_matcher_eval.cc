@@ -1,5 +1,6 @@
 #include "harness/scenario/server_matcher_eval.h"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
@@ -196,6 +197,10 @@ std::string DescribeDataMatcher(const DataMatcher& m) {
   if (m.regex) parts.push_back("matching /" + *m.regex + "/");
   if (m.equals) parts.push_back("equal to " + Quote(*m.equals));
   if (m.glob) parts.push_back("matching line by line " + Quote(*m.glob));
+  if (m.max_line_length) {
+    parts.push_back("with no line longer than " + std::to_string(*m.max_line_length) +
+                    " octets (CRLF included)");
+  }
   std::string out = "a message";
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : " ") + parts[i];
   return out;
@@ -204,6 +209,24 @@ std::string DescribeDataMatcher(const DataMatcher& m) {
 MatchOutcome MatchData(const DataMatcher& m, std::string_view message, const VarMap& vars) {
   MatchOutcome out{false, DescribeDataMatcher(m), ""};
   std::string text = Normalize(message);
+  if (m.max_line_length) {
+    // First, as the reason: a client that breaks or encodes a long line
+    // sends other text than the file held, so content checks fail too.
+    size_t number = 1;
+    for (size_t pos = 0; pos < text.size(); ++number) {
+      size_t eol = std::min(text.find('\n', pos), text.size());
+      const size_t octets = eol - pos + 2;  // with its CRLF
+      if (octets > *m.max_line_length) {
+        out.reason = "line " + std::to_string(number) + " of the message is " +
+                     std::to_string(octets) + " octets with its CRLF, longer than " +
+                     std::to_string(*m.max_line_length) + " (RFC 5321 4.5.3.1.6: 1000): " +
+                     Quote(text.substr(pos, std::min<size_t>(eol - pos, 60))) +
+                     (eol - pos > 60 ? " ..." : "");
+        return out;
+      }
+      pos = eol + 1;
+    }
+  }
   for (const auto& c : m.contains) {
     auto needle = Expand(c, vars);
     if (!needle.ok()) {

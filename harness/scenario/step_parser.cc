@@ -18,7 +18,8 @@ const std::vector<std::string> kServerActions = {"reply", "expect", "expect_data
 const std::vector<std::string> kCommonStepKeys = {"name", "timeout", "optional", "points"};
 const std::vector<std::string> kClientOnlyKeys = {
     "send", "send_raw", "pipeline", "data", "data_raw", "starttls", "mail", "sleep", "requires"};
-const std::vector<std::string> kServerOnlyKeys = {"reply", "expect_data", "repeat"};
+const std::vector<std::string> kServerOnlyKeys = {"reply", "expect_data", "repeat", "delay",
+                                                  "split"};
 
 bool Has(const std::vector<std::string>& v, const std::string& s) {
   return std::find(v.begin(), v.end(), s) != v.end();
@@ -359,7 +360,7 @@ bool ScenarioParser::ParseServerStep(const YAML::Node& node, Step& step) {
                "'" + key + "' is a client-mode step key, but this scenario is in " + "server mode");
     }
   }
-  static const std::vector<std::string> kServerExtra = {"repeat"};
+  static const std::vector<std::string> kServerExtra = {"repeat", "delay", "split"};
   static const auto allowed =
       Concat({&kServerActions, &kCommonStepKeys, &kClientOnlyKeys, &kServerExtra});
   r_.CheckKeys(node, allowed, "step");
@@ -377,6 +378,7 @@ bool ScenarioParser::ParseServerStep(const YAML::Node& node, Step& step) {
     ParseAuth(auth, step);
     if (!auth["mechanism"]) step.auth_mechanism.clear();  // either
     if (reply) ParseServerReply(reply, step);
+    ParseReplyPacing(node, step);
     return true;
   }
   if (expect && expect_data) {
@@ -390,6 +392,9 @@ bool ScenarioParser::ParseServerStep(const YAML::Node& node, Step& step) {
     }
     if (expect || expect_data || reply) {
       r_.Error(node, "expect_close: cannot be combined with expect, expect_data or reply");
+    }
+    if (node["delay"] || node["split"]) {
+      r_.Error(node, "expect_close: sends no reply, so it takes no delay or split");
     }
     return true;
   }
@@ -406,7 +411,22 @@ bool ScenarioParser::ParseServerStep(const YAML::Node& node, Step& step) {
     return false;
   }
   if (reply) ParseServerReply(reply, step);
+  ParseReplyPacing(node, step);
   return true;
+}
+
+void ScenarioParser::ParseReplyPacing(const YAML::Node& node, Step& step) {
+  if (auto n = node["delay"]) step.reply_delay = r_.Dur(n, "delay").value_or(Duration(0));
+  if (auto n = node["split"]) {
+    if (n.IsMap()) {
+      r_.CheckKeys(n, {"bytes", "delay"}, "split");
+      if (auto b = n["bytes"]) step.split_bytes = r_.Int(b, "bytes", 1, 1 << 20).value_or(0);
+      if (auto d = n["delay"]) step.split_delay = r_.Dur(d, "delay").value_or(Duration(0));
+      if (!n["bytes"]) r_.Error(n, "split: needs bytes (the size of each piece)");
+    } else {
+      step.split_bytes = r_.Int(n, "split", 1, 1 << 20).value_or(0);
+    }
+  }
 }
 
 void ScenarioParser::ParseServerReply(const YAML::Node& node, Step& step) {

@@ -96,6 +96,20 @@ TEST_F(ServerSessionTest, EhloAdvertisesStartTlsAndAuthWhenConfigured) {
             "250-STARTTLS\r\n250 AUTH PLAIN LOGIN\r\n");
 }
 
+TEST_F(ServerSessionTest, EhloWithoutSizeWhenNotToAdvertiseIt) {
+  config_.advertise_size = false;
+  config_.max_message_size = 20;
+  Begin();
+  EXPECT_EQ(Send("EHLO c\r\n"),
+            "250-fake.smtp-harness.test Hello c\r\n250-PIPELINING\r\n250-8BITMIME\r\n"
+            "250-ENHANCEDSTATUSCODES\r\n250-SMTPUTF8\r\n250 CHUNKING\r\n");
+  // The limit still holds.
+  ASSERT_EQ(Send("MAIL FROM:<a@example.test>\r\n").substr(0, 3), "250");
+  ASSERT_EQ(Send("RCPT TO:<b@example.test>\r\n").substr(0, 3), "250");
+  ASSERT_EQ(Send("DATA\r\n").substr(0, 3), "354");
+  EXPECT_EQ(Send("Subject: too long for twenty bytes\r\n.\r\n").substr(0, 3), "552");
+}
+
 TEST_F(ServerSessionTest, EhloCustomExtensionsWithoutEnhancedCodes) {
   config_.extensions = std::vector<std::string>{"PIPELINING", "SIZE 100"};
   Begin();

@@ -38,6 +38,8 @@ const Case kCases[] = {
     {"eightbitmime_not_unadvertised", "8bitmime-always"},
     {"end_of_data", "no-final-dot"},
     {"greeting_554", "talks-after-554"},
+    {"greeting_wait", "early-talker"},
+    {"long_line", "long-lines"},
     {"mail_refused_451", "exit-zero-on-failure"},
     {"mail_refused_550", "ignore-mail-failure"},
     {"multiline_reply", "first-line-only"},
@@ -46,9 +48,12 @@ const Case kCases[] = {
     {"pipelining_groups", "body-before-354"},
     {"quit_at_end", "no-quit"},
     {"rcpt_all_refused", "data-after-all-refused"},
+    {"rcpt_each_recipient", "first-recipient-only"},
     {"rcpt_one_refused", "stop-at-refused-rcpt"},
     {"reply_421", "exit-zero-on-failure"},
     {"size_declared", "no-size"},
+    {"size_not_unadvertised", "size-always"},
+    {"split_reply", "one-read-per-reply"},
     {"starttls_required_not_offered", "tls-downgrade"},
 };
 

@@ -263,3 +263,42 @@ TEST(GradeLabTest, ValidVariationsPass) {
 
 }  // namespace
 }  // namespace smtp
+
+namespace smtp {
+namespace {
+
+// lab_graded: rules of the client suite with points on their steps (20).
+double TestScore(const Graded& g, const std::string& name_prefix) {
+  for (const auto& t : g.gradescope["tests"]) {
+    if (t.value("name", "").rfind("lab_graded: " + name_prefix, 0) == 0)
+      return t.value("score", -1.0);
+  }
+  ADD_FAILURE() << "no Gradescope test " << name_prefix;
+  return -1;
+}
+
+TEST(GradeLabGradedTest, ReferenceGetsEveryPointAndAnEarlyTalkerLosesTheHeloStep) {
+  Graded good = Grade("lab_graded.yaml", "lab_client.py", "3s");
+  EXPECT_EQ(good.exit_code, 0) << good.stdout_text << good.stderr_text;
+  EXPECT_EQ(good.gradescope.value("score", -1.0), 20.0);
+  ASSERT_EQ(good.gradescope["tests"].size(), 7u);
+  EXPECT_EQ(good.gradescope["tests"][4].value("max_score", 0.0), 6.0);  // the message
+
+  Graded early = Grade("lab_graded.yaml", "early_talker.py", "3s");
+  EXPECT_EQ(early.exit_code, 1);
+  EXPECT_EQ(early.gradescope.value("score", -1.0), 17.0);
+  EXPECT_EQ(TestScore(early, "HELO"), 0.0);
+  EXPECT_EQ(TestScore(early, "MAIL"), 2.0);
+  EXPECT_EQ(FailureMessage(early),
+            Where("lab_graded.yaml") +
+                ":28: step 1 (expect): \"HELO 127.0.0.1\" was sent before the greeting (delayed "
+                "300ms): a client waits for the greeting before it sends a command (RFC 5321 "
+                "4.3.1, 3.1)");
+
+  Graded stuffing = Grade("lab_graded.yaml", "no_dot_stuffing.py", "3s");
+  EXPECT_EQ(stuffing.gradescope.value("score", -1.0), 14.0);
+  EXPECT_EQ(TestScore(stuffing, "the message"), 0.0);
+}
+
+}  // namespace
+}  // namespace smtp

@@ -456,3 +456,56 @@ TEST(FakeServerFailures, ThrowingLogicEndsOnlyItsSession) {
 
 }  // namespace
 }  // namespace smtp
+
+namespace smtp {
+namespace {
+
+// kPeek: the engine tells the logic how many bytes the client sent that no
+// read has taken yet (server mode's check for early talkers), and those
+// bytes still arrive through OnBytes afterwards.
+class PeekLogic : public SessionLogic {
+ public:
+  explicit PeekLogic(std::shared_ptr<std::vector<size_t>> seen) : seen_(std::move(seen)) {}
+  SessionActions OnConnect() override {
+    return {SessionAction::Pause(300ms), SessionAction::Peek("before the greeting"),
+            SessionAction::Write("220 late\r\n")};
+  }
+  SessionActions OnBytes(std::string_view bytes) override {
+    got_ += bytes;
+    if (got_.find("QUIT\r\n") != std::string::npos) {
+      return {SessionAction::Write("221 " + got_.substr(0, got_.find('\r')) + "\r\n"),
+              SessionAction::Close()};
+    }
+    return {};
+  }
+  void OnPeek(std::string_view tag, size_t waiting) override {
+    EXPECT_EQ(tag, "before the greeting");
+    seen_->push_back(waiting);
+  }
+
+ private:
+  std::shared_ptr<std::vector<size_t>> seen_;
+  std::string got_;
+};
+
+TEST_F(FakeServerTest, PeekCountsBytesSentBeforeTheGreetingWithoutTakingThem) {
+  for (bool early : {true, false}) {
+    auto seen = std::make_shared<std::vector<size_t>>();
+    server_ = std::make_unique<FakeServer>(
+        config_, [seen](const SessionContext&) { return std::make_unique<PeekLogic>(seen); });
+    auto port = server_->Start();
+    ASSERT_TRUE(port.ok());
+    TcpClient c(*port);
+    if (early) c.Send("EHLO early\r\n");
+    EXPECT_EQ(c.ReadReply(), "220 late\r\n");
+    c.Send("QUIT\r\n");
+    bool closed = false;
+    EXPECT_EQ(c.ReadAll(&closed, 2s), early ? "221 EHLO early\r\n" : "221 QUIT\r\n");
+    server_->Stop();
+    ASSERT_EQ(seen->size(), 1u);
+    EXPECT_EQ((*seen)[0], early ? 12u : 0u);
+  }
+}
+
+}  // namespace
+}  // namespace smtp

@@ -119,3 +119,30 @@ TEST(NormalizeCommandLine, UpperCasesVerbAndPathKeyword) {
 
 }  // namespace
 }  // namespace smtp
+
+namespace smtp {
+namespace {
+
+TEST(DataMatcherEval, MaxLineLengthCountsOctetsWithTheCrlf) {
+  VarMap vars;
+  DataMatcher m;
+  m.max_line_length = 1000;
+  const std::string ok_line(998, 'a');  // 1000 with its CRLF
+  EXPECT_TRUE(MatchData(m, "Subject: x\r\n\r\n" + ok_line + "\r\n", vars).ok);
+  const std::string long_line(999, 'b');
+  auto bad = MatchData(m, "Subject: x\r\n\r\nshort\r\n" + long_line + "\r\nend\r\n", vars);
+  EXPECT_FALSE(bad.ok);
+  EXPECT_EQ(bad.reason,
+            "line 4 of the message is 1001 octets with its CRLF, longer than 1000 "
+            "(RFC 5321 4.5.3.1.6: 1000): \"" +
+                std::string(60, 'b') + "\" ...");
+  EXPECT_EQ(bad.expected, "a message with no line longer than 1000 octets (CRLF included)");
+  // The last line without a line break counts too; a short one is quoted whole.
+  m.max_line_length = 5;
+  EXPECT_EQ(MatchData(m, "abc\r\nabcd", vars).reason,
+            "line 2 of the message is 6 octets with its CRLF, longer than 5 (RFC 5321 4.5.3.1.6: "
+            "1000): \"abcd\"");
+}
+
+}  // namespace
+}  // namespace smtp

@@ -136,3 +136,68 @@ TEST(ServerModeLoaderClientShell, LoadsAndDefaultsToNoShell) {
 
 }  // namespace
 }  // namespace smtp
+
+namespace smtp {
+namespace {
+
+TEST(ServerModeLoaderPacing, DelaySplitAdvertiseSizeAndMaxLineLength) {
+  auto r = Load(R"Y(mode: server
+server: {advertise_size: false, max_message_size: 1MB}
+steps:
+  - reply: 220 x.test
+    delay: 400ms
+  - expect: EHLO *
+    reply: ["250-x.test", "250 HELP"]
+    split: {bytes: 16, delay: 40ms}
+  - expect: MAIL *
+    split: 3
+  - expect: DATA
+  - expect_data: {max_line_length: 1000}
+)Y");
+  ASSERT_TRUE(r.ok()) << r.ErrorText();
+  const Scenario& s = *r.scenario;
+  EXPECT_FALSE(s.server.advertise_size);
+  EXPECT_EQ(s.server.max_message_size, 1024u * 1024u);
+  EXPECT_EQ(s.steps[0].reply_delay, Duration(400));
+  EXPECT_EQ(s.steps[1].split_bytes, 16u);
+  EXPECT_EQ(s.steps[1].split_delay, Duration(40));
+  EXPECT_EQ(s.steps[2].split_bytes, 3u);
+  EXPECT_EQ(s.steps[2].split_delay, Duration(0));
+  EXPECT_EQ(s.steps[4].data.max_line_length, 1000u);
+}
+
+TEST(ServerModeLoaderPacing, BadPacingIsReported) {
+  auto r = Load(R"Y(mode: server
+server: {hostname: x.test}
+steps:
+  - reply: 220 x.test
+    split: {delay: 40ms}
+  - expect: EHLO *
+    split: 0
+  - expect_close: true
+    delay: 1s
+  - expect_data: {max_line_length: 2}
+)Y");
+  ASSERT_FALSE(r.ok());
+  const std::string e = r.ErrorText();
+  EXPECT_NE(e.find("'hostname': in server mode only 'tls', 'max_message_size' and "
+                   "'advertise_size' of the server block apply"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("split: needs bytes"), std::string::npos) << e;
+  EXPECT_NE(e.find("expect_close: sends no reply, so it takes no delay or split"),
+            std::string::npos)
+      << e;
+  EXPECT_NE(e.find("max_line_length"), std::string::npos) << e;
+  EXPECT_NE(e.find(":7:"), std::string::npos) << e;  // split: 0
+}
+
+TEST(ServerModeLoaderPacing, ClientModeRejectsPacingKeys) {
+  auto r = Load("steps:\n  - send: NOOP\n    delay: 1s\n");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.ErrorText().find("'delay' is a server-mode step key"), std::string::npos)
+      << r.ErrorText();
+}
+
+}  // namespace
+}  // namespace smtp
