@@ -3,11 +3,13 @@
 // (harness/net/stream.h).
 #include "fake_server/fake_server.h"
 
+#include <algorithm>
 #include <asio.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/ssl.hpp>
 #include <atomic>
 #include <cctype>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -16,6 +18,7 @@
 #include "fake_server/rfc_session_logic.h"
 #include "fake_server/tls_context.h"
 #include "harness/core/fault_rules.h"
+#include "harness/core/secret_redactor.h"
 #include "harness/net/stream.h"
 #include "harness/util/host_port.h"
 
@@ -39,6 +42,19 @@ std::string PeerName(const tcp::socket& s) {
   return FormatHostPort(ep.address().to_string(), ep.port());
 }
 
+std::string ClientAddress(const tcp::socket& s) {
+  asio::error_code ec;
+  auto ep = s.remote_endpoint(ec);
+  return ec ? std::string("?") : ep.address().to_string();
+}
+
+// 0 in the config: half of max_sessions (as Postfix's per-client limit is
+// half of its process limit), so one address never holds every slot.
+size_t PerClientLimit(const FakeServerConfig& c) {
+  if (c.max_sessions_per_client > 0) return c.max_sessions_per_client;
+  return c.max_sessions > 1 ? c.max_sessions / 2 : c.max_sessions;
+}
+
 // One accepted connection: its stream (plain, TLS once started) and the
 // timer of the logic's pauses.
 struct Conn {
@@ -51,6 +67,11 @@ struct Conn {
   NetStream stream;
   asio::steady_timer pause;
   bool stopping = false;
+  // When the client's turn began: the connection, or the server's last
+  // reply. Bytes do not move it, so a client dripping a line byte by byte
+  // still meets the command (or data) deadline.
+  std::chrono::steady_clock::time_point turn_start = std::chrono::steady_clock::now();
+  std::string client_address;  // for the per-client session count
 };
 
 // Splits what goes over the wire into transcript lines; a line that arrives
@@ -87,27 +108,6 @@ class LineRecorder {
   std::string pending_;
 };
 
-// AUTH secrets never reach transcripts (SPEC §7): the initial response of
-// AUTH and every line answering a 334 challenge are replaced.
-struct SecretState {
-  bool awaiting = false;
-};
-
-std::string Redact(std::string line, SecretState& s) {
-  if (s.awaiting) {
-    s.awaiting = false;
-    return line == "*" ? line : "<redacted>";
-  }
-  if (line.size() > 5 && (line[0] == 'A' || line[0] == 'a')) {
-    std::string upper = line.substr(0, 5);
-    for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    size_t second = line.find(' ', 5);
-    if (upper == "AUTH " && second != std::string::npos)
-      return line.substr(0, second) + " <redacted>";
-  }
-  return line;
-}
-
 }  // namespace
 
 class FakeServer::Impl {
@@ -132,8 +132,9 @@ class FakeServer::Impl {
   std::thread thread_;
   bool running_ = false;
   uint16_t port_ = 0;
-  std::set<std::shared_ptr<Conn>> conns_;  // io thread only
-  bool stopping_ = false;                  // io thread only
+  std::set<std::shared_ptr<Conn>> conns_;     // io thread only
+  std::map<std::string, size_t> per_client_;  // io thread only: open sessions per address
+  bool stopping_ = false;                     // io thread only
 
   mutable std::mutex mu_;
   std::vector<ReceivedMessage> messages_;
@@ -144,11 +145,11 @@ class FakeServer::Impl {
 
  private:
   awaitable<void> Accept();
-  awaitable<void> Refuse(tcp::socket socket);
+  awaitable<void> Refuse(tcp::socket socket, std::string reply);
   awaitable<void> Session(std::shared_ptr<Conn> conn, int id);
   awaitable<bool> Perform(Conn& conn, SessionLogic& logic, SessionActions actions, int id,
                           std::chrono::steady_clock::time_point t0, LineRecorder& out,
-                          SecretState& secrets);
+                          SecretRedactor& secrets);
   awaitable<bool> Write(Conn& conn, std::string_view bytes);
   // The server side of a TLS handshake (implicit TLS, STARTTLS, a refusal).
   awaitable<bool> StartTls(Conn& conn, Duration timeout);
@@ -208,6 +209,7 @@ void FakeServer::Impl::Stop() {
   // Sessions that did not finish within the grace period: cut them off.
   for (auto& c : conns_) c->stream.Close();
   conns_.clear();
+  per_client_.clear();
 }
 
 awaitable<void> FakeServer::Impl::Accept() {
@@ -222,9 +224,21 @@ awaitable<void> FakeServer::Impl::Accept() {
     }
     socket.set_option(tcp::no_delay(true), ec);
     if (config_.max_sessions > 0 && active_.load() >= static_cast<int>(config_.max_sessions)) {
-      asio::co_spawn(io_, Refuse(std::move(socket)), asio::detached);
+      asio::co_spawn(io_,
+                     Refuse(std::move(socket), "421 4.3.2 Too many connections, try again later"),
+                     asio::detached);
       continue;
     }
+    std::string address = ClientAddress(socket);
+    size_t per_client_limit = PerClientLimit(config_);
+    if (per_client_limit > 0 && per_client_[address] >= per_client_limit) {
+      asio::co_spawn(io_,
+                     Refuse(std::move(socket),
+                            "421 4.7.0 Too many connections from " + address + ", try again later"),
+                     asio::detached);
+      continue;
+    }
+    ++per_client_[address];
     int id = ++started_;
     ++active_;
     {
@@ -232,6 +246,7 @@ awaitable<void> FakeServer::Impl::Accept() {
       if (config_.keep_transcripts) transcripts_.emplace_back();
     }
     auto conn = std::make_shared<Conn>(std::move(socket));
+    conn->client_address = address;
     conns_.insert(conn);
     asio::co_spawn(io_, Session(conn, id), [this, conn, id](std::exception_ptr e) {
       if (e) {
@@ -247,17 +262,21 @@ awaitable<void> FakeServer::Impl::Accept() {
         conn->stream.Close();
       }
       conns_.erase(conn);
+      if (auto it = per_client_.find(conn->client_address);
+          it != per_client_.end() && --it->second == 0) {
+        per_client_.erase(it);
+      }
       --active_;
       if (stopping_ && conns_.empty()) io_.stop();
     });
   }
 }
 
-awaitable<void> FakeServer::Impl::Refuse(tcp::socket socket) {
+awaitable<void> FakeServer::Impl::Refuse(tcp::socket socket, std::string reply) {
   Conn conn(std::move(socket));
   // A TLS client can only read the 421 over TLS.
   if (config_.tls.implicit && !co_await StartTls(conn, kRefuseHandshake)) co_return;
-  co_await Write(conn, "421 4.3.2 Too many connections, try again later\r\n");
+  co_await Write(conn, reply + "\r\n");
   conn.stream.ShutdownSend();
   conn.stream.Close();
 }
@@ -291,7 +310,10 @@ awaitable<bool> FakeServer::Impl::Write(Conn& conn, std::string_view bytes) {
   // Replies are small and almost always fit in the socket buffer: the
   // stream tries a direct write first and arms the deadline only for what
   // is left (a profile showed the timer and its epoll cycles dominating).
-  co_return !co_await conn.stream.Write(bytes, OrForever(config_.write_timeout));
+  asio::error_code ec = co_await conn.stream.Write(bytes, OrForever(config_.write_timeout));
+  if (ec) co_return false;
+  conn.turn_start = std::chrono::steady_clock::now();
+  co_return true;
 }
 
 awaitable<bool> FakeServer::Impl::StartTls(Conn& conn, Duration timeout) {
@@ -301,9 +323,9 @@ awaitable<bool> FakeServer::Impl::StartTls(Conn& conn, Duration timeout) {
 
 awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, SessionActions actions,
                                           int id, std::chrono::steady_clock::time_point t0,
-                                          LineRecorder& out, SecretState& secrets) {
+                                          LineRecorder& out, SecretRedactor& secrets) {
   auto record = [&](std::string line) {
-    secrets.awaiting = line.rfind("334", 0) == 0;  // the next client line is a secret
+    secrets.Server(line);
     Record(id, t0, 'S', std::move(line));
   };
   for (size_t i = 0; i < actions.size(); ++i) {
@@ -375,8 +397,9 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   Record(id, t0, '*', "connection from " + ctx.peer);
   LineRecorder in, out;
   const bool recording = config_.keep_transcripts || transcript_sink_;
-  SecretState secrets;
+  SecretRedactor secrets;  // AUTH secrets never reach transcripts (SPEC §7)
   SessionEnd end = SessionEnd::kClientClosed;
+  SessionEnd turn_end = SessionEnd::kIdleTimeout;  // which deadline bounds the pending read
   bool open = true;
 
   if (config_.tls.implicit) {
@@ -415,13 +438,35 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
       std::tie(ec, n) = conn->stream.TryReadSome(asio::buffer(buf));
       ready = ec != asio::error::would_block;
     }
+    bool turn_deadline = false;  // the read is bounded by the command/data deadline
     if (!ready) {
       std::optional<Duration> wait = logic->ReadTimeout();
-      std::tie(ec, n) = co_await conn->stream.ReadSome(
-          asio::buffer(buf), OrForever(wait ? *wait : config_.idle_timeout));
+      Duration limit = OrForever(wait ? *wait : config_.idle_timeout);
+      if (!wait) {
+        // The whole command line (or message) must come within its deadline
+        // from the start of the client's turn, however the bytes trickle in.
+        bool in_message = logic->InMessage();
+        Duration turn = in_message ? config_.data_timeout : config_.command_timeout;
+        if (turn.count() > 0) {
+          auto left = std::chrono::duration_cast<Duration>(conn->turn_start + turn -
+                                                           std::chrono::steady_clock::now());
+          if (left <= limit) {
+            turn_deadline = true;
+            turn_end = in_message ? SessionEnd::kDataTimeout : SessionEnd::kCommandTimeout;
+            if (left.count() <= 0) {  // a client that kept the bytes coming, but too slowly
+              end = turn_end;
+              break;
+            }
+            limit = left;
+          }
+        }
+      }
+      std::tie(ec, n) = co_await conn->stream.ReadSome(asio::buffer(buf), limit);
     }
     if (ec == asio::error::timed_out) {
-      end = conn->stopping ? SessionEnd::kServerStopping : SessionEnd::kIdleTimeout;
+      end = conn->stopping  ? SessionEnd::kServerStopping
+            : turn_deadline ? turn_end
+                            : SessionEnd::kIdleTimeout;
       break;
     }
     if (ec) {
@@ -431,13 +476,12 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
     more_waiting = n == buf.size();
     std::string_view bytes(buf.data(), n);
     if (recording) {
-      in.Add(bytes,
-             [&](std::string line) { Record(id, t0, 'C', Redact(std::move(line), secrets)); });
+      in.Add(bytes, [&](std::string line) { Record(id, t0, 'C', secrets.Client(line)); });
     }
     open = co_await Perform(*conn, *logic, logic->OnBytes(bytes), id, t0, out, secrets);
     if (!open) end = SessionEnd::kClosedByServer;
   }
-  in.Flush([&](std::string line) { Record(id, t0, 'C', std::move(line)); });
+  in.Flush([&](std::string line) { Record(id, t0, 'C', secrets.Client(line)); });
   if (open) {
     // Say goodbye if the logic wants to (421 on timeout or shutdown).
     bool can_write = end != SessionEnd::kClientClosed;

@@ -32,14 +32,9 @@ SessionActions RfcSessionLogic::OnBytes(std::string_view bytes) {
 void RfcSessionLogic::OnTlsStarted() { session_.TlsStarted(); }
 
 SessionActions RfcSessionLogic::OnEnd(SessionEnd end) {
-  switch (end) {
-    case SessionEnd::kIdleTimeout:
-      return ToActions(session_.IdleTimeout());
-    case SessionEnd::kServerStopping:
-      return ToActions(session_.Shutdown());
-    default:
-      return {};
-  }
+  if (IsTimeout(end)) return ToActions(session_.IdleTimeout());
+  if (end == SessionEnd::kServerStopping) return ToActions(session_.Shutdown());
+  return {};
 }
 
 SessionActions RfcSessionLogic::ToActions(ServerOutputs outputs) {

@@ -25,7 +25,11 @@ class RfcSessionLogic : public SessionLogic {
   SessionActions OnConnect() override;
   SessionActions OnBytes(std::string_view bytes) override;
   void OnTlsStarted() override;
-  // kIdleTimeout answers 421 4.4.2, kServerStopping 421 4.3.2.
+  bool InMessage() const override {
+    return session_.state() == ServerSession::State::kData ||
+           session_.state() == ServerSession::State::kBdat;
+  }
+  // A timeout (idle, command, data) answers 421 4.4.2, kServerStopping 421 4.3.2.
   SessionActions OnEnd(SessionEnd end) override;
 
   const ServerSession& session() const { return session_; }

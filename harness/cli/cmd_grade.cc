@@ -118,6 +118,7 @@ int RunGrade(const GradeFlags& flags) {
 
   LoadOptions load;
   load.vars = run_options.vars;
+  load.allow_outside_files = flags.common.allow_outside_files;
   LoadResult loaded = ScenarioLoader(load).LoadFile(flags.scenario);
   if (!loaded.ok()) {
     std::cerr << loaded.ErrorText();

@@ -86,6 +86,7 @@ int LoadCommand(const LoadFlags& flags) {
 
   LoadOptions load;
   load.vars = VarMap(opt.run.vars.begin(), opt.run.vars.end());
+  load.allow_outside_files = flags.common.allow_outside_files;
   auto loaded = ScenarioLoader(load).LoadFile(flags.scenario);
   if (!loaded.ok()) {
     std::cerr << loaded.ErrorText();

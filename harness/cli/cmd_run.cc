@@ -9,11 +9,13 @@
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <mutex>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt_guard.h"
+#include "harness/cli/output_paths.h"
 #include "harness/cli/progress_line.h"
 #include "harness/cli/run_options_cli.h"
 #include "harness/cli/run_output.h"
@@ -32,6 +34,7 @@ struct RunFlags {
   std::vector<std::string> paths;
   RunOptionFlags common;
   bool update = false;
+  bool allow_client = false;
   bool allow_empty = false;
 };
 
@@ -77,6 +80,7 @@ int RunCommand(const RunFlags& flags) {
   }
   RunOptions options = *resolved;
   options.update = flags.update;
+  options.allow_client = flags.allow_client;
   if (Status s = CheckReportPaths(options); !s.ok()) {
     std::cerr << "smtp-harness run: " << s.message() << "\n";
     return kExitUsage;
@@ -90,9 +94,14 @@ int RunCommand(const RunFlags& flags) {
     }
     return kExitUsage;
   }
+  for (const auto& p : flags.paths) {
+    std::error_code ec;
+    if (!std::filesystem::is_directory(p, ec)) options.named_files.insert(p);
+  }
   if (files->empty())
     return EmptyRun("no *.yaml or *.yml scenario files", options, flags.allow_empty);
   LoadOptions load;
+  load.allow_outside_files = flags.common.allow_outside_files;
   load.vars = VarMap(options.vars.begin(), options.vars.end());
   ScenarioLoader loader(load);
   std::vector<Scenario> all;
@@ -108,6 +117,23 @@ int RunCommand(const RunFlags& flags) {
     all.push_back(std::move(*r.scenario));
   }
   if (invalid) return kExitUsage;
+  {
+    std::vector<std::string> inputs = *files;
+    for (const auto& sc : all) {
+      for (const auto& step : sc.steps) {
+        if (!step.data_file.empty()) inputs.push_back(step.data_file);
+      }
+    }
+    Status paths = CheckOutputPaths({{"--report", options.report_path},
+                                     {"--junit", options.junit_path},
+                                     {"--gradescope", options.gradescope_path},
+                                     {"--html", options.html_path}},
+                                    inputs);
+    if (!paths.ok()) {
+      std::cerr << "smtp-harness run: " << paths.message() << "\n";
+      return kExitUsage;
+    }
+  }
 
   std::vector<std::string> names;
   for (const auto& s : all) names.push_back(s.name);
@@ -214,6 +240,9 @@ void AddRunCommand(CLI::App& app, int* exit_status) {
   auto flags = std::make_shared<RunFlags>();
   cmd->add_option("paths", flags->paths, "scenario files or directories")->required();
   AddRunOptions(*cmd, flags->common);
+  cmd->add_flag("--allow-client", flags->allow_client,
+                "run the client: command of server-mode scenarios (otherwise an error: "
+                "use grade); only for scenario files you trust");
   cmd->add_flag("--update", flags->update,
                 "rewrite transcript-form scenarios from what was observed; print the diff");
   cmd->add_flag("--allow-empty", flags->allow_empty,

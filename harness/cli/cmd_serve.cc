@@ -7,8 +7,12 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <mutex>
+#include <sstream>
+#include <tuple>
 
 #include "fake_server/fake_server.h"
 #include "fake_server/maildir.h"
@@ -28,9 +32,14 @@ struct ServeOptions {
   std::string config_file;
   std::optional<size_t> max_sessions;
   std::string idle_timeout;
+  std::string command_timeout;
+  std::string data_timeout;
+  std::optional<size_t> max_sessions_per_client;
+  std::string bare_newlines;
   std::string hostname;
   std::optional<size_t> max_size;
   std::vector<std::string> auth_users;
+  std::string auth_user_file;
   bool auth_required = false;
   bool starttls = false;
   bool tls = false;
@@ -60,6 +69,51 @@ std::string JoinRecipients(const std::vector<std::string>& rcpts) {
   std::string out;
   for (const auto& r : rcpts) out += (out.empty() ? "<" : ",<") + r + ">";
   return out;
+}
+
+// NAME:PASSWORD pairs from --auth-user, --auth-user-file (one a line; blank
+// lines and '#' comments skipped) and SMTP_HARNESS_AUTH_USER (one pair; more
+// separated by newlines). The file and the variable exist because any user
+// can read another's command line in `ps`.
+Status AddAuthUsers(const ServeOptions& o, FakeServerConfig& config) {
+  auto add = [&](const std::string& pair, const std::string& where) -> Status {
+    size_t colon = pair.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return Status::InvalidArgument(where + ": expected NAME:PASSWORD, got '" +
+                                     pair.substr(0, colon == std::string::npos ? 0 : colon) +
+                                     "...' (the password is not shown)");
+    }
+    config.auth.users[pair.substr(0, colon)] = pair.substr(colon + 1);
+    return Status::Ok();
+  };
+  auto add_lines = [&](const std::string& text, const std::string& where) -> Status {
+    size_t start = 0, n = 0;
+    while (start <= text.size()) {
+      size_t nl = text.find('\n', start);
+      if (nl == std::string::npos) nl = text.size();
+      std::string line = text.substr(start, nl - start);
+      start = nl + 1;
+      ++n;
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (line.empty() || line[0] == '#') continue;
+      if (Status s = add(line, where + ":" + std::to_string(n)); !s.ok()) return s;
+    }
+    return Status::Ok();
+  };
+  for (const auto& u : o.auth_users) {
+    if (Status s = add(u, "--auth-user"); !s.ok()) return s;
+  }
+  if (!o.auth_user_file.empty()) {
+    std::ifstream in(o.auth_user_file, std::ios::binary);
+    if (!in) return Status::InvalidArgument("--auth-user-file: cannot read " + o.auth_user_file);
+    std::stringstream text;
+    text << in.rdbuf();
+    if (Status s = add_lines(text.str(), o.auth_user_file); !s.ok()) return s;
+  }
+  if (const char* env = std::getenv("SMTP_HARNESS_AUTH_USER"); env && *env) {
+    if (Status s = add_lines(env, "SMTP_HARNESS_AUTH_USER"); !s.ok()) return s;
+  }
+  return Status::Ok();
 }
 
 int RunServe(const ServeOptions& o) {
@@ -96,18 +150,32 @@ int RunServe(const ServeOptions& o) {
     if (!d.ok()) return Fail(kExitUsage, "--idle-timeout: " + d.status().message());
     config.idle_timeout = *d;
   }
+  for (auto [flag, text, field] :
+       {std::tuple{"--command-timeout", &o.command_timeout, &config.command_timeout},
+        std::tuple{"--data-timeout", &o.data_timeout, &config.data_timeout}}) {
+    if (text->empty()) continue;
+    auto d = ParseDuration(*text);
+    if (!d.ok()) return Fail(kExitUsage, std::string(flag) + ": " + d.status().message());
+    *field = *d;
+  }
+  if (o.max_sessions_per_client) config.max_sessions_per_client = *o.max_sessions_per_client;
+  if (!o.bare_newlines.empty()) {
+    auto mode = ParseBareNewlines(o.bare_newlines);
+    if (!mode) {
+      return Fail(kExitUsage,
+                  "--bare-newlines: expected reject, disconnect, normalize or lax, got '" +
+                      o.bare_newlines + "'");
+    }
+    config.bare_newlines = *mode;
+  }
   if (!o.hostname.empty()) config.hostname = o.hostname;
   if (o.max_size) config.max_message_size = *o.max_size;
-  for (const auto& u : o.auth_users) {
-    size_t colon = u.find(':');
-    if (colon == std::string::npos || colon == 0) {
-      return Fail(kExitUsage, "--auth-user: expected NAME:PASSWORD, got '" + u + "'");
-    }
-    config.auth.users[u.substr(0, colon)] = u.substr(colon + 1);
-  }
+  if (Status s = AddAuthUsers(o, config); !s.ok()) return Fail(kExitUsage, s.message());
   if (o.auth_required) config.auth.required = true;
   if (config.auth.required && config.auth.users.empty()) {
-    return Fail(kExitUsage, "--auth-required needs at least one --auth-user NAME:PASSWORD");
+    return Fail(kExitUsage,
+                "--auth-required needs at least one user (--auth-user, --auth-user-file or "
+                "SMTP_HARNESS_AUTH_USER)");
   }
   if (o.starttls) config.tls.starttls = true;
   if (o.tls) config.tls.implicit = true;
@@ -218,10 +286,25 @@ void AddServeCommand(CLI::App& app, int* exit_status) {
                   "concurrent sessions; more get 421 (default 1000)");
   cmd->add_option("--idle-timeout", o->idle_timeout,
                   "close idle sessions with 421 after DURATION (default 5m)");
+  cmd->add_option("--command-timeout", o->command_timeout,
+                  "a whole command line must arrive within DURATION of the last reply, "
+                  "however slowly its bytes come (default 5m)");
+  cmd->add_option("--data-timeout", o->data_timeout,
+                  "the same for a whole message, DATA text or BDAT chunk (default 10m)");
+  cmd->add_option("--max-sessions-per-client", o->max_sessions_per_client,
+                  "concurrent sessions from one client address; more get 421 "
+                  "(default: half of --max-sessions)");
+  cmd->add_option(
+      "--bare-newlines", o->bare_newlines,
+      "bare LF/CR in DATA: reject (default: 554 after the data), disconnect (521 "
+      "at once), normalize (accept LF as CRLF), lax (LF.LF ends DATA: smuggling-prone)");
   cmd->add_option("--hostname", o->hostname, "name in the greeting and replies");
   cmd->add_option("--max-size", o->max_size, "SIZE limit in bytes (0: none; default 10485760)");
   cmd->add_option("--auth-user", o->auth_users,
-                  "NAME:PASSWORD accepted by AUTH PLAIN/LOGIN (repeatable)");
+                  "NAME:PASSWORD accepted by AUTH PLAIN/LOGIN (repeatable; visible in ps: "
+                  "prefer --auth-user-file or SMTP_HARNESS_AUTH_USER)");
+  cmd->add_option("--auth-user-file", o->auth_user_file,
+                  "file of NAME:PASSWORD lines ('#' comments), like --auth-user");
   cmd->add_flag("--auth-required", o->auth_required, "MAIL before AUTH gets 530");
   cmd->add_flag("--starttls", o->starttls,
                 "offer STARTTLS (self-signed certificate unless --tls-cert)");

@@ -15,14 +15,18 @@ void AddValidateCommand(CLI::App& app, int* exit_status) {
   struct Options {
     std::vector<std::string> paths;
     std::vector<std::string> vars;
+    bool allow_outside_files = false;
   };
   auto opts = std::make_shared<Options>();
   cmd->add_option("paths", opts->paths,
                   "Scenario files, or directories (every *.yaml and *.yml below)")
       ->required();
   cmd->add_option("--var", opts->vars, "KEY=VALUE: define a variable (repeatable)");
+  cmd->add_flag("--allow-outside-files", opts->allow_outside_files,
+                "accept data: {file} outside the scenario's folder (as run would with it)");
   cmd->callback([opts, exit_status] {
     LoadOptions options;
+    options.allow_outside_files = opts->allow_outside_files;
     for (const auto& v : opts->vars) {
       auto kv = ParseVarAssignment(v);
       if (!kv.ok()) {

@@ -199,9 +199,16 @@ std::string Zsh(const std::vector<CommandInfo>& commands) {
     if (c.positional_paths) s += " \\\n        '*:file:_files'";
     s += " ;;\n";
   }
+  // Autoloaded from $fpath (installed), the file is the body of the function
+  // _smtp-harness: complete. Sourced (`source <(smtp-harness completion
+  // zsh)`): register the function.
   s += "  esac\n"
        "}\n"
-       "_smtp_harness \"$@\"\n";
+       "if [[ ${funcstack[1]} == _smtp-harness ]]; then\n"
+       "  _smtp_harness \"$@\"\n"
+       "else\n"
+       "  compdef _smtp_harness smtp-harness\n"
+       "fi\n";
   return s;
 }
 

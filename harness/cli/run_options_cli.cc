@@ -34,6 +34,8 @@ void AddRunOptions(CLI::App& cmd, RunOptionFlags& f) {
   cmd.add_flag("--tls-verify", f.tls_verify,
                "verify the certificate of smtps:// targets (default: not verified)");
   cmd.add_option("--ca-file", f.ca_file, "extra CA bundle (PEM) for TLS verification");
+  cmd.add_flag("--allow-outside-files", f.allow_outside_files,
+               "let data: {file} name files outside the scenario's folder (absolute, ..)");
 }
 
 void HideOptions(CLI::App& cmd, std::initializer_list<const char*> names) {

@@ -36,6 +36,7 @@ struct RunOptionFlags {
   bool no_color = false;
   bool tls_verify = false;
   std::string ca_file;
+  bool allow_outside_files = false;  // data: {file} may leave the scenario's folder
 };
 
 void AddRunOptions(CLI::App& cmd, RunOptionFlags& flags);

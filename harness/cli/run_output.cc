@@ -7,6 +7,7 @@
 #include "harness/report/html_report.h"
 #include "harness/report/json_report.h"
 #include "harness/report/junit_report.h"
+#include "harness/report/report_cap.h"
 #include "harness/report/text_report.h"
 
 namespace smtp::cli {
@@ -42,8 +43,19 @@ int FinishRun(const RunResult& result, const RunOptions& o) {
     with_command.command_line = o.command_line;
     r = &with_command;
   }
-  const RunResult& run = *r;
+  const RunResult& full = *r;
   int status = kExitOk;
+  RunResult fitted;
+  const RunResult* shown = &full;
+  if (RenderJsonReport(full).size() > o.caps.report_bytes) {
+    fitted = full;
+    size_t dropped = FitReportToCap(fitted, o.caps.report_bytes);
+    std::cerr << "smtp-harness: the report was over " << o.caps.report_bytes
+              << " bytes (cap: report size); the transcripts of " << dropped
+              << " scenario(s) are left out\n";
+    shown = &fitted;
+  }
+  const RunResult& run = *shown;
   auto sum = run.Summarize();
   if (sum.failed || sum.errors || run.interrupted) status = kExitFailed;
   if (o.report_path != "-") std::cout << RenderTextSummary(run, StyleFor(o)) << std::flush;

@@ -7,6 +7,7 @@
 #include "harness/core/base64.h"
 #include "harness/core/dot_stuffing.h"
 #include "harness/core/sasl.h"
+#include "harness/core/secret_redactor.h"
 #include "harness/util/ascii.h"
 #include "harness/util/listen_address.h"
 
@@ -34,12 +35,13 @@ class SmtpClientSession::Run {
     out_.tls = conn.tls_active();
     conn_.set_observer([this](const TranscriptEntry& e) {
       if (!options_.observer) return;
-      if (e.dir == 'C' && !redaction_.empty()) {
+      if (e.dir == 'C') {
         TranscriptEntry shown = e;
-        shown.text = redaction_;
+        shown.text = redactor_.Client(e.text);
         options_.observer(shown);
         return;
       }
+      if (e.dir == 'S') redactor_.Server(e.text);
       options_.observer(e);
     });
   }
@@ -183,20 +185,14 @@ class SmtpClientSession::Run {
     Result<Reply> r = Status::Internal("unset");
     if (mech == "PLAIN") {
       std::string token = sasl::EncodePlain(options_.auth_user, options_.auth_password);
-      redaction_ = "AUTH PLAIN <redacted>";
       r = Command("AUTH PLAIN " + token, options_.command_timeout);
-      redaction_.clear();
     } else {
       r = Command("AUTH LOGIN", options_.command_timeout);
       if (r.ok() && r->code == 334) {
-        redaction_ = "<redacted username>";
         r = Command(Base64Encode(options_.auth_user), options_.command_timeout);
-        redaction_.clear();
       }
       if (r.ok() && r->code == 334) {
-        redaction_ = "<redacted password>";
         r = Command(Base64Encode(options_.auth_password), options_.command_timeout);
-        redaction_.clear();
       }
     }
     if (!r.ok()) return FailStatus(SendPhase::kAuth, "AUTH " + mech + " failed", r.status());
@@ -378,7 +374,7 @@ class SmtpClientSession::Run {
   SendOutcome out_;
   EhloInfo ehlo_;
   Reply ehlo_reply_;
-  std::string redaction_;  // shown instead of the next client lines while set
+  SecretRedactor redactor_;  // AUTH secrets never reach the observer
 };
 
 SmtpClientSession::SmtpClientSession(SmtpConnection& connection, SessionOptions options)

@@ -31,7 +31,6 @@ using Clock = std::chrono::steady_clock;
 // AUTH mechanisms, long 5xx explanations), but a hostile peer must not make
 // us buffer without bound.
 constexpr size_t kClientReplyLineLimit = 64 * 1024;
-constexpr size_t kClientReplyTotalLimit = 4 * 1024 * 1024;
 
 std::string FormatEndpoint(const tcp::endpoint& ep) {
   return FormatHostPort(ep.address().to_string(), ep.port());
@@ -71,6 +70,10 @@ class AsioConnection final : public SmtpConnection {
   std::string peer() const override { return peer_; }
   std::string local_address() const override { return local_; }
   void set_observer(Observer observer) override { observer_ = std::move(observer); }
+  void set_reply_limits(size_t max_lines, size_t max_bytes) override {
+    max_reply_lines_ = max_lines;
+    max_reply_bytes_ = max_bytes;
+  }
 
  private:
   // Runs `op` on the private io_context until it completes (its deadline
@@ -95,6 +98,8 @@ class AsioConnection final : public SmtpConnection {
   std::string broken_;      // why the connection cannot be used any more
   bool peer_gone_ = false;  // the server closed or reset the connection
   Clock::time_point start_ = Clock::now();
+  size_t max_reply_lines_ = kDefaultReplyLines;
+  size_t max_reply_bytes_ = kDefaultReplyBytes;
 };
 
 template <typename T>
@@ -244,6 +249,7 @@ Result<Reply> AsioConnection::ReadReply(Duration timeout) {
   if (!broken_.empty()) return Broken();
   auto deadline = Clock::now() + timeout;
   size_t reply_bytes = 0;
+  size_t reply_lines = 0;
   while (true) {
     while (auto line = framer_.Next()) {
       if (line->too_long) {
@@ -252,14 +258,23 @@ Result<Reply> AsioConnection::ReadReply(Duration timeout) {
         return Status::Protocol("reply line longer than " + std::to_string(kClientReplyLineLimit) +
                                 " bytes: " + EscapeBytes(line->text.substr(0, 80)) + "...");
       }
-      Note('S', line->text);
       reply_bytes += line->text.size() + 2;
-      if (reply_bytes > kClientReplyTotalLimit) {
+      if (++reply_lines > max_reply_lines_) {
+        broken_ = "reply has too many lines";
+        parser_.Reset();
+        Note('*', "reply cut off after " + std::to_string(max_reply_lines_) + " lines");
+        return Status::Protocol("reply has more than " + std::to_string(max_reply_lines_) +
+                                " lines (cap: reply lines per reply)");
+      }
+      if (reply_bytes > max_reply_bytes_) {
         broken_ = "reply too long";
         parser_.Reset();
-        return Status::Protocol("reply longer than " + std::to_string(kClientReplyTotalLimit) +
-                                " bytes in total");
+        Note('*', "reply cut off after " + std::to_string(reply_bytes - line->text.size() - 2) +
+                      " bytes");
+        return Status::Protocol("reply longer than " + std::to_string(max_reply_bytes_) +
+                                " bytes in total (cap: reply bytes)");
       }
+      Note('S', line->text);
       auto fed = parser_.FeedLine(line->text);
       if (!fed.ok()) return fed.status();
       if (fed->has_value()) return std::move(**fed);

@@ -62,6 +62,15 @@ class SmtpConnection {
   // name; empty when unknown. (Added for `send`; default keeps fakes building.)
   virtual std::string local_address() const { return {}; }
   virtual void set_observer(Observer observer) = 0;
+  // Caps on one reply (a hostile server may send megabytes of continuation
+  // lines): past either, ReadReply fails naming the cap and the connection
+  // is no longer usable. Defaults: no line cap, 4 MiB (`run` sets its own).
+  virtual void set_reply_limits(size_t max_lines, size_t max_bytes) {
+    (void)max_lines;
+    (void)max_bytes;
+  }
+  static constexpr size_t kDefaultReplyLines = static_cast<size_t>(-1);
+  static constexpr size_t kDefaultReplyBytes = 4 * 1024 * 1024;
 };
 
 }  // namespace smtp

@@ -116,8 +116,13 @@ void SecretRedactor::ServerReply(int code) {
     case State::kDataRequested:
       state_ = code == 354 ? State::kData : State::kCommands;
       break;
-    case State::kCommands:
     case State::kData:
+      // A server replies in DATA only once the data is over (the 250 to
+      // the final dot, or a refusal): a caller that never showed the "."
+      // line (a step's `sent` holds the body without it) is back in sync.
+      state_ = State::kCommands;
+      break;
+    case State::kCommands:
       break;
   }
 }

@@ -60,7 +60,25 @@ struct FakeServerConfig {
   size_t max_recipients = 100;
   size_t max_sessions = 1000;                      // excess connections get 421 and are closed
   Duration idle_timeout{std::chrono::minutes(5)};  // RFC 5321 §4.5.3.2 suggests 5 minutes
-  bool accept_bare_lf = false;                     // otherwise a bare LF in a command gets 500
+  // Deadlines that bytes do not reset (slowloris): from the server's last
+  // reply, a whole command line must arrive within command_timeout, and a
+  // whole message (DATA text or a BDAT chunk) within data_timeout.
+  Duration command_timeout{std::chrono::minutes(5)};
+  Duration data_timeout{std::chrono::minutes(10)};  // RFC 5321 §4.5.3.2.6
+  // Concurrent sessions from one client address; more get 421. 0: half of
+  // max_sessions, so one address can never take every slot.
+  size_t max_sessions_per_client = 0;
+  bool accept_bare_lf = false;  // otherwise a bare LF in a command gets 500
+  // A bare LF or bare CR in DATA (SMTP smuggling, docs/fake-server.md).
+  // Whatever the mode but kLax, only <CRLF>.<CRLF> ends the data.
+  enum class BareNewlines {
+    kReject,      // keep it as data; refuse the message (554, naming the bytes) at its end
+    kDisconnect,  // 521 naming the bytes at once, then close (Postfix
+                  // smtpd_forbid_bare_newline=reject)
+    kNormalize,  // a bare LF ends a line as CRLF would; the message is accepted (Postfix normalize)
+    kLax,        // a "." line ended by any LF ends the data (a smuggling-prone server)
+  };
+  BareNewlines bare_newlines = BareNewlines::kReject;  // accept_bare_lf alone means kLax
   // What the embedded server keeps in memory (a long-running `serve` keeps
   // neither: it writes messages to its maildir and prints transcripts).
   bool keep_messages = true;

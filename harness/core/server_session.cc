@@ -209,10 +209,19 @@ void ServerSession::Pump(ServerOutputs& out) {
 
 void ServerSession::OnCommandLine(const FramedLine& line, ServerOutputs& out) {
   if (line.too_long) return Say(out, 500, "5.5.2", "Line too long");
-  if (line.ending == LineEnding::kBareLf && !config_.accept_bare_lf) {
+  const bool lenient = config_.accept_bare_lf ||
+                       config_.bare_newlines == FakeServerConfig::BareNewlines::kNormalize ||
+                       config_.bare_newlines == FakeServerConfig::BareNewlines::kLax;
+  if ((line.ending == LineEnding::kBareLf || line.bare_cr) && !lenient &&
+      config_.bare_newlines == FakeServerConfig::BareNewlines::kDisconnect) {
+    Say(out, 521, "5.5.2",
+        line.bare_cr ? "Error: bare <CR> (\\r) received" : "Error: bare <LF> (\\n) received");
+    return Close(out);
+  }
+  if (line.ending == LineEnding::kBareLf && !lenient) {
     return Say(out, 500, "5.5.2", "Bare LF not allowed, end lines with CRLF");
   }
-  if (line.bare_cr && !config_.accept_bare_lf) {
+  if (line.bare_cr && !lenient) {
     return Say(out, 500, "5.5.2", "Bare CR not allowed in a command");
   }
   const FaultRule* rule =
@@ -382,7 +391,8 @@ void ServerSession::Rcpt(std::string_view args, ServerOutputs& out) {
 void ServerSession::EnterMessage() {
   data_size_ = 0;
   data_too_long_line_ = false;
-  data_bare_lf_ = false;
+  data_bare_.clear();
+  data_prev_crlf_ = true;
   txn_.data.clear();
   txn_.helo = helo_;
   txn_.tls = tls_;
@@ -402,21 +412,47 @@ void ServerSession::Data(std::string_view args, ServerOutputs& out) {
   if (drop_rule_ && drop_rule_->after_bytes == 0) Close(out);
 }
 
+FakeServerConfig::BareNewlines ServerSession::DataLineEndings() const {
+  using B = FakeServerConfig::BareNewlines;
+  if (config_.bare_newlines != B::kReject) return config_.bare_newlines;
+  return config_.accept_bare_lf ? B::kLax : B::kReject;  // the older, lab-client switch
+}
+
 void ServerSession::OnDataLine(const FramedLine& line, ServerOutputs& out) {
-  bool bare_lf = line.ending == LineEnding::kBareLf;
-  if (line.text == "." && !line.too_long && (!bare_lf || config_.accept_bare_lf)) {
-    framer_.set_max_line_length(kMaxCommandLine);
-    state_ = State::kRcpt;
-    return FinishMessage(out);
+  using B = FakeServerConfig::BareNewlines;
+  const B mode = DataLineEndings();
+  const bool bare_lf = line.ending == LineEnding::kBareLf;
+  const bool after_crlf = data_prev_crlf_;
+  data_prev_crlf_ = !bare_lf;
+  if (line.text == "." && !line.too_long) {
+    // RFC 5321 §4.1.1.4: only <CRLF>.<CRLF> ends the data. Anything else
+    // ("\n.\n", "\n.\r\n", "\r\n.\n") is message text, or a smuggled
+    // command would follow it.
+    bool ends = mode == B::kLax || (!bare_lf && after_crlf);
+    if (ends) {
+      framer_.set_max_line_length(kMaxCommandLine);
+      state_ = State::kRcpt;
+      return FinishMessage(out);
+    }
   }
   if (line.too_long) data_too_long_line_ = true;
-  if (bare_lf && !config_.accept_bare_lf) data_bare_lf_ = true;
+  if ((bare_lf || line.bare_cr) && data_bare_.empty() && mode != B::kLax) {
+    data_bare_ = !line.bare_cr ? "bare <LF> (\\n)"
+                 : bare_lf     ? "bare <CR> (\\r) and bare <LF> (\\n)"
+                               : "bare <CR> (\\r)";
+    if (mode == B::kDisconnect) {
+      Say(out, 521, "5.5.2", "Error: " + data_bare_ + " received in message data");
+      return Close(out);
+    }
+  }
   std::string_view text = UnstuffLine(line.text);
-  size_t n = text.size() + (bare_lf ? 1 : 2);
+  // Normalize stores a bare LF as the CRLF it stands for; lax keeps the bytes.
+  bool keep_lf = bare_lf && mode != B::kNormalize;
+  size_t n = text.size() + (keep_lf ? 1 : 2);
   data_size_ += n;
   if (config_.max_message_size == 0 || data_size_ <= config_.max_message_size) {
     txn_.data.append(text);
-    txn_.data.append(bare_lf ? "\n" : "\r\n");
+    txn_.data.append(keep_lf ? "\n" : "\r\n");
   }
   if (drop_rule_) {
     drop_seen_ += line.text.size() + (bare_lf ? 1 : 2);
@@ -435,7 +471,10 @@ void ServerSession::FinishMessage(ServerOutputs& out) {
     if (rule && rule->action == FaultRule::Action::kDisconnect) Close(out);
   };
   if (data_too_long_line_) return finish(500, "5.5.2", "Line too long (text lines: 1000 octets)");
-  if (data_bare_lf_) return finish(554, "5.6.0", "Bare LF in message data, end lines with CRLF");
+  if (!data_bare_.empty() && DataLineEndings() == FakeServerConfig::BareNewlines::kReject) {
+    return finish(554, "5.6.0",
+                  "Message refused: " + data_bare_ + " in message data, end lines with <CR><LF>");
+  }
   if (config_.max_message_size > 0 && data_size_ > config_.max_message_size) {
     return finish(552, "5.3.4", "Message size exceeds fixed maximum message size");
   }

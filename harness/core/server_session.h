@@ -109,6 +109,7 @@ class ServerSession {
   void FinishMessage(ServerOutputs& out);
   void FinishAuth(std::string_view user, std::string_view password, ServerOutputs& out);
   void EnterMessage();
+  FakeServerConfig::BareNewlines DataLineEndings() const;
   void ResetTransaction();
 
   // A reply line; the enhanced code is shown only when ENHANCEDSTATUSCODES
@@ -138,8 +139,9 @@ class ServerSession {
   // Message in progress.
   size_t data_size_ = 0;  // octets received (unstuffed), also past the limit
   bool data_too_long_line_ = false;
-  bool data_bare_lf_ = false;
-  bool bdat_failed_ = false;  // a chunk was refused; the rest is skipped
+  std::string data_bare_;       // the first bare LF/CR seen in the message, named for the reply
+  bool data_prev_crlf_ = true;  // the previous data line ended in CRLF (or there was none)
+  bool bdat_failed_ = false;    // a chunk was refused; the rest is skipped
   size_t bdat_remaining_ = 0;
   bool bdat_last_ = false;
   std::string bdat_error_;  // reply for a chunk that is read but refused

@@ -8,6 +8,10 @@ std::string_view SessionEndName(SessionEnd end) {
       return "client closed";
     case SessionEnd::kIdleTimeout:
       return "idle timeout";
+    case SessionEnd::kCommandTimeout:
+      return "command timeout";
+    case SessionEnd::kDataTimeout:
+      return "data timeout";
     case SessionEnd::kServerStopping:
       return "server stopping";
     case SessionEnd::kServerStopped:
@@ -16,6 +20,11 @@ std::string_view SessionEndName(SessionEnd end) {
       return "closed by server";
   }
   return "?";
+}
+
+bool IsTimeout(SessionEnd end) {
+  return end == SessionEnd::kIdleTimeout || end == SessionEnd::kCommandTimeout ||
+         end == SessionEnd::kDataTimeout;
 }
 
 }  // namespace smtp

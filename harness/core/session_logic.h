@@ -58,6 +58,8 @@ using SessionActions = std::vector<SessionAction>;
 enum class SessionEnd {
   kClientClosed,    // the peer closed (or the connection failed)
   kIdleTimeout,     // no bytes within the read timeout
+  kCommandTimeout,  // a command line did not complete within --command-timeout
+  kDataTimeout,     // the message did not complete within --data-timeout
   kServerStopping,  // Stop() while the session was open: it may still say goodbye
   kServerStopped,   // the logic was destroyed without OnEnd (the server is gone)
   kClosedByServer,  // an action closed it (after 221, a fault rule, a failed write)
@@ -65,6 +67,9 @@ enum class SessionEnd {
 
 // A short phrase for transcripts and reports ("client closed", "idle timeout").
 std::string_view SessionEndName(SessionEnd end);
+
+// One of the three timeouts (idle, command, data): the server may say 421.
+bool IsTimeout(SessionEnd end);
 
 // What the network side tells a new session about itself.
 struct SessionContext {
@@ -97,6 +102,10 @@ class SessionLogic {
   // allows. nullopt: the configured idle timeout. Called once per read on
   // the server's hot path, so it must be cheap and must not allocate.
   virtual std::optional<Duration> ReadTimeout() const { return std::nullopt; }
+  // True while the client is sending a message (DATA text, a BDAT chunk):
+  // the server's data_timeout bounds that phase instead of command_timeout.
+  // Asked only when ReadTimeout() is nullopt; cheap, like ReadTimeout().
+  virtual bool InMessage() const { return false; }
   // The peer closed, the idle timeout passed, or the server is stopping.
   // What it returns is written only if the connection can still take it
   // (not after kClientClosed or kClosedByServer).

@@ -84,6 +84,8 @@ Result<LoadRunResult> RunLoad(const Scenario& sc, const LoadRunOptions& opt,
     config.keep_transcripts = false;
     config.max_sessions =
         std::max<size_t>(config.max_sessions, static_cast<size_t>(opt.concurrency) + 16);
+    // Every lane connects from this host: the per-client limit must not bite.
+    config.max_sessions_per_client = config.max_sessions;
     fake = std::make_unique<FakeServer>(config);
     auto port = fake->Start();
     if (!port.ok())

@@ -6,10 +6,41 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+#include <filesystem>
 #include <iostream>
+#include <vector>
 
 namespace smtp {
+namespace {
+
+Status WriteFailed(const char* what, const std::string& path, int err) {
+  return Status::Io(std::string("cannot write ") + what + " to " + path + ": " +
+                    std::strerror(err));
+}
+
+bool WriteAll(int fd, const std::string& bytes) {
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    done += static_cast<size_t>(n);
+  }
+  return true;
+}
+
+// A terminal, pipe or /dev/null (also reached through a symlink such as
+// /dev/stdout) is written in place: renaming over it would replace it.
+Status WriteInPlace(const std::string& path, const std::string& contents, const char* what) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_NOCTTY | O_CLOEXEC);
+  if (fd < 0) return WriteFailed(what, path, errno);
+  bool ok = WriteAll(fd, contents);
+  int err = errno;
+  ::close(fd);
+  return ok ? Status::Ok() : WriteFailed(what, path, err);
+}
+
+}  // namespace
 
 Status CheckReportPathWritable(const std::string& path, const char* what) {
   if (path == "-") return Status::Ok();
@@ -24,12 +55,17 @@ Status CheckReportPathWritable(const std::string& path, const char* what) {
       return ::access(path.c_str(), W_OK) == 0 ? Status::Ok() : cannot(std::strerror(errno));
     }
   }
-  std::string tmp = path + ".tmp";
-  bool existed = ::access(tmp.c_str(), F_OK) == 0;
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  // The probe is made as the writer makes its file (mkstemp beside the
+  // target): never through a planted name such as PATH.tmp.
+  std::filesystem::path target(path);
+  std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
+  std::string tmpl = dir + "/." + target.filename().string() + ".XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = ::mkostemp(name.data(), O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return cannot(std::strerror(errno));
   ::close(fd);
-  if (!existed) ::unlink(tmp.c_str());
+  ::unlink(name.data());
   return Status::Ok();
 }
 
@@ -39,42 +75,49 @@ Status WriteReportFile(const std::string& path, const std::string& contents, con
     return std::cout ? Status::Ok()
                      : Status::Io(std::string("cannot write ") + what + " to standard output");
   }
-  // A device or pipe (/dev/null, /dev/stdout, a FIFO) is written directly:
-  // renaming over it would replace it with a regular file.
-  struct stat st;
-  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    std::ofstream out(path, std::ios::binary);
-    out << contents;
-    out.flush();
-    if (!out) {
-      return Status::Io(std::string("cannot write ") + what + " to " + path + ": " +
-                        std::strerror(errno));
+  struct stat link_st {};
+  if (::lstat(path.c_str(), &link_st) == 0) {
+    struct stat st {};
+    bool target = ::stat(path.c_str(), &st) == 0;
+    if (S_ISCHR(link_st.st_mode) || S_ISFIFO(link_st.st_mode) ||
+        (S_ISLNK(link_st.st_mode) && target && (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode)))) {
+      return WriteInPlace(path, contents, what);
     }
-    return Status::Ok();
+    if (!S_ISREG(link_st.st_mode) && !S_ISLNK(link_st.st_mode)) {
+      return Status::Io(std::string("cannot write ") + what + " to " + path +
+                        ": not a regular file");
+    }
+    // A symlink to anything else (a file, nothing, a disk) is replaced by
+    // the report; its target is never written (docs/reports.md).
   }
-  // A regular file is written next to the target and renamed, so an
-  // interrupted run never leaves half a report where the last good one was.
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) {
-      return Status::Io(std::string("cannot write ") + what + " to " + path + ": " +
-                        std::strerror(errno));
-    }
-    out << contents;
-    out.flush();
-    if (!out) {
-      int err = errno;
-      std::remove(tmp.c_str());
-      return Status::Io(std::string("cannot write ") + what + " to " + path + ": " +
-                        std::strerror(err));
-    }
+  // The report is written to a fresh file next to the target (mkstemp:
+  // O_CREAT|O_EXCL, so nobody's planted file or symlink is followed) and
+  // renamed over it: an interrupted run never leaves half a report.
+  std::filesystem::path target(path);
+  std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
+  std::string tmpl = dir + "/." + target.filename().string() + ".XXXXXX";
+  std::vector<char> name(tmpl.begin(), tmpl.end());
+  name.push_back('\0');
+  int fd = ::mkostemp(name.data(), O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return WriteFailed(what, path, errno);
+  std::string tmp(name.data());
+  mode_t mask = ::umask(0);
+  ::umask(mask);
+  ::fchmod(fd, 0666 & ~mask);  // as an ordinary create would make it (mkstemp: 0600)
+  bool ok = WriteAll(fd, contents);
+  int err = errno;
+  if (::close(fd) != 0 && ok) {
+    ok = false;
+    err = errno;
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    std::remove(tmp.c_str());
-    return Status::Io(std::string("cannot write ") + what + " to " + path + ": " +
-                      std::strerror(err));
+  if (!ok) {
+    ::unlink(tmp.c_str());
+    return WriteFailed(what, path, err);
+  }
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    err = errno;
+    ::unlink(tmp.c_str());
+    return WriteFailed(what, path, err);
   }
   return Status::Ok();
 }

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "harness/core/secret_redactor.h"
 #include "harness/runner/client_runner.h"
 #include "harness/runner/step_problem.h"
 #include "harness/scenario/var_expander.h"
@@ -53,10 +54,7 @@ class ScenarioRun {
   std::optional<Problem> RunAuth(const Step& step, StepResult& r);
   std::optional<Problem> RunMail(const Step& step, StepResult& r);
   Result<std::string> Exp(const std::string& text) { return Expand(text, vars_); }
-  void AddSecret(const std::string& s) {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!s.empty()) secrets_.push_back(s);
-  }
+  void RedactStep(StepResult& r);
   void Observe(const TranscriptEntry& e);
   void Fail(const Step& step, const StepResult& r, const Problem& p);
   void ErrorBeforeSteps(const std::string& message);
@@ -92,7 +90,12 @@ class ScenarioRun {
   int current_step_ = -1;  // stamped on transcript lines (guarded by mu_)
   std::mutex mu_;          // the observer may be called from the connection's thread
   Transcript transcript_;
-  std::vector<std::string> secrets_;
+  size_t transcript_bytes_ = 0;  // kept so far (caps.transcript_bytes)
+  size_t dropped_lines_ = 0;     // transcript lines over the cap
+  size_t dropped_bytes_ = 0;
+  size_t step_reply_bytes_ = 0;         // replies read by the current step (caps.step_reply_bytes)
+  SecretRedactor transcript_redactor_;  // fed in wire order by the observer
+  SecretRedactor step_redactor_;        // fed each step's sent, then received
 };
 
 }  // namespace smtp::client_run

@@ -29,14 +29,33 @@ void ScenarioRun::Observe(const TranscriptEntry& e) {
   copy.t_ms = MsSince(start_);
   copy.step = current_step_;
   if (copy.dir == 'C') {
-    for (const auto& s : secrets_) {
-      for (size_t p; (p = copy.text.find(s)) != std::string::npos;) {
-        copy.text.replace(p, s.size(), "<redacted>");
-      }
-    }
+    copy.text = transcript_redactor_.Client(copy.text);
+  } else if (copy.dir == 'S') {
+    transcript_redactor_.Server(copy.text);
   }
+  // A server sending megabytes must not make the report hold them all.
+  size_t n = copy.text.size() + 16;
+  if (transcript_bytes_ + n > opt_.caps.transcript_bytes) {
+    ++dropped_lines_;
+    dropped_bytes_ += copy.text.size();
+    return;
+  }
+  transcript_bytes_ += n;
   transcript_.push_back(std::move(copy));
 }
+
+namespace {
+
+// Keeps the first `cap` bytes of a text shown in reports, saying how much
+// was left out.
+void Clip(std::string& text, size_t cap) {
+  if (text.size() <= cap) return;
+  size_t more = text.size() - cap;
+  text.resize(cap);
+  text += "\n... (" + std::to_string(more) + " more bytes not shown)";
+}
+
+}  // namespace
 
 std::string ScenarioRun::NotSmtpAdvice(const Problem& p) {
   if (fake_) return "";
@@ -75,10 +94,15 @@ void ScenarioRun::Fail(const Step& step, const StepResult& r, const Problem& p) 
   f.line = step.pos.line;
   f.expected = p.expected.empty() ? r.expected : p.expected;
   f.actual = p.actual;
+  Clip(f.expected, opt_.caps.shown_bytes);
+  Clip(f.actual, opt_.caps.shown_bytes);
   std::string where = sc_.file + ":" + std::to_string(step.pos.line) + ": step " +
                       std::to_string(step.index) + " (" + StepKindName(step.kind) +
                       (step.name.empty() ? "" : " \"" + step.name + "\"") + ")";
-  f.message = StepFailureMessage(where, f.expected, p);
+  Problem shown = p;
+  Clip(shown.actual, opt_.caps.shown_bytes);
+  Clip(shown.why, opt_.caps.shown_bytes);
+  f.message = StepFailureMessage(where, f.expected, shown);
   res_.failure = f;
 }
 
@@ -127,6 +151,14 @@ std::optional<Problem> ScenarioRun::Expect(const ReplyMatcher& m, const std::str
   }
   if (!r.received.empty()) r.received += "\n";
   r.received += reply->ToDisplay();
+  for (const auto& l : reply->lines) step_reply_bytes_ += l.size() + 6;
+  if (step_reply_bytes_ > opt_.caps.step_reply_bytes) {
+    Problem p = Mismatch("replies of " + std::to_string(step_reply_bytes_) + " bytes",
+                         "more than " + std::to_string(opt_.caps.step_reply_bytes) +
+                             " bytes of replies in one step (cap: reply bytes per step)");
+    p.expected = described;
+    return p;
+  }
   if (out) *out = *reply;
   if (HasVerb(sent_line, "EHLO") && reply->code == 250) {
     OnEhloReply(*reply);
@@ -177,6 +209,20 @@ std::optional<Problem> ScenarioRun::ExpectDefault(const std::vector<ReplyMatcher
   return Expect(m, sent_line, r, out);
 }
 
+// The step's `sent` goes to JSON, JUnit, Gradescope and -v: AUTH secrets
+// are hidden by the same session-state rule as the transcript's, fed the
+// step's lines and then its replies.
+void ScenarioRun::RedactStep(StepResult& r) {
+  r.sent = step_redactor_.ClientLines(r.sent);
+  size_t start = 0;
+  while (start < r.received.size()) {
+    size_t nl = r.received.find('\n', start);
+    if (nl == std::string::npos) nl = r.received.size();
+    step_redactor_.Server(std::string_view(r.received).substr(start, nl - start));
+    start = nl + 1;
+  }
+}
+
 ScenarioResult ScenarioRun::Execute() {
   start_ = Clock::now();
   res_ = ResultHeader(sc_);
@@ -199,7 +245,14 @@ ScenarioResult ScenarioRun::Execute() {
     fake_.reset();
     {
       std::lock_guard<std::mutex> lock(mu_);
-      res_.transcript = transcript_;
+      res_.transcript = std::move(transcript_);
+      if (dropped_lines_ > 0) {
+        res_.transcript.push_back(TranscriptEntry{
+            MsSince(start_), '*',
+            std::to_string(dropped_lines_) + " more lines (" + std::to_string(dropped_bytes_) +
+                " bytes) not kept: over " + std::to_string(opt_.caps.transcript_bytes) +
+                " bytes (cap: transcript bytes per scenario)"});
+      }
     }
     res_.duration_ms = MsSince(start_);
     return std::move(res_);
@@ -246,6 +299,7 @@ ScenarioResult ScenarioRun::Execute() {
   }
   conn_ = std::move(*conn);
   conn_->set_observer([this](const TranscriptEntry& e) { Observe(e); });
+  conn_->set_reply_limits(opt_.caps.reply_lines, opt_.caps.step_reply_bytes);
 
   res_.status = Verdict::kPassed;
   for (size_t i = 0; i < sc_.steps.size(); ++i) {
@@ -275,8 +329,12 @@ ScenarioResult ScenarioRun::Execute() {
       current_step_ = step.index;
     }
     auto t0 = Clock::now();
+    step_reply_bytes_ = 0;
     auto problem = RunStep(step, r);
     r.duration_ms = MsSince(t0);
+    RedactStep(r);
+    Clip(r.sent, opt_.caps.shown_bytes);
+    Clip(r.received, opt_.caps.shown_bytes);
     if (!scenario_skip_.empty()) {
       r.status = Verdict::kSkipped;
       r.message = scenario_skip_ + " (the scenario requires it)";

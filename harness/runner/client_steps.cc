@@ -1,4 +1,5 @@
 // The step kinds of a client-mode scenario: what each sends and expects.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -22,17 +23,13 @@ std::optional<Problem> ScenarioRun::RunAuth(const Step& step, StepResult& r) {
   if (mech.empty()) mech = "PLAIN";
   if (mech == "PLAIN") {
     std::string blob = sasl::EncodePlain(*user, *pass);
-    AddSecret(blob);
-    AddSecret(*pass);
-    r.sent = "AUTH PLAIN <redacted>";
+    r.sent = "AUTH PLAIN " + blob;  // redacted with the step (RedactStep)
     if (auto p = WriteBytes("AUTH PLAIN " + blob + "\r\n")) return p;
     return ExpectDefault(step.expect, "235", "AUTH", r);
   }
   if (mech != "LOGIN") return Err("unsupported AUTH mechanism " + mech);
   std::string u = Base64Encode(*user), pw = Base64Encode(*pass);
-  AddSecret(pw);
-  AddSecret(*pass);
-  r.sent = "AUTH LOGIN\n" + u + "\n<redacted>";
+  r.sent = "AUTH LOGIN\n" + u + "\n" + pw;  // redacted with the step (RedactStep)
   // Each challenge must be 334; anything else ends the exchange and is
   // judged by the step's expectation (e.g. `expect: 504`).
   const std::string start = "AUTH LOGIN";
@@ -144,6 +141,13 @@ std::optional<Problem> ScenarioRun::RunStep(const Step& step, StepResult& r) {
     case StepKind::kDataRaw: {
       std::string text;
       if (!step.data_file.empty()) {
+        std::error_code ec;
+        auto size = std::filesystem::file_size(step.data_file, ec);
+        if (!ec && size > opt_.caps.data_file_bytes) {
+          return Err("data file " + step.data_file + " has " + std::to_string(size) +
+                     " bytes, more than " + std::to_string(opt_.caps.data_file_bytes) +
+                     " (cap: data file size)");
+        }
         std::ifstream in(step.data_file, std::ios::binary);
         if (!in) return Err("cannot read data file " + step.data_file);
         std::stringstream ss;

@@ -5,11 +5,24 @@
 #include <atomic>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "harness/util/duration.h"
 
 namespace smtp {
+
+// What a `run` keeps from a server that may be hostile (docs/robustness.md):
+// past a reply or data cap the step fails naming the cap; past the
+// transcript or report cap, what does not fit is left out with a note.
+struct RunCaps {
+  size_t reply_lines = 10000;                 // lines in one reply
+  size_t step_reply_bytes = 2 * 1024 * 1024;  // reply bytes one step reads
+  size_t transcript_bytes = 256 * 1024;       // transcript kept per scenario
+  size_t shown_bytes = 64 * 1024;             // a step's sent/received text in reports
+  size_t report_bytes = 32 * 1024 * 1024;     // a rendered report
+  size_t data_file_bytes = 64 * 1024 * 1024;  // data: {file}
+};
 
 struct RunOptions {
   std::optional<std::string> target;                     // --target: overrides each scenario's own
@@ -29,6 +42,14 @@ struct RunOptions {
   bool verbose = false;    // -v: print every transcript
   bool color = false;      // resolved: TTY, NO_COLOR, --no-color
   bool update = false;     // run --update: rewrite transcripts
+  // run --allow-client: a server-mode scenario's `client:` command is run.
+  // Without it `run` executes no command from a scenario file (they may be
+  // downloaded): a server-mode scenario named on the command line is an
+  // error pointing at `grade`; one found by walking a folder is skipped
+  // (it would also bind the lab's 127.0.0.1:1025), saying how to run it.
+  bool allow_client = false;
+  std::set<std::string> named_files;  // scenario files given by name, not found in a folder
+  RunCaps caps;
   // smtps:// targets: verify the server certificate (off by default: test
   // servers are mostly self-signed). `starttls: {verify: true}` steps use
   // tls_ca_file as well.

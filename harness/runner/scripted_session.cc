@@ -810,7 +810,7 @@ SessionActions ScriptedSession::OnEnd(SessionEnd end) {
   const std::string reason(SessionEndName(end));
   NoteStepAtCursor();
   Note('*', "connection ended: " + reason);
-  const bool timeout = end == SessionEnd::kIdleTimeout;
+  const bool timeout = IsTimeout(end);
   // The engine's last read waited ReadTimeout(): the step at the cursor.
   const std::string waited =
       timeout ? "no data from the client within " + FormatDuration(TimeoutAt(cursor_))

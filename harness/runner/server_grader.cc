@@ -121,6 +121,7 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   config.keep_messages = false;
   config.keep_transcripts = false;  // the scripted sessions keep their own (bounded)
   config.max_sessions = static_cast<size_t>(sessions) + 8;
+  config.max_sessions_per_client = config.max_sessions;  // the client under test is local
 
   ScriptOptions script;
   script.vars = options.vars;

@@ -10,6 +10,28 @@
 namespace smtp {
 
 ScenarioResult RunServerScenario(const Scenario& scenario, const RunOptions& options) {
+  if (!options.allow_client) {
+    ScenarioResult r = ResultHeader(scenario);
+    r.mode = "server";
+    r.target = scenario.listen;
+    const std::string how = "grade it with `smtp-harness grade " + scenario.file +
+                            "`, or pass --allow-client to run if you trust this file";
+    if (options.named_files.count(scenario.file) == 0) {
+      // Found by walking a folder: `run scenarios/` must not fail (nor bind
+      // 1025) because a lab scenario sits next to the client-mode ones.
+      r.status = Verdict::kSkipped;
+      r.skip_reason =
+          "server-mode scenario: run executes no client command from a scenario file; " + how;
+      return r;
+    }
+    r.status = Verdict::kError;
+    FailureInfo f;
+    f.message = scenario.file + ": a server-mode scenario runs a client command" +
+                (scenario.client.empty() ? std::string() : " (client: " + scenario.client + ")") +
+                "; run does not execute commands from scenario files: " + how;
+    r.failure = f;
+    return r;
+  }
   GradeOptions grade;
   grade.step_timeout = options.timeout;
   auto vars = BuildVarMap(scenario, options.vars);

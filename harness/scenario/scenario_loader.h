@@ -29,6 +29,10 @@ struct LoadOptions {
   VarMap vars;                   // --var KEY=VALUE: defined, and override vars:
   EnvLookup env = ProcessEnv();  // for ${env:NAME}
   bool check_data_files = true;  // data: {file} must exist
+  // data: {file} must stay inside the scenario's folder (no absolute path,
+  // no "..", no symlink out of it): a downloaded scenario must not mail
+  // ~/.ssh/id_rsa to its server. --allow-outside-files sets this.
+  bool allow_outside_files = false;
 };
 
 struct LoadResult {

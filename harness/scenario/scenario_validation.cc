@@ -18,7 +18,16 @@ ValidationSummary ValidateScenarioPaths(const std::vector<std::string>& paths,
   for (const auto& file : *files) {
     ++summary.files;
     LoadResult r = loader.LoadFile(file);
-    if (r.ok()) continue;
+    if (r.ok()) {
+      // Not an error (grade exists to run it), but a file from elsewhere
+      // that would run a command deserves a look before anyone runs it.
+      const Scenario& s = *r.scenario;
+      if (s.mode == ScenarioMode::kServer && !s.client.empty()) {
+        out << file << ": note: runs a client command" << (s.client_shell ? " with /bin/sh -c" : "")
+            << ": " << s.client << " (grade runs it; run only with --allow-client)\n";
+      }
+      continue;
+    }
     ++summary.invalid;
     for (const auto& d : r.diagnostics) {
       err << d.ToString() << "\n";

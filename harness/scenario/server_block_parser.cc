@@ -4,16 +4,29 @@
 #include <charconv>
 
 #include "harness/core/reply.h"
+#include "harness/scenario/server_config_yaml.h"
 #include "harness/util/ascii.h"
 #include "harness/util/listen_address.h"
 
 namespace smtp {
 namespace {
 
-const std::vector<std::string> kServerKeys = {
-    "hostname",       "greeting",       "extensions",   "max_message_size",
-    "advertise_size", "max_recipients", "max_sessions", "idle_timeout",
-    "accept_bare_lf", "auth",           "tls",          "rules"};
+const std::vector<std::string> kServerKeys = {"hostname",
+                                              "greeting",
+                                              "extensions",
+                                              "max_message_size",
+                                              "advertise_size",
+                                              "max_recipients",
+                                              "max_sessions",
+                                              "idle_timeout",
+                                              "accept_bare_lf",
+                                              "auth",
+                                              "tls",
+                                              "rules",
+                                              "bare_newlines",
+                                              "command_timeout",
+                                              "data_timeout",
+                                              "max_sessions_per_client"};
 const std::vector<std::string> kStandaloneKeys = {"listen", "port"};
 const std::vector<std::string> kRuleKeys = {
     "when",  "reply",       "times",       "nth", "delay",           "action",
@@ -142,6 +155,15 @@ std::optional<size_t> ParseByteSize(std::string_view text) {
   return value * mult;
 }
 
+std::optional<FakeServerConfig::BareNewlines> ParseBareNewlines(std::string_view text) {
+  using B = FakeServerConfig::BareNewlines;
+  if (text == "reject") return B::kReject;
+  if (text == "disconnect") return B::kDisconnect;
+  if (text == "normalize") return B::kNormalize;
+  if (text == "lax") return B::kLax;
+  return std::nullopt;
+}
+
 void ParseServerBlock(YamlReader& r, const YAML::Node& node, FakeServerConfig& c, bool standalone) {
   if (node.IsNull()) return;  // `server:` with nothing: the defaults
   if (!r.ExpectMap(node, "server")) return;
@@ -179,6 +201,24 @@ void ParseServerBlock(YamlReader& r, const YAML::Node& node, FakeServerConfig& c
     c.idle_timeout = r.Dur(n, "idle_timeout").value_or(c.idle_timeout);
   if (auto n = node["accept_bare_lf"]) {
     c.accept_bare_lf = r.Bool(n, "accept_bare_lf").value_or(false);
+  }
+  if (auto n = node["bare_newlines"]) {
+    if (auto s = r.Str(n, "bare_newlines")) {
+      if (auto mode = ParseBareNewlines(*s)) {
+        c.bare_newlines = *mode;
+      } else {
+        r.Error(n, "bare_newlines: unknown '" + *s +
+                       "' (expected reject, disconnect, normalize or lax)");
+      }
+    }
+  }
+  if (auto n = node["command_timeout"])
+    c.command_timeout = r.Dur(n, "command_timeout").value_or(c.command_timeout);
+  if (auto n = node["data_timeout"])
+    c.data_timeout = r.Dur(n, "data_timeout").value_or(c.data_timeout);
+  if (auto n = node["max_sessions_per_client"]) {
+    c.max_sessions_per_client =
+        r.Int(n, "max_sessions_per_client", 0, 1'000'000).value_or(c.max_sessions_per_client);
   }
   if (auto a = node["auth"]; a && r.ExpectMap(a, "auth")) {
     r.CheckKeys(a, {"users", "required", "mechanisms"}, "auth");

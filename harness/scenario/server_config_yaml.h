@@ -3,7 +3,9 @@
 // top level; `listen: HOST:PORT` and `port:` are allowed here too.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "harness/core/server_config.h"
 #include "harness/util/status.h"
@@ -22,5 +24,8 @@ Result<FakeServerConfig> LoadServerConfigFile(const std::string& path,
 Result<FakeServerConfig> LoadServerConfigString(const std::string& yaml,
                                                 const std::string& file_name,
                                                 const FakeServerConfig& defaults = {});
+
+// `bare_newlines:` / `serve --bare-newlines`: reject, disconnect, normalize, lax.
+std::optional<FakeServerConfig::BareNewlines> ParseBareNewlines(std::string_view text);
 
 }  // namespace smtp

@@ -1,6 +1,7 @@
 // ScenarioParser: the `steps:` list, client and server mode.
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "harness/core/reply.h"
 #include "harness/scenario/scenario_parser.h"
@@ -8,6 +9,32 @@
 #include "harness/util/ascii.h"
 
 namespace smtp {
+namespace {
+
+// Why `path` (as written in a scenario in `base_dir`) leaves that folder,
+// or nullopt when it stays inside: lexically (absolute, "..") and, for a
+// file that exists, through symlinks.
+std::optional<std::string> OutsideScenarioFolder(const std::string& path,
+                                                 const std::string& base_dir) {
+  namespace fs = std::filesystem;
+  fs::path p(path);
+  if (p.is_absolute()) return std::string("is an absolute path");
+  fs::path base = base_dir.empty() ? fs::path(".") : fs::path(base_dir);
+  fs::path rel = (base / p).lexically_normal().lexically_relative(base.lexically_normal());
+  if (rel.empty() || *rel.begin() == "..") return std::string("leaves the scenario's folder");
+  std::error_code ec;
+  fs::path real = fs::canonical(base / p, ec);
+  if (ec) return std::nullopt;  // does not exist: "not found" says so
+  fs::path real_base = fs::canonical(base, ec);
+  if (ec) return std::nullopt;
+  fs::path inside = real.lexically_relative(real_base);
+  if (inside.empty() || *inside.begin() == "..") {
+    return "leads (through a symlink) out of the scenario's folder, to " + real.string();
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 namespace {
 
 const std::vector<std::string> kClientActions = {"send",     "send_raw",    "pipeline", "data",
@@ -267,6 +294,14 @@ void ScenarioParser::ParseData(const YAML::Node& value, Step& step) {
   if (p.is_relative()) p = std::filesystem::path(base_dir_) / p;
   step.data_file = p.lexically_normal().string();
   std::error_code ec;
+  if (!options_.allow_outside_files) {
+    if (auto why = OutsideScenarioFolder(*path, base_dir_)) {
+      r_.Error(file, "data: file '" + *path + "' " + *why +
+                         "; a scenario may only read files in its own folder "
+                         "(--allow-outside-files allows it)");
+      return;
+    }
+  }
   if (options_.check_data_files && !std::filesystem::is_regular_file(step.data_file, ec)) {
     r_.Error(file, "data: file '" + *path + "' not found" +
                        (std::filesystem::path(*path).is_relative()

@@ -208,8 +208,7 @@ TEST(SmtpClientSession, AuthLoginIsRedactedInTheTranscript) {
   EXPECT_NE(c.written.find("AUTH LOGIN\r\ndXNlcg==\r\nczNjcmV0\r\n"), std::string::npos);
   std::string all;
   for (const auto& s : seen) all += s + "\n";
-  EXPECT_NE(all.find("AUTH LOGIN\n<redacted username>\n<redacted password>\n"), std::string::npos)
-      << all;
+  EXPECT_NE(all.find("AUTH LOGIN\n<redacted>\n<redacted>\n"), std::string::npos) << all;
   EXPECT_EQ(all.find("czNjcmV0"), std::string::npos);
   EXPECT_EQ(all.find("dXNlcg=="), std::string::npos);
 }

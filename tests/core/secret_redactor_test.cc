@@ -89,6 +89,15 @@ TEST(SecretRedactor, MessageBodyIsNotCommands) {
   EXPECT_EQ(r.Client("AUTH PLAIN c2VjcmV0"), "AUTH PLAIN <redacted>");
 }
 
+TEST(SecretRedactor, AReplyEndsTheDataEvenWithoutTheDotLine) {
+  SecretRedactor r;
+  r.Client("DATA");
+  r.Server("354 go ahead");
+  r.ClientLines("Subject: x\n\nbody");  // a body shown without its "." line
+  r.Server("250 2.0.0 queued");
+  EXPECT_EQ(r.Client("AUTH PLAIN c2VjcmV0"), "AUTH PLAIN <redacted>");
+}
+
 TEST(SecretRedactor, RefusedDataLeavesCommandState) {
   SecretRedactor r;
   r.Client("DATA");

@@ -266,7 +266,8 @@ TEST_F(ServerSessionTest, BareLfInDataRejectedAndDotLfDoesNotEndData) {
   Envelope();
   Send("DATA\r\n");
   EXPECT_EQ(Send("a\n.\nMAIL FROM:<evil@x.test>\r\n.\r\n"),
-            "554 5.6.0 Bare LF in message data, end lines with CRLF\r\n");
+            "554 5.6.0 Message refused: bare <LF> (\\n) in message data, end lines with "
+            "<CR><LF>\r\n");
   EXPECT_TRUE(stored_.empty());
   EXPECT_EQ(Send("MAIL FROM:<a@b.test>\r\n"), "250 2.1.0 Sender <a@b.test> OK\r\n");
 }

@@ -149,9 +149,9 @@ std::vector<Case> Cases() {
          s.Write(fd, "220 done\r\n");
          s.Stall(fd);
        },
-       "greeting", "no greeting: reply longer than 4194304 bytes in total",
-       "hostile.yaml:4: step 0 (expect): expected 220, got malformed reply (reply longer than "
-       "4194304 bytes in total)"},
+       "greeting", "no greeting: reply longer than 4194304 bytes in total (cap: reply bytes)",
+       "hostile.yaml:4: step 0 (expect): expected 220, got malformed reply (reply has more than "
+       "10000 lines (cap: reply lines per reply))"},
       {"close_mid_reply", EhloAnswer("250-hostile.test\r\n250-PIPELI", true), "ehlo",
        "EHLO failed: incomplete reply 250-PIPELI: the server closed the connection",
        "hostile.yaml:5: step 1 (send): expected 250, got connection closed by the server"},

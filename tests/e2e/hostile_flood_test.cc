@@ -53,7 +53,9 @@ void Figure(const char* name, long value) {
 TEST(HostileFlood, TwoThousandSimultaneousConnectionsThenReclaimed) {
   constexpr int kConns = 2000;
   ASSERT_GE(RaiseFdLimit(2 * kConns + 200), static_cast<rlim_t>(kConns + 100));
-  auto serve = StartServe({"--max-sessions", std::to_string(kConns + 1)}, "flood");
+  auto serve = StartServe({"--max-sessions", std::to_string(kConns + 1),
+                           "--max-sessions-per-client", std::to_string(kConns + 1)},
+                          "flood");
   ASSERT_GT(serve->port(), 0);
   std::vector<TcpClient> conns;
   conns.reserve(kConns);
@@ -84,7 +86,7 @@ TEST(HostileFlood, TwoThousandSimultaneousConnectionsThenReclaimed) {
 }
 
 TEST(HostileFlood, MaxSessionsRefusesTheExcessAndReclaimsClosedSlots) {
-  auto serve = StartServe({"--max-sessions", "50"}, "maxsess");
+  auto serve = StartServe({"--max-sessions", "50", "--max-sessions-per-client", "50"}, "maxsess");
   ASSERT_GT(serve->port(), 0);
   std::vector<TcpClient> conns;
   EXPECT_EQ(OpenGreeted(serve->port(), 50, conns), 50);
@@ -110,7 +112,8 @@ TEST(HostileFlood, MaxSessionsRefusesTheExcessAndReclaimsClosedSlots) {
 TEST(HostileFlood, SlowlorisConnectionsDoNotBlockOthersAndTimeOut) {
   constexpr int kSlow = 500;
   RaiseFdLimit(2 * kSlow + 200);
-  auto serve = StartServe({"--idle-timeout", "2s"}, "slowloris");
+  auto serve =
+      StartServe({"--idle-timeout", "2s", "--max-sessions-per-client", "1000"}, "slowloris");
   ASSERT_GT(serve->port(), 0);
   std::vector<TcpClient> conns;
   ASSERT_EQ(OpenGreeted(serve->port(), kSlow, conns), kSlow);

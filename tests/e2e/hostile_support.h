@@ -20,10 +20,11 @@ using smtp::testing::TcpClient;
 // A whole mail transaction over a fresh connection; fails the test if any
 // reply is not as expected or the session takes more than `limit`.
 inline void NormalSessionCompletes(int port, const std::string& tag = "normal",
-                                   std::chrono::milliseconds limit = std::chrono::seconds(5)) {
+                                   std::chrono::milliseconds limit = std::chrono::seconds(5),
+                                   const char* from = nullptr) {
   using std::chrono::seconds;
   auto t0 = Clock::now();
-  TcpClient c(port);
+  TcpClient c(port, from);
   ASSERT_TRUE(c.ok());
   ASSERT_EQ(c.ReadReply().substr(0, 4), "220 ");
   c.Send("EHLO 127.0.0.1\r\n");

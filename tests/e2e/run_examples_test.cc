@@ -21,8 +21,8 @@ std::map<std::string, std::string> Statuses(const json& report) {
 
 TEST(RunExamples, AllScenariosPassAgainstFake) {
   TempDir dir;
-  auto r = RunHarness({Source("scenarios"), "--report", dir.path() + "/r.json", "--junit",
-                       dir.path() + "/junit.xml"});
+  auto r = RunHarness({Source("scenarios"), "--allow-client", "--report", dir.path() + "/r.json",
+                       "--junit", dir.path() + "/junit.xml"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   json report = ParseJson(dir.Read("r.json"));
   EXPECT_GE(report["summary"]["total"].get<int>(), 10);
@@ -43,10 +43,11 @@ TEST(RunExamples, AllScenariosPassAgainstFake) {
 
 TEST(RunExamples, ParallelAndShardedRunsMatchSerial) {
   TempDir dir;
-  auto serial = RunHarness({Source("scenarios"), "--report", dir.path() + "/serial.json"});
+  auto serial =
+      RunHarness({Source("scenarios"), "--allow-client", "--report", dir.path() + "/serial.json"});
   ASSERT_EQ(serial.exit_code, 0) << serial.err;
-  auto parallel =
-      RunHarness({Source("scenarios"), "-j", "4", "--report", dir.path() + "/par.json"});
+  auto parallel = RunHarness(
+      {Source("scenarios"), "--allow-client", "-j", "4", "--report", dir.path() + "/par.json"});
   ASSERT_EQ(parallel.exit_code, 0) << parallel.err;
   json s = ParseJson(dir.Read("serial.json"));
   json p = ParseJson(dir.Read("par.json"));
@@ -71,8 +72,8 @@ TEST(RunExamples, ParallelAndShardedRunsMatchSerial) {
   size_t total = 0;
   for (int k = 1; k <= 3; ++k) {
     std::string path = dir.path() + "/shard" + std::to_string(k) + ".json";
-    auto r =
-        RunHarness({Source("scenarios"), "--shard", std::to_string(k) + "/3", "--report", path});
+    auto r = RunHarness({Source("scenarios"), "--allow-client", "--shard", std::to_string(k) + "/3",
+                         "--report", path});
     ASSERT_EQ(r.exit_code, 0) << r.err;
     json j = ParseJson(dir.Read("shard" + std::to_string(k) + ".json"));
     EXPECT_GE(j["scenarios"].size(), 3u);  // round-robin slices stay balanced
@@ -88,13 +89,15 @@ TEST(RunExamples, ParallelAndShardedRunsMatchSerial) {
 
 TEST(RunExamples, FilterSelectsByName) {
   TempDir dir;
-  auto r = RunHarness({Source("scenarios"), "--filter", "basic_send", "--report", "-"});
+  auto r = RunHarness(
+      {Source("scenarios"), "--allow-client", "--filter", "basic_send", "--report", "-"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   json j = ParseJson(r.out);
   ASSERT_EQ(j["scenarios"].size(), 1u);
   EXPECT_EQ(j["scenarios"][0]["name"], "basic_send");
 
-  r = RunHarness({Source("scenarios"), "--filter", "pipelining_*", "--report", "-"});
+  r = RunHarness(
+      {Source("scenarios"), "--allow-client", "--filter", "pipelining_*", "--report", "-"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   j = ParseJson(r.out);
   ASSERT_GE(j["scenarios"].size(), 1u);

@@ -120,6 +120,7 @@ TEST_F(FakeServerTest, BindFailureNamesAddress) {
 
 TEST_F(FakeServerTest, MaxSessions) {
   config_.max_sessions = 2;
+  config_.max_sessions_per_client = 2;
   Start();
   auto a = Connect();
   auto b = Connect();
@@ -361,6 +362,32 @@ TEST_F(FakeServerTest, AuthSecretsAreRedactedInTranscripts) {
       << all;
   EXPECT_EQ(all.find("czNjcmV0"), std::string::npos);
   EXPECT_EQ(all.find("AGFsaWNl"), std::string::npos);
+}
+
+TEST_F(FakeServerTest, AuthSecretsAfterATabOrARefusalAreRedactedToo) {
+  config_.auth.users["alice"] = "s3cret";
+  Start();
+  auto c = Connect();
+  c->Command("EHLO x");
+  // RFC 4954 wants SP: refused, but the line must not be logged in full.
+  EXPECT_EQ(c->Command("AUTH PLAIN\tAGFsaWNlAHMzY3JldA==").substr(0, 4), "504 ");
+  auto d = Connect();
+  d->Command("EHLO x");
+  // A client that sends its credentials without waiting for 334, to a
+  // mechanism the server refuses: both lines come before the final reply.
+  d->Send("AUTH CRAM-MD5\r\nYWxpY2U=\r\nczNjcmV0\r\n");
+  EXPECT_EQ(d->ReadReply().substr(0, 1), "5");
+  EXPECT_EQ(d->ReadReply().substr(0, 1), "5");
+  EXPECT_EQ(d->ReadReply().substr(0, 1), "5");
+  EXPECT_EQ(d->Command("NOOP").substr(0, 3), "250");
+  std::string all;
+  for (const auto& t : server_->Transcripts()) {
+    for (const auto& e : t) all += std::string(1, e.dir) + " " + e.text + "\n";
+  }
+  EXPECT_NE(all.find("C AUTH PLAIN\t<redacted>\n"), std::string::npos) << all;
+  EXPECT_EQ(all.find("AGFsaWNl"), std::string::npos) << all;
+  EXPECT_EQ(all.find("YWxpY2U="), std::string::npos) << all;
+  EXPECT_EQ(all.find("czNjcmV0"), std::string::npos) << all;
 }
 
 class EchoLogic : public SessionLogic {

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace smtp {
@@ -45,6 +46,40 @@ TEST(MaildirTest, StoresBytesAndEnvelopeInArrivalOrder) {
             std::string::npos)
       << envelope;
   EXPECT_TRUE(std::filesystem::is_empty(dir / "sub" / ".tmp"));
+  std::filesystem::remove_all(dir);
+}
+
+// Two servers with the same pid (two containers) on one maildir: every
+// message is kept, none overwrites another (issue 17).
+TEST(MaildirTest, TwoWritersInOneProcessNeverOverwrite) {
+  auto dir =
+      std::filesystem::temp_directory_path() / ("maildir-shared-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  auto a = Maildir::Open(dir.string());
+  auto b = Maildir::Open(dir.string());
+  ASSERT_TRUE(a.ok() && b.ok());
+  ReceivedMessage m;
+  std::set<std::string> paths;
+  for (int i = 0; i < 50; ++i) {
+    m.data = "from a " + std::to_string(i) + "\r\n";
+    auto pa = (*a)->Store(m);
+    m.data = "from b " + std::to_string(i) + "\r\n";
+    auto pb = (*b)->Store(m);
+    ASSERT_TRUE(pa.ok() && pb.ok());
+    paths.insert(*pa);
+    paths.insert(*pb);
+  }
+  EXPECT_EQ(paths.size(), 100u);
+  size_t emls = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir)) emls += e.path().extension() == ".eml";
+  EXPECT_EQ(emls, 100u);
+  char host[256] = {};
+  ::gethostname(host, sizeof host - 1);
+  std::string name = std::filesystem::path(*paths.begin()).filename().string();
+  EXPECT_NE(name.find(".P" + std::to_string(::getpid()) + "Q"), std::string::npos) << name;
+  EXPECT_TRUE(name.ends_with(std::string(".") + host + ".eml") ||
+              std::string(host).find_first_of("./:") != std::string::npos)
+      << name;
   std::filesystem::remove_all(dir);
 }
 

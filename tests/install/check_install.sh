@@ -84,6 +84,11 @@ smtp-harness run --gradescope-format html "
 $zsh_got
 expected
 $zsh_want"
+"$p/bin/smtp-harness" completion zsh >"$tmp/sourced.zsh"
+zsh_got=$(zsh "$src/tests/install/zsh_complete.zsh" "$tmp/sourced.zsh" "smtp-harness rep" \
+  "smtp-harness run -v rep")
+[ "$zsh_got" = "$(head -1 <<<"$zsh_want")
+smtp-harness run -v report-here.json " ] || fail "zsh: a sourced completion script: $zsh_got"
 cd "$tmp"
 
 step "a separate project: find_package(SmtpHarness) and the embedded fake server"

@@ -42,6 +42,8 @@ class TcpClient {
  public:
   TcpClient() = default;
   explicit TcpClient(int port) { Connect(port); }
+  // From another loopback address (127.0.0.2, ...): a second client host.
+  TcpClient(int port, const char* from) { Connect(port, from); }
   ~TcpClient() { Close(); }
   TcpClient(TcpClient&& o) noexcept : fd_(o.fd_), closed_(o.closed_), buf_(std::move(o.buf_)) {
     o.fd_ = -1;
@@ -59,12 +61,21 @@ class TcpClient {
   TcpClient(const TcpClient&) = delete;
   TcpClient& operator=(const TcpClient&) = delete;
 
-  bool Connect(int port) {
+  bool Connect(int port, const char* from = nullptr) {
     Close();
     closed_ = false;
     buf_.clear();
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd_ < 0) return false;
+    if (from) {
+      sockaddr_in src{};
+      src.sin_family = AF_INET;
+      if (::inet_pton(AF_INET, from, &src.sin_addr) != 1 ||
+          ::bind(fd_, reinterpret_cast<sockaddr*>(&src), sizeof src) != 0) {
+        Close();
+        return false;
+      }
+    }
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
