@@ -211,6 +211,34 @@ TEST(SmtpConnection, WaitForCloseReportsExtraBytes) {
   (*conn)->Close();
 }
 
+// A server that refuses and closes (OpenSMTPD after "500 Pipelining not
+// supported"): the write after it fails, and expect_close must then see the
+// close at once, not wait out its timeout on a dead socket.
+TEST(SmtpConnection, WaitForCloseAfterAFailedWriteReturnsAtOnce) {
+  Peer peer([](int fd) {
+    SendAll(fd, "220 hi\r\n");
+    ReadLine(fd);
+    SendAll(fd, "500 5.5.1 Invalid command: Pipelining not supported\r\n");
+    linger l{1, 0};  // close with RST, as a server that drops unread input does
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  });
+  auto conn = SmtpConnection::Connect(Options(peer.port()));
+  ASSERT_TRUE(conn.ok());
+  EXPECT_EQ((*conn)->ReadReply(kLong)->code, 220);
+  ASSERT_TRUE((*conn)->Write("DATA\r\n", kLong).ok());
+  EXPECT_EQ((*conn)->ReadReply(kLong)->code, 500);
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  Status w = Status::Ok();
+  for (int i = 0; i < 20 && w.ok(); ++i) {
+    w = (*conn)->Write("QUIT\r\n", kLong);
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_FALSE(w.ok());
+  auto t0 = std::chrono::steady_clock::now();
+  EXPECT_TRUE((*conn)->WaitForClose(kLong).ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1000));
+}
+
 TEST(SmtpConnection, TlsHandshakeWithAPlainTextPeerFails) {
   Peer peer([](int fd) {
     SendAll(fd, "220 hi\r\n");
