@@ -23,16 +23,21 @@ struct CommandInfo {
   std::vector<OptionInfo> options;
 };
 
-// Flags whose value is a file or directory, by long name. A name list rather
-// than a validator: most take a path that does not exist yet (--report, --out).
+// Flags whose value is a file or directory, by long name: these and any
+// --*-file or --*-dir. A name rule rather than a validator: most take a path
+// that does not exist yet (--report, --out).
 bool IsPathOption(const std::string& long_name) {
   static const std::vector<std::string> kPathOptions = {
-      "report", "junit",     "gradescope", "html",    "config",   "maildir", "out",
-      "attach", "body-file", "raw-file",   "ca-file", "tls-cert", "tls-key"};
+      "report",  "junit", "gradescope", "html",     "config",
+      "maildir", "out",   "attach",     "tls-cert", "tls-key"};
   for (const auto& p : kPathOptions) {
     if (long_name == p) return true;
   }
-  return false;
+  auto ends_with = [&](const std::string& tail) {
+    return long_name.size() > tail.size() &&
+           long_name.compare(long_name.size() - tail.size(), tail.size(), tail) == 0;
+  };
+  return ends_with("-file") || ends_with("-dir");
 }
 
 // CLI11 writes a fixed set of values into the type name: "TEXT:{text,html}".

@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
       "First try: smtp-harness run scenarios/basic_send.yaml",
       "smtp-harness"};
   app.set_version_flag("--version", std::string("smtp-harness ") + SMTP_HARNESS_VERSION);
+  app.footer(
+      "Each command's --help has examples (also: man smtp-harness-COMMAND).\n"
+      "Shell completion: source <(smtp-harness completion bash)   (or zsh)");
   app.require_subcommand(1);
   app.fallthrough(false);
 
