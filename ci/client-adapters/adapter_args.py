@@ -13,8 +13,8 @@ import sys
 NOT_DRIVABLE = 77
 
 
-def parse():
-    p = argparse.ArgumentParser()
+def add_suite_arguments(p):
+    """The words every client of the suite takes (the reference client too)."""
     p.add_argument("--from", dest="from_", required=True)
     p.add_argument("--to", action="append", required=True)
     p.add_argument("--body", required=True)
@@ -23,7 +23,12 @@ def parse():
     p.add_argument("--user")
     p.add_argument("--password")
     p.add_argument("--auth-mech", choices=["PLAIN", "LOGIN"])
-    p.add_argument("--pipeline", action="store_true")
+    p.add_argument("--pipeline", action="store_true", help="group commands when PIPELINING is offered")
+
+
+def parse():
+    p = argparse.ArgumentParser()
+    add_suite_arguments(p)
     a = p.parse_args()
     a.port = os.environ["SMTP_HARNESS_PORT"]
     return a

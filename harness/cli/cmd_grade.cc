@@ -4,11 +4,14 @@
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <iostream>
 #include <memory>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/interrupt_guard.h"
 #include "harness/cli/run_options_cli.h"
 #include "harness/cli/run_output.h"
 #include "harness/runner/server_grader.h"
@@ -84,6 +87,7 @@ int Fail(int status, const std::string& message) {
 
 int RunGrade(const GradeFlags& flags) {
   const auto started = std::chrono::steady_clock::now();
+  const std::string started_at = NowIso8601();
   auto common = ResolveRunOptions(flags.common, isatty(1) != 0);
   if (!common.ok()) return Fail(kExitUsage, common.status().message());
   const RunOptions& run_options = *common;
@@ -134,13 +138,23 @@ int RunGrade(const GradeFlags& flags) {
   if (!vars.ok()) return Fail(kExitUsage, vars.status().message());
   options.vars = *vars;
 
+  // SIGINT/SIGTERM: the first stops the client (and all it started) and
+  // grade writes the report of the steps reached, exit 1; a second one
+  // while that takes its time exits at once.
+  std::atomic<bool> cancel{false};
+  options.cancel = &cancel;
+  InterruptGuard guard([&cancel](int) {
+    if (cancel.exchange(true)) std::_Exit(kExitFailed);
+    std::cerr << "smtp-harness grade: interrupted; stopping the client and writing the report\n";
+  });
   auto graded = GradeServerScenario(scenario, options);
   if (!graded.ok()) {
     bool usage = graded.status().code() == Status::Code::kInvalidArgument;
     return Fail(usage ? kExitUsage : kExitHarness, graded.status().message());
   }
   RunResult run;
-  run.started_at = NowIso8601();
+  run.started_at = started_at;
+  run.interrupted = cancel.load();
   run.scenarios.push_back(std::move(*graded));
   run.duration_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

@@ -265,7 +265,9 @@ void AddSendCommand(CLI::App& app, int* exit_status) {
   cmd->add_option("--header", flags->headers,
                   "extra header \"Name: value\" (repeatable; replaces a generated one)");
   cmd->add_option("--attach", flags->attach, "attach a file (repeatable; makes multipart/mixed)");
-  cmd->add_option("--raw-file", flags->raw_file, "send this RFC 5322 message as is");
+  cmd->add_option("--raw-file", flags->raw_file,
+                  "send this RFC 5322 message as is (its body quoted-printable if a line is "
+                  "over the 1000 octets SMTP allows)");
   cmd->add_option("--helo", flags->helo,
                   "EHLO/HELO name (default: our address as a literal, e.g. [127.0.0.1])");
   auto* starttls =

@@ -28,8 +28,7 @@ InterruptGuard::InterruptGuard(std::function<void(int)> on_signal)
       int sig = 0;
       if (sigwait(&s, &sig) != 0) continue;
       if (sig == SIGUSR2) return;
-      on_signal_(sig);
-      return;
+      on_signal_(sig);  // may return (grade stops cooperatively): wait for the next
     }
   });
 }

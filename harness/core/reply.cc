@@ -108,6 +108,14 @@ std::optional<EnhancedStatus> Reply::Enhanced() const {
   return st;
 }
 
+int LeadingCode(std::string_view line) {
+  if (line.size() < 3) return 0;
+  for (int i = 0; i < 3; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(line[i]))) return 0;
+  }
+  return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
+}
+
 Result<Reply> ReplyFromText(std::string_view text, int default_code) {
   Reply reply;
   size_t start = 0;

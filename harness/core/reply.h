@@ -46,6 +46,11 @@ struct Reply {
   int Class() const { return code / 100; }  // 2, 3, 4 or 5
 };
 
+// The code a reply line starts with ("250-x" -> 250); 0 unless it starts
+// with three digits. For lines already known to be replies (transcripts,
+// scripts); ReplyParser is the strict reader.
+int LeadingCode(std::string_view line);
+
 // Builds a reply from "250 OK" or multi-line "250-a\n250 b" text. Lines
 // without a code get `default_code`. Used by the fake server and scripts.
 Result<Reply> ReplyFromText(std::string_view text, int default_code = 0);

@@ -171,21 +171,33 @@ Result<Regex> Regex::Compile(std::string_view pattern_view, unsigned flags, Comp
   return Regex(std::move(impl));
 }
 
-Result<bool> Regex::Search(std::string_view subject) const { return Run(subject, -1, nullptr); }
+Result<bool> Regex::Search(std::string_view subject) const {
+  return Run(subject, 0, -1, nullptr, nullptr);
+}
 
 Result<std::optional<std::string>> Regex::SearchGroup(std::string_view subject, int group) const {
   std::optional<std::string> out;
-  auto found = Run(subject, group, &out);
+  auto found = Run(subject, 0, group, &out, nullptr);
   if (!found.ok()) return found.status();
   return out;
 }
 
-Result<bool> Regex::Run(std::string_view subject, int group,
-                        std::optional<std::string>* out) const {
+Result<std::optional<Regex::Match>> Regex::Find(std::string_view subject, size_t from) const {
+  if (from > subject.size()) return std::optional<Match>();
+  Match match;
+  auto found = Run(subject, from, -1, nullptr, &match);
+  if (!found.ok()) return found.status();
+  if (!*found) return std::optional<Match>();
+  return std::optional<Match>(std::move(match));
+}
+
+Result<bool> Regex::Run(std::string_view subject, size_t from, int group,
+                        std::optional<std::string>* out, Match* found) const {
   Scratch& s = ThreadScratch();
   pcre2_match_data* data = s.data;
   pcre2_match_data* own = nullptr;
-  if (group >= static_cast<int>(kOvectorPairs)) {
+  const int needed = found ? static_cast<int>(impl_->captures) : group;
+  if (needed >= static_cast<int>(kOvectorPairs)) {
     own = pcre2_match_data_create_from_pattern(impl_->code.get(), nullptr);
     data = own;
   }
@@ -193,7 +205,7 @@ Result<bool> Regex::Run(std::string_view subject, int group,
   pcre2_set_callout(s.context, impl_->timed ? OnCallout : nullptr, &state);
   auto match = [&](uint32_t options) {
     return pcre2_match(impl_->code.get(), reinterpret_cast<PCRE2_SPTR>(subject.data()),
-                       subject.size(), 0, options, data, s.context);
+                       subject.size(), from, options, data, s.context);
   };
   int rc = match(subject.size() > kRegexJitMaxSubject ? PCRE2_NO_JIT : 0);
   if (rc == PCRE2_ERROR_JIT_STACKLIMIT) rc = match(PCRE2_NO_JIT);  // the heap holds more
@@ -208,6 +220,18 @@ Result<bool> Regex::Run(std::string_view subject, int group,
       if (static_cast<uint32_t>(group) < pairs && (rc == 0 || group < rc) &&
           ov[2 * group] != PCRE2_UNSET) {
         *out = std::string(subject.substr(ov[2 * group], ov[2 * group + 1] - ov[2 * group]));
+      }
+    }
+    if (found) {
+      uint32_t pairs = pcre2_get_ovector_count(data);
+      PCRE2_SIZE* ov = pcre2_get_ovector_pointer(data);
+      found->begin = ov[0];
+      found->end = ov[1];
+      found->groups.assign(impl_->captures + 1, std::nullopt);
+      for (uint32_t g = 0; g <= impl_->captures && g < pairs; ++g) {
+        if ((rc == 0 || static_cast<int>(g) < rc) && ov[2 * g] != PCRE2_UNSET) {
+          found->groups[g] = std::string(subject.substr(ov[2 * g], ov[2 * g + 1] - ov[2 * g]));
+        }
       }
     }
   } else if (rc != PCRE2_ERROR_NOMATCH) {

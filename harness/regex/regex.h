@@ -35,6 +35,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "harness/util/status.h"
 
@@ -74,6 +75,20 @@ class Regex {
   // group did not take part in it); nullopt when the pattern is not found.
   Result<std::optional<std::string>> SearchGroup(std::string_view subject, int group) const;
 
+  // One match: where it is in the subject and its capture groups (group 0
+  // is the whole match; a group that did not take part is nullopt).
+  struct Match {
+    size_t begin = 0;
+    size_t end = 0;
+    std::vector<std::optional<std::string>> groups;
+  };
+
+  // The first match that starts at or after byte `from`; nullopt when there
+  // is none. To walk every match, call again from the previous match's end
+  // (one past it when the match was empty). Each call is one search under
+  // the limits above.
+  Result<std::optional<Match>> Find(std::string_view subject, size_t from = 0) const;
+
   int capture_count() const;
   const std::string& pattern() const;
   bool jit() const;  // JIT-compiled (else interpreted)
@@ -85,7 +100,8 @@ class Regex {
  private:
   struct Impl;
   explicit Regex(std::shared_ptr<const Impl> impl) : impl_(std::move(impl)) {}
-  Result<bool> Run(std::string_view subject, int group, std::optional<std::string>* out) const;
+  Result<bool> Run(std::string_view subject, size_t from, int group,
+                   std::optional<std::string>* out, Match* match) const;
   std::shared_ptr<const Impl> impl_;
 };
 

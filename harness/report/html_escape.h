@@ -1,10 +1,11 @@
-// Text from the peer made safe for an HTML page or inline SVG. Everything a
-// report shows that came from outside (replies, commands, message bodies,
-// client output, scenario names, file names) goes through these, so none of
-// it can become markup: & < > " ' are escaped (the result is safe in element
-// content and in a quoted attribute alike), malformed UTF-8 becomes U+FFFD,
-// and control bytes become visible tokens instead of invisible characters.
-// Pure functions, no I/O.
+// Text from the peer made safe for markup: the HTML page, its inline SVG and
+// the JUnit XML (the one escaper of the reports). Everything a report shows
+// that came from outside (replies, commands, message bodies, client output,
+// scenario names, file names) goes through these, so none of it can become
+// markup: & < > " ' are escaped (the result is safe in element content and in
+// a quoted attribute alike, in HTML and XML 1.0), malformed UTF-8 becomes
+// U+FFFD, and control bytes become visible tokens instead of characters XML
+// 1.0 cannot carry or a reader cannot see. Pure functions, no I/O.
 #pragma once
 
 #include <string>

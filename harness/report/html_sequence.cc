@@ -5,8 +5,10 @@
 #include <map>
 #include <vector>
 
+#include "harness/core/reply.h"
 #include "harness/report/html_escape.h"
 #include "harness/report/html_format.h"
+#include "harness/util/ascii.h"
 
 namespace smtp::html {
 namespace {
@@ -44,11 +46,6 @@ struct Row {
   bool auth = false, tls = false, fail = false;
 };
 
-std::string Upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // "250 OK" and "250" end a reply; "250-PIPELINING" does not.
 bool IsFinalReplyLine(const std::string& line) {
   if (line.size() < 3) return true;
@@ -56,16 +53,6 @@ bool IsFinalReplyLine(const std::string& line) {
     if (!std::isdigit(static_cast<unsigned char>(line[i]))) return true;
   }
   return line.size() == 3 || line[3] != '-';
-}
-
-int ReplyCode(const std::string& line) {
-  if (line.size() < 3) return 0;
-  int code = 0;
-  for (int i = 0; i < 3; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(line[i]))) return 0;
-    code = code * 10 + (line[i] - '0');
-  }
-  return code;
 }
 
 std::string Attr(const char* name, const std::string& value) {
@@ -167,7 +154,7 @@ std::vector<Row> MarkTlsAndAuth(std::vector<Row> rows, bool implicit_tls) {
       continue;
     }
     r.auth = in_auth;
-    int code = ReplyCode(r.lines.back());
+    int code = LeadingCode(r.lines.back());
     if (in_auth && code != 334) in_auth = false;
     bool handshake = starttls_sent && code == 220;
     starttls_sent = false;

@@ -2,52 +2,12 @@
 
 #include <cstdio>
 
+#include "harness/report/html_escape.h"
 #include "harness/report/report_file.h"
 #include "harness/report/transcript_text.h"
 
 namespace smtp {
 namespace {
-
-// XML 1.0 cannot carry most control characters even escaped; they are shown
-// as \xNN instead. Invalid UTF-8 is left to the consumer's leniency.
-std::string XmlEscape(const std::string& s) {
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      case '\n':
-        out += '\n';
-        break;
-      case '\t':
-        out += '\t';
-        break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", c);
-          out += buf;
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out;
-}
 
 std::string Seconds(double ms) {
   char buf[32];
@@ -105,10 +65,10 @@ std::string RenderJunitReport(const RunResult& run) {
                        Seconds(run.duration_ms) + "\"";
   out += "<testsuites name=\"smtp-harness\"" + counts + ">\n";
   out += "  <testsuite name=\"smtp-harness\"" + counts + " timestamp=\"" +
-         XmlEscape(run.started_at) + "\">\n";
+         HtmlEscape(run.started_at) + "\">\n";
   for (const auto& sc : run.scenarios) {
-    out += "    <testcase name=\"" + XmlEscape(sc.name) + "\" classname=\"" +
-           XmlEscape(JunitClassName(sc.file)) + "\" file=\"" + XmlEscape(sc.file) + "\" time=\"" +
+    out += "    <testcase name=\"" + HtmlEscape(sc.name) + "\" classname=\"" +
+           HtmlEscape(JunitClassName(sc.file)) + "\" file=\"" + HtmlEscape(sc.file) + "\" time=\"" +
            Seconds(sc.duration_ms) + "\"";
     std::string message = sc.failure ? sc.failure->message : "";
     switch (sc.status) {
@@ -124,22 +84,22 @@ std::string RenderJunitReport(const RunResult& run) {
           out += "/>\n";
           continue;
         }
-        out += ">\n      <system-out>" + XmlEscape(notes) + "</system-out>\n";
+        out += ">\n      <system-out>" + HtmlEscape(notes) + "</system-out>\n";
         break;
       }
       case Verdict::kSkipped:
       case Verdict::kNotRun:
         out += ">\n      <skipped message=\"" +
-               XmlEscape(sc.status == Verdict::kNotRun ? NotRunText(sc) : sc.skip_reason) +
+               HtmlEscape(sc.status == Verdict::kNotRun ? NotRunText(sc) : sc.skip_reason) +
                "\"/>\n";
         break;
       case Verdict::kFailed:
-        out += ">\n      <failure message=\"" + XmlEscape(message) + "\" type=\"failed\">" +
-               XmlEscape(FailureBody(sc)) + "</failure>\n";
+        out += ">\n      <failure message=\"" + HtmlEscape(message) + "\" type=\"failed\">" +
+               HtmlEscape(FailureBody(sc)) + "</failure>\n";
         break;
       case Verdict::kError:
-        out += ">\n      <error message=\"" + XmlEscape(message) + "\" type=\"error\">" +
-               XmlEscape(FailureBody(sc)) + "</error>\n";
+        out += ">\n      <error message=\"" + HtmlEscape(message) + "\" type=\"error\">" +
+               HtmlEscape(FailureBody(sc)) + "</error>\n";
         break;
     }
     out += "    </testcase>\n";

@@ -40,6 +40,20 @@ Status WriteInPlace(const std::string& path, const std::string& contents, const 
   return ok ? Status::Ok() : WriteFailed(what, path, err);
 }
 
+// A fresh file next to `path` (mkstemp: O_CREAT|O_EXCL, and O_NOFOLLOW, so
+// nobody's planted file or symlink is followed): ".NAME.XXXXXX". Returns the
+// open descriptor (or -1 with errno) and its name in `name`.
+int CreateTempBeside(const std::string& path, std::string& name) {
+  std::filesystem::path target(path);
+  std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
+  std::string tmpl = dir + "/." + target.filename().string() + ".XXXXXX";
+  std::vector<char> buf(tmpl.begin(), tmpl.end());
+  buf.push_back('\0');
+  int fd = ::mkostemp(buf.data(), O_CLOEXEC | O_NOFOLLOW);
+  name = buf.data();
+  return fd;
+}
+
 }  // namespace
 
 Status CheckReportPathWritable(const std::string& path, const char* what) {
@@ -57,15 +71,11 @@ Status CheckReportPathWritable(const std::string& path, const char* what) {
   }
   // The probe is made as the writer makes its file (mkstemp beside the
   // target): never through a planted name such as PATH.tmp.
-  std::filesystem::path target(path);
-  std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
-  std::string tmpl = dir + "/." + target.filename().string() + ".XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = ::mkostemp(name.data(), O_CLOEXEC | O_NOFOLLOW);
+  std::string probe;
+  int fd = CreateTempBeside(path, probe);
   if (fd < 0) return cannot(std::strerror(errno));
   ::close(fd);
-  ::unlink(name.data());
+  ::unlink(probe.c_str());
   return Status::Ok();
 }
 
@@ -90,17 +100,11 @@ Status WriteReportFile(const std::string& path, const std::string& contents, con
     // A symlink to anything else (a file, nothing, a disk) is replaced by
     // the report; its target is never written (docs/reports.md).
   }
-  // The report is written to a fresh file next to the target (mkstemp:
-  // O_CREAT|O_EXCL, so nobody's planted file or symlink is followed) and
-  // renamed over it: an interrupted run never leaves half a report.
-  std::filesystem::path target(path);
-  std::string dir = target.has_parent_path() ? target.parent_path().string() : ".";
-  std::string tmpl = dir + "/." + target.filename().string() + ".XXXXXX";
-  std::vector<char> name(tmpl.begin(), tmpl.end());
-  name.push_back('\0');
-  int fd = ::mkostemp(name.data(), O_CLOEXEC | O_NOFOLLOW);
+  // The report is written to a fresh file next to the target and renamed
+  // over it: an interrupted run never leaves half a report.
+  std::string tmp;
+  int fd = CreateTempBeside(path, tmp);
   if (fd < 0) return WriteFailed(what, path, errno);
-  std::string tmp(name.data());
   mode_t mask = ::umask(0);
   ::umask(mask);
   ::fchmod(fd, 0666 & ~mask);  // as an ordinary create would make it (mkstemp: 0600)

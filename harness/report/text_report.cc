@@ -38,6 +38,39 @@ std::string ForTerminal(const std::string& text) {
   return out;
 }
 
+// What a terminal shows of one text: lines over kTerminalLineBytes (SMTP's
+// own text-line limit, so a conforming line shows whole) cut, and no more
+// than kTerminalLines lines: a hostile server's 1 MiB reply must not scroll
+// the verdict away. The JSON report keeps the longer text.
+constexpr size_t kTerminalLineBytes = 1000;
+constexpr size_t kTerminalLines = 12;
+
+std::string ClipForTerminal(const std::string& text) {
+  std::string out;
+  size_t lines = 0, pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string::npos) end = text.size();
+    if (lines == kTerminalLines) {
+      size_t rest = 1;
+      for (size_t i = end; i < text.size(); ++i) rest += text[i] == '\n';
+      out += "... (" + std::to_string(rest) + " more lines not shown; the JSON report has them)";
+      return out;
+    }
+    if (lines) out += '\n';
+    if (end - pos > kTerminalLineBytes) {
+      out.append(text, pos, kTerminalLineBytes);
+      out += "... (" + std::to_string(end - pos - kTerminalLineBytes) + " more bytes)";
+    } else {
+      out.append(text, pos, end - pos);
+    }
+    ++lines;
+    if (end == text.size()) break;
+    pos = end + 1;
+  }
+  return out;
+}
+
 const char* Mark(Verdict v) {
   switch (v) {
     case Verdict::kPassed:
@@ -114,7 +147,7 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
            " (" + sc.file + ")\n";
     if (sc.failure) {
       const auto& f = *sc.failure;
-      out += "  " + f.message + "\n";
+      out += "  " + ClipForTerminal(f.message) + "\n";
       // The message already names file, line, step and kind; add the step's
       // own name when it has one.
       for (const auto& st : sc.steps) {
@@ -123,8 +156,9 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
         }
       }
       if (!f.expected.empty() || !f.actual.empty()) {
-        out += "  expected: " + Paint(style, kGreen, ForTerminal(f.expected)) + "\n";
-        out += "  actual:   " + Paint(style, kRed, ForTerminal(f.actual)) + "\n";
+        out +=
+            "  expected: " + Paint(style, kGreen, ForTerminal(ClipForTerminal(f.expected))) + "\n";
+        out += "  actual:   " + Paint(style, kRed, ForTerminal(ClipForTerminal(f.actual))) + "\n";
       }
     }
     size_t n = sc.transcript.size();
@@ -133,7 +167,10 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
     if (n) {
       out += "  transcript" +
              std::string(first ? " (last " + std::to_string(n - first) + " lines)" : "") + ":\n";
-      out += FormatTranscript(sc.transcript, first, n, "  ");
+      Transcript shown(sc.transcript.begin() + static_cast<std::ptrdiff_t>(first),
+                       sc.transcript.end());
+      for (auto& e : shown) e.text = ClipForTerminal(e.text);
+      out += FormatTranscript(shown, "  ");
     }
     if (sc.client) {
       out += "  client: " + sc.client->command;
@@ -141,11 +178,13 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
       if (sc.client->timed_out) out += " (timed out)";
       out += "\n";
       if (!sc.client->stderr_text.empty())
-        out += "  client stderr:\n" + sc.client->stderr_text + "\n";
+        out += "  client stderr:\n" + ClipForTerminal(sc.client->stderr_text) + "\n";
     }
   } else {
     out += Paint(style, kBold, sc.name) + " (" + sc.file + ")\n";
-    out += FormatTranscript(sc.transcript, "  ");
+    Transcript shown = sc.transcript;
+    for (auto& e : shown) e.text = ClipForTerminal(e.text);
+    out += FormatTranscript(shown, "  ");
   }
   return out + notes;
 }

@@ -226,6 +226,15 @@ ScenarioResult AssembleUnbounded(const Scenario& sc, const ServerRunFacts& f) {
          *f.client_start_error);
     return r;
   }
+  if (f.interrupted) {
+    // Not a verdict on the client: the steps show how far it got.
+    fail(Verdict::kError, -1, 0, "a finished run", "interrupted",
+         "interrupted (SIGINT/SIGTERM) after " +
+             FormatDuration(Duration(static_cast<Duration::rep>(f.duration_ms))) +
+             ", before the client finished; it was stopped (" + exit_text +
+             "); the steps show how far it got");
+    return r;
+  }
   if (f.sessions.empty()) {
     std::string why;
     if (f.never_connected_timeout || f.client.timed_out) {

@@ -29,6 +29,7 @@ struct ServerRunFacts {
   bool run_timed_out = false;            // the whole-run deadline passed
   bool never_connected_timeout = false;  // waited step_timeout for a first connection
   bool killed_after_sessions = false;    // sessions done, client did not exit
+  bool interrupted = false;              // SIGINT/SIGTERM: stopped before the end
   double duration_ms = 0;
 };
 

@@ -162,6 +162,11 @@ bool EnterNamespaces(const LaunchPlan& plan) {
 
 void RunLaunchedChild(const LaunchPlan& plan) {
   prctl(PR_SET_PDEATHSIG, SIGKILL);  // nothing outlives the harness
+  // The harness may block SIGINT/SIGTERM in its threads (InterruptGuard);
+  // the keeper and the namespace's init must take the SIGTERM of Stop().
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
   if (getppid() != plan.harness_pid) _exit(127);
   StdinFromDevNull();
   if (plan.isolation == Isolation::kProcessGroup) {

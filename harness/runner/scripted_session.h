@@ -40,6 +40,7 @@
 #include "harness/core/secret_redactor.h"
 #include "harness/core/session_logic.h"
 #include "harness/report/run_result.h"
+#include "harness/scenario/match_outcome.h"
 #include "harness/scenario/model.h"
 #include "harness/scenario/standard_replies.h"
 
@@ -91,16 +92,26 @@ class ScriptedSession : public SessionLogic {
   const SessionReport& report() const { return report_; }
 
  private:
+  // scripted_session.cc: commands against the step at the cursor.
   void HandleCommand(const FramedLine& line, SessionActions& out);
+  std::string Expand(const std::string& text) const;
+  std::string Expected(const Step& step) const;
+  Duration TimeoutAt(size_t index) const;
+
+  // scripted_session_repeat.cc: `repeat:` and `optional:` steps.
+  // The match of `command` at the cursor, after repeating steps that have
+  // their min and do not match it gave way; nullopt at a non-expect step.
+  std::optional<MatchOutcome> MatchPastRepetitions(const std::string& command);
   // Ends the repeating step at the cursor (it has its min) and moves on.
   void FinishRepetition();
   // Moves past repeating steps that have their min (before a message or at
   // the end of the session, where no command can match them any more).
   void SettleRepetitions();
   void RecordMatch(size_t index, const std::string& shown, const std::string& why);
-  void HandleDataLine(const FramedLine& line, SessionActions& out);
-  // An `auth:` step (RFC 4954): the AUTH command starts the exchange, the
-  // lines after a 334 continue it. Empty when the command is taken.
+
+  // scripted_session_auth.cc: an `auth:` step (RFC 4954): the AUTH command
+  // starts the exchange, the lines after a 334 continue it. Empty when the
+  // command is taken.
   std::optional<std::string> StartAuth(const Step& step, const std::string& command,
                                        SessionActions& out);
   void HandleAuthLine(const FramedLine& line, SessionActions& out);
@@ -109,7 +120,13 @@ class ScriptedSession : public SessionLogic {
   // hidden is also taken out of report_.received.
   std::string Redacted(const std::string& line);
   void RedactReceived(const std::string& secret);
+
+  // scripted_session_data.cc: the message after a 354.
+  void HandleDataLine(const FramedLine& line, SessionActions& out);
   void FinishMessage(const FramedLine& dot_line, SessionActions& out);
+  size_t MaxMessage() const;
+
+  // scripted_session_replies.cc: what goes back to the client.
   // Sends the replies of the `reply:` steps at the cursor, advancing past them.
   void RunReplySteps(SessionActions& out);
   // `paced`: the step whose `delay:`/`split:` the reply follows.
@@ -118,17 +135,17 @@ class ScriptedSession : public SessionLogic {
   // rule: always before the greeting; after a command, unless PIPELINING
   // lets the client go on (RFC 2920 3.1: not after EHLO, DATA, ...).
   bool MustWaitForReply() const;
+
+  // scripted_session_results.cc: step results and the transcript.
   void StepStarted();
   void Pass(size_t index, const std::string& received, const std::string& note = {});
   void Fail(size_t index, const std::string& received, const std::string& why);
   void FailUnexpected(const std::string& line, const std::string& why);
   void Note(char dir, const std::string& text);  // bounded: grade_limits.h
   void NoteUnexpected(const std::string& line);
-  size_t MaxMessage() const;
   void NoteStepAtCursor();  // the transcript lines that follow belong to the cursor's step
-  std::string Expand(const std::string& text) const;
-  std::string Expected(const Step& step) const;
-  Duration TimeoutAt(size_t index) const;
+
+  // scripted_session_end.cc: the report, delivered once.
   void Deliver();
 
   const Scenario& scenario_;

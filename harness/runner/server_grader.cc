@@ -187,6 +187,10 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   while (true) {
     auto now = clock.Now();
     if (collector.Count() >= static_cast<size_t>(sessions)) break;
+    if (options.cancel && options.cancel->load()) {
+      facts.interrupted = true;
+      break;
+    }
     if (now >= run_deadline) {
       facts.run_timed_out = true;
       break;
@@ -210,7 +214,7 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
         std::min<Duration>(tick, std::chrono::duration_cast<Duration>(run_deadline - now)));
   }
   bool sessions_done = collector.Count() >= static_cast<size_t>(sessions);
-  if (sessions_done && !client_exited) {
+  if (sessions_done && !client_exited && !facts.interrupted) {
     auto grace = std::min(
         {options.exit_grace, step_timeout,
          Duration(std::max<long>(

@@ -12,6 +12,7 @@
 // session the client gets `exit_grace` to exit.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -42,6 +43,10 @@ struct GradeOptions {
   // Decides the connect, run and bind deadlines (tests: a ManualClock);
   // null: the steady clock. Waits still take real time.
   const Clock* clock = nullptr;
+  // Set (by grade's SIGINT/SIGTERM watcher) to stop at once: the client and
+  // everything it started are killed and the result, an error saying so,
+  // holds the steps reached.
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // A non-ok Status is a harness fault (cannot bind: exit 3) or an unusable

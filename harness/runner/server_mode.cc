@@ -34,6 +34,7 @@ ScenarioResult RunServerScenario(const Scenario& scenario, const RunOptions& opt
   }
   GradeOptions grade;
   grade.step_timeout = options.timeout;
+  grade.cancel = options.cancel;
   auto vars = BuildVarMap(scenario, options.vars);
   if (vars.ok()) grade.vars = *vars;
   auto result = GradeServerScenario(scenario, grade);

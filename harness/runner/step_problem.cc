@@ -1,6 +1,6 @@
 #include "harness/runner/step_problem.h"
 
-#include <cctype>
+#include "harness/util/ascii.h"
 
 namespace smtp {
 
@@ -34,12 +34,7 @@ StepProblem ReadProblem(const Status& s, Duration timeout, std::string_view awai
 
 std::string ReplyAwaited(std::string_view sent) {
   if (sent == ".") return "the end of the data";
-  std::string verb;
-  for (char c : sent) {
-    if (c == ' ' || c == '\r' || c == '\n') break;
-    verb += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  }
-  return verb;
+  return Upper(sent.substr(0, sent.find_first_of(" \r\n")));
 }
 
 StepProblem WriteProblem(const Status& s, Duration timeout) {

@@ -1,24 +1,11 @@
 #include "harness/scenario/standard_replies.h"
 
-#include <cctype>
 #include <map>
 #include <vector>
 
 #include "harness/core/reply.h"
 
 namespace smtp {
-namespace {
-
-// The reply code a line starts with; 0 if it does not start with three digits.
-int CodeOf(std::string_view line) {
-  if (line.size() < 3) return 0;
-  for (int i = 0; i < 3; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(line[i]))) return 0;
-  }
-  return (line[0] - '0') * 100 + (line[1] - '0') * 10 + (line[2] - '0');
-}
-
-}  // namespace
 
 std::string StandardReplyText(int code, std::string_view hostname) {
   if (!hostname.empty() && code == 220) return std::string(hostname) + " ESMTP smtp-harness";
@@ -73,7 +60,7 @@ Result<std::string> ExpandStandardReply(std::string_view text) {
     size_t nl = text.find('\n', start);
     std::string_view line =
         text.substr(start, nl == std::string_view::npos ? text.npos : nl - start);
-    int code = CodeOf(line);
+    int code = LeadingCode(line);
     if (!out.empty()) out += '\n';
     if (code != 0 && (line.size() == 3 || line.substr(3) == " *" || line.substr(3) == "-*")) {
       char sep = line.size() > 3 ? line[3] : ' ';
@@ -101,11 +88,11 @@ std::string StandardReply(const std::string& reply, const std::string& hostname)
     start = nl + 1;
   }
   if (lines.empty()) return "250 " + StandardReplyText(250);
-  const int first = CodeOf(lines.front());
+  const int first = LeadingCode(lines.front());
   std::string out;
   for (size_t i = 0; i < lines.size(); ++i) {
     std::string line = lines[i];
-    int code = CodeOf(line);
+    int code = LeadingCode(line);
     if (code == 0) {  // text only: the first line's code
       line = std::to_string(first) + " " + line;
       code = first;

@@ -6,7 +6,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
 #include "harness/runner/process_runner.h"
+#include "tests/support/child_process.h"
 
 namespace smtp {
 namespace {
@@ -88,6 +95,56 @@ TEST(GradeCli, PortThatCannotBeBoundIsAHarnessFault) {
   EXPECT_EQ(o.exit_code, 3);
   EXPECT_EQ(o.stderr_text.rfind("smtp-harness grade: cannot bind 127.0.0.1:" + port + ": ", 0), 0u)
       << o.stderr_text;
+}
+
+// Ctrl-C during a grade: the client (and what it started) is stopped, the
+// report of the steps reached is written, exit 1. Before, SIGINT killed
+// grade outright: no report, and the verdict was lost.
+TEST(GradeCli, SigintStopsTheClientAndWritesTheReport) {
+  std::string dir = ::testing::TempDir() + "grade_sigint_" + std::to_string(getpid());
+  std::filesystem::create_directories(dir);
+  std::filesystem::permissions(dir, std::filesystem::perms::all);  // the client runs as nobody
+  // Says EHLO, then stalls; a child of it (sleep 67.25) must die with it.
+  const std::string client =
+      "import os, socket, subprocess, time\n"
+      "subprocess.Popen(['sleep', '67.25'])\n"
+      "s = socket.create_connection(('127.0.0.1', int(os.environ['SMTP_HARNESS_PORT'])))\n"
+      "s.recv(1000)\n"
+      "s.sendall(b'EHLO me\\r\\n')\n"
+      "time.sleep(60)\n";
+  const std::string report = dir + "/r.json";
+  test::ProcOptions o;
+  o.sigint_after = std::chrono::milliseconds(1500);
+  o.timeout = std::chrono::seconds(30);
+  auto r = test::RunProcess(
+      {SMTP_HARNESS_BINARY, "grade", kSource + "/scenarios/lab/lab_strict.yaml", "--port", "0",
+       "--timeout", "20s", "--report", report, "--", "/usr/bin/python3", "-c", client},
+      o);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_LT(r.elapsed_ms, 10000) << r.err;
+  EXPECT_NE(r.err.find("interrupted; stopping the client"), std::string::npos) << r.err;
+  std::ifstream in(report);
+  ASSERT_TRUE(in.good()) << "no report written: " << r.out << r.err;
+  std::stringstream text;
+  text << in.rdbuf();
+  auto j = nlohmann::json::parse(text.str());
+  EXPECT_EQ(j["interrupted"], true);
+  ASSERT_EQ(j["scenarios"].size(), 1u);
+  const auto& sc = j["scenarios"][0];
+  EXPECT_EQ(sc["status"], "error");
+  EXPECT_NE(sc["failure"]["message"].get<std::string>().find("interrupted (SIGINT/SIGTERM)"),
+            std::string::npos)
+      << sc["failure"];
+  // The steps the client reached are there: the greeting and its EHLO passed.
+  EXPECT_EQ(sc["steps"][0]["status"], "passed") << sc["steps"];
+  EXPECT_EQ(sc["steps"][1]["status"], "passed") << sc["steps"];
+  // Nothing of the client is left running.
+  FILE* ps = popen("pgrep -f '^sleep 67.25'", "r");
+  char buf[64] = {0};
+  bool left = ps && fgets(buf, sizeof buf, ps) != nullptr;
+  if (ps) pclose(ps);
+  EXPECT_FALSE(left) << "the client's child survived: pid " << buf;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

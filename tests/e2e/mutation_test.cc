@@ -42,6 +42,7 @@
 #include "harness/runner/server_grader.h"
 #include "harness/scenario/reply_matcher_eval.h"
 #include "harness/scenario/scenario_loader.h"
+#include "harness/util/ascii.h"
 
 namespace smtp {
 namespace {
@@ -137,11 +138,7 @@ std::optional<std::string> MutantReply(int observed, const std::vector<ReplyMatc
 }
 
 // The keyword of an EHLO reply line ("SIZE 10485760" -> "SIZE").
-std::string Keyword(const std::string& line) {
-  std::string k = line.substr(0, line.find(' '));
-  for (char& c : k) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return k;
-}
+std::string Keyword(const std::string& line) { return Upper(line.substr(0, line.find(' '))); }
 
 bool Mentions(const ReplyMatcher& m, const std::string& keyword) {
   auto has = [&](const std::vector<std::string>& v) {

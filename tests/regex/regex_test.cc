@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string>
+#include <vector>
 
 namespace smtp {
 namespace {
@@ -61,6 +63,26 @@ TEST(RegexTest, CapturesGroupOne) {
   auto none = Must("queued as (\\w+)").SearchGroup("250 Ok", 1);
   ASSERT_TRUE(none.ok());
   EXPECT_FALSE(none->has_value());
+}
+
+TEST(RegexTest, FindWalksEveryMatchWithItsGroups) {
+  Regex tag = Must("<(/?)([a-z]+)( [^>]*)?>");
+  const std::string page = "<p class=\"x\">a</p><br>";
+  std::vector<std::string> seen;
+  for (size_t at = 0;;) {
+    auto m = tag.Find(page, at);
+    ASSERT_TRUE(m.ok()) << m.status().message();
+    if (!m->has_value()) break;
+    const Regex::Match& match = **m;
+    ASSERT_EQ(match.groups.size(), 4u);
+    EXPECT_EQ(match.groups[0], page.substr(match.begin, match.end - match.begin));
+    seen.push_back(*match.groups[1] + *match.groups[2] + "|" + match.groups[3].value_or("-"));
+    at = match.end;
+  }
+  EXPECT_EQ(seen, (std::vector<std::string>{"p| class=\"x\"", "/p|-", "br|-"}));
+  auto past = tag.Find(page, page.size() + 1);
+  ASSERT_TRUE(past.ok());
+  EXPECT_FALSE(past->has_value());
 }
 
 TEST(RegexTest, InvalidPatternSaysWhereAndWhy) {

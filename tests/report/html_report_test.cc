@@ -3,9 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <set>
 
+#include "harness/regex/regex.h"
 #include "harness/report/gradescope_report.h"
 #include "harness/report/html_run_page.h"
 #include "harness/report/json_report.h"
@@ -63,18 +63,26 @@ void ExpectOnlyOurMarkup(const std::string& page) {
       "y",           "rx",          "stroke",     "stroke-width", "stroke-dasharray",
       "text-anchor", "font-weight", "font-style", "x1",           "y1",
       "x2",          "y2",          "d",          "points",       "transform"};
-  std::regex tag(R"(<(/?)([!A-Za-z][-A-Za-z0-9:]*)([^>]*)>)");
-  std::regex attr(R"re(\s([-A-Za-z:]+)(="[^"]*")?)re");
-  for (auto it = std::sregex_iterator(page.begin(), page.end(), tag); it != std::sregex_iterator();
-       ++it) {
-    std::string name = (*it)[2];
+  auto tag = Regex::Compile(R"(<(/?)([!A-Za-z][-A-Za-z0-9:]*)([^>]*)>)");
+  auto attr = Regex::Compile(R"re(\s([-A-Za-z:]+)(="[^"]*")?)re");
+  ASSERT_TRUE(tag.ok() && attr.ok());
+  for (size_t at = 0;;) {
+    auto it = tag->Find(page, at);
+    ASSERT_TRUE(it.ok()) << it.status().message();
+    if (!it->has_value()) break;
+    const Regex::Match& t = **it;
+    at = t.end;
+    std::string name = *t.groups[2];
     for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     EXPECT_TRUE(kTags.count(name)) << "unexpected tag <" << name << ">";
-    if (name == "!doctype" || (*it)[1] == "/") continue;
-    std::string attrs = (*it)[3];
-    for (auto a = std::sregex_iterator(attrs.begin(), attrs.end(), attr);
-         a != std::sregex_iterator(); ++a) {
-      std::string an = (*a)[1];
+    if (name == "!doctype" || *t.groups[1] == "/") continue;
+    const std::string attrs = *t.groups[3];
+    for (size_t a_at = 0;;) {
+      auto a = attr->Find(attrs, a_at);
+      ASSERT_TRUE(a.ok()) << a.status().message();
+      if (!a->has_value()) break;
+      a_at = (*a)->end;
+      std::string an = *(*a)->groups[1];
       for (char& c : an) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       EXPECT_TRUE(kAttrs.count(an)) << "unexpected attribute " << an << " in <" << name << ">";
     }

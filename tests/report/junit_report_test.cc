@@ -44,5 +44,17 @@ TEST(JunitReport, ErrorsUseErrorElement) {
   EXPECT_EQ(xml.find("<failure message="), std::string::npos);
 }
 
+// The JUnit XML is escaped as the HTML page is (one escaper): a reply with
+// bytes that are not UTF-8 still gives a well-formed UTF-8 document, and CR
+// and NUL are visible tokens, not characters XML 1.0 cannot carry.
+TEST(JunitReport, EscapesAsTheHtmlPageDoes) {
+  RunResult run = testing::SampleRun();
+  run.scenarios[1].failure->message = std::string("got \xff\xfe'x'\r\n\0", 12);
+  std::string xml = RenderJunitReport(run);
+  EXPECT_NE(xml.find("got \xef\xbf\xbd\xef\xbf\xbd&#39;x&#39;\\r\n\\0\""), std::string::npos)
+      << xml;
+  EXPECT_EQ(xml.find('\xff'), std::string::npos);
+}
+
 }  // namespace
 }  // namespace smtp

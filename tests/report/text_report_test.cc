@@ -39,6 +39,28 @@ TEST(TextReport, FailureDetailsNameStepLineExpectedActualAndTranscript) {
             std::string::npos);
 }
 
+// A hostile server's 1 MiB reply: the terminal shows the verdict and a
+// bounded piece of the reply, not a megabyte (the JSON report keeps more).
+TEST(TextReport, HugeRepliesAreClippedOnTheTerminal) {
+  ScenarioResult sc = testing::FailedScenario();
+  std::string reply;
+  for (int i = 0; i < 17; ++i) reply += "250-" + std::string(60000, 'x') + "\n";
+  reply += "250 end";
+  sc.failure->message = "t.yaml:3: step 1 (send): expected 550, got " + reply;
+  sc.failure->actual = reply;
+  sc.transcript.push_back({1.0, 'S', "250-" + std::string(60000, 'y'), 1});
+  std::string d = ScenarioDetails(sc, TextStyle{});
+  EXPECT_LT(d.size(), 40000u) << d.size();
+  EXPECT_NE(d.find("t.yaml:3: step 1 (send): expected 550, got 250-xxx"), std::string::npos);
+  EXPECT_NE(d.find("... (59004 more bytes)"), std::string::npos) << d.substr(0, 2000);
+  EXPECT_NE(d.find("... (6 more lines not shown; the JSON report has them)"), std::string::npos);
+  EXPECT_NE(d.find("S: 250-yyy"), std::string::npos);
+  // A line SMTP allows (1000 octets) shows whole.
+  sc.failure->actual = std::string(1000, 'z');
+  EXPECT_NE(ScenarioDetails(sc, TextStyle{}).find(std::string(1000, 'z') + "\n"),
+            std::string::npos);
+}
+
 TEST(TextReport, SummaryLineStartsWithPassedFailed) {
   RunResult run = testing::SampleRun();
   EXPECT_EQ(SummaryLine(run, TextStyle{}), "1 passed, 1 failed, 0 errors, 1 skipped in 12ms\n");

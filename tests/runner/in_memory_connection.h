@@ -11,6 +11,7 @@
 
 #include "harness/client/smtp_connection.h"
 #include "harness/runner/client_runner.h"
+#include "harness/util/ascii.h"
 
 namespace smtp::testing {
 
@@ -113,8 +114,7 @@ class InMemoryConnection : public SmtpConnection {
         return;
       }
     }
-    std::string verb = line.substr(0, line.find(' '));
-    for (char& c : verb) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    std::string verb = Upper(line.substr(0, line.find(' ')));
     if (verb == "EHLO") return Queue(s_->ehlo);
     if (verb == "HELO") return Queue("250 mem.test");
     if (verb == "MAIL" || verb == "RCPT" || verb == "RSET" || verb == "NOOP")
