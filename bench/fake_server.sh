@@ -27,24 +27,8 @@ reuse=${REUSE:-1}
 source_bin=$(command -v smtp-source || echo /usr/sbin/smtp-source)
 sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 
-for b in "$bin" "$source_bin" "$sink_bin"; do
-  [[ -x $b ]] || { echo "missing $b (build smtp-harness; apt-get install postfix)" >&2; exit 2; }
-done
-
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_port() {  # until something accepts on 127.0.0.1:$1 (max 5 s)
-  for _ in $(seq 1 500); do
-    if /usr/bin/python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.2).close()' "$1" 2>/dev/null; then
-      return 0
-    fi
-    sleep 0.01
-  done
-  echo "server on port $1 did not come up" >&2
-  return 1
-}
+. "$here/bench/common.sh"
+require_bins "$bin" "$source_bin" "$sink_bin"
 
 pid=""
 cleanup() { [[ -n $pid ]] && kill "$pid" 2>/dev/null || true; }
@@ -54,9 +38,7 @@ start_server() {  # $1 = ours|sink, $2 = port
   if [[ $1 == ours && ${AA:-0} != 1 ]]; then
     "$bin" serve --listen "127.0.0.1:$2" --max-sessions 100000 >/dev/null 2>&1 &
   else
-    local user=()
-    [[ $(id -u) == 0 ]] && user=(-u nobody)
-    "$sink_bin" "${user[@]}" "127.0.0.1:$2" 1024 >/dev/null 2>&1 &
+    start_sink "$sink_bin" "$2"
   fi
   pid=$!
   wait_port "$2"
@@ -96,7 +78,6 @@ printf '%s messages of %s bytes, %s, %s round(s)\n' "$msgs" "$size" \
   "$([[ $reuse == 1 ]] && echo 'one connection per session (-d)' || echo 'one connection per message')" "$rounds"
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 [[ ${AA:-0} == 1 ]] && echo "AA=1: smtp-sink in place of serve (calibration)"
-median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 printf '%-10s %-8s %12s %12s %7s %14s %14s\n' sessions round "ours msg/s" "sink msg/s" ratio \
   "ours cpu us/m" "sink cpu us/m"
 for sessions in 1 20; do
@@ -128,7 +109,14 @@ echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 idle=${IDLE:-10000}
 if (( idle > 0 )); then
   port=$(free_port)
-  "$bin" serve --listen "127.0.0.1:$port" --max-sessions $((idle + 100)) >/dev/null 2>&1 &
+  # All from 127.0.0.1: lift the per-client cap too (binaries that have it;
+  # its default, half of --max-sessions, would answer the rest with 421).
+  per_client=()
+  if "$bin" serve --help 2>&1 | grep -q -- --max-sessions-per-client; then
+    per_client=(--max-sessions-per-client $((idle + 100)))
+  fi
+  "$bin" serve --listen "127.0.0.1:$port" --max-sessions $((idle + 100)) "${per_client[@]}" \
+    >/dev/null 2>&1 &
   pid=$!
   wait_port "$port"
   /usr/bin/python3 - "$port" "$idle" "$pid" <<'PY'

@@ -21,6 +21,7 @@ n=${N:-1000}
 failing=${FAILING:-10}
 rounds=${ROUNDS:-3}
 . "$here/tests/browser/chromium.sh"
+. "$here/bench/common.sh"
 [ -n "$CHROMIUM" ] || { echo "bench/html_report.sh: chromium not found" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/smtp-harness-html-bench.XXXXXX")
@@ -59,7 +60,6 @@ start=$(date +%s.%N)
 end=$(date +%s.%N)
 printf '<!DOCTYPE html><title>empty</title><p>empty</p>\n' >"$work/empty.html"
 
-median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 time_it() {  # prints seconds
   local s e
   s=$(date +%s.%N)

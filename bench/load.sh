@@ -32,9 +32,8 @@ rounds=${ROUNDS:-3}
 source_bin=$(command -v smtp-source || echo /usr/sbin/smtp-source)
 sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 
-for b in "$bin" "$source_bin" "$sink_bin"; do
-  [[ -x $b ]] || { echo "missing $b (build smtp-harness; apt-get install postfix)" >&2; exit 2; }
-done
+. "$here/bench/common.sh"
+require_bins "$bin" "$source_bin" "$sink_bin"
 
 work=$(mktemp -d)
 sink_pid=""
@@ -43,20 +42,6 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
-
-free_port() {
-  /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
-
-wait_port() {
-  for _ in $(seq 1 500); do
-    /usr/bin/python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.2).close()' "$1" \
-      2>/dev/null && return 0
-    sleep 0.01
-  done
-  echo "smtp-sink on port $1 did not come up" >&2
-  return 1
-}
 
 # The same transaction smtp-source makes, every reply checked.
 body=$(/usr/bin/python3 -c "import sys; n=int(sys.argv[1]); line='x'*78; print('\n'.join([line]*(n//80)))" "$size")
@@ -85,9 +70,7 @@ $(sed 's/^/      /' <<<"$body")
 YAML
 
 port=$(free_port)
-user=()
-[[ $(id -u) == 0 ]] && user=(-u nobody)
-"$sink_bin" "${user[@]}" "127.0.0.1:$port" 1024 >/dev/null 2>&1 &
+start_sink "$sink_bin" "$port"
 sink_pid=$!
 wait_port "$port"
 
@@ -128,7 +111,6 @@ run_source() {  # $1 sessions, $2 reuse 0|1
   echo "$(rate "$t0" "$t1") $(cpu_ms)"
 }
 
-median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 printf '%s messages of ~%s bytes to smtp-sink, %s round(s), alternating; load average: %s\n' \
   "$msgs" "$size" "$rounds" "$(cut -d' ' -f1-3 /proc/loadavg)"

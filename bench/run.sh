@@ -19,9 +19,8 @@ reps=${REPS:-20}
 suite=${SUITE:-1000}
 swaks_bin=$(command -v swaks || echo /usr/bin/swaks)
 sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
-for b in "$bin" "$swaks_bin" "$sink_bin"; do
-  [[ -x $b ]] || { echo "missing $b (build smtp-harness; apt-get install swaks postfix)" >&2; exit 2; }
-done
+. "$here/bench/common.sh"
+require_bins "$bin" "$swaks_bin" "$sink_bin"
 
 work=$(mktemp -d)
 sink_pid=""
@@ -31,22 +30,15 @@ cleanup() {
 }
 trap cleanup EXIT
 
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-user=()
-[[ $(id -u) == 0 ]] && user=(-u nobody)
-"$sink_bin" "${user[@]}" "127.0.0.1:$port" 1024 >/dev/null 2>&1 &
+port=$(free_port)
+start_sink "$sink_bin" "$port"
 sink_pid=$!
-for _ in $(seq 1 500); do
-  /usr/bin/python3 -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.2).close()' "$port" \
-    2>/dev/null && break
-  sleep 0.01
-done
+wait_port "$port"
 
 # Timestamps from bash's own clock ($EPOCHREALTIME, seconds): forking `date`
 # inside the timed interval would add milliseconds to every measurement and
 # flatter the slower contender.
 elapsed_ms() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) * 1000 }'; }
-median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 ours=() theirs=()

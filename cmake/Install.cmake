@@ -35,6 +35,8 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/SmtpHarnessConfig.cmake
 install(DIRECTORY scenarios/ DESTINATION ${CMAKE_INSTALL_DATADIR}/smtp-harness/scenarios)
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
+# The embedding example, a template for a user's own test project.
+install(DIRECTORY examples/embed_gtest DESTINATION ${CMAKE_INSTALL_DOCDIR}/examples)
 
 # Man pages from --help (help2man), so they cannot drift from it; and shell
 # completions from the command definitions (`smtp-harness completion`).

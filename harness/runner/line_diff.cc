@@ -4,18 +4,6 @@
 
 namespace smtp {
 
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    out.push_back(text.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
-}
-
 std::string UnifiedDiff(const std::vector<std::string>& a, const std::vector<std::string>& b,
                         const std::string& a_name, const std::string& b_name, int context) {
   size_t n = a.size(), m = b.size();

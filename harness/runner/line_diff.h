@@ -5,9 +5,9 @@
 #include <string>
 #include <vector>
 
-namespace smtp {
+#include "harness/util/lines.h"  // SplitLines, for the texts to diff
 
-std::vector<std::string> SplitLines(const std::string& text);  // without '\n'
+namespace smtp {
 
 std::string UnifiedDiff(const std::vector<std::string>& before,
                         const std::vector<std::string>& after, const std::string& before_name,

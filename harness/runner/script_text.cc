@@ -1,6 +1,7 @@
 #include "harness/runner/script_text.h"
 
 #include "harness/util/ascii.h"
+#include "harness/util/lines.h"
 
 namespace smtp::script {
 
@@ -11,14 +12,9 @@ std::string CapText(const std::string& text, size_t cap) {
 
 std::vector<std::string> ReplyLines(const std::string& text) {
   std::vector<std::string> out;
-  size_t start = 0;
-  while (start <= text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    std::string line = text.substr(start, nl - start);
+  for (std::string& line : SplitLines(text)) {
     if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (!line.empty()) out.push_back(line);
-    start = nl + 1;
+    if (!line.empty()) out.push_back(std::move(line));
   }
   return out;
 }

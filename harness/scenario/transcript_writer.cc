@@ -3,21 +3,10 @@
 #include <vector>
 
 #include "harness/scenario/yaml_reader.h"
+#include "harness/util/lines.h"
 
 namespace smtp {
 namespace {
-
-std::vector<std::string> SplitLines(const std::string& text) {
-  std::vector<std::string> lines;
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t nl = text.find('\n', start);
-    if (nl == std::string::npos) nl = text.size();
-    lines.push_back(text.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return lines;
-}
 
 size_t Indent(const std::string& line) {
   size_t i = 0;

@@ -92,7 +92,8 @@ smtp-harness run -v report-here.json " ] || fail "zsh: a sourced completion scri
 cd "$tmp"
 
 step "a separate project: find_package(SmtpHarness) and the embedded fake server"
-cmake -S "$src/examples/embed_gtest" -B "$tmp/embed" -DCMAKE_PREFIX_PATH="$p" "${embed_flags[@]}" \
+# The installed copy of examples/embed_gtest, so it is shipped and complete.
+cmake -S "$p/share/doc/smtp-harness/examples/embed_gtest" -B "$tmp/embed" -DCMAKE_PREFIX_PATH="$p" "${embed_flags[@]}" \
   >/dev/null ||
   fail "configure examples/embed_gtest"
 cmake --build "$tmp/embed" -j "$(nproc)" >/dev/null || fail "build examples/embed_gtest"
