@@ -134,6 +134,12 @@ int RunGrade(const GradeFlags& flags) {
                                 ": grade needs a server-mode scenario (mode: server); use `run` "
                                 "for client-mode scenarios");
   }
+  // The client program and its file arguments are inputs too.
+  std::vector<std::string> inputs = ScenarioInputs(flags.scenario, scenario);
+  inputs.insert(inputs.end(), flags.command.begin(), flags.command.end());
+  if (Status s = CheckReportsAgainstInputs(run_options, inputs); !s.ok()) {
+    return Fail(kExitUsage, s.message());
+  }
   auto vars = BuildVarMap(scenario, run_options.vars);
   if (!vars.ok()) return Fail(kExitUsage, vars.status().message());
   options.vars = *vars;

@@ -92,6 +92,12 @@ int LoadCommand(const LoadFlags& flags) {
     std::cerr << loaded.ErrorText();
     return kExitUsage;
   }
+  if (Status s =
+          CheckReportsAgainstInputs(opt.run, ScenarioInputs(flags.scenario, *loaded.scenario));
+      !s.ok()) {
+    std::cerr << "smtp-harness load: " << s.message() << "\n";
+    return kExitUsage;
+  }
 
   std::atomic<bool> cancel{false};
   opt.run.cancel = &cancel;

@@ -12,13 +12,14 @@
 #include <cctype>
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt_guard.h"
+#include "harness/cli/output_paths.h"
 #include "harness/record/recorded_scenario.h"
 #include "harness/record/recording_proxy.h"
+#include "harness/report/report_file.h"
 #include "harness/util/target.h"
 
 namespace smtp::cli {
@@ -109,6 +110,20 @@ int RecordCommand(const RecordFlags& f) {
       return usage("invalid variable name '" + *v + "': expected NAME or env:NAME");
   }
 
+  // Where the sessions go must be writable, and must not be an input:
+  // found now, not after a client went to the trouble of a session.
+  for (int n = 1; n <= o.sessions; ++n) {
+    std::string path = OutPath(f.out, n, o.sessions);
+    if (Status s = CheckOutputPaths({{"--out", path}}, {f.tls_cert, f.tls_key}); !s.ok()) {
+      return usage(s.message());
+    }
+    if (n == 1) {  // every FILE-N.yaml is in the same folder
+      if (Status s = CheckReportPathWritable(path, "recorded scenario (--out)"); !s.ok()) {
+        return usage(s.message());
+      }
+    }
+  }
+
   RecordingProxy proxy(o);
   // Ctrl-C: the sessions so far are written, a partial one noted as such.
   InterruptGuard guard(
@@ -141,16 +156,11 @@ int RecordCommand(const RecordFlags& f) {
     info.server_mode = f.mode == "server";
     info.auth.user = f.auth_user_var;
     info.auth.password = f.auth_password_var;
-    // Written aside and renamed: a reader never sees half a scenario.
-    std::string tmp = path + ".tmp";
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << WriteRecordedScenario(t, info);
-    out.close();
-    std::error_code ec;
-    if (out) std::filesystem::rename(tmp, path, ec);
-    if (!out || ec) {
-      std::filesystem::remove(tmp, ec);
-      return Status::Io("cannot write " + path);
+    // As the reports are: a fresh temporary file (mkstemp, never a planted
+    // name) renamed over the target, so a reader never sees half a scenario.
+    if (Status s = WriteReportFile(path, WriteRecordedScenario(t, info), "recorded scenario");
+        !s.ok()) {
+      return s;
     }
     bool cut = false;
     for (const auto& e : t) {

@@ -15,7 +15,6 @@
 
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt_guard.h"
-#include "harness/cli/output_paths.h"
 #include "harness/cli/progress_line.h"
 #include "harness/cli/run_options_cli.h"
 #include "harness/cli/run_output.h"
@@ -124,11 +123,7 @@ int RunCommand(const RunFlags& flags) {
         if (!step.data_file.empty()) inputs.push_back(step.data_file);
       }
     }
-    Status paths = CheckOutputPaths({{"--report", options.report_path},
-                                     {"--junit", options.junit_path},
-                                     {"--gradescope", options.gradescope_path},
-                                     {"--html", options.html_path}},
-                                    inputs);
+    Status paths = CheckReportsAgainstInputs(options, inputs);
     if (!paths.ok()) {
       std::cerr << "smtp-harness run: " << paths.message() << "\n";
       return kExitUsage;

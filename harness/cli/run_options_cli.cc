@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "harness/cli/invocation.h"
+#include "harness/cli/output_paths.h"
 #include "harness/report/report_file.h"
 #include "harness/runner/selection.h"
 #include "harness/util/target.h"
@@ -64,7 +65,26 @@ Status CheckReportPaths(const RunOptions& o) {
     Status s = CheckReportPathWritable(o.gradescope_path, "Gradescope results (--gradescope)");
     if (!s.ok()) return s;
   }
+  if (!o.html_path.empty()) {
+    if (Status s = CheckReportPathWritable(o.html_path, "HTML report (--html)"); !s.ok()) return s;
+  }
   return Status::Ok();
+}
+
+std::vector<std::string> ScenarioInputs(const std::string& file, const Scenario& scenario) {
+  std::vector<std::string> inputs = {file};
+  for (const auto& step : scenario.steps) {
+    if (!step.data_file.empty()) inputs.push_back(step.data_file);
+  }
+  return inputs;
+}
+
+Status CheckReportsAgainstInputs(const RunOptions& o, const std::vector<std::string>& inputs) {
+  return CheckOutputPaths({{"--report", o.report_path},
+                           {"--junit", o.junit_path},
+                           {"--gradescope", o.gradescope_path},
+                           {"--html", o.html_path}},
+                          inputs);
 }
 
 Result<RunOptions> ResolveRunOptions(const RunOptionFlags& f, bool stdout_is_tty) {

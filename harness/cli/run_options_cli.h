@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "harness/runner/run_options.h"
+#include "harness/scenario/model.h"
 #include "harness/util/status.h"
 
 namespace CLI {
@@ -51,10 +52,18 @@ void HideOptions(CLI::App& cmd, std::initializer_list<const char*> names);
 std::string OneScenarioRefusal(const RunOptionFlags& flags, const std::string& command,
                                const std::string& parallel_hint);
 
-// Every report path given (--report, --junit, --gradescope) can be written:
-// checked before anything runs, so a typo in a path is a usage error (exit 2)
-// rather than a lost report after the whole suite ran.
+// Every report path given (--report, --junit, --gradescope, --html) can be
+// written: checked before anything runs, so a typo in a path is a usage
+// error (exit 2) rather than a lost report after the whole suite ran.
 Status CheckReportPaths(const RunOptions& options);
+
+// No report path names one of `inputs` (scenario files, their data files,
+// a client program) or the same file as another report (output_paths.h).
+// run, load and grade call it once the scenarios are loaded.
+// A scenario file and the files its steps read (data: {file}).
+std::vector<std::string> ScenarioInputs(const std::string& file, const Scenario& scenario);
+
+Status CheckReportsAgainstInputs(const RunOptions& options, const std::vector<std::string>& inputs);
 
 // Colour: only on a TTY, never with NO_COLOR set (any value) or --no-color.
 Result<RunOptions> ResolveRunOptions(const RunOptionFlags& flags, bool stdout_is_tty);

@@ -1,5 +1,7 @@
 #include "harness/core/line_framer.h"
 
+#include <utility>
+
 namespace smtp {
 
 std::optional<FramedLine> LineFramer::Next() {
@@ -7,10 +9,13 @@ std::optional<FramedLine> LineFramer::Next() {
     size_t lf = buffer_.find('\n', pos_);
     if (discarding_) {
       if (lf == std::string::npos) {
+        if (buffered() > 0) discarded_cr_ = buffer_.back() == '\r';
         pos_ = buffer_.size();
         Compact();
         return std::nullopt;
       }
+      // A CR that ended the previous read and this LF make a CRLF.
+      after_bare_lf_ = lf > pos_ ? buffer_[lf - 1] != '\r' : !discarded_cr_;
       pos_ = lf + 1;
       discarding_ = false;
       continue;
@@ -21,6 +26,8 @@ std::optional<FramedLine> LineFramer::Next() {
         FramedLine line;
         line.text = buffer_.substr(pos_, max_);
         line.too_long = true;
+        line.after_bare_lf = std::exchange(after_bare_lf_, false);
+        discarded_cr_ = buffer_.back() == '\r';
         pos_ = buffer_.size();
         discarding_ = true;
         Compact();
@@ -40,6 +47,7 @@ std::optional<FramedLine> LineFramer::Next() {
     size_t total = lf + 1 - pos_;                     // counts the line ending as sent
     if (line.ending == LineEnding::kBareLf) ++total;  // as if it had been CRLF
     line.text = buffer_.substr(pos_, end - pos_);
+    line.after_bare_lf = std::exchange(after_bare_lf_, false);
     line.bare_cr = line.text.find('\r') != std::string::npos;
     if (total > max_) {
       line.too_long = true;

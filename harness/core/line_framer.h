@@ -30,6 +30,10 @@ struct FramedLine {
   LineEnding ending = LineEnding::kCrlf;
   bool bare_cr = false;   // a CR not followed by LF appeared inside the line
   bool too_long = false;  // longer than the limit, including the line ending
+  // The line before this one was too long, reported before its end came,
+  // and that end (discarded) was a bare LF: the one thing its FramedLine
+  // could not say. (DATA: "<LF>.<CRLF>" after it is text, not the end.)
+  bool after_bare_lf = false;
 };
 
 class LineFramer {
@@ -60,8 +64,10 @@ class LineFramer {
   void Compact();
 
   std::string buffer_;
-  size_t pos_ = 0;           // start of the unread part of buffer_
-  bool discarding_ = false;  // inside the remainder of a too-long line
+  size_t pos_ = 0;              // start of the unread part of buffer_
+  bool discarding_ = false;     // inside the remainder of a too-long line
+  bool discarded_cr_ = false;   // the last byte discarded was a CR (its LF may come next read)
+  bool after_bare_lf_ = false;  // the discarded remainder ended in a bare LF
   size_t max_;
 };
 

@@ -422,7 +422,7 @@ void ServerSession::OnDataLine(const FramedLine& line, ServerOutputs& out) {
   using B = FakeServerConfig::BareNewlines;
   const B mode = DataLineEndings();
   const bool bare_lf = line.ending == LineEnding::kBareLf;
-  const bool after_crlf = data_prev_crlf_;
+  const bool after_crlf = data_prev_crlf_ && !line.after_bare_lf;
   data_prev_crlf_ = !bare_lf;
   if (line.text == "." && !line.too_long) {
     // RFC 5321 §4.1.1.4: only <CRLF>.<CRLF> ends the data. Anything else

@@ -101,5 +101,47 @@ TEST(SmugglingNames, TheRefusalNamesTheBytes) {
             "<CR><LF>\r\n");
 }
 
+// A line over 1000 octets is refused (500) as soon as the limit passes,
+// before its end arrives; how it ends decides what the next "." line means.
+// Ended by a bare LF, "<LF>.<CRLF>" must stay data here as everywhere: the
+// 500 for the long line must not be followed by a 250 for a smuggled message.
+// The bare LF may come alone, or its CR may end one TCP read and its LF
+// start the next (then it is a CRLF and the "." does end the data).
+TEST(SmugglingLongLine, ALongLineEndedByABareLfDoesNotEndTheDataAtTheNextDot) {
+  for (B mode : {B::kReject, B::kDisconnect, B::kNormalize}) {
+    FakeServerConfig config;
+    config.bare_newlines = mode;
+    std::vector<ServerTransaction> stored;
+    ServerSession s(config, [&](const ServerTransaction& t) {
+      stored.push_back(t);
+      return Status::Ok();
+    });
+    s.Start();
+    s.Feed("EHLO c\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n");
+    std::string replies;
+    const std::string pieces[] = {"hello\r\n", std::string(1500, 'a'), std::string(700, 'a'),
+                                  "\n.\r\nMAIL FROM:<evil@x.test>\r\nRCPT TO:<c@d.test>\r\n"
+                                  "DATA\r\nsmuggled\r\n.\r\n"};
+    for (const std::string& piece : pieces) {
+      for (const auto& o : s.Feed(piece)) replies += o.wire;
+    }
+    EXPECT_EQ(replies.find("Sender <evil@x.test>"), std::string::npos) << replies;
+    EXPECT_TRUE(stored.empty()) << replies;
+  }
+}
+
+TEST(SmugglingLongLine, ALongLineEndedByACrlfSplitAcrossReadsStillEndsTheData) {
+  FakeServerConfig config;
+  ServerSession s(config, [](const ServerTransaction&) { return Status::Ok(); });
+  s.Start();
+  s.Feed("EHLO c\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n");
+  std::string replies;
+  const std::string pieces[] = {std::string(1500, 'a'), "aa\r", "\n.\r\nNOOP\r\n"};
+  for (const std::string& piece : pieces) {
+    for (const auto& o : s.Feed(piece)) replies += o.wire;
+  }
+  EXPECT_EQ(replies, "500 5.5.2 Line too long (text lines: 1000 octets)\r\n250 2.0.0 Ok\r\n");
+}
+
 }  // namespace
 }  // namespace smtp

@@ -68,6 +68,47 @@ TEST(HostileFiles, AReportPathNamingAnInputOrAnotherReportIsRefusedBeforeRunning
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
+// load and grade write reports too: the same refusals as run, and every
+// report path (--html too) checked writable before anything runs.
+TEST(HostileFiles, LoadAndGradeRefuseReportPathsAsRunDoes) {
+  TempDir dir;
+  dir.Write("mine.yaml", kPassing);
+  constexpr const char* kServer =
+      "name: srv\nmode: server\nsteps:\n  - reply: 220 hi\n  - expect_close: true\n";
+  dir.Write("srv.yaml", kServer);
+  dir.Write("client.sh", "exit 0\n");
+  const std::string bin = SMTP_HARNESS_BINARY;
+  struct Case {
+    std::vector<std::string> args;
+    const char* says;
+  };
+  const std::vector<std::string> load = {bin, "load", "mine.yaml", "-n", "1"};
+  const std::vector<std::string> grade = {bin, "grade", "srv.yaml", "--port", "0"};
+  auto with = [](std::vector<std::string> a, std::vector<std::string> more) {
+    if (a[1] == "grade") more.insert(more.end(), {"--", "/bin/sh", "client.sh"});
+    a.insert(a.end(), more.begin(), more.end());
+    return a;
+  };
+  for (const Case& c : std::vector<Case>{
+           {with(load, {"--report", "mine.yaml"}), "is the input mine.yaml"},
+           {with(load, {"--report", "x", "--html", "./x"}), "name the same file"},
+           {with(load, {"--html", "missing/x.html"}), "cannot write HTML report"},
+           {with(grade, {"--report", "srv.yaml"}), "is the input srv.yaml"},
+           {with(grade, {"--report", "x", "--junit", "x"}), "name the same file"},
+           {with(grade, {"--gradescope", "client.sh"}), "is the input client.sh"},
+           {with(grade, {"--html", "missing/x.html"}), "cannot write HTML report"},
+           {{bin, "run", "mine.yaml", "--html", "missing/x.html"}, "cannot write HTML report"},
+       }) {
+    auto r = RunProcess(c.args, InDir(dir.path()));
+    EXPECT_EQ(r.exit_code, 2) << c.args[1] << " " << c.args[5] << "\n" << r.out << r.err;
+    EXPECT_NE(r.err.find(c.says), std::string::npos) << r.err;
+  }
+  EXPECT_EQ(dir.Read("mine.yaml"), kPassing);
+  EXPECT_EQ(dir.Read("srv.yaml"), kServer);
+  EXPECT_EQ(dir.Read("client.sh"), "exit 0\n");
+  EXPECT_FALSE(dir.Exists("x"));
+}
+
 TEST(HostileFiles, RunDoesNotExecuteClientCommandsWithoutAllowClient) {
   TempDir dir;
   dir.Write("s/evil.yaml",

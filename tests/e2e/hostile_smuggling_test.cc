@@ -100,5 +100,34 @@ TEST(HostileSmuggling, EveryTerminatorInEveryMode) {
   }
 }
 
+// A text line over 1000 octets, read before its end arrives (the framer
+// reports it then and drops the rest); its end, a bare LF, then ".<CRLF>" and a smuggled message:
+// before the fix the 500 was followed by 250s for evil@x.test and the smuggled message was stored.
+TEST(HostileSmuggling, ALongLineEndedByABareLfDoesNotEndTheData) {
+  auto maildir = MakeTempDir("smuggle-long");
+  Serve serve({"--maildir", maildir.string()}, "smuggle-long");
+  ASSERT_GT(serve.port(), 0) << serve.process().Stderr();
+  TcpClient c(serve.port());
+  c.ReadReply();
+  c.Send("EHLO x\r\nMAIL FROM:<a@x.test>\r\nRCPT TO:<b@x.test>\r\nDATA\r\n");
+  for (int i = 0; i < 4; ++i) c.ReadReply();
+  c.Send("hello\r\n" + std::string(2000, 'a'));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // read apart from its end
+  c.Send("\n.\r\nMAIL FROM:<evil@x.test>\r\nRCPT TO:<victim@x.test>\r\nDATA\r\nsmuggled\r\n.\r\n");
+  c.Send("NOOP\r\n");
+  std::string all;
+  while (true) {
+    std::string one = c.ReadReply(std::chrono::milliseconds(1500));
+    if (one.empty()) break;
+    all += one;
+    if (one.rfind("250 2.0.0 Ok\r\n", 0) == 0) break;
+  }
+  EXPECT_EQ(all.find("evil@x.test"), std::string::npos) << all;
+  EXPECT_EQ(Count(all, "\r\n"), 2u) << all;  // the message's one reply, NOOP's
+  EXPECT_EQ(serve.Stop(), 0);
+  EXPECT_TRUE(Messages(maildir).empty());
+  std::filesystem::remove_all(maildir);
+}
+
 }  // namespace
 }  // namespace smtp::e2e
