@@ -49,7 +49,7 @@ TEST(HostileRecord, AnOutPathItCannotWriteOrThatIsAnInputIsRefusedBeforeListenin
              (dir / "cert.pem").string(), "--tls-key", (dir / "cert.pem").string()},
             "is the input"},
        }) {
-    std::vector<std::string> argv = {SMTP_HARNESS_BINARY, "record",   "--listen",
+    std::vector<std::string> argv = {SMTP_HARNESS_BINARY, "record",     "--listen",
                                      "127.0.0.1:0",       "--upstream", "smtp://127.0.0.1:9"};
     argv.insert(argv.end(), c.args.begin(), c.args.end());
     ProcOptions o;
