@@ -5,26 +5,15 @@
 #include <gtest/gtest.h>
 
 #include "harness/runner/scripted_session.h"
+#include "tests/runner/script_steps.h"
 
 namespace smtp {
 namespace {
 
 using namespace std::chrono_literals;
 
-Step Reply(std::string text) {
-  Step s;
-  s.kind = StepKind::kReply;
-  s.text = std::move(text);
-  return s;
-}
-
-Step Expect(std::string glob, std::string reply) {
-  Step s;
-  s.kind = StepKind::kExpectCommand;
-  s.command.glob = std::move(glob);
-  s.text = std::move(reply);
-  return s;
-}
+using test::Expect;
+using test::Reply;
 
 Scenario Script(std::string ehlo_reply = "250-x.test Hello\n250 HELP") {
   Scenario sc;
@@ -42,9 +31,7 @@ Scenario Script(std::string ehlo_reply = "250-x.test Hello\n250 HELP") {
 
 struct Session {
   explicit Session(const Scenario& sc) {
-    ScriptOptions o;
-    o.pipelining_probe = Duration(0);
-    o.now_ms = [] { return 0.0; };
+    ScriptOptions o = test::QuietOptions();
     session = std::make_unique<ScriptedSession>(sc, 1, o, nullptr);
   }
   // What the engine would do: the kinds in order ("pause 40ms", "peek",

@@ -3,19 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "harness/runner/scripted_session.h"
+#include "tests/runner/script_steps.h"
 
 namespace smtp {
 namespace {
 
-Step Expect(std::string glob, std::string reply, int min = 1, int max = 1) {
-  Step s;
-  s.kind = StepKind::kExpectCommand;
-  s.command.glob = std::move(glob);
-  s.text = std::move(reply);
-  s.repeat_min = min;
-  s.repeat_max = max;
-  return s;
-}
+using test::Expect;
 
 // greeting, HELO, MAIL, RCPT (min..max), DATA, message, QUIT, close
 Scenario Lab(int rcpt_min, int rcpt_max, bool strict_crlf = false) {
@@ -24,10 +17,7 @@ Scenario Lab(int rcpt_min, int rcpt_max, bool strict_crlf = false) {
   sc.file = "lab.yaml";
   sc.mode = ScenarioMode::kServer;
   sc.strict.crlf = strict_crlf;
-  Step greeting;
-  greeting.kind = StepKind::kReply;
-  greeting.text = "220 lab.test ESMTP";
-  sc.steps.push_back(greeting);
+  sc.steps.push_back(test::Reply("220 lab.test ESMTP"));
   sc.steps.push_back(Expect("HELO *", "250 Hello"));
   sc.steps.push_back(Expect("MAIL FROM:<*>", "250 OK"));
   sc.steps.push_back(Expect("RCPT TO:<*>", "250 Recipient OK", rcpt_min, rcpt_max));
@@ -50,9 +40,7 @@ Scenario Lab(int rcpt_min, int rcpt_max, bool strict_crlf = false) {
 
 struct Harness {
   explicit Harness(const Scenario& sc) {
-    ScriptOptions o;
-    o.pipelining_probe = Duration(0);
-    o.now_ms = [] { return 0.0; };
+    ScriptOptions o = test::QuietOptions();
     session = std::make_unique<ScriptedSession>(sc, 1, o, [this](SessionReport r) {
       ++deliveries;
       report = std::move(r);

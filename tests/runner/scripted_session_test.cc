@@ -2,23 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/runner/script_steps.h"
+
 namespace smtp {
 namespace {
 
-Step Reply(std::string text) {
-  Step s;
-  s.kind = StepKind::kReply;
-  s.text = std::move(text);
-  return s;
-}
-
-Step Expect(std::string glob, std::string reply) {
-  Step s;
-  s.kind = StepKind::kExpectCommand;
-  s.command.glob = std::move(glob);
-  s.text = std::move(reply);
-  return s;
-}
+using test::Expect;
+using test::Reply;
 
 Scenario Lab(bool strict) {
   Scenario sc;
@@ -56,9 +46,7 @@ Scenario Lab(bool strict) {
 
 struct Harness {
   explicit Harness(const Scenario& sc) {
-    ScriptOptions o;
-    o.pipelining_probe = Duration(0);
-    o.now_ms = [] { return 0.0; };
+    ScriptOptions o = test::QuietOptions();
     session = std::make_unique<ScriptedSession>(sc, 1, o, [this](SessionReport r) {
       ++deliveries;
       report = std::move(r);
