@@ -31,4 +31,8 @@ void AddVersionFlags(CLI::App& app);
 // Examples in every command's --help footer (help_examples.cc); call last.
 void AddHelpExamples(CLI::App& app);
 
+// All of the above, in that order: what main.cc and the CLI tests build
+// (commands.cc), so a new command is added in one place.
+void AddAllCommands(CLI::App& app, int* exit_status);
+
 }  // namespace smtp::cli

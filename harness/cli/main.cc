@@ -23,17 +23,7 @@ int main(int argc, char** argv) {
   app.fallthrough(false);
 
   int exit_status = kExitOk;
-  AddRunCommand(app, &exit_status);
-  AddValidateCommand(app, &exit_status);
-  AddSendCommand(app, &exit_status);
-  AddServeCommand(app, &exit_status);
-  AddGradeCommand(app, &exit_status);
-  AddRecordCommand(app, &exit_status);
-  AddLoadCommand(app, &exit_status);
-  AddReportCommand(app, &exit_status);
-  AddCompletionCommand(app, &exit_status);
-  AddVersionFlags(app);
-  AddHelpExamples(app);
+  AddAllCommands(app, &exit_status);
 
   try {
     app.parse(argc, argv);

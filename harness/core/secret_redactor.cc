@@ -50,6 +50,23 @@ bool CarriesNoSecret(std::string_view s) {
   return s.empty() || s == "*" || s == "=";
 }
 
+// One word of the base64 alphabet that is not an SMTP verb: what a
+// credential line of AUTH LOGIN/PLAIN/CRAM-MD5 looks like, and no command.
+bool LooksLikeCredential(std::string_view line) {
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.remove_suffix(1);
+  if (line.empty()) return false;
+  for (char c : line) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/' && c != '=')
+      return false;
+  }
+  for (std::string_view verb :
+       {"HELO", "EHLO", "MAIL", "RCPT", "DATA", "BDAT", "RSET", "NOOP", "QUIT", "VRFY", "EXPN",
+        "HELP", "STARTTLS", "AUTH", "ETRN", "TURN"}) {
+    if (EqualsUpper(line, verb)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string RedactAuthCommand(std::string_view line) {
@@ -65,6 +82,13 @@ std::string SecretRedactor::Client(std::string_view line) {
   switch (state_) {
     case State::kAuth:
       return CarriesNoSecret(line) ? std::string(line) : std::string(kRedacted);
+    case State::kAuthRefused:
+      if (refused_lines_left_ > 0 && LooksLikeCredential(line)) {
+        --refused_lines_left_;
+        return std::string(kRedacted);
+      }
+      state_ = State::kCommands;
+      break;
     case State::kData:
       if (IsEndOfData(line)) state_ = State::kCommands;
       return std::string(line);
@@ -111,7 +135,14 @@ void SecretRedactor::Server(std::string_view line) {
 void SecretRedactor::ServerReply(int code) {
   switch (state_) {
     case State::kAuth:
-      if (code != 334) state_ = State::kCommands;
+      if (code >= 200 && code < 300) {
+        state_ = State::kCommands;
+      } else if (code != 334) {
+        state_ = State::kAuthRefused;
+        refused_lines_left_ = 2;
+      }
+      break;
+    case State::kAuthRefused:  // the 500s to the hidden lines
       break;
     case State::kDataRequested:
       state_ = code == 354 ? State::kData : State::kCommands;

@@ -10,6 +10,12 @@
 // case-insensitive, leading blanks are ignored. "*" (the client cancelling
 // the exchange) and "=" (an empty initial response) carry no secret and stay.
 //
+// A client that does not wait for the verdict sends its credentials even
+// when the AUTH is refused (504, 535, a "*" cancel answered 501): after a
+// refusal, up to two following lines that can only be base64 (one word of
+// the base64 alphabet, not an SMTP verb) are hidden too; anything else
+// ends that.
+//
 // DATA content is not commands: between a 354 reply to DATA and the "."
 // line, client lines pass unchanged (a body line "AUTH PLAIN x" is text).
 // BDAT chunks are not followed (a chunk line that looks like AUTH is
@@ -42,8 +48,9 @@ class SecretRedactor {
   bool in_auth() const { return state_ == State::kAuth; }
 
  private:
-  enum class State { kCommands, kAuth, kDataRequested, kData };
+  enum class State { kCommands, kAuth, kAuthRefused, kDataRequested, kData };
   State state_ = State::kCommands;
+  int refused_lines_left_ = 0;  // kAuthRefused: credential-looking lines still hidden
 };
 
 // The AUTH command line with its initial response hidden ("AUTH PLAIN

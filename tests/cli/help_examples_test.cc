@@ -16,19 +16,7 @@ namespace {
 struct Cli {
   CLI::App app{"smtp-harness", "smtp-harness"};
   int exit_status = 0;
-  Cli() {
-    AddRunCommand(app, &exit_status);
-    AddValidateCommand(app, &exit_status);
-    AddSendCommand(app, &exit_status);
-    AddServeCommand(app, &exit_status);
-    AddGradeCommand(app, &exit_status);
-    AddRecordCommand(app, &exit_status);
-    AddLoadCommand(app, &exit_status);
-    AddReportCommand(app, &exit_status);
-    AddCompletionCommand(app, &exit_status);
-    AddVersionFlags(app);
-    AddHelpExamples(app);
-  }
+  Cli() { AddAllCommands(app, &exit_status); }
 };
 
 std::vector<std::string> Words(const std::string& line) {

@@ -62,6 +62,7 @@ TEST(SecretRedactor, MultiLineRepliesEndOnlyAtTheFinalLine) {
   r.Server("535-5.7.8 first");
   EXPECT_EQ(r.Client("c2VjcmV0"), "<redacted>");
   r.Server("535 5.7.8 last");
+  EXPECT_EQ(r.Client("NOOP"), "NOOP");  // the exchange is over
   EXPECT_EQ(r.Client("c2VjcmV0"), "c2VjcmV0");
   r.Client("AUTH LOGIN");
   r.Server("garbage without a code");
@@ -109,6 +110,39 @@ TEST(SecretRedactor, ClientLinesRedactsAPipelineLineByLine) {
   SecretRedactor r;
   EXPECT_EQ(r.ClientLines("AUTH LOGIN\nYWxpY2U=\nUzNjcmV0"), "AUTH LOGIN\n<redacted>\n<redacted>");
   EXPECT_EQ(r.ClientLines(""), "");
+}
+
+// A client that does not wait for the verdict on its AUTH sends its
+// credentials anyway, after the refusal (not pipelined: each in its own
+// read, each answered 500): up to two such lines that can only be base64
+// are hidden too. A command after them is shown, and ends that.
+TEST(SecretRedactor, CredentialsSentAfterARefusedAuthAreHidden) {
+  SecretRedactor r;
+  r.Client("AUTH XOAUTH2");
+  r.Server("504 5.5.4 Unrecognized authentication type");
+  EXPECT_EQ(r.Client("YWxpY2U="), "<redacted>");
+  r.Server("500 5.5.2 Syntax error, command unrecognized");
+  EXPECT_EQ(r.Client("UzNjcmV0UHc="), "<redacted>");
+  r.Server("500 5.5.2 Syntax error, command unrecognized");
+  EXPECT_EQ(r.Client("YWxpY2U="), "YWxpY2U=");  // a third: not a credential exchange
+}
+
+TEST(SecretRedactor, AfterARefusedOrCancelledAuthCommandsStayVisible) {
+  SecretRedactor r;
+  r.Client("AUTH LOGIN");
+  r.Server("334 VXNlcm5hbWU6");
+  EXPECT_EQ(r.Client("*"), "*");
+  r.Server("501 5.7.0 Authentication cancelled");
+  EXPECT_EQ(r.Client("noop"), "noop");  // a verb, though base64 too
+  r.Server("250 2.0.0 Ok");
+  EXPECT_EQ(r.Client("UzNjcmV0UHc="), "UzNjcmV0UHc=");  // no longer right after the AUTH
+  r.Client("AUTH PLAIN");
+  r.Server("535 5.7.8 no");
+  EXPECT_EQ(r.Client("MAIL FROM:<a@b.test>"), "MAIL FROM:<a@b.test>");
+  EXPECT_EQ(r.Client("UzNjcmV0UHc="), "UzNjcmV0UHc=");
+  r.Client("AUTH PLAIN AGFsaWNlAFMzY3JldA==");
+  r.Server("235 2.7.0 ok");
+  EXPECT_EQ(r.Client("UzNjcmV0UHc="), "UzNjcmV0UHc=");  // accepted: nothing more to hide
 }
 
 }  // namespace

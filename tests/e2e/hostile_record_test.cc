@@ -1,7 +1,8 @@
 // Issue 17, item 4, for `record`: its scenario files are written like the
 // reports (a fresh mkstemp file renamed over the target, never through a
 // planted name), and an --out that cannot be written or that names one of
-// its inputs (--tls-cert, --tls-key) is exit 2 before it listens.
+// its inputs (--tls-cert, --tls-key) is exit 2 before it listens; what a
+// client sends after a refused AUTH is not written either.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -27,12 +28,22 @@ TEST(HostileRecord, APlantedSymlinkAtTheTemporaryNameIsNotFollowed) {
   {
     TcpClient c(rec.port());
     EXPECT_EQ(c.ReadReply().substr(0, 4), "220 ");
+    // Credentials sent after a refused AUTH stay out of the file too.
+    c.Send("AUTH LOGIN\r\n");
+    EXPECT_EQ(c.ReadReply().substr(0, 1), "5");
+    c.Send("YWxpY2U=\r\n");
+    c.ReadReply();
+    c.Send("UzNjcmV0\r\n");
+    c.ReadReply();
     c.Send("QUIT\r\n");
     EXPECT_EQ(c.ReadReply().substr(0, 4), "221 ");
   }
   EXPECT_EQ(rec.Wait(), 0) << rec.Stderr();
   EXPECT_EQ(ReadFile(dir / "victim"), "precious\n");
-  EXPECT_NE(ReadFile(dir / "s.yaml").find("QUIT"), std::string::npos);
+  std::string recorded = ReadFile(dir / "s.yaml");
+  EXPECT_NE(recorded.find("QUIT"), std::string::npos) << recorded;
+  EXPECT_EQ(recorded.find("YWxpY2U="), std::string::npos) << recorded;
+  EXPECT_EQ(recorded.find("UzNjcmV0"), std::string::npos) << recorded;
   fs::remove_all(dir);
 }
 

@@ -36,6 +36,10 @@ s.sendall(b"AUTH PLAIN\t" + sys.argv[2].encode() + b"\r\n"); print(reply())
 # Credentials pipelined behind an AUTH the server refuses.
 s.sendall(b"AUTH CRAM-MD5\r\n" + sys.argv[3].encode() + b"\r\n" + sys.argv[4].encode() + b"\r\n")
 reply(); reply(); reply()
+# Credentials sent anyway after a refused AUTH, each in its own read.
+s.sendall(b"AUTH XOAUTH2\r\n"); reply()
+s.sendall(sys.argv[3].encode() + b"\r\n"); reply()
+s.sendall(sys.argv[4].encode() + b"\r\n"); reply()
 s.sendall(b"AUTH PLAIN " + sys.argv[2].encode() + b"\r\n"); print(reply())
 s.sendall(b"QUIT\r\n"); reply()
 )PY";
