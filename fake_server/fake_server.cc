@@ -35,6 +35,12 @@ constexpr Duration kRefuseHandshake = std::chrono::seconds(5);
 
 Duration OrForever(Duration d) { return d.count() > 0 ? d : kNoTimeout; }
 
+// A TLS handshake is the client's turn like a command line: bytes dripped
+// into it do not extend it past the command deadline (or the idle timeout).
+Duration HandshakeDeadline(const FakeServerConfig& c) {
+  return std::min(OrForever(c.idle_timeout), OrForever(c.command_timeout));
+}
+
 std::string PeerName(const tcp::socket& s) {
   asio::error_code ec;
   auto ep = s.remote_endpoint(ec);
@@ -374,7 +380,7 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
           Record(id, t0, '*', "STARTTLS requested but TLS is not configured");
           co_return false;
         }
-        if (!co_await StartTls(conn, OrForever(config_.idle_timeout))) {
+        if (!co_await StartTls(conn, HandshakeDeadline(config_))) {
           Record(id, t0, '*', "TLS handshake failed");
           co_return false;
         }
@@ -403,7 +409,7 @@ awaitable<void> FakeServer::Impl::Session(std::shared_ptr<Conn> conn, int id) {
   bool open = true;
 
   if (config_.tls.implicit) {
-    if (!co_await StartTls(*conn, OrForever(config_.idle_timeout))) {
+    if (!co_await StartTls(*conn, HandshakeDeadline(config_))) {
       Record(id, t0, '*', "TLS handshake failed");
       open = false;
     } else {

@@ -102,5 +102,58 @@ TEST(HostileSlowloris, DataPhaseHasItsOwnDeadline) {
   EXPECT_EQ(serve.Stop(), 0);
 }
 
+// A TLS handshake dripped a byte at a time (after STARTTLS, or on the
+// implicit-TLS port) is the client's turn too: the command deadline ends
+// it, not the idle timeout (before: 30 s here, the idle timeout).
+constexpr const char* kTlsDrip = R"PY(
+import socket, ssl, sys, time
+ctx = ssl.create_default_context()
+ctx.check_hostname = False
+ctx.verify_mode = ssl.CERT_NONE
+incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+tls = ctx.wrap_bio(incoming, outgoing)
+try:
+    tls.do_handshake()
+except ssl.SSLWantReadError:
+    pass
+hello = outgoing.read()  # a real ClientHello, dripped below
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=0.25)
+def read():
+    try:
+        return s.recv(4096)
+    except socket.timeout:
+        return None
+if sys.argv[2] == "starttls":
+    time.sleep(0.2); read()
+    s.sendall(b"EHLO x\r\n"); time.sleep(0.2); read()
+    s.sendall(b"STARTTLS\r\n"); time.sleep(0.2); print(read())
+t0 = time.time()
+for i in range(10 ** 6):
+    try:
+        s.sendall(hello[i % len(hello):i % len(hello) + 1])
+    except OSError:
+        break
+    if read() == b"" or time.time() - t0 > 20:
+        break
+print("closed after %.1f s" % (time.time() - t0))
+)PY";
+
+TEST(HostileSlowloris, ADrippedTlsHandshakeMeetsTheCommandDeadline) {
+  for (const char* how : {"starttls", "tls"}) {
+    Serve serve({std::string("--") + how, "--idle-timeout", "30s", "--command-timeout", "1s"},
+                std::string("drip-") + how);
+    ASSERT_GT(serve.port(), 0) << serve.process().Stderr();
+    std::string out;
+    ASSERT_EQ(RunPython(kTlsDrip, {std::to_string(serve.port()), how}, &out, 30), 0) << out;
+    if (std::string(how) == "starttls") {
+      EXPECT_NE(out.find("220 2.0.0 Ready"), std::string::npos) << out;
+    }
+    size_t at = out.find("closed after ");
+    ASSERT_NE(at, std::string::npos) << out;
+    double secs = std::atof(out.c_str() + at + 13);
+    EXPECT_LT(secs, 4.0) << how << ": " << out;
+  }
+}
+
 }  // namespace
 }  // namespace smtp::e2e
