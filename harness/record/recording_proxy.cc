@@ -74,8 +74,7 @@ class RelaySession {
         // A flood (an endless reply, a huge message) is relayed, not kept.
         recording_ = false;
         dir = '*';
-        text = "recording stopped: the session passed " +
-               std::to_string(opt_.max_recorded_bytes) +
+        text = "recording stopped: the session passed " + std::to_string(opt_.max_recorded_bytes) +
                " bytes (cap: recorded bytes per session); the rest was relayed without recording";
       }
     }
