@@ -30,7 +30,7 @@ void PrintScenarioResult(const ScenarioResult& r, const RunOptions& o) {
   }
   // With the JSON report on stdout there is no summary: failures go to stderr.
   if ((r.status == Verdict::kFailed || r.status == Verdict::kError) && r.failure) {
-    std::cerr << r.failure->message << "\n" << std::flush;
+    std::cerr << TerminalText(r.failure->message) << "\n" << std::flush;
   }
 }
 

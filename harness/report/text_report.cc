@@ -100,6 +100,19 @@ const char* Colour(Verdict v) {
 
 }  // namespace
 
+std::string TerminalText(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    if (c != '\n' && c != '\t' && (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)) {
+      out += EscapeBytes(std::string(1, c));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string FormatMs(double ms) {
   char buf[32];
   if (ms < 10) {
@@ -114,12 +127,14 @@ std::string FormatMs(double ms) {
 
 std::string ScenarioLine(const ScenarioResult& sc, const TextStyle& style) {
   std::string line = Paint(style, Colour(sc.status), Mark(sc.status));
-  line += " " + sc.name;
+  line += ' ';
+  line += TerminalText(sc.name);
   if (sc.status != Verdict::kNotRun) line += Paint(style, kDim, "  " + FormatMs(sc.duration_ms));
   if (sc.status == Verdict::kSkipped && !sc.skip_reason.empty()) {
-    line += Paint(style, kYellow, "  skipped: " + sc.skip_reason);
+    line += Paint(style, kYellow, "  skipped: " + TerminalText(sc.skip_reason));
   } else if (sc.status == Verdict::kNotRun) {
-    line += Paint(style, kYellow, "  " + (sc.skip_reason.empty() ? "not run" : sc.skip_reason));
+    line += Paint(style, kYellow,
+                  "  " + (sc.skip_reason.empty() ? "not run" : TerminalText(sc.skip_reason)));
   } else if (sc.status == Verdict::kError && sc.failure) {
     line += Paint(style, kRed, "  error");
   }
@@ -133,26 +148,29 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
     if (st.optional_mismatch) {
       notes += Paint(style, kYellow,
                      "  note: optional step " + std::to_string(st.index) + " (" + sc.file + ":" +
-                         std::to_string(st.line) + "): " + st.message) +
+                         std::to_string(st.line) + "): " + TerminalText(st.message)) +
                "\n";
     }
   }
   if (!bad && !style.verbose) {
-    return notes.empty() ? "" : Paint(style, kBold, sc.name) + " (" + sc.file + ")\n" + notes;
+    return notes.empty()
+               ? ""
+               : Paint(style, kBold, TerminalText(sc.name)) + " (" + sc.file + ")\n" + notes;
   }
   std::string out;
   if (bad) {
     out += Paint(style, kBold,
-                 std::string(sc.status == Verdict::kError ? "ERROR " : "FAILED ") + sc.name) +
+                 std::string(sc.status == Verdict::kError ? "ERROR " : "FAILED ") +
+                     TerminalText(sc.name)) +
            " (" + sc.file + ")\n";
     if (sc.failure) {
       const auto& f = *sc.failure;
-      out += "  " + ClipForTerminal(f.message) + "\n";
+      out += "  " + TerminalText(ClipForTerminal(f.message)) + "\n";
       // The message already names file, line, step and kind; add the step's
       // own name when it has one.
       for (const auto& st : sc.steps) {
         if (st.index == f.step && f.step >= 0 && !st.name.empty()) {
-          out += "  step name: " + st.name + "\n";
+          out += "  step name: " + TerminalText(st.name) + "\n";
         }
       }
       if (!f.expected.empty() || !f.actual.empty()) {
@@ -178,10 +196,10 @@ std::string ScenarioDetails(const ScenarioResult& sc, const TextStyle& style) {
       if (sc.client->timed_out) out += " (timed out)";
       out += "\n";
       if (!sc.client->stderr_text.empty())
-        out += "  client stderr:\n" + ClipForTerminal(sc.client->stderr_text) + "\n";
+        out += "  client stderr:\n" + TerminalText(ClipForTerminal(sc.client->stderr_text)) + "\n";
     }
   } else {
-    out += Paint(style, kBold, sc.name) + " (" + sc.file + ")\n";
+    out += Paint(style, kBold, TerminalText(sc.name)) + " (" + sc.file + ")\n";
     Transcript shown = sc.transcript;
     for (auto& e : shown) e.text = ClipForTerminal(e.text);
     out += FormatTranscript(shown, "  ");

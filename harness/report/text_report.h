@@ -17,6 +17,11 @@ struct TextStyle {
   int transcript_context = 12;  // transcript lines shown before a failure
 };
 
+// Text from a peer (a reply quoted in a failure message, a graded client's
+// stderr, a scenario's name) as a terminal may show it: control bytes but
+// newline and tab escaped ("\x1b"), so no escape sequence reaches the terminal.
+std::string TerminalText(const std::string& text);
+
 // "✓ basic_send (scenarios/basic_send.yaml)  12ms" plus a newline. Skipped
 // scenarios give their reason.
 std::string ScenarioLine(const ScenarioResult& sc, const TextStyle& style);

@@ -41,6 +41,26 @@ TEST(TextReport, FailureDetailsNameStepLineExpectedActualAndTranscript) {
 
 // A hostile server's 1 MiB reply: the terminal shows the verdict and a
 // bounded piece of the reply, not a megabyte (the JSON report keeps more).
+// A hostile server's reply (or a graded client's stderr) quoted in a failure
+// message must not reach the terminal as escape sequences: ESC, BEL, CR
+// are shown escaped, as in the transcript.
+TEST(TextReport, NoControlBytesFromPeersReachTheTerminal) {
+  ScenarioResult sc = testing::FailedScenario();
+  sc.failure->message = "x.yaml:6: step 2 (send): expected 250, got 221 \x1b]0;pwned\x07\x1b[2J\rz";
+  sc.steps[1].optional_mismatch = true;
+  sc.steps[1].message = "got \x1b[31mred";
+  sc.steps[1].name = "named \x1b[1m";
+  sc.failure->step = 1;
+  sc.client = ClientProcessResult{};
+  sc.client->stderr_text = "oops\x1b[2J\n";
+  std::string d = ScenarioDetails(sc, TextStyle{});
+  EXPECT_EQ(d.find('\x1b'), std::string::npos) << d;
+  EXPECT_EQ(d.find('\x07'), std::string::npos) << d;
+  EXPECT_EQ(d.find('\r'), std::string::npos) << d;
+  EXPECT_NE(d.find("got 221 \\x1b]0;pwned\\x07\\x1b[2J\\rz"), std::string::npos) << d;
+  EXPECT_EQ(TerminalText("a\x1b[2J\nb\tc"), "a\\x1b[2J\nb\tc");
+}
+
 TEST(TextReport, HugeRepliesAreClippedOnTheTerminal) {
   ScenarioResult sc = testing::FailedScenario();
   std::string reply;
