@@ -67,6 +67,17 @@ class RelaySession {
  private:
   void Note(char dir, std::string text) {
     if (interrupted_) return;  // the interruption note stays the last entry
+    if (dir != '*') {
+      if (!recording_) return;
+      recorded_bytes_ += text.size();
+      if (recorded_bytes_ > opt_.max_recorded_bytes) {
+        // A flood (an endless reply, a huge message) is relayed, not kept.
+        recording_ = false;
+        dir = '*';
+        text = "recording stopped: the session passed " + std::to_string(opt_.max_recorded_bytes) +
+               " bytes (cap: recorded bytes per session); the rest was relayed without recording";
+      }
+    }
     transcript_.push_back({std::chrono::duration<double, std::milli>(Clock::now() - start_).count(),
                            dir, std::move(text)});
   }
@@ -86,6 +97,7 @@ class RelaySession {
   bool upgrade_signalled_ = false;
   bool starttls_sent_ = false;
   bool recording_ = true;
+  size_t recorded_bytes_ = 0;
   bool interrupted_ = false;
   ClientStream c_stream_;
   LineFramer s_lines_;

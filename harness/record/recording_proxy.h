@@ -49,6 +49,9 @@ struct RecordOptions {
   std::string tls_cert_file, tls_key_file;  // empty: self-signed
   Duration timeout{std::chrono::seconds(60)};
   int sessions = 1;  // sessions to record before Serve returns
+  // Bytes of one session kept for its scenario (client and server lines);
+  // past it the rest is relayed but not recorded, and a note says so.
+  size_t max_recorded_bytes = size_t{32} << 20;
 };
 
 class RecordingProxy {
