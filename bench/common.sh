@@ -35,3 +35,45 @@ start_sink() {
 
 # The median of numbers on stdin, separated by spaces or newlines.
 median() { tr ' ' '\n' | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+
+# A temporary folder in $work, removed at exit together with the smtp-sink
+# whose pid the script puts in $sink_pid.
+make_workdir() {
+  work=$(mktemp -d)
+  sink_pid=""
+  trap 'cleanup_workdir' EXIT
+}
+cleanup_workdir() {
+  [[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+
+# Writes to $1 the transaction smtp-source makes, every reply checked:
+# EHLO, MAIL, RCPT, DATA, a message of about $2 bytes, QUIT.
+write_load_scenario() {
+  local body
+  body=$(/usr/bin/python3 -c "import sys; n=int(sys.argv[1]); line='x'*78; print('\n'.join([line]*(n//80)))" "$2")
+  cat >"$1" <<YAML
+name: bench_load
+timeout: 10s
+steps:
+  - expect: 220
+  - send: EHLO bench.example.test
+    expect: 250
+  - send: MAIL FROM:<bench@example.test>
+    expect: 250
+  - send: RCPT TO:<sink@example.test>
+    expect: 250
+  - send: DATA
+    expect: 354
+  - data: |
+      From: <bench@example.test>
+      To: <sink@example.test>
+      Subject: bench
+
+$(sed 's/^/      /' <<<"$body")
+    expect: 250
+  - send: QUIT
+    expect: 221
+YAML
+}

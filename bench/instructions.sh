@@ -23,36 +23,9 @@ sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 valgrind_bin=$(command -v valgrind || echo /usr/bin/valgrind)
 require_bins "${bins[@]}" "$source_bin" "$sink_bin" "$valgrind_bin"
 
-work=$(mktemp -d)
-sink_pid=""
-cleanup() {
-  [[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_workdir  # $work, removed at exit with the smtp-sink in $sink_pid
 
-body=$(/usr/bin/python3 -c "print('\n'.join(['x' * 78] * 12))")
-cat >"$work/load.yaml" <<YAML
-name: bench_instructions
-timeout: 10s
-steps:
-  - expect: 220
-  - send: EHLO bench.example.test
-    expect: 250
-  - send: MAIL FROM:<bench@example.test>
-    expect: 250
-  - send: RCPT TO:<sink@example.test>
-    expect: 250
-  - send: DATA
-    expect: 354
-  - data: |
-      Subject: bench
-
-$(sed 's/^/      /' <<<"$body")
-    expect: 250
-  - send: QUIT
-    expect: 221
-YAML
+write_load_scenario "$work/load.yaml" 1024
 
 port=$(free_port)
 start_sink "$sink_bin" "$port"

@@ -35,39 +35,9 @@ sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 . "$here/bench/common.sh"
 require_bins "$bin" "$source_bin" "$sink_bin"
 
-work=$(mktemp -d)
-sink_pid=""
-cleanup() {
-  [[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_workdir  # $work, removed at exit with the smtp-sink in $sink_pid
 
-# The same transaction smtp-source makes, every reply checked.
-body=$(/usr/bin/python3 -c "import sys; n=int(sys.argv[1]); line='x'*78; print('\n'.join([line]*(n//80)))" "$size")
-cat >"$work/load.yaml" <<YAML
-name: bench_load
-timeout: 10s
-steps:
-  - expect: 220
-  - send: EHLO bench.example.test
-    expect: 250
-  - send: MAIL FROM:<bench@example.test>
-    expect: 250
-  - send: RCPT TO:<sink@example.test>
-    expect: 250
-  - send: DATA
-    expect: 354
-  - data: |
-      From: <bench@example.test>
-      To: <sink@example.test>
-      Subject: bench
-
-$(sed 's/^/      /' <<<"$body")
-    expect: 250
-  - send: QUIT
-    expect: 221
-YAML
+write_load_scenario "$work/load.yaml" "$size"
 
 port=$(free_port)
 start_sink "$sink_bin" "$port"

@@ -22,13 +22,7 @@ sink_bin=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 . "$here/bench/common.sh"
 require_bins "$bin" "$swaks_bin" "$sink_bin"
 
-work=$(mktemp -d)
-sink_pid=""
-cleanup() {
-  [[ -n $sink_pid ]] && kill "$sink_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+make_workdir  # $work, removed at exit with the smtp-sink in $sink_pid
 
 port=$(free_port)
 start_sink "$sink_bin" "$port"

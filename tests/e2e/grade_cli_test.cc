@@ -104,10 +104,14 @@ TEST(GradeCli, SigintStopsTheClientAndWritesTheReport) {
   std::string dir = ::testing::TempDir() + "grade_sigint_" + std::to_string(getpid());
   std::filesystem::create_directories(dir);
   std::filesystem::permissions(dir, std::filesystem::perms::all);  // the client runs as nobody
-  // Says EHLO, then stalls; a child of it (sleep 67.25) must die with it.
+  // Says EHLO, then stalls; a child of it (`sleep 67.PID`, a name no other
+  // test run on the machine uses) must die with it.
+  const std::string marker = "67." + std::to_string(getpid());
   const std::string client =
       "import os, socket, subprocess, time\n"
-      "subprocess.Popen(['sleep', '67.25'])\n"
+      "subprocess.Popen(['sleep', '" +
+      marker +
+      "'])\n"
       "s = socket.create_connection(('127.0.0.1', int(os.environ['SMTP_HARNESS_PORT'])))\n"
       "s.recv(1000)\n"
       "s.sendall(b'EHLO me\\r\\n')\n"
@@ -139,7 +143,7 @@ TEST(GradeCli, SigintStopsTheClientAndWritesTheReport) {
   EXPECT_EQ(sc["steps"][0]["status"], "passed") << sc["steps"];
   EXPECT_EQ(sc["steps"][1]["status"], "passed") << sc["steps"];
   // Nothing of the client is left running.
-  FILE* ps = popen("pgrep -f '^sleep 67.25'", "r");
+  FILE* ps = popen(("pgrep -f '^sleep " + marker + "$'").c_str(), "r");
   char buf[64] = {0};
   bool left = ps && fgets(buf, sizeof buf, ps) != nullptr;
   if (ps) pclose(ps);
