@@ -77,15 +77,20 @@ TEST(HtmlReportCli, ReportRefusesWhatIsNotAReport) {
   EXPECT_EQ(r.exit_code, 2);
 }
 
-TEST(HtmlReportCli, UnwritablePageIsExitThree) {
+// run checks --html as it checks --report: before anything runs (exit 2,
+// nothing written); `report`, which has nothing to run, says exit 3.
+TEST(HtmlReportCli, UnwritablePageIsRefusedBeforeTheRun) {
   TempDir dir;
   dir.Write("s/rejected.yaml", kRejected);
   auto r = RunHarness({"s", "--report", "r.json", "--html", "/nonexistent-dir/r.html"},
                       InDir(dir.path()));
-  EXPECT_EQ(r.exit_code, 3);
-  EXPECT_NE(r.err.find("cannot write HTML report to /nonexistent-dir/r.html"), std::string::npos)
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("cannot write HTML report (--html) to /nonexistent-dir/r.html"),
+            std::string::npos)
       << r.err;
-  EXPECT_TRUE(dir.Exists("r.json"));  // the other reports are still written
+  EXPECT_FALSE(dir.Exists("r.json"));  // nothing ran
+  r = RunHarness({"s", "--report", "r.json"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // the scenario fails; r.json for `report` below
   auto rep = Report({dir.path() + "/r.json", "--html", "/nonexistent-dir/r.html"});
   EXPECT_EQ(rep.exit_code, 3);
   r = RunHarness({"s", "--html", "-"}, InDir(dir.path()));
