@@ -105,9 +105,16 @@ Status WriteReportFile(const std::string& path, const std::string& contents, con
   std::string tmp;
   int fd = CreateTempBeside(path, tmp);
   if (fd < 0) return WriteFailed(what, path, errno);
-  mode_t mask = ::umask(0);
-  ::umask(mask);
-  ::fchmod(fd, 0666 & ~mask);  // as an ordinary create would make it (mkstemp: 0600)
+  // A report that is replaced keeps its mode (one kept private stays so);
+  // a new one gets what an ordinary create would give it (mkstemp: 0600).
+  struct stat old_st {};
+  if (::lstat(path.c_str(), &old_st) == 0 && S_ISREG(old_st.st_mode)) {
+    ::fchmod(fd, old_st.st_mode & 07777);
+  } else {
+    mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd, 0666 & ~mask);
+  }
   bool ok = WriteAll(fd, contents);
   int err = errno;
   if (::close(fd) != 0 && ok) {

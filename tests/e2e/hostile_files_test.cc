@@ -39,6 +39,20 @@ TEST(HostileFiles, PlantedSymlinksAreNotFollowed) {
   }
 }
 
+// A report kept private (0600: it holds transcripts) stays private when a
+// new run replaces it (before: the new file was 0666 & ~umask).
+TEST(HostileFiles, AReplacedReportKeepsItsMode) {
+  TempDir dir;
+  dir.Write("s.yaml", kPassing);
+  dir.Write("r.json", "old\n");
+  fs::permissions(dir.path() + "/r.json", fs::perms::owner_read | fs::perms::owner_write);
+  auto r = RunHarness({"s.yaml", "--report", "r.json"}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(dir.Read("r.json").find("\"scenarios\""), std::string::npos);
+  EXPECT_EQ(fs::status(dir.path() + "/r.json").permissions(),
+            fs::perms::owner_read | fs::perms::owner_write);
+}
+
 TEST(HostileFiles, AReportPathNamingAnInputOrAnotherReportIsRefusedBeforeRunning) {
   TempDir dir;
   dir.Write("mine.yaml", kPassing);
