@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/output_paths.h"
 #include "harness/report/html_report.h"
 
 namespace smtp::cli {
@@ -18,6 +19,10 @@ struct ReportFlags {
 };
 
 int ReportCommand(const ReportFlags& flags) {
+  if (Status paths = CheckOutputPaths({{"--html", flags.html}}, {flags.input}); !paths.ok()) {
+    std::cerr << "smtp-harness report: " << paths.message() << "\n";
+    return kExitUsage;
+  }
   Status s = ConvertJsonReportToHtml(flags.input, flags.html);
   if (s.ok()) return kExitOk;
   std::cerr << "smtp-harness report: " << s.message() << "\n";

@@ -123,6 +123,19 @@ TEST(HostileFiles, LoadAndGradeRefuseReportPathsAsRunDoes) {
   EXPECT_FALSE(dir.Exists("x"));
 }
 
+// `report` reads a JSON report and writes HTML: the one must not be the other.
+TEST(HostileFiles, ReportRefusesToWriteItsHtmlOverItsInput) {
+  TempDir dir;
+  dir.Write("s.yaml", kPassing);
+  ASSERT_EQ(RunHarness({"s.yaml", "--report", "r.json"}, InDir(dir.path())).exit_code, 0);
+  const std::string json = dir.Read("r.json");
+  auto r = RunProcess({SMTP_HARNESS_BINARY, "report", "r.json", "--html", "./r.json"},
+                      InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("is the input"), std::string::npos) << r.err;
+  EXPECT_EQ(dir.Read("r.json"), json);
+}
+
 TEST(HostileFiles, RunDoesNotExecuteClientCommandsWithoutAllowClient) {
   TempDir dir;
   dir.Write("s/evil.yaml",
