@@ -81,37 +81,62 @@ struct Conn {
 };
 
 // Splits what goes over the wire into transcript lines; a line that arrives
-// in pieces becomes one entry when its LF comes (or at the end).
+// in pieces becomes one entry when its LF comes (or at the end). Only the
+// first kRecordedLineBytes of a line are kept: a peer's endless line (the
+// session itself drops it past the SMTP limit) must not fill memory or the
+// log; a note says how much was left out.
 class LineRecorder {
  public:
+  static constexpr size_t kRecordedLineBytes = 8192;
+
   template <typename Emit>
   void Add(std::string_view bytes, Emit&& emit) {
     size_t start = 0;
     while (start < bytes.size()) {
       size_t lf = bytes.find('\n', start);
       if (lf == std::string_view::npos) {
-        pending_.append(bytes.substr(start));
+        Take(bytes.substr(start));
         return;
       }
-      pending_.append(bytes.substr(start, lf - start));
-      if (!pending_.empty() && pending_.back() == '\r') {
-        pending_.pop_back();
-      } else {
-        pending_ += '\n';  // a bare LF stays visible in the transcript
-      }
+      Take(bytes.substr(start, lf - start));
+      bool crlf = last_cr_;
+      if (crlf && dropped_ == 0) pending_.pop_back();
+      if (crlf && dropped_ > 0) --dropped_;  // the CR was dropped, not text
+      Note();
+      if (!crlf) pending_ += '\n';  // a bare LF stays visible in the transcript
       emit(std::move(pending_));
-      pending_.clear();
+      Reset();
       start = lf + 1;
     }
   }
   template <typename Emit>
   void Flush(Emit&& emit) {
+    Note();
     if (!pending_.empty()) emit(std::move(pending_));
-    pending_.clear();
+    Reset();
   }
 
  private:
+  void Take(std::string_view part) {
+    if (part.empty()) return;
+    last_cr_ = part.back() == '\r';
+    size_t room = kRecordedLineBytes - std::min(kRecordedLineBytes, pending_.size());
+    size_t keep = std::min(room, part.size());
+    pending_.append(part.substr(0, keep));
+    dropped_ += part.size() - keep;
+  }
+  void Note() {
+    if (dropped_ > 0) pending_ += " ... [" + std::to_string(dropped_) + " more bytes not recorded]";
+  }
+  void Reset() {
+    pending_.clear();
+    dropped_ = 0;
+    last_cr_ = false;
+  }
+
   std::string pending_;
+  size_t dropped_ = 0;    // bytes of this line past kRecordedLineBytes
+  bool last_cr_ = false;  // the line's last byte so far was a CR
 };
 
 }  // namespace

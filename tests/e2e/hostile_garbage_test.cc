@@ -94,6 +94,30 @@ TEST_F(HostileGarbage, OneMegabyteLineWithoutCrlfIsAnsweredOnceAndDiscarded) {
   EXPECT_EQ(c.buffered(), "");
 }
 
+// With -v the transcript keeps the start of an over-long line, not all of
+// it: a 64 MiB line in DATA (the framer drops it past 1000 octets) made
+// `serve -v` hold it whole and print it (before: 620 MB peak for 200 MiB).
+TEST(HostileGarbageVerbose, AHugeLineIsNotKeptWholeForTheTranscript) {
+  Serve serve({"-v"}, "garbage-v");
+  ASSERT_GT(serve.port(), 0) << serve.process().Stderr();
+  TcpClient c(serve.port());
+  c.ReadReply();
+  c.Send("EHLO x\r\nMAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n");
+  for (int i = 0; i < 4; ++i) c.ReadReply();
+  const std::string mib(1 << 20, 'x');
+  for (int i = 0; i < 64; ++i) c.Send(mib);
+  c.Send("\r\n.\r\n");
+  EXPECT_EQ(c.ReadReply(seconds(20)).substr(0, 4), "500 ");
+  long rss = PeakRssKiB(serve.process().pid());
+  c.Send("QUIT\r\n");
+  c.ReadReply();
+  EXPECT_EQ(serve.Stop(), 0);
+  std::string log = serve.process().Stderr();
+  EXPECT_LT(log.size(), size_t{1} << 20);
+  EXPECT_NE(log.find(" more bytes not recorded]"), std::string::npos) << log.substr(0, 2000);
+  EXPECT_LT(rss, 64 * 1024) << "KiB";
+}
+
 TEST_F(HostileGarbage, HundredThousandEmptyLinesGetOneReplyEach) {
   TcpClient c = Greeted();
   constexpr int kLines = 100000;
