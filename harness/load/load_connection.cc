@@ -1,5 +1,7 @@
 #include "harness/load/load_connection.h"
 
+#include "harness/runner/run_options.h"
+
 namespace smtp {
 namespace {
 
@@ -57,9 +59,22 @@ asio::awaitable<Result<Reply>> LoadConnection::ReadReply(Duration timeout) {
   // One deadline for the whole reply, however many reads it takes (most
   // replies take one: the clock is read only for a second).
   std::optional<Clock::time_point> deadline;
+  // The caps `run` has (RunCaps): a hostile server's endless reply fails
+  // the step instead of filling memory until the timeout.
+  static const RunCaps kCaps;
+  size_t lines = 0, bytes = 0;
   for (;;) {
     while (auto line = framer_.Next()) {
       if (line->too_long) co_return Status::Protocol("reply line too long");
+      bytes += line->text.size() + 2;
+      if (++lines > kCaps.reply_lines) {
+        co_return Status::Protocol("reply has more than " + std::to_string(kCaps.reply_lines) +
+                                   " lines (cap: reply lines per reply)");
+      }
+      if (bytes > kCaps.step_reply_bytes) {
+        co_return Status::Protocol("reply longer than " + std::to_string(kCaps.step_reply_bytes) +
+                                   " bytes in total (cap: reply bytes)");
+      }
       auto r = parser_.FeedLine(line->text);
       if (!r.ok()) co_return Status::Protocol(r.status().message() + ": \"" + line->text + "\"");
       if (r->has_value()) co_return std::move(**r);
