@@ -49,7 +49,8 @@ TEST(HostileLoad, AnEndlessReplyMeetsTheReplyCaps) {
     for (auto& t : sessions) t.join();
   });
   TempDir dir;
-  dir.Write("ehlo.yaml", "name: ehlo\nsteps:\n  - expect: 220\n  - send: EHLO x\n    expect: 250\n");
+  dir.Write("ehlo.yaml",
+            "name: ehlo\nsteps:\n  - expect: 220\n  - send: EHLO x\n    expect: 250\n");
   auto r = RunProcess({"/usr/bin/time", "-f", "peak %M", SMTP_HARNESS_BINARY, "load", "ehlo.yaml",
                        "--target", "smtp://127.0.0.1:" + std::to_string(ntohs(a.sin_port)), "-n",
                        "8", "-c", "4", "--timeout", "20s", "--report", "l.json"},
