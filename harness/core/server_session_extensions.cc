@@ -13,11 +13,6 @@ namespace {
 
 constexpr size_t kMaxAuthLine = 12288;  // RFC 4954 §4: AUTH lines may be long
 
-bool IsDigits(std::string_view s) {
-  return !s.empty() && s.size() <= 18 &&
-         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-}
-
 }  // namespace
 
 void ServerSession::Bdat(std::string_view args, ServerOutputs& out) {
@@ -26,7 +21,8 @@ void ServerSession::Bdat(std::string_view args, ServerOutputs& out) {
   std::string_view size_text = args.substr(0, sp);
   std::string last;
   if (sp != std::string_view::npos) last = Upper(args.substr(sp + 1));
-  if (!IsDigits(size_text) || (sp != std::string_view::npos && last != "LAST")) {
+  // At most 18 digits, so std::stoull below cannot overflow.
+  if (!IsDigits(size_text, 18) || (sp != std::string_view::npos && last != "LAST")) {
     return Say(out, 501, "5.5.4", "Syntax: BDAT size [LAST]");
   }
   bdat_remaining_ = std::stoull(std::string(size_text));

@@ -303,6 +303,12 @@ void ScenarioParser::ParseData(const YAML::Node& value, Step& step) {
     }
   }
   if (options_.check_data_files && !std::filesystem::is_regular_file(step.data_file, ec)) {
+    if (std::filesystem::exists(step.data_file, ec)) {
+      // A FIFO would block the load, a device or folder is not a message.
+      r_.Error(file, "data: file '" + *path +
+                         "' is not a regular file (a folder, FIFO or device); give a message file");
+      return;
+    }
     r_.Error(file, "data: file '" + *path + "' not found" +
                        (std::filesystem::path(*path).is_relative()
                             ? " (relative paths are resolved against the scenario's folder)"

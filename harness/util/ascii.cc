@@ -10,4 +10,12 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
+bool IsDigits(std::string_view s, size_t max_digits) {
+  if (s.empty() || s.size() > max_digits) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
 }  // namespace smtp

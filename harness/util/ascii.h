@@ -1,6 +1,6 @@
-// ASCII case folding for protocol text (verbs, keywords, mechanism names).
-// Only a-z change: SMTP is case-insensitive in ASCII, and the result must
-// not depend on the process locale.
+// ASCII helpers for protocol text: case folding (verbs, keywords, mechanism
+// names) and number checks. Only a-z change: SMTP is case-insensitive in
+// ASCII, and the result must not depend on the process locale.
 #pragma once
 
 #include <string>
@@ -10,5 +10,9 @@ namespace smtp {
 
 // "ehlo x" -> "EHLO X".
 std::string Upper(std::string_view s);
+
+// 1 to `max_digits` ASCII digits and nothing else: a number that fits the
+// caller's integer (18 digits always fit in 64 bits) before it is parsed.
+bool IsDigits(std::string_view s, size_t max_digits);
 
 }  // namespace smtp

@@ -11,5 +11,15 @@ TEST(AsciiTest, UpperChangesOnlyAsciiLetters) {
   EXPECT_EQ(Upper("gr\xc3\xbc\xc3\x9f"), "GR\xc3\xbc\xc3\x9f");  // UTF-8 bytes untouched
 }
 
+TEST(AsciiTest, IsDigitsTakesOnlyAsciiDigitsUpToTheLimit) {
+  EXPECT_TRUE(IsDigits("0", 18));
+  EXPECT_TRUE(IsDigits(std::string(18, '9'), 18));
+  EXPECT_FALSE(IsDigits(std::string(19, '9'), 18));  // would overflow stoull
+  EXPECT_FALSE(IsDigits("", 18));
+  EXPECT_FALSE(IsDigits("12a", 18));
+  EXPECT_FALSE(IsDigits("-1", 18));
+  EXPECT_FALSE(IsDigits(" 1", 18));
+}
+
 }  // namespace
 }  // namespace smtp
