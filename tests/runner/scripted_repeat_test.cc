@@ -22,19 +22,10 @@ Scenario Lab(int rcpt_min, int rcpt_max, bool strict_crlf = false) {
   sc.steps.push_back(Expect("MAIL FROM:<*>", "250 OK"));
   sc.steps.push_back(Expect("RCPT TO:<*>", "250 Recipient OK", rcpt_min, rcpt_max));
   sc.steps.push_back(Expect("DATA", "354"));
-  Step data;
-  data.kind = StepKind::kExpectData;
-  data.data.contains = {"\n.dot line"};
-  data.text = "250 OK queued";
-  sc.steps.push_back(data);
+  sc.steps.push_back(test::ExpectData({"\n.dot line"}, "250 OK queued"));
   sc.steps.push_back(Expect("QUIT", "221 *"));
-  Step close;
-  close.kind = StepKind::kExpectClose;
-  sc.steps.push_back(close);
-  for (size_t i = 0; i < sc.steps.size(); ++i) {
-    sc.steps[i].index = static_cast<int>(i);
-    sc.steps[i].pos.line = static_cast<int>(10 + i);
-  }
+  sc.steps.push_back(test::ExpectClose());
+  test::NumberSteps(sc);
   return sc;
 }
 

@@ -28,19 +28,10 @@ Scenario Lab(bool strict) {
   sc.steps.push_back(mail);
   sc.steps.push_back(Expect("RCPT TO:<*>", "250 OK"));
   sc.steps.push_back(Expect("DATA", "354"));
-  Step data;
-  data.kind = StepKind::kExpectData;
-  data.data.contains = {"I love computer networks!"};
-  data.text = "250 OK queued";
-  sc.steps.push_back(data);
+  sc.steps.push_back(test::ExpectData({"I love computer networks!"}, "250 OK queued"));
   sc.steps.push_back(Expect("QUIT", "221 *"));
-  Step close;
-  close.kind = StepKind::kExpectClose;
-  sc.steps.push_back(close);
-  for (size_t i = 0; i < sc.steps.size(); ++i) {
-    sc.steps[i].index = static_cast<int>(i);
-    sc.steps[i].pos.line = static_cast<int>(10 + i);
-  }
+  sc.steps.push_back(test::ExpectClose());
+  test::NumberSteps(sc);
   return sc;
 }
 
