@@ -338,10 +338,12 @@ Status FakeServer::Impl::Store(const ReceivedMessage& m) {
 }
 
 awaitable<bool> FakeServer::Impl::Write(Conn& conn, std::string_view bytes) {
-  // Replies are small and almost always fit in the socket buffer: the
-  // stream tries a direct write first and arms the deadline only for what
-  // is left (a profile showed the timer and its epoll cycles dominating).
-  asio::error_code ec = co_await conn.stream.Write(bytes, OrForever(config_.write_timeout));
+  // Replies are small and almost always fit in the socket buffer: try a
+  // direct write first and arm the deadline only for what is left (a
+  // profile showed the timer and its epoll cycles dominating).
+  asio::error_code ec = conn.stream.TryWrite(bytes);
+  if (!ec && !bytes.empty())
+    std::tie(ec) = co_await conn.stream.Write(bytes, OrForever(config_.write_timeout));
   if (ec) co_return false;
   conn.turn_start = std::chrono::steady_clock::now();
   co_return true;
