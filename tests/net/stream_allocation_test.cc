@@ -5,9 +5,9 @@
 // every malloc and aligned_alloc (tests/support/allocation_counter.h).
 #include <gtest/gtest.h>
 
+#include <array>
 #include <asio/co_spawn.hpp>
 #include <asio/io_context.hpp>
-#include <array>
 #include <asio/ip/tcp.hpp>
 #include <exception>
 #include <span>
