@@ -142,8 +142,7 @@ int RunServe(const ServeOptions& o) {
     config.port = listen->port;
   }
   const std::string host = config.listen_host;
-  const std::string listen_text = (host.find(':') != std::string::npos ? "[" + host + "]" : host) +
-                                  ":" + std::to_string(config.port);
+  const std::string listen_text = FormatHostPort(host, config.port);
   if (o.max_sessions) config.max_sessions = *o.max_sessions;
   if (!o.idle_timeout.empty()) {
     auto d = ParseDuration(o.idle_timeout);
