@@ -16,7 +16,8 @@ CLI::Option* OneOf(CLI::Option* option, std::vector<std::string> values, LetterC
       [values = std::move(values), letter_case, value_optional](std::string& value) {
         if (value.empty() && value_optional) return std::string();
         for (const auto& allowed : values) {
-          if (value == allowed || (letter_case == LetterCase::kIgnore && Upper(value) == Upper(allowed))) {
+          if (value == allowed ||
+              (letter_case == LetterCase::kIgnore && Upper(value) == Upper(allowed))) {
             value = allowed;
             return std::string();
           }
