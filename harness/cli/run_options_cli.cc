@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "harness/cli/choice_option.h"
 #include "harness/cli/invocation.h"
 #include "harness/cli/output_paths.h"
 #include "harness/report/report_file.h"
@@ -20,10 +21,10 @@ void AddRunOptions(CLI::App& cmd, RunOptionFlags& f) {
                  "JSON report path (default smtp-harness-report.json; '-': stdout, no summary)");
   cmd.add_option("--junit", f.junit, "also write JUnit XML to PATH");
   cmd.add_option("--gradescope", f.gradescope, "also write Gradescope results.json to PATH");
-  cmd.add_option("--gradescope-format", f.gradescope_format,
-                 "each Gradescope test's output: text (default) or html (with the sequence "
-                 "diagram)")
-      ->check(CLI::IsMember({"text", "html"}));
+  OneOf(cmd.add_option("--gradescope-format", f.gradescope_format,
+                       "each Gradescope test's output: text (default) or html (with the sequence "
+                       "diagram)"),
+        {"text", "html"});
   cmd.add_option("--html", f.html,
                  "also write a self-contained HTML report (sequence diagrams) to PATH ('-': "
                  "stdout, no summary)");
