@@ -10,6 +10,7 @@
 #include <iostream>
 #include <memory>
 
+#include "harness/cli/choice_option.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt_guard.h"
 #include "harness/cli/run_options_cli.h"
@@ -21,6 +22,11 @@
 
 namespace smtp::cli {
 namespace {
+
+// --client-isolation.
+const Choice<Isolation> kIsolations[] = {{"auto", Isolation::kAuto},
+                                         {"namespace", Isolation::kNamespace},
+                                         {"subreaper", Isolation::kSubreaper}};
 
 struct GradeFlags {
   RunOptionFlags common;
@@ -67,16 +73,7 @@ Status ResolveContainment(const GradeFlags& f, ClientContainment& c) {
       c.limits.cpu_seconds = static_cast<rlim_t>(std::max<long long>(1, secs));
     }
   }
-  if (f.isolation == "auto") {
-    c.isolation = Isolation::kAuto;
-  } else if (f.isolation == "namespace") {
-    c.isolation = Isolation::kNamespace;
-  } else if (f.isolation == "subreaper") {
-    c.isolation = Isolation::kSubreaper;
-  } else {
-    return Status::InvalidArgument(
-        "--client-isolation: expected auto, namespace or subreaper, got '" + f.isolation + "'");
-  }
+  c.isolation = ChoiceValue(kIsolations, f.isolation, Isolation::kAuto);
   return Status::Ok();
 }
 
@@ -210,9 +207,10 @@ void AddGradeCommand(CLI::App& app, int* exit_status) {
                   "open files per client process (default 256; 0: no limit)");
   cmd->add_option("--client-max-cpu", flags->max_cpu,
                   "CPU time per client process (default 60s; 0: no limit)");
-  cmd->add_option("--client-isolation", flags->isolation,
-                  "auto (default): a PID namespace if the kernel allows, else a subreaper; or "
-                  "namespace, subreaper");
+  OneOf(cmd->add_option("--client-isolation", flags->isolation,
+                        "auto (default): a PID namespace if the kernel allows, else a subreaper; "
+                        "or namespace, subreaper"),
+        ChoiceNames(kIsolations));
   cmd->callback([flags, exit_status] { *exit_status = RunGrade(*flags); });
 }
 

@@ -120,7 +120,7 @@ int LoadCommand(const LoadFlags& flags) {
     return result.status().code() == Status::Code::kInvalidArgument ? kExitUsage : kExitHarness;
   }
   result->command_line = opt.run.command_line;
-  if (opt.run.report_path != "-") std::cout << FormatLoadSummary(*result) << std::flush;
+  if (!opt.run.ReportOnStdout()) std::cout << FormatLoadSummary(*result) << std::flush;
   if (Status s = WriteLoadJsonReport(*result, opt.run.report_path); !s.ok()) {
     std::cerr << "smtp-harness load: " << s.message() << "\n";
     return kExitHarness;

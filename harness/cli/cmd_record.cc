@@ -14,16 +14,21 @@
 #include <filesystem>
 #include <iostream>
 
+#include "harness/cli/choice_option.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/interrupt_guard.h"
 #include "harness/cli/output_paths.h"
 #include "harness/record/recorded_scenario.h"
 #include "harness/record/recording_proxy.h"
+#include "harness/record/reply_generaliser.h"
 #include "harness/report/report_file.h"
 #include "harness/util/target.h"
 
 namespace smtp::cli {
 namespace {
+
+// --mode: is the recording a server-mode scenario?
+const Choice<bool> kModes[] = {{"client", false}, {"server", true}};
 
 struct RecordFlags {
   std::string listen = "127.0.0.1:1025";
@@ -101,9 +106,6 @@ int RecordCommand(const RecordFlags& f) {
   auto level = ParseGeneraliseLevel(f.generalise);
   if (!level.ok()) return usage(level.status().message());
   if (f.sessions < 1) return usage("--sessions must be at least 1");
-  if (f.mode != "client" && f.mode != "server") {
-    return usage("invalid --mode '" + f.mode + "': expected client or server");
-  }
   o.sessions = f.sessions;
   for (const auto* v : {&f.auth_user_var, &f.auth_password_var}) {
     if (!ValidVarName(*v))
@@ -153,7 +155,7 @@ int RecordCommand(const RecordFlags& f) {
     info.name = std::filesystem::path(path).stem().string();
     info.description = "Recorded through smtp-harness record from " + target->ToString();
     info.level = *level;
-    info.server_mode = f.mode == "server";
+    info.server_mode = ChoiceValue(kModes, f.mode, false);
     info.auth.user = f.auth_user_var;
     info.auth.password = f.auth_password_var;
     // As the reports are: a fresh temporary file (mkstemp, never a planted
@@ -220,12 +222,14 @@ void AddRecordCommand(CLI::App& app, int* exit_status) {
                   "PEM certificate for --tls-intercept (default: self-signed)");
   cmd->add_option("--tls-key", f->tls_key, "PEM key for --tls-cert");
   cmd->add_option("--timeout", f->timeout, "idle deadline for every read and write (default 60s)");
-  cmd->add_option(
-      "--generalise", f->generalise,
-      "reply globs: volatile (default: queue ids, dates, host names become *), code, exact");
-  cmd->add_option("--mode", f->mode,
-                  "client (default: run replays it against a server) or server (grade checks a "
-                  "client with it)");
+  OneOf(cmd->add_option(
+            "--generalise", f->generalise,
+            "reply globs: volatile (default: queue ids, dates, host names become *), code, exact"),
+        GeneraliseLevelNames());
+  OneOf(cmd->add_option("--mode", f->mode,
+                        "client (default: run replays it against a server) or server (grade "
+                        "checks a client with it)"),
+        ChoiceNames(kModes));
   cmd->add_option("--auth-user-var", f->auth_user_var,
                   "variable an AUTH step takes its user name from (default "
                   "env:SMTP_HARNESS_USER; a plain NAME is set with run/grade --var)");

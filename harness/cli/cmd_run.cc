@@ -64,7 +64,7 @@ int EmptyRun(const std::string& why, const RunOptions& options, bool allow_empty
               << " (give --allow-empty if an empty run is expected)\n";
     return kExitUsage;
   }
-  std::ostream& out = options.report_path == "-" ? std::cerr : std::cout;
+  std::ostream& out = options.ReportOnStdout() ? std::cerr : std::cout;
   out << "smtp-harness run: no scenarios selected (" << why << "); --allow-empty: nothing ran\n";
   RunResult run;
   run.started_at = NowIso8601();
@@ -175,7 +175,7 @@ int RunCommand(const RunFlags& flags) {
     // A live "[3/10] running: ..." line, on a terminal only.
     ProgressLine progress(std::cerr, selected.size(),
                           isatty(STDOUT_FILENO) == 1 && isatty(STDERR_FILENO) == 1 &&
-                              options.report_path != "-" && std::getenv("TERM") != nullptr &&
+                              !options.ReportOnStdout() && std::getenv("TERM") != nullptr &&
                               std::string(std::getenv("TERM")) != "dumb");
     size_t reported = 0;  // on_result comes in the scenarios' order
     SuiteHooks hooks;
@@ -191,7 +191,7 @@ int RunCommand(const RunFlags& flags) {
   }
 
   if (options.update) {
-    std::ostream& out = options.report_path == "-" ? std::cerr : std::cout;
+    std::ostream& out = options.ReportOnStdout() ? std::cerr : std::cout;
     for (const ScenarioResult& r : run.scenarios) {
       auto it = std::find_if(selected.begin(), selected.end(),
                              [&](const Scenario& s) { return s.file == r.file; });

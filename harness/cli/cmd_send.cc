@@ -11,10 +11,12 @@
 #include <set>
 #include <sstream>
 
+#include "harness/cli/choice_option.h"
 #include "harness/cli/commands.h"
 #include "harness/client/mail_sender.h"
 #include "harness/client/message_builder.h"
 #include "harness/client/raw_message.h"
+#include "harness/client/smtp_client_session.h"
 #include "harness/report/send_json.h"
 
 namespace smtp::cli {
@@ -36,6 +38,11 @@ constexpr const char* kExitTable =
     "  29  AUTH not offered, no common mechanism, or credentials refused\n"
     "Every failure message shows the server's reply.";
 
+// --starttls[=WHEN]; a bare --starttls is "always".
+const Choice<StartTlsMode> kStartTls[] = {{"always", StartTlsMode::kAlways},
+                                          {"auto", StartTlsMode::kAuto},
+                                          {"never", StartTlsMode::kNever}};
+
 struct SendFlags {
   std::string server;
   int port = 0;
@@ -46,7 +53,7 @@ struct SendFlags {
   std::string body_file, raw_file;
   std::vector<std::string> headers, attach;
   std::string helo;
-  std::string starttls;  // "", "always" or "auto"
+  std::string starttls;  // one of kStartTls, or "" (never)
   bool tls = false;
   std::string auth_user, auth_password, auth_password_env, auth_mechanism;
   bool insecure = false;
@@ -115,14 +122,7 @@ Result<SendRequest> BuildRequest(const SendFlags& f) {
 
   SessionOptions& s = req.session;
   s.helo = f.helo;
-  if (f.starttls == "always" || f.starttls == "true" || f.starttls == "yes") {
-    s.starttls = StartTlsMode::kAlways;
-  } else if (f.starttls == "auto") {
-    s.starttls = StartTlsMode::kAuto;
-  } else if (!f.starttls.empty() && f.starttls != "never") {
-    return Status::InvalidArgument("--starttls takes no value, or =auto (got \"" + f.starttls +
-                                   "\")");
-  }
+  s.starttls = ChoiceValue(kStartTls, f.starttls, StartTlsMode::kNever);
   if (f.tls && s.starttls == StartTlsMode::kAlways) {
     return Status::InvalidArgument("--tls (implicit TLS) and --starttls exclude each other");
   }
@@ -271,19 +271,21 @@ void AddSendCommand(CLI::App& app, int* exit_status) {
   cmd->add_option("--helo", flags->helo,
                   "EHLO/HELO name (default: our address as a literal, e.g. [127.0.0.1])");
   auto* starttls =
-      cmd->add_option(
-             "--starttls", flags->starttls,
-             "upgrade with STARTTLS (fail if not offered); --starttls=auto: only when offered")
-          ->expected(0, 1)
-          ->type_name("[=auto]");
+      OneOf(cmd->add_option("--starttls", flags->starttls,
+                            "upgrade with STARTTLS (fail if not offered); --starttls=auto: only "
+                            "when offered")
+                ->expected(0, 1)
+                ->type_name("[=WHEN]"),
+            ChoiceNames(kStartTls));
   cmd->add_flag("--tls", flags->tls, "implicit TLS from the first byte (smtps, default port 465)");
   cmd->add_option("--auth-user", flags->auth_user, "AUTH user name (PLAIN, else LOGIN)");
   cmd->add_option("--auth-password", flags->auth_password,
                   "AUTH password, or ${env:VAR} to read it from VAR");
   cmd->add_option("--auth-password-env", flags->auth_password_env,
                   "read the AUTH password from this environment variable");
-  cmd->add_option("--auth-mechanism", flags->auth_mechanism,
-                  "PLAIN or LOGIN (default: PLAIN if offered)");
+  OneOf(cmd->add_option("--auth-mechanism", flags->auth_mechanism,
+                        "PLAIN or LOGIN, in any case (default: PLAIN if offered)"),
+        ClientAuthMechanisms(), LetterCase::kIgnore);
   cmd->add_flag("--insecure", flags->insecure, "do not verify the server's TLS certificate");
   cmd->add_option("--ca-file", flags->ca_file, "trust the CAs in this PEM file as well");
   cmd->add_flag("--chunking", flags->chunking, "use BDAT (RFC 3030) when CHUNKING is advertised");

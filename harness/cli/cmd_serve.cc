@@ -16,6 +16,7 @@
 
 #include "fake_server/fake_server.h"
 #include "fake_server/maildir.h"
+#include "harness/cli/choice_option.h"
 #include "harness/cli/commands.h"
 #include "harness/scenario/server_config_yaml.h"
 #include "harness/util/duration.h"
@@ -159,15 +160,7 @@ int RunServe(const ServeOptions& o) {
     *field = *d;
   }
   if (o.max_sessions_per_client) config.max_sessions_per_client = *o.max_sessions_per_client;
-  if (!o.bare_newlines.empty()) {
-    auto mode = ParseBareNewlines(o.bare_newlines);
-    if (!mode) {
-      return Fail(kExitUsage,
-                  "--bare-newlines: expected reject, disconnect, normalize or lax, got '" +
-                      o.bare_newlines + "'");
-    }
-    config.bare_newlines = *mode;
-  }
+  if (auto mode = ParseBareNewlines(o.bare_newlines)) config.bare_newlines = *mode;  // or none
   if (!o.hostname.empty()) config.hostname = o.hostname;
   if (o.max_size) config.max_message_size = *o.max_size;
   if (Status s = AddAuthUsers(o, config); !s.ok()) return Fail(kExitUsage, s.message());
@@ -294,10 +287,11 @@ void AddServeCommand(CLI::App& app, int* exit_status) {
   cmd->add_option("--max-sessions-per-client", o->max_sessions_per_client,
                   "concurrent sessions from one client address; more get 421 "
                   "(default: half of --max-sessions)");
-  cmd->add_option(
-      "--bare-newlines", o->bare_newlines,
-      "bare LF/CR in DATA: reject (default: 554 after the data), disconnect (521 "
-      "at once), normalize (accept LF as CRLF), lax (LF.LF ends DATA: smuggling-prone)");
+  OneOf(cmd->add_option(
+            "--bare-newlines", o->bare_newlines,
+            "bare LF/CR in DATA: reject (default: 554 after the data), disconnect (521 "
+            "at once), normalize (accept LF as CRLF), lax (LF.LF ends DATA: smuggling-prone)"),
+        BareNewlinesNames());
   cmd->add_option("--hostname", o->hostname, "name in the greeting and replies");
   cmd->add_option("--max-size", o->max_size, "SIZE limit in bytes (0: none; default 10485760)");
   cmd->add_option("--auth-user", o->auth_users,

@@ -11,6 +11,7 @@ namespace {
 struct OptionInfo {
   std::vector<std::string> names;  // "--report", "-j"
   bool takes_value = false;
+  bool optional_value = false;  // --starttls, --starttls=auto or --starttls auto
   bool takes_path = false;
   std::vector<std::string> choices;  // a fixed set of values ({text,html}), else empty
   std::string help;
@@ -75,11 +76,12 @@ std::vector<CommandInfo> Describe(const CLI::App& app) {
       for (const auto& l : o->get_lnames()) info.names.push_back("--" + l);
       for (const auto& s : o->get_snames()) info.names.push_back("-" + s);
       if (info.names.empty()) continue;
-      // A flag (-v) expects no value; `--starttls[=auto]` takes one only joined.
+      // A flag (-v) expects no value; `--starttls[=auto]` may take one.
       info.takes_value = o->get_expected_min() > 0;
+      info.optional_value = o->get_expected_min() == 0 && o->get_expected_max() > 0;
       info.takes_path =
           info.takes_value && !o->get_lnames().empty() && IsPathOption(o->get_lnames().front());
-      if (info.takes_value) info.choices = Choices(o->get_type_name());
+      if (info.takes_value || info.optional_value) info.choices = Choices(o->get_type_name());
       info.help = o->get_description();
       c.options.push_back(std::move(info));
     }
@@ -128,28 +130,37 @@ std::string Bash(const std::vector<CommandInfo>& commands) {
          " \" values=\" " + Join(values, " ") + " \" ;;\n";
   }
   s += "  esac\n";
-  // A flag with a fixed set of values (--gradescope-format text|html) offers them.
+  // The option whose value is being completed: the word before, or with
+  // --opt=value (bash splits the word at '=') the one before the '='.
+  s += "  local opt=$prev eq=\n"
+       "  if [[ $cur == = ]]; then cur= eq==\n"
+       "  elif [[ $prev == = ]] && ((COMP_CWORD > 2)); then opt=${COMP_WORDS[COMP_CWORD-2]} eq==\n"
+       "  fi\n";
+  // A fixed set of values (--gradescope-format text|html, --starttls=auto)
+  // is offered: after the option, or after its '='.
   std::string choices;
   for (const auto& c : commands) {
     for (const auto& o : c.options) {
       if (o.choices.empty()) continue;
+      std::vector<std::string> patterns;
       for (const auto& n : o.names) {
-        choices += "    \"" + c.name + " " + n + "\") COMPREPLY=($(compgen -W \"" +
-                   Join(o.choices, " ") + "\" -- \"$cur\")); return ;;\n";
+        patterns.push_back("\"" + c.name + " " + n + "\"");
+        if (n.rfind("--", 0) == 0) patterns.push_back("\"" + c.name + " " + n + "=\"");
       }
+      choices += "    " + Join(patterns, "|") + ") COMPREPLY=($(compgen -W \"" +
+                 Join(o.choices, " ") + "\" -- \"$cur\")); return ;;\n";
     }
   }
-  if (!choices.empty()) s += "  case \"$cmd $prev\" in\n" + choices + "  esac\n";
-  s +=
-      "  if [[ $paths == *\" $prev \"* ]]; then COMPREPLY=($(compgen -f -- \"$cur\")); return; fi\n"
-      "  if [[ $values == *\" $prev \"* ]]; then COMPREPLY=(); return; fi\n"
-      "  if [[ $cur == -* ]]; then\n"
-      "    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
-      "  else\n"
-      "    COMPREPLY=($(compgen -f -- \"$cur\"))\n"
-      "  fi\n"
-      "}\n"
-      "complete -o filenames -F _smtp_harness smtp-harness\n";
+  if (!choices.empty()) s += "  case \"$cmd $opt$eq\" in\n" + choices + "  esac\n";
+  s += "  if [[ $paths == *\" $opt \"* ]]; then COMPREPLY=($(compgen -f -- \"$cur\")); return; fi\n"
+       "  if [[ $values == *\" $opt \"* ]]; then COMPREPLY=(); return; fi\n"
+       "  if [[ $cur == -* ]]; then\n"
+       "    COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n"
+       "  else\n"
+       "    COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+       "  fi\n"
+       "}\n"
+       "complete -o filenames -F _smtp_harness smtp-harness\n";
   return s;
 }
 
@@ -195,11 +206,17 @@ std::string Zsh(const std::vector<CommandInfo>& commands) {
       if (o.takes_path) {
         action = ":file:_files";
       } else if (!o.choices.empty()) {
-        action = ":value:(" + Join(o.choices, " ") + ")";
+        // --starttls[=auto]: zsh's "=" takes a value in the same word or the next, "::" an
+        // optional one.
+        action =
+            (o.optional_value ? ":" : "") + std::string(":value:(") + Join(o.choices, " ") + ")";
       } else if (o.takes_value) {
         action = ":value: ";
       }
-      for (const auto& n : o.names) s += " \\\n        '" + n + "[" + help + "]" + action + "'";
+      for (const auto& n : o.names) {
+        const bool with_equals = o.optional_value && !o.choices.empty() && n.rfind("--", 0) == 0;
+        s += " \\\n        '" + n + (with_equals ? "=" : "") + "[" + help + "]" + action + "'";
+      }
     }
     if (c.positional_paths) s += " \\\n        '*:file:_files'";
     s += " ;;\n";

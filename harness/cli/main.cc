@@ -33,6 +33,13 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
+  } catch (const CLI::ValidationError& e) {
+    // A value an option does not take: one line naming the command, the
+    // option and what it takes ("--mode: expected client or server, got 'x'").
+    std::vector<CLI::App*> command = app.get_subcommands();
+    std::cerr << "smtp-harness" << (command.empty() ? "" : " " + command.front()->get_name())
+              << ": " << e.what() << "\n";
+    return kExitUsage;
   } catch (const CLI::ParseError& e) {
     // Name what was probably meant (an unknown command or option), else
     // CLI11's own message.

@@ -1,6 +1,7 @@
 #include "harness/cli/output_paths.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -36,7 +37,54 @@ Identity IdentityOf(const std::string& p) {
   return id;
 }
 
+// /dev/stdout and its kin, as written (normalised, absolute).
+bool NamesDescriptorOne(const std::filesystem::path& p) {
+  const std::string s = p.lexically_normal().string();
+  return s == "/dev/stdout" || s == "/dev/fd/1" || s == "/proc/self/fd/1" ||
+         s == "/proc/thread-self/fd/1" || s == "/proc/" + std::to_string(::getpid()) + "/fd/1";
+}
+
 }  // namespace
+
+bool IsStandardOutput(const std::string& path) {
+  if (path == "-") return true;
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  // Follow the links by hand, stopping at a name of descriptor 1 (following
+  // /proc/self/fd/1 itself would land on whatever it points to).
+  fs::path p = fs::absolute(path, ec);
+  if (ec) return false;
+  for (int hops = 0; hops < 40; ++hops) {
+    if (NamesDescriptorOne(p)) return true;
+    if (!fs::is_symlink(p, ec)) break;
+    fs::path target = fs::read_symlink(p, ec);
+    if (ec) break;
+    p = target.is_absolute() ? target : p.parent_path() / target;
+  }
+  // The terminal, pipe or socket standard output is, under another name.
+  struct stat out {
+  }, st{}, null{};
+  if (::fstat(STDOUT_FILENO, &out) != 0 || S_ISREG(out.st_mode)) return false;
+  if (::stat(path.c_str(), &st) != 0 || st.st_dev != out.st_dev || st.st_ino != out.st_ino) {
+    return false;
+  }
+  return !(::stat("/dev/null", &null) == 0 && null.st_dev == st.st_dev && null.st_ino == st.st_ino);
+}
+
+Status CheckOneStandardOutput(const std::vector<NamedPath>& outputs) {
+  const NamedPath* first = nullptr;
+  for (const auto& out : outputs) {
+    if (out.path.empty() || !IsStandardOutput(out.path)) continue;
+    if (first) {
+      return Status::InvalidArgument(first->flag + " " + first->path + " and " + out.flag + " " +
+                                     out.path +
+                                     " both write to standard output, where the two reports "
+                                     "would be mixed: give one of them a file");
+    }
+    first = &out;
+  }
+  return Status::Ok();
+}
 
 Status CheckOutputPaths(const std::vector<NamedPath>& outputs,
                         const std::vector<std::string>& inputs) {

@@ -7,6 +7,11 @@
 // symlink or a hard link to an input counts) and by normalised absolute path
 // when it does not. Devices and pipes (/dev/null, /dev/stdout) may be
 // named more than once; "-" (standard output) may not.
+//
+// Standard output takes one report at most: "-", /dev/stdout, /dev/fd/1,
+// /proc/self/fd/1 (or a link to one of them, or the terminal or pipe that
+// standard output is) all land there, and two reports there would be one
+// mixed stream (`--report - --junit /dev/stdout`).
 #pragma once
 
 #include <string>
@@ -24,5 +29,15 @@ struct NamedPath {
 
 Status CheckOutputPaths(const std::vector<NamedPath>& outputs,
                         const std::vector<std::string>& inputs);
+
+// True when writing `path` writes to this process's standard output: "-",
+// a name of descriptor 1 (/dev/stdout, /dev/fd/1, /proc/self/fd/1,
+// /proc/PID/fd/1, or a symlink to one), or the same terminal, pipe or socket
+// as descriptor 1. /dev/null is never standard output (anyone may share it).
+bool IsStandardOutput(const std::string& path);
+
+// At most one of `outputs` goes to standard output; else the usage error
+// names both flags and paths.
+Status CheckOneStandardOutput(const std::vector<NamedPath>& outputs);
 
 }  // namespace smtp::cli

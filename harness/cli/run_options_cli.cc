@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "harness/cli/choice_option.h"
 #include "harness/cli/invocation.h"
 #include "harness/cli/output_paths.h"
 #include "harness/report/report_file.h"
@@ -20,12 +21,13 @@ void AddRunOptions(CLI::App& cmd, RunOptionFlags& f) {
                  "JSON report path (default smtp-harness-report.json; '-': stdout, no summary)");
   cmd.add_option("--junit", f.junit, "also write JUnit XML to PATH");
   cmd.add_option("--gradescope", f.gradescope, "also write Gradescope results.json to PATH");
-  cmd.add_option("--gradescope-format", f.gradescope_format,
-                 "each Gradescope test's output: text (default) or html (with the sequence "
-                 "diagram)")
-      ->check(CLI::IsMember({"text", "html"}));
+  OneOf(cmd.add_option("--gradescope-format", f.gradescope_format,
+                       "each Gradescope test's output: text (default) or html (with the sequence "
+                       "diagram)"),
+        {"text", "html"});
   cmd.add_option("--html", f.html,
-                 "also write a self-contained HTML report (sequence diagrams) to PATH");
+                 "also write a self-contained HTML report (sequence diagrams) to PATH ('-': "
+                 "stdout, no summary)");
   cmd.add_option("-j,--jobs", f.jobs, "run N scenarios in parallel");
   cmd.add_option("--filter", f.filter, "only scenarios whose name matches GLOB");
   cmd.add_option("--shard", f.shard, "run the K-th of N slices (K/N), for CI matrices");
@@ -111,14 +113,22 @@ Result<RunOptions> ResolveRunOptions(const RunOptionFlags& f, bool stdout_is_tty
     o.timeout = *d;
   }
   if (f.report.empty()) return Status::InvalidArgument("--report needs a path (or '-')");
-  o.report_path = f.report;
-  o.junit_path = f.junit;
-  o.gradescope_path = f.gradescope;
-  o.gradescope_html = f.gradescope_format == "html";
-  if (f.html == "-") {
-    return Status::InvalidArgument("--html needs a file path ('-' is for --report)");
+  if (Status s = CheckOneStandardOutput({{"--report", f.report},
+                                         {"--junit", f.junit},
+                                         {"--gradescope", f.gradescope},
+                                         {"--html", f.html}});
+      !s.ok()) {
+    return s;
   }
-  o.html_path = f.html;
+  // /dev/stdout and its kin are written as "-" is: to standard output, never
+  // replaced by a file (standard output redirected to a file makes
+  // /dev/stdout a link to a regular file), and the summary moves out of the way.
+  auto standard = [](const std::string& p) { return IsStandardOutput(p) ? "-" : p; };
+  o.report_path = standard(f.report);
+  o.junit_path = f.junit.empty() ? "" : standard(f.junit);
+  o.gradescope_path = f.gradescope.empty() ? "" : standard(f.gradescope);
+  o.gradescope_html = f.gradescope_format == "html";
+  o.html_path = f.html.empty() ? "" : standard(f.html);
   o.command_line = Invocation();
   if (f.jobs < 1 || f.jobs > 256) {
     return Status::InvalidArgument("invalid -j " + std::to_string(f.jobs) + ": expected 1 to 256");

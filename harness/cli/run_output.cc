@@ -23,12 +23,12 @@ TextStyle StyleFor(const RunOptions& o) {
 }  // namespace
 
 void PrintScenarioResult(const ScenarioResult& r, const RunOptions& o) {
-  if (o.report_path != "-") {
+  if (!o.ReportOnStdout()) {
     // The summary (FinishRun) shows each failure in full: once is enough.
     std::cout << ScenarioLine(r, StyleFor(o)) << std::flush;
     return;
   }
-  // With the JSON report on stdout there is no summary: failures go to stderr.
+  // With a report on stdout there is no summary: failures go to stderr.
   if ((r.status == Verdict::kFailed || r.status == Verdict::kError) && r.failure) {
     std::cerr << TerminalText(r.failure->message) << "\n" << std::flush;
   }
@@ -58,7 +58,7 @@ int FinishRun(const RunResult& result, const RunOptions& o) {
   const RunResult& run = *shown;
   auto sum = run.Summarize();
   if (sum.failed || sum.errors || run.interrupted) status = kExitFailed;
-  if (o.report_path != "-") std::cout << RenderTextSummary(run, StyleFor(o)) << std::flush;
+  if (!o.ReportOnStdout()) std::cout << RenderTextSummary(run, StyleFor(o)) << std::flush;
   Status s = WriteJsonReport(run, o.report_path);
   if (!s.ok()) {
     std::cerr << "smtp-harness: " << s.message() << "\n";

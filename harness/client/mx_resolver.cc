@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "harness/util/host_port.h"
+
 namespace smtp {
 namespace {
 
@@ -150,39 +152,41 @@ std::vector<MxRecord> OrderMxRecords(std::vector<MxRecord> records, std::mt19937
 Result<std::string> DnsServerToCares(std::string_view spec) {
   std::string s(spec);
   if (s.empty()) return Status::InvalidArgument("empty DNS server");
-  auto valid = [](const std::string& host, int family) {
-    unsigned char buf[16];
-    return inet_pton(family, host.c_str(), buf) == 1;
-  };
-  auto valid_port = [](const std::string& p) {
-    if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos) {
-      return false;
-    }
-    int v = std::stoi(p);
-    return v > 0 && v < 65536;
-  };
-  if (s.front() == '[') {
-    size_t close = s.find(']');
-    if (close == std::string::npos)
-      return Status::InvalidArgument("missing ']' in DNS server " + s);
-    std::string host = s.substr(1, close - 1);
-    std::string port = close + 1 < s.size() && s[close + 1] == ':' ? s.substr(close + 2) : "53";
-    if (!valid(host, AF_INET6) || !valid_port(port) ||
-        (close + 1 < s.size() && s[close + 1] != ':')) {
-      return Status::InvalidArgument("invalid DNS server " + s +
-                                     " (want HOST[:PORT], an IP address)");
-    }
-    return "[" + host + "]:" + port;
-  }
-  if (valid(s, AF_INET6)) return "[" + s + "]:53";
-  size_t colon = s.find(':');
-  std::string host = s.substr(0, colon);
-  std::string port = colon == std::string::npos ? "53" : s.substr(colon + 1);
-  if (!valid(host, AF_INET) || !valid_port(port)) {
+  auto invalid = [&] {
     return Status::InvalidArgument("invalid DNS server " + s +
                                    " (want HOST[:PORT], an IP address)");
+  };
+  // [V6]:PORT, [V6], V6 (no port: its colons are the address's), V4:PORT or V4.
+  std::string host = s;
+  std::string port = "53";
+  int family = AF_INET;
+  if (s.front() == '[') {
+    size_t close = s.find(']');
+    if (close == std::string::npos) {
+      return Status::InvalidArgument("missing ']' in DNS server " + s);
+    }
+    host = s.substr(1, close - 1);
+    std::string rest = s.substr(close + 1);
+    if (!rest.empty()) {
+      if (rest.front() != ':') return invalid();
+      port = rest.substr(1);
+    }
+    family = AF_INET6;
+  } else if (std::count(s.begin(), s.end(), ':') > 1) {
+    family = AF_INET6;
+  } else if (size_t colon = s.find(':'); colon != std::string::npos) {
+    host = s.substr(0, colon);
+    port = s.substr(colon + 1);
   }
-  return host + ":" + port;
+  unsigned char addr[16];
+  if (inet_pton(family, host.c_str(), addr) != 1) return invalid();
+  if (port.empty() || port.size() > 5 ||
+      port.find_first_not_of("0123456789") != std::string::npos) {
+    return invalid();
+  }
+  unsigned long number = std::stoul(port);
+  if (number == 0 || number > 65535) return invalid();
+  return FormatHostPort(host, static_cast<uint16_t>(number));
 }
 
 Result<std::vector<MailHost>> MxResolver::Resolve(std::string_view domain_view) {

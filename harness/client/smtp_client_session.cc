@@ -27,6 +27,11 @@ bool HasEightBit(std::string_view s) {
 
 }  // namespace
 
+const std::vector<std::string>& ClientAuthMechanisms() {
+  static const std::vector<std::string> mechanisms = {"PLAIN", "LOGIN"};
+  return mechanisms;
+}
+
 // The state of one Send(); each step returns false once the outcome failed.
 class SmtpClientSession::Run {
  public:
@@ -174,13 +179,16 @@ class SmtpClientSession::Run {
       return false;
     };
     std::string mech = Upper(options_.auth_mechanism);
-    if (mech.empty()) mech = offered("PLAIN") ? "PLAIN" : offered("LOGIN") ? "LOGIN" : "";
+    for (const auto& m : ClientAuthMechanisms()) {
+      if (mech.empty() && offered(m)) mech = m;
+    }
     if (mech.empty() || !offered(mech)) {
       std::string list;
       for (const auto& m : mechs) list += (list.empty() ? "" : " ") + m;
-      return Fail(
-          SendPhase::kAuth,
-          "no usable AUTH mechanism (we speak PLAIN and LOGIN; the server offers " + list + ")");
+      std::string ours;
+      for (const auto& m : ClientAuthMechanisms()) ours += (ours.empty() ? "" : " and ") + m;
+      return Fail(SendPhase::kAuth, "no usable AUTH mechanism (we speak " + ours +
+                                        "; the server offers " + list + ")");
     }
     Result<Reply> r = Status::Internal("unset");
     if (mech == "PLAIN") {

@@ -21,13 +21,17 @@ namespace smtp {
 
 enum class StartTlsMode { kNever, kAuto, kAlways };
 
+// The AUTH mechanisms this client speaks, in the order it prefers them when
+// none is named (`send --auth-mechanism` offers and accepts these).
+const std::vector<std::string>& ClientAuthMechanisms();
+
 struct SessionOptions {
   std::string helo;  // empty: "[local address]" (RFC 5321 §4.1.3 literal)
   StartTlsMode starttls = StartTlsMode::kNever;
   TlsOptions tls;
   std::string auth_user;  // AUTH when not empty
   std::string auth_password;
-  std::string auth_mechanism;  // "PLAIN" or "LOGIN"; empty: PLAIN if offered, else LOGIN
+  std::string auth_mechanism;  // one of ClientAuthMechanisms(); empty: the first offered
   bool chunking = false;       // BDAT when CHUNKING is advertised
   bool pipelining = true;      // pipeline MAIL/RCPT/DATA when PIPELINING is advertised
   Duration command_timeout{std::chrono::seconds(30)};

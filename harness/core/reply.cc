@@ -221,11 +221,12 @@ std::vector<std::string> EhloInfo::AuthMechanisms() const {
 std::optional<unsigned long long> EhloInfo::SizeLimit() const {
   auto params = Params("SIZE");
   if (!params) return std::nullopt;
-  if (params->empty()) return 0ULL;
-  char* end = nullptr;
-  unsigned long long v = std::strtoull(params->c_str(), &end, 10);
-  if (end == params->c_str()) return 0ULL;
-  return v;
+  // RFC 1870 §3: "SIZE" [SP 1*20DIGIT]. Anything else says no limit we can
+  // use; a value past 64 bits is no limit either (it is all we can send).
+  std::string_view text(*params);
+  text = text.substr(0, text.find(' '));
+  auto limit = ParseDecimal(text, 20);
+  return limit ? limit->value : 0ULL;
 }
 
 EhloInfo ParseEhlo(const Reply& reply) {

@@ -80,7 +80,8 @@ struct EhloInfo {
   std::optional<std::string> Params(std::string_view keyword) const;
   // AUTH mechanisms, upper-cased.
   std::vector<std::string> AuthMechanisms() const;
-  // SIZE limit; 0 means advertised without a limit; nullopt if not advertised.
+  // SIZE limit; 0 means advertised without a limit (or with a value that is
+  // not 1 to 20 digits); nullopt if not advertised. Past 64 bits: UINT64_MAX.
   std::optional<unsigned long long> SizeLimit() const;
 };
 

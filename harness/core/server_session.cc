@@ -21,8 +21,8 @@ bool HasNonAscii(std::string_view s) {
                      [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
 }
 
-// SIZE and BDAT values: at most 18 digits, so std::stoull cannot overflow.
-constexpr size_t kMaxSizeDigits = 18;
+// MAIL's SIZE value: RFC 1870 §3, size-value = 1*20DIGIT.
+constexpr size_t kMaxSizeDigits = 20;
 
 // Verbs RFC 5321 and its predecessors define that this server does not do.
 bool KnownButNotImplemented(std::string_view verb) {
@@ -335,10 +335,13 @@ void ServerSession::Mail(std::string_view args, ServerOutputs& out) {
   for (const auto& p : path->params) {
     if (!esmtp_) return Say(out, 555, "5.5.4", "MAIL parameters need EHLO");
     if (p.keyword == "SIZE" && Advertised("SIZE")) {
-      if (!IsDigits(p.value, kMaxSizeDigits))
-        return Say(out, 501, "5.5.4", "SIZE value must be a number");
-      unsigned long long size = std::stoull(p.value);
-      if (config_.max_message_size > 0 && size > config_.max_message_size) {
+      auto size = ParseDecimal(p.value, kMaxSizeDigits);
+      if (!size) {
+        return Say(out, 501, "5.5.4", "SIZE value must be a number of 1 to 20 digits (RFC 1870)");
+      }
+      // A value past 64 bits is over any cap this server can have.
+      if (size->overflow ||
+          (config_.max_message_size > 0 && size->value > config_.max_message_size)) {
         return Say(out, 552, "5.3.4", "Message size exceeds fixed maximum message size");
       }
     } else if (p.keyword == "BODY" && Advertised("8BITMIME")) {

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <vector>
 
+#include "harness/util/alternatives.h"
+
 namespace smtp {
 namespace {
 
@@ -81,12 +83,30 @@ std::string Exact(const Reply& reply) {
 
 }  // namespace
 
+namespace {
+
+const std::pair<const char*, GeneraliseLevel> kGeneraliseLevels[] = {
+    {"exact", GeneraliseLevel::kExact},
+    {"volatile", GeneraliseLevel::kVolatile},
+    {"code", GeneraliseLevel::kCode}};
+
+}  // namespace
+
+const std::vector<std::string>& GeneraliseLevelNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& [name, level] : kGeneraliseLevels) out.push_back(name);
+    return out;
+  }();
+  return names;
+}
+
 Result<GeneraliseLevel> ParseGeneraliseLevel(const std::string& text) {
-  if (text == "exact") return GeneraliseLevel::kExact;
-  if (text == "volatile") return GeneraliseLevel::kVolatile;
-  if (text == "code") return GeneraliseLevel::kCode;
-  return Status::InvalidArgument("invalid --generalise '" + text +
-                                 "': expected exact, volatile or code");
+  for (const auto& [name, level] : kGeneraliseLevels) {
+    if (text == name) return level;
+  }
+  return Status::InvalidArgument("invalid --generalise '" + text + "': expected " +
+                                 AlternativesText(GeneraliseLevelNames()));
 }
 
 bool IsVolatileWord(const std::string& w) {

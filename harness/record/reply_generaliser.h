@@ -23,6 +23,7 @@
 
 #include <deque>
 #include <string>
+#include <vector>
 
 #include "harness/core/reply.h"
 #include "harness/util/status.h"
@@ -33,6 +34,8 @@ enum class GeneraliseLevel { kExact, kVolatile, kCode };
 
 // "exact" | "volatile" | "code".
 Result<GeneraliseLevel> ParseGeneraliseLevel(const std::string& text);
+// Those names, in that order (`record --generalise` and its completion).
+const std::vector<std::string>& GeneraliseLevelNames();
 
 // What the writer knows about the reply beyond its text.
 struct ReplyContext {

@@ -33,15 +33,20 @@ struct RunOptions {
   std::string gradescope_path;                           // --gradescope; empty: none
   bool gradescope_html = false;                          // --gradescope-format html
   std::string html_path;                                 // --html; empty: none
-  std::string command_line;                              // for the reports
-  int jobs = 1;                                          // -j: scenarios in parallel
-  std::string filter;                                    // --filter: glob on scenario names
-  int shard_index = 0;     // --shard K/N: K (1-based); 0 = no sharding
-  int shard_count = 0;     //                N
-  bool fail_fast = false;  // stop starting scenarios after a failure
-  bool verbose = false;    // -v: print every transcript
-  bool color = false;      // resolved: TTY, NO_COLOR, --no-color
-  bool update = false;     // run --update: rewrite transcripts
+  // One report path may be "-" (standard output: every name of it is made
+  // "-"); the text summary then goes to standard error, or nowhere.
+  bool ReportOnStdout() const {
+    return report_path == "-" || junit_path == "-" || gradescope_path == "-" || html_path == "-";
+  }
+  std::string command_line;  // for the reports
+  int jobs = 1;              // -j: scenarios in parallel
+  std::string filter;        // --filter: glob on scenario names
+  int shard_index = 0;       // --shard K/N: K (1-based); 0 = no sharding
+  int shard_count = 0;       //                N
+  bool fail_fast = false;    // stop starting scenarios after a failure
+  bool verbose = false;      // -v: print every transcript
+  bool color = false;        // resolved: TTY, NO_COLOR, --no-color
+  bool update = false;       // run --update: rewrite transcripts
   // run --allow-client: a server-mode scenario's `client:` command is run.
   // Without it `run` executes no command from a scenario file (they may be
   // downloaded): a server-mode scenario named on the command line is an

@@ -1,6 +1,7 @@
 #include "harness/scenario/reply_matcher_eval.h"
 
 #include "harness/scenario/matcher_regex.h"
+#include "harness/util/alternatives.h"
 #include "harness/util/glob.h"
 
 namespace smtp {
@@ -10,15 +11,6 @@ std::string JoinList(const std::vector<std::string>& items) {
   std::string out = "[";
   for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
   return out + "]";
-}
-
-std::string CodesText(const std::vector<std::string>& codes) {
-  std::string out;
-  for (size_t i = 0; i < codes.size(); ++i) {
-    if (i) out += i + 1 == codes.size() ? " or " : ", ";
-    out += codes[i];
-  }
-  return out;
 }
 
 bool EnhancedPartMatches(std::string_view pattern, int value) {
@@ -78,7 +70,7 @@ std::string DescribeReplyMatcher(const ReplyMatcher& m) {
   if (m.glob) out = "glob \"" + *m.glob + "\"";
   if (!m.codes.empty()) {
     if (!out.empty()) out += ' ';
-    out += CodesText(m.codes);
+    out += AlternativesText(m.codes);
   }
   std::vector<std::string> with;
   if (m.text) with.push_back("text /" + *m.text + "/");
@@ -106,7 +98,7 @@ MatchOutcome Match(const ReplyMatcher& m, const Reply& reply, VarMap& vars) {
     bool any = false;
     for (const auto& p : m.codes) any = any || CodeMatches(p, reply.code);
     if (!any) {
-      return Fail(m, "code " + std::to_string(reply.code) + " is not " + CodesText(m.codes));
+      return Fail(m, "code " + std::to_string(reply.code) + " is not " + AlternativesText(m.codes));
     }
   }
   if (m.glob) {

@@ -5,6 +5,7 @@
 
 #include "harness/core/reply.h"
 #include "harness/scenario/server_config_yaml.h"
+#include "harness/util/alternatives.h"
 #include "harness/util/ascii.h"
 #include "harness/util/listen_address.h"
 
@@ -155,12 +156,30 @@ std::optional<size_t> ParseByteSize(std::string_view text) {
   return value * mult;
 }
 
+namespace {
+
+using BareNewlines = FakeServerConfig::BareNewlines;
+const std::pair<const char*, BareNewlines> kBareNewlines[] = {
+    {"reject", BareNewlines::kReject},
+    {"disconnect", BareNewlines::kDisconnect},
+    {"normalize", BareNewlines::kNormalize},
+    {"lax", BareNewlines::kLax}};
+
+}  // namespace
+
+const std::vector<std::string>& BareNewlinesNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& [name, mode] : kBareNewlines) out.push_back(name);
+    return out;
+  }();
+  return names;
+}
+
 std::optional<FakeServerConfig::BareNewlines> ParseBareNewlines(std::string_view text) {
-  using B = FakeServerConfig::BareNewlines;
-  if (text == "reject") return B::kReject;
-  if (text == "disconnect") return B::kDisconnect;
-  if (text == "normalize") return B::kNormalize;
-  if (text == "lax") return B::kLax;
+  for (const auto& [name, mode] : kBareNewlines) {
+    if (text == name) return mode;
+  }
   return std::nullopt;
 }
 
@@ -207,8 +226,8 @@ void ParseServerBlock(YamlReader& r, const YAML::Node& node, FakeServerConfig& c
       if (auto mode = ParseBareNewlines(*s)) {
         c.bare_newlines = *mode;
       } else {
-        r.Error(n, "bare_newlines: unknown '" + *s +
-                       "' (expected reject, disconnect, normalize or lax)");
+        r.Error(n, "bare_newlines: unknown '" + *s + "' (expected " +
+                       AlternativesText(BareNewlinesNames()) + ")");
       }
     }
   }

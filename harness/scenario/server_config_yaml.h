@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "harness/core/server_config.h"
 #include "harness/util/status.h"
@@ -27,5 +28,8 @@ Result<FakeServerConfig> LoadServerConfigString(const std::string& yaml,
 
 // `bare_newlines:` / `serve --bare-newlines`: reject, disconnect, normalize, lax.
 std::optional<FakeServerConfig::BareNewlines> ParseBareNewlines(std::string_view text);
+// The same names, in that order: the one list the YAML parser, the command
+// line and its completion offer.
+const std::vector<std::string>& BareNewlinesNames();
 
 }  // namespace smtp

@@ -28,4 +28,19 @@ bool IsDigits(std::string_view s, size_t max_digits) {
   return true;
 }
 
+std::optional<Decimal> ParseDecimal(std::string_view s, size_t max_digits) {
+  if (!IsDigits(s, max_digits)) return std::nullopt;
+  Decimal d;
+  for (char c : s) {
+    const uint64_t digit = static_cast<uint64_t>(c - '0');
+    if (d.value > (UINT64_MAX - digit) / 10) {
+      d.value = UINT64_MAX;
+      d.overflow = true;
+      break;
+    }
+    d.value = d.value * 10 + digit;
+  }
+  return d;
+}
+
 }  // namespace smtp

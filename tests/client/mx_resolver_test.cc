@@ -47,6 +47,21 @@ TEST(DnsServerToCares, Forms) {
   EXPECT_FALSE(DnsServerToCares("").ok());
 }
 
+// The address and port go out as every other endpoint is written
+// (FormatHostPort): IPv6 in brackets, the port as a number, whatever
+// leading zeros or brackets the user typed.
+TEST(DnsServerToCares, WritesTheEndpointAsFormatHostPortDoes) {
+  EXPECT_EQ(DnsServerToCares("[::1]").value(), "[::1]:53");
+  EXPECT_EQ(DnsServerToCares("[::1]:25").value(), "[::1]:25");
+  EXPECT_EQ(DnsServerToCares("[::1]:00025").value(), "[::1]:25");
+  EXPECT_EQ(DnsServerToCares("127.0.0.1:0053").value(), "127.0.0.1:53");
+  EXPECT_EQ(DnsServerToCares("::ffff:127.0.0.1").value(), "[::ffff:127.0.0.1]:53");
+  EXPECT_FALSE(DnsServerToCares("[::1]x").ok());
+  EXPECT_FALSE(DnsServerToCares("[::1]:").ok());
+  EXPECT_FALSE(DnsServerToCares("[127.0.0.1]:53").ok());
+  EXPECT_FALSE(DnsServerToCares("127.0.0.1:").ok());
+}
+
 TEST(MxResolver, RefusedDnsServerFailsFast) {
   MxResolver r({"127.0.0.1:9", std::chrono::milliseconds(2000)});
   auto hosts = r.Resolve("example.test");

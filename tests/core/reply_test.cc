@@ -170,5 +170,18 @@ TEST(Ehlo, SizeWithoutLimitAndOldAuthForm) {
   EXPECT_FALSE(ParseEhlo(ParseAll({"250 only.domain"})).SizeLimit().has_value());
 }
 
+// RFC 1870 §3: up to 20 digits; past 64 bits it is as good as no limit.
+TEST(Ehlo, SizeLimitOfTwentyDigits) {
+  auto limit = [](const std::string& line) {
+    return *ParseEhlo(ParseAll({"250-x", line, "250 8BITMIME"})).SizeLimit();
+  };
+  EXPECT_EQ(limit("250-SIZE 18446744073709551615"), UINT64_MAX);
+  EXPECT_EQ(limit("250-SIZE 99999999999999999999"), UINT64_MAX);
+  EXPECT_EQ(limit("250-SIZE 00000000000000001000"), 1000u);
+  EXPECT_EQ(limit("250-SIZE 100000000000000000000"), 0u);  // 21 digits: not a SIZE value
+  EXPECT_EQ(limit("250-SIZE -5"), 0u);                     // strtoull made this 2^64-5
+  EXPECT_EQ(limit("250-SIZE 12abc"), 0u);
+}
+
 }  // namespace
 }  // namespace smtp

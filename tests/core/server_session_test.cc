@@ -312,7 +312,8 @@ TEST_F(ServerSessionTest, MailSyntaxErrors) {
             "555 5.5.4 MAIL parameter FOO not recognized\r\n");
   EXPECT_EQ(Send("MAIL FROM:<a@b.test> BODY=BINARYMIME\r\n"),
             "501 5.5.4 BODY must be 7BIT or 8BITMIME\r\n");
-  EXPECT_EQ(Send("MAIL FROM:<a@b.test> SIZE=abc\r\n"), "501 5.5.4 SIZE value must be a number\r\n");
+  EXPECT_EQ(Send("MAIL FROM:<a@b.test> SIZE=abc\r\n"),
+            "501 5.5.4 SIZE value must be a number of 1 to 20 digits (RFC 1870)\r\n");
   EXPECT_EQ(Send("MAIL FROM:<a@b.test> SMTPUTF8=yes\r\n"), "501 5.5.4 SMTPUTF8 takes no value\r\n");
   EXPECT_EQ(Send("MAIL FROM:<j\xc3\xb6@b.test>\r\n"),
             "553 5.6.7 Non-ASCII address needs SMTPUTF8\r\n");
@@ -367,6 +368,40 @@ TEST_F(ServerSessionTest, SizeLimits) {
   EXPECT_TRUE(stored_.empty());
   Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\n");
   EXPECT_EQ(Send("0123456789\r\n012345\r\n.\r\n"), "250 2.0.0 Ok: queued as 1\r\n");
+}
+
+// RFC 1870 §3: size-value = 1*20DIGIT. 19 and 20 digits are numbers (552
+// when over the cap, values past 64 bits included), 21 are a syntax error.
+TEST_F(ServerSessionTest, SizeValuesOfUpToTwentyDigits) {
+  const std::string k552 = "552 5.3.4 Message size exceeds fixed maximum message size\r\n";
+  const std::string k501 = "501 5.5.4 SIZE value must be a number of 1 to 20 digits (RFC 1870)\r\n";
+  const std::string k250 = "250 2.1.0 Sender <a@b.test> OK\r\n";
+  auto mail = [&](const std::string& size) {
+    std::string reply = Send("MAIL FROM:<a@b.test> SIZE=" + size + "\r\n");
+    if (reply.rfind("250", 0) == 0) Send("RSET\r\n");
+    return reply;
+  };
+  config_.max_message_size = 10 * 1024 * 1024;
+  Begin();
+  Ehlo();
+  EXPECT_EQ(mail("0000000000000010485760"), k501);  // 22 digits, whatever their value
+  EXPECT_EQ(mail("00000000000010485760"), k250);    // 20 digits, under the cap
+  EXPECT_EQ(mail("1000000000000000000"), k552);     // 19 digits
+  EXPECT_EQ(mail("18446744073709551615"), k552);    // UINT64_MAX
+  EXPECT_EQ(mail("18446744073709551616"), k552);    // one past 64 bits
+  EXPECT_EQ(mail("99999999999999999999"), k552);    // the largest 20 digits
+  EXPECT_EQ(mail("100000000000000000000"), k501);   // 21 digits
+  EXPECT_EQ(mail("1e9"), k501);
+
+  // No cap: every 64-bit value is accepted; past 64 bits still is too big.
+  config_.max_message_size = 0;
+  Begin();
+  Ehlo();
+  EXPECT_EQ(mail("9999999999999999999"), k250);
+  EXPECT_EQ(mail("18446744073709551615"), k250);
+  EXPECT_EQ(mail("18446744073709551616"), k552);
+  EXPECT_EQ(mail("99999999999999999999"), k552);
+  EXPECT_EQ(mail("100000000000000000000"), k501);
 }
 
 TEST_F(ServerSessionTest, StoreFailureAnswers451) {

@@ -144,6 +144,9 @@ TEST(RunCli, ExitTwoForUsageErrors) {
       {{"a.yaml", "--var", "novalue"},
        "smtp-harness run: invalid --var 'novalue': expected KEY=VALUE\n"},
       {{"a.yaml", "-j", "0"}, "smtp-harness run: invalid -j 0: expected 1 to 256\n"},
+      // A value the option does not take: one line, the values it does.
+      {{"a.yaml", "--gradescope-format", "pdf"},
+       "smtp-harness run: --gradescope-format: expected text or html, got 'pdf'\n"},
       {{"missing.yaml"}, "smtp-harness run: missing.yaml: no such file or directory\n"},
   };
   for (const auto& c : cases) {

@@ -71,15 +71,38 @@ complete_bash smtp-harness run -v rep | grep -qx report-here.json ||
 [ -z "$(complete_bash smtp-harness run --timeout rep)" ] || fail "bash: --timeout takes no file"
 [ "$(complete_bash smtp-harness run --gradescope-format h)" = html ] ||
   fail "bash: --gradescope-format does not offer its values"
+# Every option with a fixed set of values offers them (--opt VALUE, --opt=VALUE).
+for want in "serve --bare-newlines|reject disconnect normalize lax" \
+  "record --mode|client server" "record --generalise|exact volatile code" \
+  "grade --client-isolation|auto namespace subreaper" "send --auth-mechanism|PLAIN LOGIN" \
+  "send --starttls|always auto never"; do
+  read -ra words <<<"${want%|*}"
+  got=$(complete_bash smtp-harness "${words[@]}" "" | tr '\n' ' ')
+  [ "$got" = "${want#*|} " ] || fail "bash: ${want%|*} offers '$got', not ${want#*|}"
+  got=$(complete_bash smtp-harness "${words[@]}" = "" | tr '\n' ' ')
+  [ "$got" = "${want#*|} " ] || fail "bash: ${want%|*}= offers '$got', not ${want#*|}"
+done
+[ "$(complete_bash smtp-harness send --starttls = au)" = auto ] || fail "bash: --starttls=au"
 command -v zsh >/dev/null || fail "zsh is not installed (ci/install-deps installs it)"
 zsh_got=$(zsh "$src/tests/install/zsh_complete.zsh" "$p/share/zsh/site-functions" \
   "smtp-harness rep" "smtp-harness run --rep" "smtp-harness run --report rep" \
-  "smtp-harness run -v rep" "smtp-harness run --gradescope-format h")
+  "smtp-harness run -v rep" "smtp-harness run --gradescope-format h" \
+  "smtp-harness serve --bare-newlines n" "smtp-harness record --mode s" \
+  "smtp-harness record --generalise c" "smtp-harness grade x.yaml --client-isolation sub" \
+  "smtp-harness send --auth-mechanism L" "smtp-harness send --starttls=au" \
+  "smtp-harness send --starttls n")
 zsh_want="smtp-harness report 
 smtp-harness run --report 
 smtp-harness run --report report-here.json 
 smtp-harness run -v report-here.json 
-smtp-harness run --gradescope-format html "
+smtp-harness run --gradescope-format html 
+smtp-harness serve --bare-newlines normalize 
+smtp-harness record --mode server 
+smtp-harness record --generalise code 
+smtp-harness grade x.yaml --client-isolation subreaper 
+smtp-harness send --auth-mechanism LOGIN 
+smtp-harness send --starttls=auto 
+smtp-harness send --starttls never "
 [ "$zsh_got" = "$zsh_want" ] || fail "zsh completion: got
 $zsh_got
 expected

@@ -31,5 +31,27 @@ TEST(AsciiTest, IsDigitsTakesOnlyAsciiDigitsUpToTheLimit) {
   EXPECT_FALSE(IsDigits(" 1", 18));
 }
 
+TEST(AsciiTest, ParseDecimalTakesTwentyDigitsAndSaysWhenItIsPast64Bits) {
+  auto d = ParseDecimal("18446744073709551615", 20);  // UINT64_MAX
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->value, UINT64_MAX);
+  EXPECT_FALSE(d->overflow);
+  d = ParseDecimal("18446744073709551616", 20);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_TRUE(d->overflow);
+  EXPECT_EQ(d->value, UINT64_MAX);
+  d = ParseDecimal("99999999999999999999", 20);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_TRUE(d->overflow);
+  d = ParseDecimal("00000000000000000042", 20);
+  ASSERT_TRUE(d.has_value());
+  EXPECT_EQ(d->value, 42u);
+  EXPECT_FALSE(d->overflow);
+  EXPECT_EQ(ParseDecimal("1" + std::string(20, '0'), 20), std::nullopt);  // 21 digits
+  EXPECT_EQ(ParseDecimal("", 20), std::nullopt);
+  EXPECT_EQ(ParseDecimal("+1", 20), std::nullopt);
+  EXPECT_EQ(ParseDecimal("1 ", 20), std::nullopt);
+}
+
 }  // namespace
 }  // namespace smtp
