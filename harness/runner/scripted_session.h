@@ -124,6 +124,9 @@ class ScriptedSession : public SessionLogic {
   // scripted_session_data.cc: the message after a 354.
   void HandleDataLine(const FramedLine& line, SessionActions& out);
   void FinishMessage(const FramedLine& dot_line, SessionActions& out);
+  // strict.crlf: why the message's line endings fail it (its end first), or
+  // nullopt; lenient: nullopt, and a transcript note of an end not CRLF.CRLF.
+  std::optional<std::string> LineEndingProblem(const FramedLine& dot_line);
   size_t MaxMessage() const;
 
   // scripted_session_replies.cc: what goes back to the client.
@@ -162,6 +165,8 @@ class ScriptedSession : public SessionLogic {
   std::string message_raw_;                  // as received (reports show these bytes)
   std::string data_partial_;                 // strict.crlf: a line's bytes up to a bare LF
   std::optional<std::string> data_bare_;     // first message line with a bare LF/CR, escaped
+  bool data_line_bare_lf_ = false;           // the last message line ended in a bare LF
+  std::optional<std::string> data_end_;      // the end of data when not CRLF.CRLF ("\r\n.\n")
   bool data_early_ = false;                  // message bytes arrived before the 354
   bool stopped_ = false;                     // a wrong command stopped the script
   bool closing_ = false;                     // a 221 was sent; Close follows

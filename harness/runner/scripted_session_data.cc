@@ -10,6 +10,7 @@
 
 namespace smtp {
 
+using script::CapText;
 using script::Raw;
 
 size_t ScriptedSession::MaxMessage() const {
@@ -22,7 +23,16 @@ void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out
   if (!data_bare_ && (line.ending == LineEnding::kBareLf || line.bare_cr)) {
     data_bare_ = EscapeBytes(Raw(line));
   }
-  if (line.text == "." || (line.text == ".\r" && line.ending == LineEnding::kBareLf)) {
+  // "." on a line of its own ends the message. Only <CRLF>.<CRLF> is the
+  // end RFC 5321 4.1.1.4 defines: a "." after a bare LF, or before one, is
+  // taken as the end too (so the client gets its reply and the script goes
+  // on), but named: strict.crlf fails the message for it, lenient notes it.
+  const bool after_bare_lf = data_line_bare_lf_ || line.after_bare_lf;
+  data_line_bare_lf_ = line.ending == LineEnding::kBareLf;
+  if (line.text == ".") {
+    if (after_bare_lf || line.ending == LineEnding::kBareLf) {
+      data_end_ = std::string(after_bare_lf ? "\n" : "\r\n") + Raw(line);
+    }
     FinishMessage(line, out);
     return;
   }
@@ -43,6 +53,35 @@ void ScriptedSession::HandleDataLine(const FramedLine& line, SessionActions& out
   }
 }
 
+std::optional<std::string> ScriptedSession::LineEndingProblem(const FramedLine& dot_line) {
+  // `escape`: the report's reasons show bytes escaped; the transcript keeps
+  // them raw and escapes them when it is shown.
+  auto ended = [&](auto escape) {
+    return "the message ended with \"" + escape(*data_end_) + "\" instead of <CRLF>.<CRLF> (\"" +
+           escape("\r\n.\r\n") + "\", RFC 5321 4.1.1.4)";
+  };
+  if (!scenario_.strict.crlf) {
+    if (data_end_) {
+      Note('*', ended([](const std::string& b) { return b; }) +
+                    ": taken as the end (strict.crlf is off)");
+    }
+    return std::nullopt;
+  }
+  const std::string end =
+      data_end_ ? ended([](const std::string& b) { return EscapeBytes(b); }) : "";
+  if (data_end_) {
+    // The bare line before the end, when it is not the end itself, is named too.
+    const bool earlier = data_bare_ && *data_bare_ != EscapeBytes(Raw(dot_line));
+    return end + ": a server that takes only CRLF would not end the message there" +
+           (earlier ? "; the first line ending in a bare LF or CR: \"" + *data_bare_ + "\"" : "");
+  }
+  if (data_bare_) {
+    return "the message has a line ending in a bare LF or CR instead of CRLF: \"" + *data_bare_ +
+           "\"";
+  }
+  return std::nullopt;
+}
+
 void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& out) {
   in_data_ = false;
   const std::optional<std::string> talked_early = std::move(talked_early_);
@@ -60,7 +99,8 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
     Note('C', message_.substr(pos, eol - pos));
     pos = eol + 2;
   }
-  Note('C', ".");
+  Note('C', dot_line.ending == LineEnding::kBareLf ? ".\n" : ".");
+  const std::optional<std::string> crlf_problem = LineEndingProblem(dot_line);
   const std::string shown = EscapeBytes(
       message_raw_ + (message_raw_.size() >= kGradeShownBytes ? "[...]" : "") + Raw(dot_line));
   if (message_size_ > MaxMessage()) {
@@ -89,10 +129,7 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
     std::optional<std::string> why;
     // The line endings first: with bare LFs the content is not what the
     // client meant to send, so a content mismatch would be the wrong reason.
-    if (scenario_.strict.crlf && data_bare_) {
-      why = "the message has a line ending in a bare LF or CR instead of CRLF: \"" + *data_bare_ +
-            "\"";
-    }
+    why = crlf_problem;
     if (!why && talked_early) {
       why = "the message was sent " + *talked_early +
             ": a client sends the message only after the whole 354 reply (RFC 5321 4.1.1.4, "
@@ -121,9 +158,21 @@ void ScriptedSession::FinishMessage(const FramedLine& dot_line, SessionActions& 
     } else if (!next_is_reply) {
       SendReply("250 2.0.0 OK: message accepted", out, &step);
     }
-  } else if (cursor_ >= scenario_.steps.size() ||
-             scenario_.steps[cursor_].kind != StepKind::kReply) {
-    SendReply("250 2.0.0 OK: message accepted", out);
+  } else {
+    // No expect_data step owns the message: strict.crlf still fails the
+    // session for its line endings (before, such a message passed).
+    if (crlf_problem && !report_.failure) {
+      FailureInfo f;
+      f.step = -1;
+      f.expected = "a message in CRLF lines, ended by <CRLF>.<CRLF>";
+      f.actual = CapText(shown, kGradeShownBytes);
+      f.message = (scenario_.file.empty() ? scenario_.name : scenario_.file) + ": " +
+                  CapText(*crlf_problem, kGradeShownBytes);
+      report_.failure = std::move(f);
+    }
+    if (cursor_ >= scenario_.steps.size() || scenario_.steps[cursor_].kind != StepKind::kReply) {
+      SendReply("250 2.0.0 OK: message accepted", out);
+    }
   }
   RunReplySteps(out);
   early_ = framer_.buffered() > 0;

@@ -104,6 +104,8 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out, co
     message_raw_.clear();
     message_size_ = 0;
     data_bare_.reset();
+    data_line_bare_lf_ = false;
+    data_end_.reset();
     data_early_ = framer_.buffered() > 0;
   }
   if (code == 221 || code == 421) {

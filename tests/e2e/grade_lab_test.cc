@@ -138,6 +138,31 @@ TEST(GradeLabTest, BareLfFailsStrictAndTheStudentSeesTheEscapedBytes) {
   EXPECT_NEAR(g.gradescope.value("score", -1.0), 1.43, 1e-9);  // only the close passed (10/7)
 }
 
+// Only <CRLF>.<CRLF> ends the data: "\r\n.\n" fails the message under
+// strict.crlf, naming the bytes, and the script goes on (QUIT, close);
+// lenient takes it as the end and says so in the transcript.
+TEST(GradeLabTest, ABareLfAfterTheFinalDotFailsStrictAndIsNotedLenient) {
+  Graded g = Grade("lab_strict.yaml", "lf_final_dot.py", "3s");
+  ExpectFailed(g, Where("lab_strict.yaml") +
+                      ":31: step 5 (expect_data): the message ended with \"\\r\\n.\\n\" instead of "
+                      "<CRLF>.<CRLF> (\"\\r\\n.\\r\\n\", RFC 5321 4.1.1.4): a server that takes "
+                      "only CRLF would not end the message there");
+  const json& tests = g.gradescope["tests"];
+  ASSERT_EQ(tests.size(), 7u);
+  EXPECT_EQ(tests[4].value("status", ""), "failed");
+  for (size_t i : {0, 1, 2, 3, 5, 6}) EXPECT_EQ(tests[i].value("status", ""), "passed") << i;
+
+  Graded lenient = Grade("lab_lenient.yaml", "lf_final_dot.py", "3s");
+  ExpectPassed(lenient);
+  bool noted = false;
+  for (const auto& e : lenient.report["transcript"]) {
+    noted = noted || e.value("text", "") ==
+                         "the message ended with \"\r\n.\n\" instead of <CRLF>.<CRLF> "
+                         "(\"\r\n.\r\n\", RFC 5321 4.1.1.4): taken as the end (strict.crlf is off)";
+  }
+  EXPECT_TRUE(noted) << lenient.report["transcript"].dump();
+}
+
 TEST(GradeLabTest, BareLfPassesLenient) {
   ExpectPassed(Grade("lab_lenient.yaml", "bare_lf.py", "3s"));
 }

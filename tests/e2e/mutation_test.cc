@@ -514,6 +514,9 @@ std::string Docstring(const fs::path& py) {
 // Defects a lab scenario accepts on purpose, with its reason.
 const std::map<std::pair<std::string, std::string>, std::string> kLabAccepts = {
     {{"lab_lenient", "bare_lf.py"}, "lenient: bare LF line endings are accepted (strict.crlf off)"},
+    {{"lab_lenient", "lf_final_dot.py"},
+     "lenient: a bare LF after the final dot ends the data (strict.crlf off; noted in the "
+     "transcript)"},
     {{"lab_lenient", "no_wait.py"},
      "lenient: unannounced pipelining is accepted (strict.pipelining off)"},
     {{"lab_lenient", "no_quit.py"}, "lenient: QUIT is not required (strict.quit off)"},

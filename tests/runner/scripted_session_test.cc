@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "tests/runner/script_steps.h"
 
 namespace smtp {
@@ -153,9 +155,109 @@ TEST(ScriptedSessionTest, StrictBareLfInMessageFailsTheDataStep) {
   h.Feed("DATA\r\n");
   EXPECT_EQ(h.Feed("I love computer networks!\n.\n"), "250 OK queued\r\n");
   EXPECT_EQ(h.session->report().steps[5].message,
-            "the message has a line ending in a bare LF or CR instead of CRLF: "
-            "\"I love computer networks!\\n\"");
+            "the message ended with \"\\n.\\n\" instead of <CRLF>.<CRLF> (\"\\r\\n.\\r\\n\", "
+            "RFC 5321 4.1.1.4): a server that takes only CRLF would not end the message there; the "
+            "first line ending in a bare LF or CR: \"I love computer networks!\\n\"");
   EXPECT_EQ(h.session->report().steps[5].received, "I love computer networks!\\n.\\n");
+}
+
+TEST(ScriptedSessionTest, StrictBareLfInsideAMessageEndedByCrlfDotCrlf) {
+  Scenario sc = Lab(true);
+  Harness h(sc);
+  h.session->OnConnect();
+  h.Feed("HELO x\r\n");
+  h.Feed("MAIL FROM:<a@b>\r\n");
+  h.Feed("RCPT TO:<c@d>\r\n");
+  h.Feed("DATA\r\n");
+  EXPECT_EQ(h.Feed("I love\ncomputer networks!\r\n.\r\n"), "250 OK queued\r\n");
+  EXPECT_EQ(h.session->report().steps[5].message,
+            "the message has a line ending in a bare LF or CR instead of CRLF: \"I love\\n\"");
+}
+
+// strict.crlf: only <CRLF>.<CRLF> ends the data (RFC 5321 4.1.1.4). A "."
+// before or after a bare LF fails the message step, naming the bytes; the
+// grader still takes it as the end so the client gets its reply and the
+// later steps earn their points.
+TEST(ScriptedSessionTest, StrictDataEndOtherThanCrlfDotCrlfFailsTheMessageNamingIt) {
+  const std::string why =
+      "\" instead of <CRLF>.<CRLF> (\"\\r\\n.\\r\\n\", RFC 5321 4.1.1.4): a "
+      "server that takes only CRLF would not end the message there";
+  struct Case {
+    std::string data, message, transcript_dot;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"I love computer networks!\r\n.\n", "the message ended with \"\\r\\n.\\n" + why, ".\n"},
+           {"I love computer networks!\n.\r\n",
+            "the message ended with \"\\n.\\r\\n" + why +
+                "; the first line ending in a bare LF or CR: \"I love computer networks!\\n\"",
+            "."},
+       }) {
+    Scenario sc = Lab(true);
+    Harness h(sc);
+    h.session->OnConnect();
+    h.Feed("HELO x\r\n");
+    h.Feed("MAIL FROM:<a@b>\r\n");
+    h.Feed("RCPT TO:<c@d>\r\n");
+    h.Feed("DATA\r\n");
+    EXPECT_EQ(h.Feed(c.data), "250 OK queued\r\n");
+    const StepResult& step = h.session->report().steps[5];
+    EXPECT_EQ(step.status, Verdict::kFailed);
+    EXPECT_EQ(step.message, c.message);
+    EXPECT_EQ(h.Feed("QUIT\r\n"), "221 smtp-harness.test Bye\r\n<close>");
+    h.session->OnEnd(SessionEnd::kClientClosed);
+    EXPECT_EQ(h.report.steps[6].status, Verdict::kPassed);  // the script went on
+    ASSERT_TRUE(h.report.failure);
+    EXPECT_EQ(h.report.failure->step, 5);
+    bool dot = false;
+    for (const auto& e : h.report.transcript)
+      dot = dot || (e.dir == 'C' && e.text == c.transcript_dot);
+    EXPECT_TRUE(dot) << c.data;
+  }
+}
+
+// With no expect_data step the message still belongs to the session: under
+// strict.crlf its line endings fail it (before, "\r\n.\n" passed).
+TEST(ScriptedSessionTest, StrictDataEndIsCheckedWithoutAnExpectDataStep) {
+  Scenario sc = Lab(true);
+  sc.steps.erase(sc.steps.begin() + 5);  // the expect_data step
+  test::NumberSteps(sc);
+  Harness h(sc);
+  h.session->OnConnect();
+  h.Feed("HELO x\r\n");
+  h.Feed("MAIL FROM:<a@b>\r\n");
+  h.Feed("RCPT TO:<c@d>\r\n");
+  h.Feed("DATA\r\n");
+  EXPECT_EQ(h.Feed("Hi\r\n.\n"), "250 2.0.0 OK: message accepted\r\n");
+  h.Feed("QUIT\r\n");
+  h.session->OnEnd(SessionEnd::kClientClosed);
+  ASSERT_TRUE(h.report.failure);
+  EXPECT_EQ(h.report.failure->step, -1);
+  EXPECT_EQ(h.report.failure->actual, "Hi\\r\\n.\\n");
+  EXPECT_EQ(h.report.failure->message,
+            "lab.yaml: the message ended with \"\\r\\n.\\n\" instead of <CRLF>.<CRLF> "
+            "(\"\\r\\n.\\r\\n\", RFC 5321 4.1.1.4): a server that takes only CRLF would not end "
+            "the message there");
+  for (const auto& st : h.report.steps) EXPECT_EQ(st.status, Verdict::kPassed) << st.index;
+}
+
+// Lenient: the end is taken, and the transcript says what it was.
+TEST(ScriptedSessionTest, LenientDataEndOtherThanCrlfDotCrlfIsVisibleInTheTranscript) {
+  Scenario sc = Lab(false);
+  Harness h(sc);
+  h.session->OnConnect();
+  h.Feed("HELO x\r\nMAIL FROM:<a@b>\r\nRCPT TO:<c@d>\r\nDATA\r\n");
+  EXPECT_EQ(h.Feed("I love computer networks!\r\n.\n"), "250 OK queued\r\n");
+  h.Feed("QUIT\r\n");
+  h.session->OnEnd(SessionEnd::kClientClosed);
+  EXPECT_FALSE(h.report.failure) << h.report.failure->message;
+  std::vector<std::string> tail;
+  for (const auto& e : h.report.transcript) tail.push_back(std::string(1, e.dir) + ": " + e.text);
+  auto dot = std::find(tail.begin(), tail.end(), "C: .\n");
+  ASSERT_NE(dot, tail.end());
+  ASSERT_NE(dot + 1, tail.end());
+  EXPECT_EQ(*(dot + 1),
+            "*: the message ended with \"\r\n.\n\" instead of <CRLF>.<CRLF> (\"\r\n.\r\n\", RFC "
+            "5321 4.1.1.4): taken as the end (strict.crlf is off)");
 }
 
 TEST(ScriptedSessionTest, WrongCommandStopsTheScriptAndNamesIt) {
