@@ -2,10 +2,11 @@
 # Installs a finished build into a scratch prefix and uses it from outside,
 # as a user would: the installed binary runs an installed example scenario;
 # --version on every command; man pages show every option --help shows;
-# bash/zsh completions complete; a separate CMake project finds the package
-# and tests a mail-sending function with the embedded fake server; a
-# configure without GoogleTest works with -DBUILD_TESTING=OFF; and the .deb
-# from CPack unpacks and runs.
+# bash/zsh completions complete, values of options included; a separate
+# CMake project finds the package and tests a mail-sending function with the
+# embedded fake server; a configure without GoogleTest works with
+# -DBUILD_TESTING=OFF; and the .deb from CPack unpacks and runs, its man
+# pages gzipped (-9n), one per command.
 # Usage: check_install.sh BUILD_DIR SOURCE_DIR [SANITIZE]   (CTest: install_package_embed)
 #   SANITIZE=1: the build is ASan+UBSan (ci/test --sanitize), so the example
 #   links with the same runtime.
@@ -28,7 +29,7 @@ cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 p=$tmp/prefix
 for f in bin/smtp-harness include/smtp_harness/fake_smtp_server.h \
   lib/cmake/SmtpHarness/SmtpHarnessConfig.cmake lib/cmake/SmtpHarness/SmtpHarnessConfigVersion.cmake \
-  lib/cmake/SmtpHarness/SmtpHarnessTargets.cmake share/man/man1/smtp-harness.1 \
+  lib/cmake/SmtpHarness/SmtpHarnessTargets.cmake share/man/man1/smtp-harness.1.gz \
   share/bash-completion/completions/smtp-harness share/zsh/site-functions/_smtp-harness \
   share/smtp-harness/scenarios/basic_send.yaml share/doc/smtp-harness/README.md; do
   [ -e "$p/$f" ] || fail "not installed: $f"
@@ -46,7 +47,7 @@ for c in $commands; do
   [ "$("$p/bin/smtp-harness" "$c" --version)" = "$version" ] || fail "$c --version"
   help=$("$p/bin/smtp-harness" "$c" --help)
   grep -q "Example" <<<"$help" || fail "$c --help has no example"
-  page=$p/share/man/man1/smtp-harness-$c.1
+  page=$p/share/man/man1/smtp-harness-$c.1.gz
   [ -e "$page" ] || fail "no man page for $c"
   text=$(MANWIDTH=250 man -l "$page" 2>/dev/null | col -b)
   for opt in $(grep -oE -- '(^|[ ,])--?[A-Za-z][A-Za-z0-9-]*' <<<"$help" | tr -d ' ,' | sort -u); do
@@ -132,6 +133,24 @@ step "the .deb (CPack) unpacks and runs"
 deb=$(ls "$tmp"/deb/smtp-harness_*.deb)
 dpkg-deb -f "$deb" Package Version Depends | sed 's/^/  /'
 dpkg -x "$deb" "$tmp/root"
+# Debian policy: man pages gzipped with -9n (no name or time stamp: the same
+# bytes every build), one per command and the overview, nothing else.
+pages=$(dpkg -c "$deb" | awk '{print $NF}' | grep '^\./usr/share/man/.*[^/]$' | sort)
+want_pages=$(for c in "" $commands; do echo "./usr/share/man/man1/smtp-harness${c:+-$c}.1.gz"; done |
+  sort)
+[ "$pages" = "$want_pages" ] || fail ".deb man pages: got
+$pages
+expected
+$want_pages"
+for page in $pages; do
+  f=$tmp/root/${page#./}
+  [ "$(od -An -tx1 -N8 "$f" | tr -d ' ')" = 1f8b080000000000 ] ||
+    fail "$page: not gzip -n (a name or time stamp in the header)"
+  name=$(basename "$page" .1.gz)
+  text=$(MANWIDTH=200 man -l "$f" 2>/dev/null | col -b)  # (not piped into grep -q: pipefail)
+  grep -qE "^[[:space:]]+$name[[:space:]]+-[[:space:]]" <<<"$text" ||
+    fail "man -l $page does not render its NAME line"
+done
 [ "$("$tmp/root/usr/bin/smtp-harness" --version)" = "$version" ] || fail ".deb binary --version"
 (cd "$tmp" && "$tmp/root/usr/bin/smtp-harness" run \
   "$tmp/root/usr/share/smtp-harness/scenarios/basic_send.yaml" --report "$tmp/r2.json" >/dev/null) ||
