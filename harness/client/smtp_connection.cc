@@ -202,7 +202,11 @@ Status AsioConnection::Write(std::string_view bytes, Duration timeout) {
     Note('C', std::string(line));
     start = end;
   }
-  asio::error_code ec = Run(stream_.Write(bytes, timeout));
+  // Most writes fit in the socket buffer at once: only what is left goes
+  // through the io_context.
+  std::string_view left = bytes;
+  asio::error_code ec = stream_.TryWrite(left);
+  if (!ec && !left.empty()) std::tie(ec) = Run(stream_.Write(left, timeout));
   if (ec == asio::error::timed_out || ec == asio::error::operation_aborted) {
     broken_ = "a write timed out";
     return Status::Timeout("writing " + std::to_string(bytes.size()) + " bytes took longer than " +

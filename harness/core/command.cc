@@ -153,9 +153,10 @@ Result<std::vector<MailParameter>> ParseParams(std::string_view s) {
 
 Result<PathArgument> ParsePathArgument(std::string_view args, std::string_view prefix,
                                        bool allow_null) {
-  std::string want = std::string(prefix) + ":<address>";
-  if (args.size() < prefix.size() + 1 || Upper(args.substr(0, prefix.size())) != prefix ||
+  if (args.size() < prefix.size() + 1 || !EqualsUpper(args.substr(0, prefix.size()), prefix) ||
       args[prefix.size()] != ':') {
+    std::string want(prefix);
+    want.append(":<address>");
     return Status::InvalidArgument("expected " + want + ", got " + Show(args));
   }
   std::string_view rest = args.substr(prefix.size() + 1);
@@ -198,7 +199,7 @@ Result<PathArgument> ParsePathArgument(std::string_view args, std::string_view p
     out.source_route = std::string(inner.substr(0, colon));
     inner.remove_prefix(colon + 1);
   }
-  if (!allow_null && Upper(inner) == "POSTMASTER") {
+  if (!allow_null && EqualsUpper(inner, "POSTMASTER")) {
     out.postmaster = true;
     out.mailbox.local_part = std::string(inner);
     return out;

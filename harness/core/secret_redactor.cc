@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "harness/util/ascii.h"
+
 namespace smtp {
 namespace {
 
@@ -15,14 +17,6 @@ size_t SkipBlanks(std::string_view s, size_t i) {
 size_t SkipToken(std::string_view s, size_t i) {
   while (i < s.size() && !IsBlank(s[i])) ++i;
   return i;
-}
-
-bool EqualsUpper(std::string_view word, std::string_view upper) {
-  if (word.size() != upper.size()) return false;
-  for (size_t i = 0; i < word.size(); ++i) {
-    if (std::toupper(static_cast<unsigned char>(word[i])) != upper[i]) return false;
-  }
-  return true;
 }
 
 // The first word of a command line ("AUTH", "DATA"), blanks and a trailing

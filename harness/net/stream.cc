@@ -3,7 +3,6 @@
 #include <asio/connect.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/use_awaitable.hpp>
-#include <asio/write.hpp>
 
 #include "harness/net/direct_io.h"
 
@@ -45,47 +44,24 @@ asio::awaitable<asio::error_code> NetStream::Connect(const asio::ip::tcp::endpoi
   co_return ec;
 }
 
-asio::awaitable<NetStream::ReadResult> NetStream::ReadSome(asio::mutable_buffer buf,
-                                                           Duration timeout) {
-  reads_.Arm(timeout);
-  asio::error_code ec;
-  size_t n = 0;
-  if (tls_) {
-    std::tie(ec, n) = co_await tls_->async_read_some(buf, kTuple);
-  } else {
-    std::tie(ec, n) = co_await socket_.async_read_some(buf, kTuple);
-  }
-  reads_.Disarm();
-  if (reads_.timed_out()) ec = asio::error::timed_out;
-  co_return ReadResult{ec, n};
-}
-
 NetStream::ReadResult NetStream::TryReadSome(asio::mutable_buffer buf) {
   if (tls_) return {asio::error::would_block, 0};
   auto [ec, n] = TryReceive(socket_, static_cast<char*>(buf.data()), buf.size());
   return {ec, n};
 }
 
-asio::awaitable<asio::error_code> NetStream::Write(std::string_view bytes, Duration timeout) {
-  if (!tls_) {
-    auto [ec, n] = TrySend(socket_, bytes);
-    if (!ec && n == bytes.size()) co_return asio::error_code();
-    if (ec && ec != asio::error::would_block) co_return ec;
-    bytes.remove_prefix(n);
-  }
+asio::error_code NetStream::TryWrite(std::string_view& bytes) {
+  if (tls_ || bytes.empty()) return {};
+  auto [ec, n] = TrySend(socket_, bytes);
+  bytes.remove_prefix(n);
+  return ec == asio::error::would_block ? asio::error_code() : ec;
+}
+
+Watchdog& NetStream::WriteWatchdog() {
   if (!writes_)
     writes_.emplace(
         socket_.get_executor(), [this] { CancelSocket(); }, clock_);
-  writes_->Arm(timeout);
-  asio::error_code ec;
-  auto buf = asio::buffer(bytes.data(), bytes.size());
-  if (tls_) {
-    std::tie(ec, std::ignore) = co_await asio::async_write(*tls_, buf, kTuple);
-  } else {
-    std::tie(ec, std::ignore) = co_await asio::async_write(socket_, buf, kTuple);
-  }
-  writes_->Disarm();
-  co_return writes_->timed_out() ? asio::error::timed_out : ec;
+  return *writes_;
 }
 
 asio::awaitable<asio::error_code> NetStream::Handshake(asio::ssl::context& context,

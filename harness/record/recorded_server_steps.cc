@@ -56,10 +56,15 @@ class ServerStepsWriter {
       message_ += glob + "\n";
       return;
     }
-    if (in_auth_) return;  // a continuation of the exchange (redacted)
+    if (in_auth_) {  // a continuation of the exchange (redacted, or "*": cancelled)
+      auth_lines_.push_back(text);
+      return;
+    }
     if (IsAuthCommand(text)) {
       in_auth_ = true;
       pending_.push_back({Expected::Kind::kAuth, AuthMechanism(text)});
+      auth_lines_ = {text};
+      auth_challenges_.clear();
       return;
     }
     pending_.push_back({Expected::Kind::kCommand, lines_.Glob(text)});
@@ -77,7 +82,10 @@ class ServerStepsWriter {
     std::vector<std::string> lines = std::move(reply_lines_);
     reply_lines_.clear();
     if (in_auth_) {
-      if ((**reply).code == 334) return;  // a challenge the harness sends itself
+      if ((**reply).code == 334) {  // a challenge the harness sends itself
+        auth_challenges_.push_back(std::move(lines));
+        return;
+      }
       in_auth_ = false;
     }
     if (pending_.empty()) {  // the greeting
@@ -98,6 +106,7 @@ class ServerStepsWriter {
         out_ += "  - expect_data: {glob: " + Quote(x.text) + "}\n";
         break;
       case Expected::Kind::kAuth:
+        if (auth_lines_.size() > 1 && auth_lines_.back() == "*") return EmitCancelledAuth(x, reply);
         if (x.text != "PLAIN" && x.text != "LOGIN") {
           Comment("AUTH " + x.text +
                   " was used: the harness takes PLAIN and LOGIN only; the client must use one");
@@ -108,6 +117,35 @@ class ServerStepsWriter {
         break;
     }
     if (reply) out_ += "    reply: " + ReplyYaml(*reply) + "\n";
+  }
+
+  // The client answered a challenge with "*" (RFC 4954 4: it cancels). An
+  // `auth:` step would fail it for that; the exchange is checked line by
+  // line instead, each answered as the server did: the AUTH command as sent
+  // (an initial response, not recorded, as "?*"), every credential line as
+  // "?*" (the reports show it redacted), and the "*".
+  void EmitCancelledAuth(const Expected& x, const std::vector<std::string>* reply) {
+    Comment("AUTH " + x.text +
+            " cancelled by the client (\"*\", RFC 4954 4): checked line by line, any "
+            "credential it sends first as \"?*\" (not recorded)");
+    for (size_t i = 0; i < auth_lines_.size(); ++i) {
+      const std::string& line = auth_lines_[i];
+      std::string glob;
+      if (i == 0) {
+        const size_t redacted = line.find(" <redacted>");
+        glob = redacted == std::string::npos ? EscapeGlob(line)
+                                             : EscapeGlob(line.substr(0, redacted)) + " ?*";
+      } else {
+        glob = line == "*" || line == "=" ? EscapeGlob(line) : "?*";
+      }
+      out_ += "  - expect: " + Quote(glob) + "\n";
+      const std::vector<std::string>* answer = i < auth_challenges_.size()   ? &auth_challenges_[i]
+                                               : i + 1 == auth_lines_.size() ? reply
+                                                                             : nullptr;
+      if (answer) out_ += "    reply: " + ReplyYaml(*answer) + "\n";
+    }
+    auth_lines_.clear();
+    auth_challenges_.clear();
   }
 
   std::string ReplyYaml(const std::vector<std::string>& lines) {
@@ -131,6 +169,8 @@ class ServerStepsWriter {
   std::vector<std::string> reply_lines_;
   std::deque<Expected> pending_;  // client lines whose reply has not come yet
   bool in_auth_ = false;
+  std::vector<std::string> auth_lines_;  // the AUTH command and the client's answers
+  std::vector<std::vector<std::string>> auth_challenges_;  // the 334 replies to them
   std::string message_;
   std::string out_;
   size_t replaced_ = 0;

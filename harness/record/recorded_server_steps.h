@@ -1,7 +1,9 @@
 // Writes a recorded session as a server-mode `steps:` list (SPEC §4), for a
 // `--mode server` recording the transcript form cannot express: an AUTH
 // exchange, whose credentials are not recorded, becomes an `auth:` step
-// that accepts the user name and password given by variables (AuthVars).
+// that accepts the user name and password given by variables (AuthVars);
+// one the client cancelled ("*") is checked line by line instead, as the
+// server answered it, a credential line as "?*".
 // The rest is what the transcript form would say: each reply exactly as
 // the server sent it (`reply:`; the harness sends it), each command a glob
 // (`expect:`; HELO/EHLO's name free, glob characters escaped), the message

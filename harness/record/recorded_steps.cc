@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <deque>
+#include <optional>
 #include <vector>
 
 #include "harness/core/reply.h"
@@ -77,10 +78,15 @@ class StepsWriter {
       }
       return;
     }
-    if (in_auth_) return;  // a continuation of the exchange (redacted): the auth step covers it
+    if (in_auth_) {
+      // A continuation of the exchange (redacted, or "*": the client cancels).
+      if (auth_) auth_->answers.push_back(text);
+      return;
+    }
     if (IsAuthCommand(text)) {
       in_auth_ = true;
       pending_.push_back({Command::Kind::kAuth, AuthMechanism(text)});
+      auth_ = AuthRecord{text, {}, {}};
       return;
     }
     bool starttls = UpperTrimmed(text) == "STARTTLS";
@@ -99,11 +105,14 @@ class StepsWriter {
 
   void OnReply(const Reply& reply) {
     ReplyContext context = contexts_.OnReply(reply.code);
+    std::string glob = GeneraliseReply(reply, level_, context);
     if (in_auth_) {
-      if (reply.code == 334) return;  // a challenge: the client's next line follows
+      if (reply.code == 334) {  // a challenge: the client's next line follows
+        if (auth_) auth_->challenges.push_back(glob);
+        return;
+      }
       in_auth_ = false;
     }
-    std::string glob = GeneraliseReply(reply, level_, context);
     bool answers_data = false;
     if (!outstanding_.empty()) {
       answers_data = outstanding_.front();
@@ -146,6 +155,9 @@ class StepsWriter {
         out_ += "  - data_raw: " + Quote(c.bytes) + "\n";
         break;
       case Command::Kind::kAuth:
+        if (auth_ && !auth_->answers.empty() && auth_->answers.back() == "*") {
+          return EmitCancelledAuth(c.bytes, glob);
+        }
         if (c.bytes != "PLAIN" && c.bytes != "LOGIN") {
           Comment("AUTH " + c.bytes +
                   " was used: not replayable (the harness speaks PLAIN and LOGIN); left out");
@@ -157,6 +169,45 @@ class StepsWriter {
                 ", password: " + Quote("${" + auth_vars_.password + "}", false) + "}\n";
         break;
     }
+    if (glob) out_ += "    expect: {glob: " + Quote(*glob) + "}\n";
+  }
+
+  // The client answered a challenge with "*" (RFC 4954 4: it cancels; the
+  // server says 501). Before any credential was sent (`AUTH LOGIN`, `334`,
+  // `*`) nothing secret was said: the exchange is replayed as it was sent,
+  // for any mechanism. After one (a LOGIN user name), the replay could only
+  // send it from a variable, which `send` cannot encode: the exchange is
+  // left out, as the server ends up where it would be had it not been tried.
+  void EmitCancelledAuth(const std::string& mechanism, const std::string* glob) {
+    const AuthRecord a = *auth_;
+    auth_.reset();
+    // "AUTH LOGIN <redacted>": what follows the mechanism is an initial response.
+    const size_t npos = std::string::npos;
+    const size_t mech = a.command.find_first_not_of(' ', 4);
+    const size_t after = mech == npos ? npos : a.command.find(' ', mech);
+    const size_t at = after == npos ? npos : a.command.find_first_not_of(' ', after);
+    const std::string initial = at == npos ? "" : a.command.substr(at);
+    const bool secret_sent = (!initial.empty() && initial != "=") || a.answers.size() > 1;
+    if (secret_sent || a.challenges.empty()) {
+      Comment("AUTH " + mechanism +
+              " was cancelled by the client (\"*\") after it had sent a credential, which was "
+              "not recorded: left out (the session goes on unauthenticated, as if AUTH had not "
+              "been tried)" +
+              (glob ? "; the server said " + *glob : std::string()));
+      return;
+    }
+    Comment("AUTH " + mechanism +
+            " cancelled by the client (\"*\", RFC 4954 4) before any credential: replayed as "
+            "sent");
+    out_ += "  - send: " + Quote(a.command) + "\n";
+    // LOGIN's challenge is a fixed prompt; other mechanisms' (CRAM-MD5, ...)
+    // change every session: only their code is checked.
+    if (mechanism == "LOGIN") {
+      out_ += "    expect: {glob: " + Quote(a.challenges.front()) + "}\n";
+    } else {
+      out_ += "    expect: 334\n";
+    }
+    out_ += "  - send: \"*\"\n";
     if (glob) out_ += "    expect: {glob: " + Quote(*glob) + "}\n";
   }
 
@@ -176,6 +227,12 @@ class StepsWriter {
   GeneraliseLevel level_;
   AuthVars auth_vars_;
   bool in_auth_ = false;  // between AUTH and its final (non-334) reply
+  struct AuthRecord {
+    std::string command;                  // the AUTH line, its initial response redacted
+    std::vector<std::string> challenges;  // the 334 replies, generalised
+    std::vector<std::string> answers;     // the client's lines: "<redacted>", or "*"
+  };
+  std::optional<AuthRecord> auth_;  // the exchange in progress or awaiting its step
   ReplyParser parser_;
   ReplyContextTracker contexts_;
   std::string out_;

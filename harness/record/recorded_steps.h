@@ -10,7 +10,9 @@
 // step per reply. Notes ('*') become `#` comments. An AUTH exchange (its
 // credential lines already redacted by the proxy) becomes an `auth:` step
 // whose user name and password are variables (AuthVars), with a comment
-// saying where the replay takes them from. Pure.
+// saying where the replay takes them from. One the client cancelled ("*")
+// is replayed as sent when no credential came first, else left out with a
+// comment (a cancelled AUTH leaves the session unauthenticated). Pure.
 #pragma once
 
 #include <string>

@@ -126,7 +126,7 @@ asio::awaitable<Transcript> RelaySession::Run() {
     Note('*', kUpstreamUnreachableNote + upstream + ": " + why);
     const std::string reply = "421 4.4.0 smtp-harness record: cannot reach the upstream server " +
                               upstream + ": " + why + "\r\n";
-    (void)co_await client_.Write(reply, opt_.timeout);
+    (void)co_await client_.Write(reply, opt_.timeout);  // the close follows either way
     client_.Close();
     co_return transcript_;
   }
@@ -147,7 +147,8 @@ asio::awaitable<void> RelaySession::PumpClient() {
       co_return;
     }
     std::string_view chunk(buf.data(), n);
-    if (auto wec = co_await upstream_.Write(chunk, opt_.timeout)) {
+    auto [wec] = co_await upstream_.Write(chunk, opt_.timeout);
+    if (wec) {
       Note('*', "cannot write to the upstream server: " + wec.message());
       client_.Close();
       co_return;
@@ -244,7 +245,8 @@ asio::awaitable<void> RelaySession::PumpServer() {
         if (opt_.tls_intercept) SignalUpgrade();  // refused: the client pump goes on
       }
     }
-    if (auto wec = co_await client_.Write(chunk, opt_.timeout)) {
+    auto [wec] = co_await client_.Write(chunk, opt_.timeout);
+    if (wec) {
       Note('*', "cannot write to the client: " + wec.message());
       upstream_.Close();
       co_return;

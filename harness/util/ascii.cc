@@ -10,6 +10,16 @@ std::string Upper(std::string_view s) {
   return out;
 }
 
+bool EqualsUpper(std::string_view s, std::string_view upper) {
+  if (s.size() != upper.size()) return false;
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+    if (c != upper[i]) return false;
+  }
+  return true;
+}
+
 bool IsDigits(std::string_view s, size_t max_digits) {
   if (s.empty() || s.size() > max_digits) return false;
   for (char c : s) {

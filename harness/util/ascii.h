@@ -13,6 +13,9 @@ namespace smtp {
 // "ehlo x" -> "EHLO X".
 std::string Upper(std::string_view s);
 
+// Upper(s) == upper, without making the string: EqualsUpper("Mail", "MAIL").
+bool EqualsUpper(std::string_view s, std::string_view upper);
+
 // 1 to `max_digits` ASCII digits and nothing else: a number that fits the
 // caller's integer (18 digits always fit in 64 bits) before it is parsed.
 bool IsDigits(std::string_view s, size_t max_digits);

@@ -59,6 +59,11 @@ class NetStreamTest : public ::testing::Test {
     co_return std::string(buf, n);
   }
 
+  static asio::awaitable<asio::error_code> Send(NetStream& s, std::string_view text) {
+    auto [ec] = co_await s.Write(text, 1s);
+    co_return ec;
+  }
+
   asio::io_context io_;
   std::exception_ptr inner_failure_;
   std::optional<NetStream> client_, server_;
@@ -73,7 +78,7 @@ TEST_F(NetStreamTest, AReadThatPassesItsDeadlineSaysTimedOutAndAPlainStreamGoesO
     EXPECT_EQ(n, 0u);
     EXPECT_GE(std::chrono::steady_clock::now() - t0, 50ms);
     EXPECT_TRUE(server_->read_timed_out());
-    EXPECT_FALSE(co_await client_->Write("EHLO x\r\n", 1s));
+    EXPECT_FALSE(co_await Send(*client_, "EHLO x\r\n"));
     EXPECT_EQ(co_await ReadText(*server_, 5s), "EHLO x\r\n");  // nothing was lost
     EXPECT_FALSE(server_->read_timed_out());
   }());
@@ -84,7 +89,7 @@ TEST_F(NetStreamTest, TryReadSomeTakesWhatIsThereWithoutWaiting) {
     char buf[16];
     auto [ec, n] = server_->TryReadSome(asio::buffer(buf));
     EXPECT_EQ(ec, asio::error::would_block);
-    EXPECT_FALSE(co_await client_->Write("QUIT\r\n", 1s));
+    EXPECT_FALSE(co_await Send(*client_, "QUIT\r\n"));
     EXPECT_EQ(co_await ReadText(*server_, 5s), "QUIT\r\n");
   }());
 }
@@ -101,9 +106,9 @@ TEST_F(NetStreamTest, OneReadAndOneWriteMayBeInFlightTogether) {
           read_done = true;
         },
         Keep());
-    EXPECT_FALSE(co_await server_->Write("220 hi\r\n", 1s));
+    EXPECT_FALSE(co_await Send(*server_, "220 hi\r\n"));
     EXPECT_EQ(co_await ReadText(*client_, 5s), "220 hi\r\n");
-    EXPECT_FALSE(co_await client_->Write("HELO x\r\n", 1s));
+    EXPECT_FALSE(co_await Send(*client_, "HELO x\r\n"));
     for (int i = 0; i < 100 && !read_done; ++i) {
       asio::steady_timer t(io_, 10ms);
       co_await t.async_wait(asio::use_awaitable);
@@ -140,9 +145,9 @@ TEST_F(NetStreamTest, TlsBothWaysAfterAHandshake) {
     EXPECT_FALSE(server_ec) << server_ec.message();
     EXPECT_TRUE(client_->tls());
     EXPECT_NE(client_->ssl(), nullptr);
-    EXPECT_FALSE(co_await client_->Write("MAIL FROM:<a@b>\r\n", 1s));
+    EXPECT_FALSE(co_await Send(*client_, "MAIL FROM:<a@b>\r\n"));
     EXPECT_EQ(co_await ReadText(*server_, 5s), "MAIL FROM:<a@b>\r\n");
-    EXPECT_FALSE(co_await server_->Write("250 OK\r\n", 1s));
+    EXPECT_FALSE(co_await Send(*server_, "250 OK\r\n"));
     EXPECT_EQ(co_await ReadText(*client_, 5s), "250 OK\r\n");
   }());
 }

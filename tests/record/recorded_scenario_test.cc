@@ -244,6 +244,133 @@ TEST(RecordedScenarioTest, AuthBecomesAnAuthStepWithVariablesInBothModes) {
   }
 }
 
+// A client that cancels its AUTH with "*" (RFC 4954 4), as the proxy records
+// it: the exchange up to the "*", then the server's 501.
+Transcript CancelledAuthSession(const std::vector<TranscriptEntry>& exchange) {
+  Transcript t = {{0, 'S', "220 mx.example.test ESMTP"},
+                  {0, 'C', "EHLO client.example.test"},
+                  {0, 'S', "250-mx.example.test"},
+                  {0, 'S', "250 AUTH PLAIN LOGIN CRAM-MD5"}};
+  t.insert(t.end(), exchange.begin(), exchange.end());
+  t.insert(t.end(), {{0, 'C', "*"},
+                     {0, 'S', "501 5.7.0 Authentication cancelled"},
+                     {0, 'C', "MAIL FROM:<a@example.test>"},
+                     {0, 'S', "250 2.1.0 Ok"},
+                     {0, 'C', "QUIT"},
+                     {0, 'S', "221 2.0.0 Bye"}});
+  return t;
+}
+
+// The steps of a recorded client-mode scenario, "send -> expect" per step.
+std::vector<std::string> StepLines(const std::string& yaml) {
+  auto r = LoadScenarioFromString(yaml, "cancel.yaml");
+  EXPECT_TRUE(r.ok()) << r.ErrorText();
+  std::vector<std::string> out;
+  if (!r.ok()) return out;
+  for (const auto& st : r.scenario->steps) {
+    std::string expect;
+    for (const auto& m : st.expect) {
+      expect += m.glob ? *m.glob : m.codes.empty() ? "" : m.codes.front();
+    }
+    out.push_back(std::string(StepKindName(st.kind)) + " " + st.text + " -> " + expect);
+  }
+  return out;
+}
+
+TEST(RecordedScenarioTest, AuthCancelledBeforeAnyCredentialIsReplayedAsSent) {
+  const std::string tail[] = {"send * -> 501 5.7.0 Authentication cancelled",
+                              "send MAIL FROM:<a@example.test> -> 250 2.1.0 Ok",
+                              "send QUIT -> 221 2.0.0 Bye"};
+  struct Case {
+    std::vector<TranscriptEntry> exchange;
+    std::string auth_step;
+  };
+  for (const Case& c : std::vector<Case>{
+           {{{0, 'C', "AUTH LOGIN"}, {0, 'S', "334 VXNlcm5hbWU6"}},
+            "send AUTH LOGIN -> 334 VXNlcm5hbWU6"},
+           {{{0, 'C', "AUTH PLAIN"}, {0, 'S', "334 "}}, "send AUTH PLAIN -> 334"},
+           // A challenge that changes every session: only its code is checked.
+           {{{0, 'C', "AUTH CRAM-MD5"}, {0, 'S', "334 PDEyMzQ1QG14LmV4YW1wbGUudGVzdD4="}},
+            "send AUTH CRAM-MD5 -> 334"},
+       }) {
+    const std::string yaml = WriteRecordedScenario(CancelledAuthSession(c.exchange),
+                                                   {"cancel", "", GeneraliseLevel::kExact});
+    SCOPED_TRACE(yaml);
+    EXPECT_NE(yaml.find(" cancelled by the client (\"*\", RFC 4954 4) before any credential: "
+                        "replayed as sent\n"),
+              std::string::npos);
+    auto steps = StepLines(yaml);
+    ASSERT_EQ(steps.size(), 6u);
+    EXPECT_EQ(steps[2], c.auth_step);
+    EXPECT_EQ(steps[3], tail[0]);
+    EXPECT_EQ(steps[4], tail[1]);
+    EXPECT_EQ(steps[5], tail[2]);
+  }
+}
+
+// After a credential (LOGIN's user name, or an initial response) the replay
+// could only send it from a variable: the exchange is left out, saying so.
+TEST(RecordedScenarioTest, AuthCancelledAfterACredentialIsLeftOutSayingSo) {
+  for (const auto& exchange : std::vector<std::vector<TranscriptEntry>>{
+           {{0, 'C', "AUTH LOGIN"},
+            {0, 'S', "334 VXNlcm5hbWU6"},
+            {0, 'C', "<redacted>"},
+            {0, 'S', "334 UGFzc3dvcmQ6"}},
+           {{0, 'C', "AUTH LOGIN <redacted>"}, {0, 'S', "334 UGFzc3dvcmQ6"}},
+       }) {
+    const std::string yaml = WriteRecordedScenario(CancelledAuthSession(exchange),
+                                                   {"cancel", "", GeneraliseLevel::kVolatile});
+    SCOPED_TRACE(yaml);
+    EXPECT_EQ(yaml.find("redacted"), std::string::npos);
+    EXPECT_NE(yaml.find("  # AUTH LOGIN was cancelled by the client (\"*\") after it had sent a "
+                        "credential, which was not recorded: left out (the session goes on "
+                        "unauthenticated, as if AUTH had not been tried); the server said 501 "
+                        "5.7.0 Authentication cancelled\n  - send: \"MAIL FROM:<a@example.test>\""),
+              std::string::npos);
+    auto steps = StepLines(yaml);
+    ASSERT_EQ(steps.size(), 4u);  // greeting, EHLO, MAIL, QUIT
+    EXPECT_EQ(steps[2].rfind("send MAIL FROM:", 0), 0u);
+  }
+}
+
+// Server mode: an `auth:` step fails a client that cancels, so the exchange
+// is checked line by line, answered as the server did; a credential the
+// client sent first is "?*" (it was not recorded, and reports redact it).
+TEST(RecordedScenarioTest, ServerModeChecksACancelledAuthLineByLine) {
+  struct Case {
+    std::vector<TranscriptEntry> exchange;
+    std::string steps;
+  };
+  const std::string end =
+      "  - expect: \"\\\\*\"\n    reply: \"501 5.7.0 Authentication cancelled\"\n";
+  for (const Case& c : std::vector<Case>{
+           {{{0, 'C', "AUTH LOGIN"}, {0, 'S', "334 VXNlcm5hbWU6"}},
+            "  - expect: \"AUTH LOGIN\"\n    reply: \"334 VXNlcm5hbWU6\"\n" + end},
+           {{{0, 'C', "AUTH LOGIN"},
+             {0, 'S', "334 VXNlcm5hbWU6"},
+             {0, 'C', "<redacted>"},
+             {0, 'S', "334 UGFzc3dvcmQ6"}},
+            "  - expect: \"AUTH LOGIN\"\n    reply: \"334 VXNlcm5hbWU6\"\n  - expect: \"?*\"\n"
+            "    reply: \"334 UGFzc3dvcmQ6\"\n" +
+                end},
+           {{{0, 'C', "AUTH LOGIN <redacted>"}, {0, 'S', "334 UGFzc3dvcmQ6"}},
+            "  - expect: \"AUTH LOGIN ?*\"\n    reply: \"334 UGFzc3dvcmQ6\"\n" + end},
+       }) {
+    RecordedScenarioInfo info{"cancel", "", GeneraliseLevel::kVolatile};
+    info.server_mode = true;
+    const std::string yaml = WriteRecordedScenario(CancelledAuthSession(c.exchange), info);
+    SCOPED_TRACE(yaml);
+    EXPECT_EQ(yaml.find("redacted"), std::string::npos);
+    EXPECT_EQ(yaml.find("- auth:"), std::string::npos);
+    EXPECT_NE(yaml.find("  # AUTH LOGIN cancelled by the client (\"*\", RFC 4954 4): checked line "
+                        "by line, any credential it sends first as \"?*\" (not recorded)\n" +
+                        c.steps + "  - expect: \"MAIL FROM:<a@example.test>\"\n"),
+              std::string::npos);
+    auto r = LoadScenarioFromString(yaml, "cancel.yaml");
+    EXPECT_TRUE(r.ok()) << r.ErrorText();
+  }
+}
+
 TEST(RecordedScenarioTest, AuthVariablesCanBeNamedByTheUser) {
   RecordedScenarioInfo info{"auth", "", GeneraliseLevel::kVolatile};
   info.auth.user = "user";

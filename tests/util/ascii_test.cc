@@ -11,6 +11,16 @@ TEST(AsciiTest, UpperChangesOnlyAsciiLetters) {
   EXPECT_EQ(Upper("gr\xc3\xbc\xc3\x9f"), "GR\xc3\xbc\xc3\x9f");  // UTF-8 bytes untouched
 }
 
+TEST(AsciiTest, EqualsUpperFoldsOnlyTheFirstArgumentsAsciiLetters) {
+  EXPECT_TRUE(EqualsUpper("Mail", "MAIL"));
+  EXPECT_TRUE(EqualsUpper("postMaster", "POSTMASTER"));
+  EXPECT_TRUE(EqualsUpper("", ""));
+  EXPECT_FALSE(EqualsUpper("MAIL", "mail"));  // the second is already upper case
+  EXPECT_FALSE(EqualsUpper("MAI", "MAIL"));
+  EXPECT_FALSE(EqualsUpper("MAILX", "MAIL"));
+  EXPECT_FALSE(EqualsUpper("gr\xc3\xbc", "GR\xc3\x9c"));  // no folding beyond ASCII
+}
+
 TEST(AsciiTest, IsDigitsTakesOnlyAsciiDigitsUpToTheLimit) {
   EXPECT_TRUE(IsDigits("0", 18));
   EXPECT_TRUE(IsDigits(std::string(18, '9'), 18));
