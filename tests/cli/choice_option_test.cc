@@ -63,6 +63,23 @@ TEST(ChoiceOption, AnotherValueIsRefusedInOneLineNamingTheValues) {
   }
 }
 
+// kFixed is complete: no other visible option shows a set of values.
+TEST(ChoiceOption, TheTableHasEveryOptionWithFixedValues) {
+  Cli cli;
+  for (const CLI::App* sub : cli.app.get_subcommands({})) {
+    for (const CLI::Option* opt : sub->get_options()) {
+      if (opt->get_group().empty()) continue;  // hidden (load's --gradescope-format)
+      if (opt->get_type_name().find(":{") == std::string::npos) continue;
+      bool listed = false;
+      for (const auto& f : kFixed) {
+        listed = listed || (f.command == sub->get_name() && opt->check_name(f.option));
+      }
+      EXPECT_TRUE(listed) << sub->get_name() << " " << opt->get_name() << " "
+                          << opt->get_type_name() << " is not in kFixed";
+    }
+  }
+}
+
 TEST(ChoiceOption, HelpAndTheCompletionScriptsShowTheValues) {
   Cli cli;
   const std::string bash = CompletionScript(cli.app, "bash");
