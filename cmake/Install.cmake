@@ -43,6 +43,7 @@ install(DIRECTORY examples/embed_gtest DESTINATION ${CMAKE_INSTALL_DOCDIR}/examp
 # completions from the command definitions (`smtp-harness completion`).
 find_program(HELP2MAN help2man)
 find_program(GZIP gzip)
+find_package(Git QUIET)  # the man pages' date: the last commit's (cmake/ManPages.cmake)
 set(generated ${CMAKE_CURRENT_BINARY_DIR}/generated)
 set(completion_outputs ${generated}/completions/smtp-harness ${generated}/completions/_smtp-harness)
 add_custom_command(
@@ -62,7 +63,8 @@ if(HELP2MAN AND GZIP)
     COMMAND ${CMAKE_COMMAND} -DHELP2MAN=${HELP2MAN} -DGZIP=${GZIP}
             -DBINARY=$<TARGET_FILE:smtp-harness> -DVERSION=${PROJECT_VERSION}
             -DDOCDIR=${CMAKE_INSTALL_FULL_DOCDIR} -DDATADIR=${CMAKE_INSTALL_FULL_DATADIR}
-            -DOUTPUT_DIR=${generated}/man -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ManPages.cmake
+            -DOUTPUT_DIR=${generated}/man -DSOURCE_DIR=${CMAKE_CURRENT_SOURCE_DIR}
+            -DGIT=${GIT_EXECUTABLE} -P ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ManPages.cmake
     COMMAND ${CMAKE_COMMAND} -E touch ${generated}/man.stamp
     DEPENDS smtp-harness ${CMAKE_CURRENT_SOURCE_DIR}/cmake/ManPages.cmake
     COMMENT "Generating man pages with help2man")

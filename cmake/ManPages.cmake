@@ -5,8 +5,13 @@
 # `smtp-harness --help` lists: the binary's own command list (harness/cli/
 # commands.cc) is the only one, so a new command gets its page, and its place
 # in every SEE ALSO, with no edit here (cmake/Install.cmake).
+# The date on each page is SOURCE_DATE_EPOCH's (reproducible-builds.org;
+# help2man reads it) when the environment has it, else the last commit's
+# time: help2man's own default is today, so the same sources built in
+# another month gave other bytes. (Neither: today, as before.)
 # Variables: HELP2MAN, GZIP, BINARY, VERSION, DOCDIR and DATADIR (installed
-# places named in SEE ALSO), OUTPUT_DIR (emptied, then NAME.1.gz per page).
+# places named in SEE ALSO), OUTPUT_DIR (emptied, then NAME.1.gz per page);
+# SOURCE_DIR and GIT (optional) for the last commit's time.
 function(help_text command)  # -> ${out}: `smtp-harness [COMMAND] --help`
   execute_process(COMMAND ${BINARY} ${command} --help RESULT_VARIABLE rc OUTPUT_VARIABLE out)
   if(NOT rc EQUAL 0)
@@ -34,6 +39,14 @@ foreach(n ${names})
 endforeach()
 if(NOT commands)
   message(FATAL_ERROR "no command found under Subcommands: in ${BINARY} --help")
+endif()
+
+if(NOT DEFINED ENV{SOURCE_DATE_EPOCH} AND GIT AND SOURCE_DIR)
+  execute_process(COMMAND ${GIT} -C ${SOURCE_DIR} log -1 --format=%ct
+                  RESULT_VARIABLE rc OUTPUT_VARIABLE epoch ERROR_QUIET OUTPUT_STRIP_TRAILING_WHITESPACE)
+  if(rc EQUAL 0 AND epoch MATCHES "^[0-9]+$")
+    set(ENV{SOURCE_DATE_EPOCH} ${epoch})  # help2man runs with it
+  endif()
 endif()
 
 file(REMOVE_RECURSE ${OUTPUT_DIR})  # a page of a command that is gone goes too

@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "harness/cli/choice_option.h"
 #include "harness/cli/commands.h"
 #include "harness/cli/completion_script.h"
 
@@ -13,15 +14,9 @@ void AddCompletionCommand(CLI::App& app, int* exit_status) {
   auto* cmd = app.add_subcommand("completion", "Print a shell completion script (bash or zsh)");
   cmd->group("");  // hidden: not a testing command
   auto shell = std::make_shared<std::string>();
-  cmd->add_option("shell", *shell, "bash or zsh")->required();
+  OneOf(cmd->add_option("shell", *shell, "the shell to complete for")->required(), {"bash", "zsh"});
   cmd->callback([&app, exit_status, shell] {
-    std::string script = CompletionScript(app, *shell);
-    if (script.empty()) {
-      std::cerr << "smtp-harness completion: unknown shell '" << *shell << "' (bash or zsh)\n";
-      *exit_status = kExitUsage;
-      return;
-    }
-    std::cout << script;
+    std::cout << CompletionScript(app, *shell);
     *exit_status = kExitOk;
   });
 }

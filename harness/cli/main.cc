@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "harness/cli/commands.h"
+#include "harness/cli/empty_values.h"
 #include "harness/cli/invocation.h"
 #include "harness/cli/usage_hint.h"
 
@@ -25,8 +26,11 @@ int main(int argc, char** argv) {
   int exit_status = kExitOk;
   AddAllCommands(app, &exit_status);
 
+  const std::vector<std::string> args =
+      SplitEmptyValues(std::vector<std::string>(argv + 1, argv + argc));
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
+    app.parse(reversed);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {
@@ -41,14 +45,17 @@ int main(int argc, char** argv) {
               << ": " << e.what() << "\n";
     return kExitUsage;
   } catch (const CLI::ParseError& e) {
-    // Name what was probably meant (an unknown command or option), else
-    // CLI11's own message.
-    std::string hint = UsageHint(app, std::vector<std::string>(argv + 1, argv + argc));
+    // Name what was probably meant (an unknown command or option).
+    std::string hint = UsageHint(app, args);
     if (!hint.empty()) {
       std::cerr << "smtp-harness: " << hint << "\n";
       return kExitUsage;
     }
-    app.exit(e);
+    // Else CLI11's reason, on one line naming the command as above
+    // ("smtp-harness completion: shell is required").
+    std::vector<CLI::App*> command = app.get_subcommands();
+    std::cerr << "smtp-harness" << (command.empty() ? "" : " " + command.front()->get_name())
+              << ": " << e.what() << "\n";
     return kExitUsage;
   }
   return exit_status;

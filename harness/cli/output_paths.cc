@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "harness/util/descriptor_path.h"
+
 namespace smtp::cli {
 namespace {
 
@@ -37,34 +39,19 @@ Identity IdentityOf(const std::string& p) {
   return id;
 }
 
-// /dev/stdout and its kin, as written (normalised, absolute).
-bool NamesDescriptorOne(const std::filesystem::path& p) {
-  const std::string s = p.lexically_normal().string();
-  return s == "/dev/stdout" || s == "/dev/fd/1" || s == "/proc/self/fd/1" ||
-         s == "/proc/thread-self/fd/1" || s == "/proc/" + std::to_string(::getpid()) + "/fd/1";
-}
-
 }  // namespace
 
 bool IsStandardOutput(const std::string& path) {
   if (path == "-") return true;
-  namespace fs = std::filesystem;
-  std::error_code ec;
-  // Follow the links by hand, stopping at a name of descriptor 1 (following
-  // /proc/self/fd/1 itself would land on whatever it points to).
-  fs::path p = fs::absolute(path, ec);
-  if (ec) return false;
-  for (int hops = 0; hops < 40; ++hops) {
-    if (NamesDescriptorOne(p)) return true;
-    if (!fs::is_symlink(p, ec)) break;
-    fs::path target = fs::read_symlink(p, ec);
-    if (ec) break;
-    p = target.is_absolute() ? target : p.parent_path() / target;
+  if (auto fd = DescriptorNamed(path)) {
+    if (*fd == STDOUT_FILENO) return true;
   }
-  // The terminal, pipe or socket standard output is, under another name.
+  // The terminal, pipe, socket or file standard output is, under another
+  // name: `--junit out.xml > out.xml`, or `--junit /dev/stderr 2>&1`. Opened
+  // again, a file would be truncated under what standard output writes.
   struct stat out {
   }, st{}, null{};
-  if (::fstat(STDOUT_FILENO, &out) != 0 || S_ISREG(out.st_mode)) return false;
+  if (::fstat(STDOUT_FILENO, &out) != 0) return false;
   if (::stat(path.c_str(), &st) != 0 || st.st_dev != out.st_dev || st.st_ino != out.st_ino) {
     return false;
   }

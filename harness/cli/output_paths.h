@@ -9,9 +9,10 @@
 // named more than once; "-" (standard output) may not.
 //
 // Standard output takes one report at most: "-", /dev/stdout, /dev/fd/1,
-// /proc/self/fd/1 (or a link to one of them, or the terminal or pipe that
-// standard output is) all land there, and two reports there would be one
-// mixed stream (`--report - --junit /dev/stdout`).
+// /proc/self/fd/1 (or a link to one of them, or the terminal, pipe or file
+// that standard output is: `--junit out.xml > out.xml`, `--junit /dev/stderr
+// 2>&1`) all land there, and two reports there would be one mixed stream
+// (`--report - --junit /dev/stdout`).
 #pragma once
 
 #include <string>
@@ -32,8 +33,8 @@ Status CheckOutputPaths(const std::vector<NamedPath>& outputs,
 
 // True when writing `path` writes to this process's standard output: "-",
 // a name of descriptor 1 (/dev/stdout, /dev/fd/1, /proc/self/fd/1,
-// /proc/PID/fd/1, or a symlink to one), or the same terminal, pipe or socket
-// as descriptor 1. /dev/null is never standard output (anyone may share it).
+// /proc/PID/fd/1, or a symlink to one), or the same terminal, pipe, socket
+// or file as descriptor 1. /dev/null is never standard output (anyone may share it).
 bool IsStandardOutput(const std::string& path);
 
 // At most one of `outputs` goes to standard output; else the usage error

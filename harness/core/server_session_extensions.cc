@@ -12,6 +12,7 @@ namespace smtp {
 namespace {
 
 constexpr size_t kMaxAuthLine = 12288;  // RFC 4954 §4: AUTH lines may be long
+constexpr size_t kMaxSizeDigits = 20;   // RFC 1870's SIZE, and so BDAT's size
 
 }  // namespace
 
@@ -21,11 +22,13 @@ void ServerSession::Bdat(std::string_view args, ServerOutputs& out) {
   std::string_view size_text = args.substr(0, sp);
   std::string last;
   if (sp != std::string_view::npos) last = Upper(args.substr(sp + 1));
-  // At most 18 digits, so std::stoull below cannot overflow.
-  if (!IsDigits(size_text, 18) || (sp != std::string_view::npos && last != "LAST")) {
+  // Up to 20 digits, as MAIL SIZE= takes (RFC 1870): a size past 64 bits
+  // is over any cap, and is read (and dropped) as far as the client sends.
+  auto size = ParseDecimal(size_text, kMaxSizeDigits);
+  if (!size || (sp != std::string_view::npos && last != "LAST")) {
     return Say(out, 501, "5.5.4", "Syntax: BDAT size [LAST]");
   }
-  bdat_remaining_ = std::stoull(std::string(size_text));
+  bdat_remaining_ = size->value;
   bdat_last_ = !last.empty();
   bdat_error_.clear();
   bdat_return_ = state_;
@@ -36,11 +39,19 @@ void ServerSession::Bdat(std::string_view args, ServerOutputs& out) {
     bdat_error_ = Line(503, "5.5.1", "Need MAIL and RCPT before BDAT", true);
   } else if (state_ == State::kMail) {
     bdat_error_ = Line(554, "5.5.1", "No valid recipients", true);
-  } else if (bdat_failed_) {
-    bdat_error_ = Line(552, "5.3.4", "Message size exceeds fixed maximum message size", true);
-  } else if (!txn_.chunked) {
-    EnterMessage();
-    txn_.chunked = true;
+  } else {
+    if (!txn_.chunked) {
+      EnterMessage();
+      txn_.chunked = true;
+    }
+    // A chunk that would take the message over the cap is refused as it is
+    // announced: its bytes are read and dropped, none of them kept.
+    const uint64_t cap = config_.max_message_size;
+    if (bdat_failed_ || size->overflow ||
+        (cap > 0 && (data_size_ > cap || size->value > cap - data_size_))) {
+      bdat_failed_ = true;
+      bdat_error_ = Line(552, "5.3.4", "Message size exceeds fixed maximum message size", true);
+    }
   }
   state_ = State::kBdat;
   if (bdat_error_.empty() && drop_rule_ && drop_rule_->after_bytes == 0) Close(out);

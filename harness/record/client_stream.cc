@@ -19,10 +19,13 @@ std::optional<size_t> ParseBdatSize(std::string_view line) {
   std::string_view rest = std::string_view(up).substr(5);
   size_t digits = 0;
   while (digits < rest.size() && std::isdigit(static_cast<unsigned char>(rest[digits]))) ++digits;
-  if (digits == 0 || digits > 18) return std::nullopt;
   std::string_view tail = rest.substr(digits);
   if (!tail.empty() && tail != " LAST") return std::nullopt;
-  return std::stoull(std::string(rest.substr(0, digits)));
+  // Up to 20 digits, as the servers take (RFC 1870's SIZE); past 64 bits the
+  // chunk is as long as the client goes on.
+  auto size = ParseDecimal(rest.substr(0, digits), 20);
+  if (!size) return std::nullopt;
+  return size->value;
 }
 
 std::optional<ClientItem> ClientStream::Next() {

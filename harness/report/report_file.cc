@@ -10,6 +10,8 @@
 #include <iostream>
 #include <vector>
 
+#include "harness/util/descriptor_path.h"
+
 namespace smtp {
 namespace {
 
@@ -54,6 +56,19 @@ int CreateTempBeside(const std::string& path, std::string& name) {
   return fd;
 }
 
+// A descriptor of ours, by one of its names (/dev/stderr, /proc/self/fd/3):
+// written to as the shell's `>&N` would, never replaced (renaming over
+// /dev/stderr replaced it for everyone when /dev/stderr went to a file).
+Status WriteToDescriptor(int fd, const std::string& path, const std::string& contents,
+                         const char* what) {
+  if (fd == STDOUT_FILENO) std::cout.flush();
+  if (fd == STDERR_FILENO) std::cerr.flush();
+  int flags = ::fcntl(fd, F_GETFL);
+  if (flags < 0) return WriteFailed(what, path, errno);
+  if ((flags & O_ACCMODE) == O_RDONLY) return WriteFailed(what, path, EBADF);
+  return WriteAll(fd, contents) ? Status::Ok() : WriteFailed(what, path, errno);
+}
+
 }  // namespace
 
 Status CheckReportPathWritable(const std::string& path, const char* what) {
@@ -62,6 +77,13 @@ Status CheckReportPathWritable(const std::string& path, const char* what) {
     return Status::InvalidArgument(std::string("cannot write ") + what + " to " + path + ": " +
                                    why);
   };
+  if (auto fd = DescriptorNamed(path)) {
+    int flags = ::fcntl(*fd, F_GETFL);
+    if (flags < 0) return cannot(std::strerror(errno));
+    if ((flags & O_ACCMODE) == O_RDONLY)
+      return cannot("descriptor " + std::to_string(*fd) + " is not open for writing");
+    return Status::Ok();
+  }
   struct stat st;
   if (::stat(path.c_str(), &st) == 0) {
     if (S_ISDIR(st.st_mode)) return cannot("it is a directory");
@@ -85,6 +107,7 @@ Status WriteReportFile(const std::string& path, const std::string& contents, con
     return std::cout ? Status::Ok()
                      : Status::Io(std::string("cannot write ") + what + " to standard output");
   }
+  if (auto fd = DescriptorNamed(path)) return WriteToDescriptor(*fd, path, contents, what);
   struct stat link_st {};
   if (::lstat(path.c_str(), &link_st) == 0) {
     struct stat st {};

@@ -69,6 +69,7 @@ TEST(ChoiceOption, TheTableHasEveryOptionWithFixedValues) {
   for (const CLI::App* sub : cli.app.get_subcommands({})) {
     for (const CLI::Option* opt : sub->get_options()) {
       if (opt->get_group().empty()) continue;  // hidden (load's --gradescope-format)
+      if (!opt->nonpositional()) continue;     // completion's shell: its own test below
       if (opt->get_type_name().find(":{") == std::string::npos) continue;
       bool listed = false;
       for (const auto& f : kFixed) {
@@ -78,6 +79,23 @@ TEST(ChoiceOption, TheTableHasEveryOptionWithFixedValues) {
                           << opt->get_type_name() << " is not in kFixed";
     }
   }
+}
+
+// The hidden `completion bash|zsh` takes its shell as the options take
+// theirs: one line naming the two, --help shows them.
+TEST(ChoiceOption, TheCompletionCommandTakesBashOrZsh) {
+  for (const std::string shell : {"fish", "BASH", ""}) {
+    Cli cli;
+    try {
+      cli.app.parse(std::vector<std::string>{shell, "completion"});
+      ADD_FAILURE() << "completion took '" << shell << "'";
+    } catch (const CLI::ValidationError& e) {
+      EXPECT_EQ(std::string(e.what()), "shell: expected bash or zsh, got '" + shell + "'");
+    }
+  }
+  Cli cli;
+  const CLI::Option* opt = cli.app.get_subcommand("completion")->get_option("shell");
+  EXPECT_NE(opt->get_type_name().find(":{bash,zsh}"), std::string::npos) << opt->get_type_name();
 }
 
 TEST(ChoiceOption, HelpAndTheCompletionScriptsShowTheValues) {

@@ -483,6 +483,44 @@ TEST_F(ServerSessionTest, BdatOverSize) {
             "250 2.0.0 Message accepted, 5 octets\r\n");
 }
 
+// BDAT sizes take 20 digits, as MAIL SIZE= does. A chunk that would take
+// the message over the cap is refused with 552 (not 501), its bytes read and
+// dropped as they come, none kept; the next chunk and the LAST one too.
+TEST_F(ServerSessionTest, BdatSizesOfUpToTwentyDigits) {
+  const std::string k552 = "552 5.3.4 Message size exceeds fixed maximum message size\r\n";
+  const std::string k501 = "501 5.5.4 Syntax: BDAT size [LAST]\r\n";
+  config_.max_message_size = 1000;
+  Begin();
+  Envelope();
+  EXPECT_EQ(Send("BDAT 100000000000000000000\r\n"), k501);  // 21 digits
+  EXPECT_EQ(Send("BDAT 00000000000000000003\r\nabc"), "250 2.0.0 3 octets received\r\n");
+  // 19 digits: refused as announced; a megabyte of it is read and dropped.
+  EXPECT_EQ(Send("BDAT 1000000000000000000\r\n" + std::string(1 << 20, 'x')), "");
+  EXPECT_EQ(session_->state(), ServerSession::State::kBdat);
+  EXPECT_EQ(Send("BDAT 5 LAST\r\nhello"), "");  // still inside the chunk
+  Begin();
+  Envelope();
+  EXPECT_EQ(Send("BDAT 18446744073709551616\r\nab"), "");  // past 64 bits
+  EXPECT_EQ(session_->state(), ServerSession::State::kBdat);
+  // The cap counts what came before: 998 + 3 is over 1000.
+  Begin();
+  Envelope();
+  EXPECT_EQ(Send("BDAT 998\r\n" + std::string(998, 'y')), "250 2.0.0 998 octets received\r\n");
+  EXPECT_EQ(Send("BDAT 3\r\nabc"), k552);
+  EXPECT_EQ(Send("BDAT 1 LAST\r\nd"), k552);
+  EXPECT_TRUE(stored_.empty());
+  EXPECT_EQ(Send("RCPT TO:<c@d.test>\r\n"), "503 5.5.1 Need MAIL before RCPT\r\n");
+  // No cap: a 20-digit size within 64 bits is taken, one past 64 bits is not.
+  config_.max_message_size = 0;
+  Begin();
+  Envelope();
+  EXPECT_EQ(Send("BDAT 99999999999999999999 LAST\r\nabc"), "");
+  Begin();
+  Envelope();
+  EXPECT_EQ(Send("BDAT 10000000000000000000\r\nabc"), "");
+  EXPECT_EQ(session_->state(), ServerSession::State::kBdat);
+}
+
 TEST_F(ServerSessionTest, StartTls) {
   config_.tls.starttls = true;
   Begin();

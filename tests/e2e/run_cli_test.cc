@@ -159,6 +159,42 @@ TEST(RunCli, ExitTwoForUsageErrors) {
   EXPECT_FALSE(dir.Exists("smtp-harness-report.json"));
 }
 
+// `--opt=` is the option with an empty value. CLI11 gave it the next
+// argument instead: `serve --hostname= --once` greeted with "220 --once"
+// and never stopped; a choice option complained about the next flag.
+// CLI11's own refusals are one line naming the command, as ours are.
+TEST(RunCli, AnEmptyValueAfterEqualsIsEmpty) {
+  TempDir dir;
+  dir.Write("a.yaml", kPass);
+  const std::string bin = SMTP_HARNESS_BINARY;
+  struct {
+    std::vector<std::string> args;
+    std::string err;
+  } cases[] = {
+      {{bin, "serve", "--bare-newlines=", "--once"},
+       "smtp-harness serve: --bare-newlines: expected reject, disconnect, normalize or lax, got "
+       "''\n"},
+      {{bin, "run", "a.yaml", "--var=", "--junit", "j.xml"},
+       "smtp-harness run: invalid --var '': expected KEY=VALUE\n"},
+      {{bin, "completion", "fish"},
+       "smtp-harness completion: shell: expected bash or zsh, got 'fish'\n"},
+      {{bin, "completion"}, "smtp-harness completion: shell is required\n"},
+  };
+  for (const auto& c : cases) {
+    auto r = RunProcess(c.args, InDir(dir.path()));
+    EXPECT_EQ(r.exit_code, 2) << c.err;
+    EXPECT_EQ(r.err.substr(0, c.err.size()), c.err);
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  }
+  EXPECT_FALSE(dir.Exists("j.xml"));
+  // The flag after an empty value is a flag (it was --helo's value).
+  auto r = RunProcess({bin, "send", "--helo=", "--json", "--server", "127.0.0.1:1", "--from",
+                       "a@example.test", "--to", "b@example.test", "--body", "x"},
+                      InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 20) << r.err;
+  EXPECT_EQ(r.out.rfind("{", 0), 0u) << r.out << r.err;
+}
+
 // A report path that cannot be written is found before running (exit 2,
 // nothing ran, no report at all); tests/e2e/run_verdicts_test.cc has more.
 TEST(RunCli, ExitTwoWhenTheReportCannotBeWritten) {

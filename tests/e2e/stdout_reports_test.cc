@@ -100,5 +100,53 @@ TEST(StdoutReports, ANameOfStandardOutputIsWrittenThroughWhenItIsAFile) {
   EXPECT_NE(out.find("</testsuites>"), std::string::npos) << out;
 }
 
+// Standard output redirected to a file: that file, under its own name or as
+// /dev/stderr after 2>&1, is standard output too. Two reports there were
+// one lost report (each open truncated the other's bytes); one report there
+// is written through standard output, alone.
+TEST(StdoutReports, TheFileStandardOutputIsCountsAsStandardOutput) {
+  TempDir dir;
+  dir.Write("s.yaml", kPassing);
+  const std::string bin = std::string("exec '") + SMTP_HARNESS_BINARY + "' run s.yaml ";
+  for (const std::string& args : {std::string("--report - --junit out.txt > out.txt"),
+                                  std::string("--report - --junit ./out.txt > out.txt"),
+                                  std::string("--report - --junit /dev/stderr > out.txt 2>&1")}) {
+    dir.Write("out.txt", "");
+    auto r =
+        RunProcess({"/bin/sh", "-c",
+                    bin + args + (args.find("2>&1") == std::string::npos ? " 2> err.txt" : "")},
+                   InDir(dir.path()));
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << dir.Read("out.txt");
+    const std::string err =
+        args.find("2>&1") == std::string::npos ? dir.Read("err.txt") : dir.Read("out.txt");
+    EXPECT_NE(err.find("both write to standard output"), std::string::npos) << args << "\n" << err;
+  }
+  auto r = RunProcess({"/bin/sh", "-c", bin + "--report r.json --junit out.txt > out.txt"},
+                      InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  const std::string out = dir.Read("out.txt");
+  EXPECT_EQ(out.rfind("<?xml", 0), 0u) << out;
+  EXPECT_NE(out.find("</testsuites>"), std::string::npos) << out;
+  EXPECT_NE(dir.Read("r.json").find("\"scenarios\""), std::string::npos);
+}
+
+// A name of another descriptor (here a link to /proc/self/fd/2, as
+// /dev/stderr is) is that descriptor, redirected to a file or not: the
+// report is written to it and the link is never replaced. Renamed over,
+// /dev/stderr itself was replaced by a regular file for the whole machine.
+TEST(StdoutReports, ANameOfStandardErrorIsWrittenThroughNeverReplaced) {
+  TempDir dir;
+  dir.Write("s.yaml", kPassing);
+  fs::create_symlink("/proc/self/fd/2", dir.path() + "/err-link");
+  const std::string cmd = std::string("exec '") + SMTP_HARNESS_BINARY +
+                          "' run s.yaml --report r.json --junit err-link > out.txt 2> err.txt";
+  auto r = RunProcess({"/bin/sh", "-c", cmd}, InDir(dir.path()));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_TRUE(fs::is_symlink(dir.path() + "/err-link"));
+  const std::string err = dir.Read("err.txt");
+  EXPECT_EQ(err.rfind("<?xml", 0), 0u) << err;
+  EXPECT_NE(err.find("</testsuites>"), std::string::npos) << err;
+}
+
 }  // namespace
 }  // namespace smtp::run_e2e

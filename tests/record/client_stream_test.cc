@@ -34,7 +34,13 @@ TEST(ParseBdatSizeTest, ReadsTheSizeOfABdatCommand) {
   EXPECT_FALSE(ParseBdatSize("BDAT -1"));
   EXPECT_FALSE(ParseBdatSize("BDATA 10"));
   EXPECT_FALSE(ParseBdatSize("DATA"));
-  EXPECT_FALSE(ParseBdatSize("BDAT 9999999999999999999999"));
+  EXPECT_FALSE(ParseBdatSize("BDAT 9999999999999999999999"));  // 22 digits
+  EXPECT_FALSE(ParseBdatSize("BDAT 100000000000000000000"));   // 21 digits
+  // 19 and 20 digits, as servers take them (RFC 1870's SIZE has 20).
+  EXPECT_EQ(ParseBdatSize("BDAT 1000000000000000000"), 1000000000000000000u);
+  EXPECT_EQ(ParseBdatSize("BDAT 00000000000000000005 LAST"), 5u);
+  EXPECT_EQ(ParseBdatSize("BDAT 18446744073709551615"), UINT64_MAX);
+  EXPECT_EQ(ParseBdatSize("BDAT 99999999999999999999"), UINT64_MAX);
 }
 
 TEST(ClientStreamTest, ABdatChunkIsItsOctetsNotLines) {
