@@ -105,6 +105,7 @@ SessionActions ScriptedSession::OnBytes(std::string_view bytes) {
     if (!line) break;
     if (auth_) {
       HandleAuthLine(*line, out);
+      early_ = framer_.buffered() > 0;  // not a mark from before the exchange's last line
     } else if (in_data_) {
       HandleDataLine(*line, out);
     } else {

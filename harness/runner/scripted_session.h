@@ -34,6 +34,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "harness/core/line_framer.h"
@@ -52,9 +53,12 @@ struct ScriptOptions {
   // (`--timeout`, else the scenario's). The engine enforces it through
   // ReadTimeout(); the session names it when the client goes quiet.
   Duration step_timeout{std::chrono::seconds(5)};
-  // With strict.pipelining and no PIPELINING advertised, each reply waits
-  // this long first, so commands a client sends without waiting for the
-  // previous reply are already queued when the next read happens.
+  // With strict.pipelining and no PIPELINING advertised (and before every
+  // 354), each reply to a command waits this long first, then the engine
+  // peeks: bytes from the client already waiting were sent before the reply,
+  // so the next command (or the message) fails its step. A client that sends
+  // without waiting has its next bytes in by then, a client that waits
+  // cannot: the verdict does not depend on how the reads fall. 0: neither.
   Duration pipelining_probe{std::chrono::milliseconds(25)};
   std::string hostname = "smtp-harness.test";  // in standard 220/221 texts
   std::function<double()> now_ms;  // transcript clock; default: steady clock from construction
@@ -83,7 +87,9 @@ class ScriptedSession : public SessionLogic {
   SessionActions OnBytes(std::string_view bytes) override;
   SessionActions OnEnd(SessionEnd end) override;
   // A step's `delay:` or `split:` asked to watch the client while its reply
-  // was not out yet: bytes waiting fail the step of the next command.
+  // was not out yet: bytes waiting fail the step of the next command. The
+  // pipelining probe's peek (kSettlePeek) marks the next command, or the
+  // message after a 354, as sent before the reply (strict.pipelining).
   void OnPeek(std::string_view tag, size_t waiting) override;
   // The timeout of the step waiting for the client's next bytes (the one at
   // the cursor); the default step timeout once the script stopped or ended.
@@ -92,6 +98,8 @@ class ScriptedSession : public SessionLogic {
   const SessionReport& report() const { return report_; }
 
  private:
+  // The tag of the peek at the end of the pipelining probe's settle time.
+  static constexpr std::string_view kSettlePeek = "settle";
   // scripted_session.cc: commands against the step at the cursor.
   void HandleCommand(const FramedLine& line, SessionActions& out);
   std::string Expand(const std::string& text) const;

@@ -29,6 +29,13 @@ bool ScriptedSession::MustWaitForReply() const {
 }
 
 void ScriptedSession::OnPeek(std::string_view tag, size_t waiting) {
+  if (tag == kSettlePeek) {
+    // Bytes already here before the reply went out were sent without
+    // waiting for it, whichever read would have taken them: the next command
+    // is early, or, after a 354, the message.
+    if (waiting > 0) (in_data_ ? data_early_ : early_) = true;
+    return;
+  }
   if (waiting == 0 || talked_early_) return;
   talked_early_ = std::string(tag);
   talked_early_bytes_ = waiting;
@@ -64,9 +71,14 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out, co
   int code = lines.empty() ? 0 : LeadingCode(lines.back());
   // RFC 2920 3.1: DATA ends a group even with PIPELINING, so the 354 is
   // delayed too: a message sent before it is then seen to be early.
+  // The settle time: a client that waits has nothing to send now; one that
+  // does not has its next command in our socket buffer by the end of it
+  // (loopback: microseconds). The peek then decides, not which side wins the
+  // race between our write and the client's next bytes.
   if (scenario_.strict.pipelining && (!pipelining_advertised_ || code == 354) &&
       options_.pipelining_probe.count() > 0) {
     out.push_back(SessionAction::Pause(options_.pipelining_probe));
+    if (!last_command_.empty()) out.push_back(SessionAction::Peek(std::string(kSettlePeek)));
   }
   // What the reply answers, for the report ("before the end of the reply to
   // "EHLO x"").

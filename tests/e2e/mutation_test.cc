@@ -519,6 +519,8 @@ const std::map<std::pair<std::string, std::string>, std::string> kLabAccepts = {
      "transcript)"},
     {{"lab_lenient", "no_wait.py"},
      "lenient: unannounced pipelining is accepted (strict.pipelining off)"},
+    {{"lab_lenient", "no_wait_paced.py"},
+     "lenient: unannounced pipelining is accepted (strict.pipelining off)"},
     {{"lab_lenient", "no_quit.py"}, "lenient: QUIT is not required (strict.quit off)"},
     {{"lab_lenient", "hang.py"}, "lenient: QUIT is not required, so not sending it is no fault"},
     {{"lab_strict", "early_talker.py"},
