@@ -275,8 +275,10 @@ void AddServeCommand(CLI::App& app, int* exit_status) {
   cmd->add_flag("--once", o->once, "exit after the first session ends");
   cmd->add_option("--config", o->config_file,
                   "YAML file with a server: block (hostname, auth, tls, rules, ...)");
-  cmd->add_option("--max-sessions", o->max_sessions,
-                  "concurrent sessions; more get 421 (default 1000)");
+  cmd->add_option(
+      "--max-sessions", o->max_sessions,
+      "concurrent sessions; more get 421 (default 1000; 0: no limit, and then no per-client "
+      "limit either unless --max-sessions-per-client is given)");
   cmd->add_option("--idle-timeout", o->idle_timeout,
                   "close idle sessions with 421 after DURATION (default 5m)");
   cmd->add_option("--command-timeout", o->command_timeout,

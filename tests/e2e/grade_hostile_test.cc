@@ -13,8 +13,6 @@
 // new flags (an older build: how the failures before the fix were seen).
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -24,9 +22,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "harness/runner/process_tree.h"
+#include "tests/support/child_process.h"
 
 namespace smtp {
 namespace {
@@ -135,19 +133,17 @@ class HostileGrade : public ::testing::Test {
     for (const auto& f : ContainmentFlags()) argv.push_back(f);
     argv.insert(argv.end(), {"--", "/usr/bin/python3", kHostile + fixture});
     argv.insert(argv.end(), fixture_args.begin(), fixture_args.end());
-    // Peak RSS by /usr/bin/time: a process forked from this (large) test
-    // process would count its inherited pages; time's own child does not.
-    const bool timed = access("/usr/bin/time", X_OK) == 0;
-    if (timed)
-      argv.insert(argv.begin(), {"/usr/bin/time", "-f", "%M", "-o", (dir_ / "rss").string()});
+    // Peak RSS by /usr/bin/time (ci/install-deps installs it): grade is its
+    // child, so the figure is grade's own, whoever started time.
+    argv.insert(argv.begin(), {"/usr/bin/time", "-f", "%M", "-o", (dir_ / "rss").string()});
     Graded g = Run(argv, limit, extra_env);
-    if (timed) {
-      std::string rss = ReadFile(dir_ / "rss");
-      size_t digits = rss.find_last_of("0123456789");
-      size_t start = rss.find_last_not_of("0123456789", digits);
-      if (digits != std::string::npos) {
-        g.peak_rss_kib = std::stol(rss.substr(start == std::string::npos ? 0 : start + 1));
-      }
+    std::string rss = ReadFile(dir_ / "rss");
+    size_t digits = rss.find_last_of("0123456789");
+    size_t start = rss.find_last_not_of("0123456789", digits);
+    if (digits != std::string::npos) {
+      g.peak_rss_kib = std::stol(rss.substr(start == std::string::npos ? 0 : start + 1));
+    } else {
+      ADD_FAILURE() << "no peak RSS from /usr/bin/time: " << rss << "\n" << g.err.substr(0, 500);
     }
     g.report_text = ReadFile(dir_ / "report.json");
     g.results_text = ReadFile(dir_ / "results.json");
@@ -165,49 +161,29 @@ class HostileGrade : public ::testing::Test {
     return g;
   }
 
-  // Runs argv in dir_ (stdout, stderr to files), killed after `limit`; then
-  // looks for what the client left, at once.
-  Graded Run(std::vector<std::string> argv, std::chrono::seconds limit,
-             std::vector<std::string> extra_env) {
+  // Runs argv in dir_, killed after `limit`; then looks for what the client
+  // left, at once: before the test's own runner ends grade's process group.
+  Graded Run(const std::vector<std::string>& argv, std::chrono::seconds limit,
+             const std::vector<std::string>& extra_env) {
     Graded g;
+    test::ChildOptions options;
+    options.cwd = dir_.string();
+    // An older binary passes its environment on: the marker follows.
+    for (const std::string& e : extra_env)
+      options.env[e.substr(0, e.find('='))] = e.substr(e.find('=') + 1);
+    options.env[mark_.substr(0, mark_.find('='))] = mark_.substr(mark_.find('=') + 1);
+    options.env["PYTHONDONTWRITEBYTECODE"] = "1";
     auto start = std::chrono::steady_clock::now();
-    pid_t pid = fork();
-    if (pid == 0) {
-      FILE* out = freopen((dir_ / "grade.out").c_str(), "w", stdout);
-      FILE* err = freopen((dir_ / "grade.err").c_str(), "w", stderr);
-      (void)out;
-      (void)err;
-      if (chdir(dir_.c_str()) != 0) _exit(126);
-      std::string mark = mark_;
-      putenv(mark.data());  // an older binary passes its environment on: the marker follows
-      putenv(const_cast<char*>("PYTHONDONTWRITEBYTECODE=1"));
-      for (auto& e : extra_env) putenv(e.data());
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-    int status = 0;
-    rusage ru{};
-    while (true) {
-      pid_t r = wait4(pid, &status, WNOHANG, &ru);
-      if (r == pid) break;
-      if (std::chrono::steady_clock::now() - start > limit) {
-        ADD_FAILURE() << "grade did not finish within " << limit.count() << " s";
-        kill(pid, SIGKILL);
-        wait4(pid, &status, 0, &ru);
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
+    test::ChildProcess grade(argv, options);
+    if (!grade.WaitExit(limit))
+      ADD_FAILURE() << "grade did not finish within " << limit.count() << " s";
     g.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     // Right away: everything must be gone when grade has decided.
     g.left = Leftovers(uid_, mark_);
-    g.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;  // time passes grade's on
-    g.peak_rss_kib = ru.ru_maxrss;
-    g.out = ReadFile(dir_ / "grade.out");
-    g.err = ReadFile(dir_ / "grade.err");
+    std::optional<int> code = grade.ExitCode(Duration(0));  // time passes grade's on
+    g.exit_code = code ? *code : -1;
+    g.out = grade.Stdout();
+    g.err = grade.Stderr();
     return g;
   }
 
