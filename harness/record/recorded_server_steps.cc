@@ -106,7 +106,19 @@ class ServerStepsWriter {
         out_ += "  - expect_data: {glob: " + Quote(x.text) + "}\n";
         break;
       case Expected::Kind::kAuth:
-        if (auth_lines_.size() > 1 && auth_lines_.back() == "*") return EmitCancelledAuth(x, reply);
+        if (auth_lines_.size() > 1 && auth_lines_.back() == "*") {
+          Comment("AUTH " + x.text +
+                  " cancelled by the client (\"*\", RFC 4954 4): checked line by line, any "
+                  "credential it sends first as \"?*\" (not recorded)");
+          return EmitAuthLineByLine(reply);
+        }
+        if (reply && !reply->empty() && !reply->front().starts_with("2")) {
+          // Refused: an `auth:` step would want the scenario's (good)
+          // credentials, and fail the client that sends what was refused.
+          Comment("AUTH " + x.text + " was refused: checked line by line, credentials as \"?*\" " +
+                  "(not recorded), answered with the refusal");
+          return EmitAuthLineByLine(reply);
+        }
         if (x.text != "PLAIN" && x.text != "LOGIN") {
           Comment("AUTH " + x.text +
                   " was used: the harness takes PLAIN and LOGIN only; the client must use one");
@@ -124,10 +136,8 @@ class ServerStepsWriter {
   // line instead, each answered as the server did: the AUTH command as sent
   // (an initial response, not recorded, as "?*"), every credential line as
   // "?*" (the reports show it redacted), and the "*".
-  void EmitCancelledAuth(const Expected& x, const std::vector<std::string>* reply) {
-    Comment("AUTH " + x.text +
-            " cancelled by the client (\"*\", RFC 4954 4): checked line by line, any "
-            "credential it sends first as \"?*\" (not recorded)");
+  // A refused AUTH (535) is checked the same way, ending with the refusal.
+  void EmitAuthLineByLine(const std::vector<std::string>* reply) {
     for (size_t i = 0; i < auth_lines_.size(); ++i) {
       const std::string& line = auth_lines_[i];
       std::string glob;

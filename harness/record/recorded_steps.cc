@@ -13,6 +13,9 @@
 namespace smtp {
 namespace {
 
+// The password a refused AUTH is replayed with: never a real one.
+constexpr const char* kRefusedPassword = "not the recorded password (it was refused)";
+
 // The line upper-cased, without trailing spaces ("data " -> "DATA").
 std::string UpperTrimmed(const std::string& s) {
   std::string out = Upper(s);
@@ -162,6 +165,19 @@ class StepsWriter {
           Comment("AUTH " + c.bytes +
                   " was used: not replayable (the harness speaks PLAIN and LOGIN); left out");
           return;
+        }
+        if (glob && !glob->empty() && (*glob)[0] != '2') {
+          // Refused (535 and the like): the recorded password was not the
+          // good one, and the good one from the variable would be accepted
+          // on replay. A password that cannot be right is refused again.
+          Comment("AUTH " + c.bytes +
+                  " was refused: the credentials were not recorded. The replay takes the user "
+                  "name from ${" +
+                  auth_vars_.user + "} and a wrong password, to be refused again");
+          out_ += "  - auth: {mechanism: " + c.bytes +
+                  ", username: " + Quote("${" + auth_vars_.user + "}", false) +
+                  ", password: " + Quote(kRefusedPassword) + "}\n";
+          break;
         }
         out_ += AuthComment(c.bytes, auth_vars_);
         out_ += "  - auth: {mechanism: " + c.bytes +

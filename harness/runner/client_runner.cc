@@ -93,6 +93,11 @@ void ScenarioRun::Fail(const Step& step, const StepResult& r, const Problem& p) 
   f.step = step.index;
   f.line = step.pos.line;
   f.expected = p.expected.empty() ? r.expected : p.expected;
+  // Failed before any reply was awaited (a write that timed out): what the
+  // step would have expected.
+  for (size_t i = 0; f.expected.empty() && i < step.expect.size(); ++i) {
+    f.expected += (i ? "; " : "") + DescribeReplyMatcher(step.expect[i]);
+  }
   f.actual = p.actual;
   Clip(f.expected, opt_.caps.shown_bytes);
   Clip(f.actual, opt_.caps.shown_bytes);

@@ -69,7 +69,9 @@ std::string OneLine(std::string_view s) {
 std::string StepFailureMessage(const std::string& where, const std::string& expected,
                                const StepProblem& p) {
   if (p.error) return where + ": " + OneLine(p.why.empty() ? p.actual : p.why);
-  std::string message = where + ": expected " + OneLine(expected) + ", got " + OneLine(p.actual);
+  std::string message =
+      expected.empty() ? where + ": " + OneLine(p.actual)
+                       : where + ": expected " + OneLine(expected) + ", got " + OneLine(p.actual);
   // "code 550 is not 2xx" says nothing that expected-vs-got does not.
   if (!p.why.empty() && p.why.rfind("code ", 0) != 0) message += " (" + OneLine(p.why) + ")";
   return message;

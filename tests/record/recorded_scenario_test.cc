@@ -371,6 +371,52 @@ TEST(RecordedScenarioTest, ServerModeChecksACancelledAuthLineByLine) {
   }
 }
 
+Transcript RefusedAuthSession() {
+  return {{0, 'S', "220 mx.example.test ESMTP"},
+          {0, 'C', "EHLO client.example.test"},
+          {0, 'S', "250-mx.example.test"},
+          {0, 'S', "250 AUTH PLAIN LOGIN"},
+          {0, 'C', "AUTH LOGIN"},
+          {0, 'S', "334 VXNlcm5hbWU6"},
+          {0, 'C', "<redacted>"},
+          {0, 'S', "334 UGFzc3dvcmQ6"},
+          {0, 'C', "<redacted>"},
+          {0, 'S', "535 5.7.8 Authentication credentials invalid"},
+          {0, 'C', "QUIT"},
+          {0, 'S', "221 2.0.0 Bye"}};
+}
+
+// A refused AUTH (wrong password): replayed with the variables' good
+// credentials it was accepted (235, not the recorded 535). Client mode
+// replays it with a password that cannot be right; server mode checks it
+// line by line and answers with the refusal, as a cancelled one.
+TEST(RecordedScenarioTest, ARefusedAuthIsRefusedAgainOnReplay) {
+  const std::string yaml =
+      WriteRecordedScenario(RefusedAuthSession(), {"refused", "", GeneraliseLevel::kExact});
+  SCOPED_TRACE(yaml);
+  EXPECT_EQ(yaml.find("SMTP_HARNESS_PASSWORD"), std::string::npos);
+  EXPECT_NE(yaml.find("  - auth: {mechanism: LOGIN, username: \"${env:SMTP_HARNESS_USER}\", "
+                      "password: \"not the recorded password (it was refused)\"}\n"
+                      "    expect: {glob: \"535 5.7.8 Authentication credentials invalid\"}\n"),
+            std::string::npos);
+  EXPECT_EQ(StepLines(yaml).size(), 4u);
+
+  RecordedScenarioInfo info{"refused", "", GeneraliseLevel::kVolatile};
+  info.server_mode = true;
+  const std::string server = WriteRecordedScenario(RefusedAuthSession(), info);
+  SCOPED_TRACE(server);
+  EXPECT_EQ(server.find("- auth:"), std::string::npos);
+  EXPECT_EQ(server.find("redacted"), std::string::npos);
+  EXPECT_NE(server.find("  - expect: \"AUTH LOGIN\"\n    reply: \"334 VXNlcm5hbWU6\"\n"
+                        "  - expect: \"?*\"\n    reply: \"334 UGFzc3dvcmQ6\"\n"
+                        "  - expect: \"?*\"\n"
+                        "    reply: \"535 5.7.8 Authentication credentials invalid\"\n"
+                        "  - expect: \"QUIT\"\n"),
+            std::string::npos);
+  auto r = LoadScenarioFromString(server, "refused.yaml");
+  EXPECT_TRUE(r.ok()) << r.ErrorText();
+}
+
 TEST(RecordedScenarioTest, AuthVariablesCanBeNamedByTheUser) {
   RecordedScenarioInfo info{"auth", "", GeneraliseLevel::kVolatile};
   info.auth.user = "user";

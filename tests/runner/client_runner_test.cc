@@ -43,6 +43,20 @@ steps:
   - expect_close: true
 )Y";
 
+// A server that stops reading while we send the message: the failure says
+// what the step expected, not "expected , got could not send within 5s".
+TEST(ClientRunner, AStalledWriteSaysWhatTheStepExpected) {
+  ScriptedServer server;
+  server.stall_data = true;
+  auto r = RunYaml(kBasic, server);
+  ASSERT_EQ(r.status, Verdict::kFailed);
+  ASSERT_TRUE(r.failure);
+  EXPECT_EQ(r.failure->expected, "250");
+  EXPECT_NE(r.failure->message.find("(data): expected 250, got could not send within"),
+            std::string::npos)
+      << r.failure->message;
+}
+
 TEST(ClientRunner, BasicScenarioPasses) {
   ScriptedServer server;
   auto r = RunYaml(kBasic, server);

@@ -23,6 +23,7 @@ struct ScriptedServer {
   bool close_after_quit = true;
   bool fail_connect = false;
   bool fail_tls = false;
+  bool stall_data = false;           // stops reading after 354: a write of the message times out
   std::vector<std::string> written;  // every line the client wrote
   std::string data;                  // the last message's DATA lines (CRLF)
 };
@@ -35,8 +36,12 @@ class InMemoryConnection : public SmtpConnection {
     Queue(s_->greeting);
   }
 
-  Status Write(std::string_view bytes, Duration) override {
+  Status Write(std::string_view bytes, Duration timeout) override {
     if (closed_) return Status::Closed("connection closed");
+    if (in_data_ && s_->stall_data) {
+      return Status::Timeout("writing " + std::to_string(bytes.size()) +
+                             " bytes took longer than " + FormatDuration(timeout));
+    }
     pending_ += bytes;
     size_t nl;
     while ((nl = pending_.find("\r\n")) != std::string::npos) {
