@@ -132,6 +132,35 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   last_command_ = text;
   Note('C', line.ending == LineEnding::kBareLf ? text + "\n" : text);
 
+  // The strict rules that may fail the step of a command that is the right one.
+  auto strict_problem = [&]() -> std::string {
+    std::string why;
+    if (talked_early) {
+      // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive)
+      // on "\"" + std::string here.
+      why = '"';
+      why += EscapeBytes(text) + "\" was sent " + *talked_early;
+      if (previous.empty()) {
+        why += ": a client waits for the greeting before it sends a command (RFC 5321 4.3.1, 3.1)";
+      } else {
+        why +=
+            ": a client reads a reply to its last line before it sends the next command (RFC "
+            "5321 4.2.1, 4.3.1";
+        if (pipelining_advertised_) why += "; RFC 2920 3.1";
+        why += ')';
+      }
+    } else if (scenario_.strict.crlf && line.ending == LineEnding::kBareLf) {
+      why = "the line ended with a bare LF (\\n) instead of CRLF (\\r\\n): \"" + shown + "\"";
+    } else if (scenario_.strict.crlf && line.bare_cr) {
+      why = "the line contains a bare CR (\\r): \"" + shown + "\"";
+    } else if (scenario_.strict.pipelining && early && !pipelining_advertised_) {
+      why = '"';  // piece by piece, as above
+      why += EscapeBytes(text) + "\" was sent before the reply to \"" + EscapeBytes(previous) +
+             "\" (the server did not advertise PIPELINING: wait for each reply before sending "
+             "the next command)";
+    }
+    return why;
+  };
   auto answer_stopped = [&] {
     SendReply(Verb(line.text) == "QUIT" ? "221" : "503 5.5.1 smtp-harness: not expected here", out);
   };
@@ -198,7 +227,9 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
     mismatch = "expected the client to close the connection, got \"" + shown + "\"";
     NoteUnexpected(text);
   } else if (step.kind == StepKind::kAuth) {
-    mismatch = StartAuth(step, line.text, out);
+    // The AUTH line's own strict problems (sent early, a bare LF) fail the
+    // step once the exchange has the right credentials.
+    mismatch = StartAuth(step, line.text, strict_problem(), out);
     if (!mismatch) {
       early_ = framer_.buffered() > 0;
       return;  // the exchange goes on (334), or FinishAuth ended it
@@ -222,30 +253,7 @@ void ScriptedSession::HandleCommand(const FramedLine& line, SessionActions& out)
   }
 
   // The command is the right one; the strict rules may still fail the step.
-  std::string why;
-  if (talked_early) {
-    // Appended piece by piece: GCC 12 warns (-Wrestrict, a false positive)
-    // on "\"" + std::string here.
-    why = '"';
-    why += EscapeBytes(text) + "\" was sent " + *talked_early;
-    if (previous.empty()) {
-      why += ": a client waits for the greeting before it sends a command (RFC 5321 4.3.1, 3.1)";
-    } else {
-      why +=
-          ": a client reads a reply to its last line before it sends the next command (RFC 5321 "
-          "4.2.1, 4.3.1";
-      if (pipelining_advertised_) why += "; RFC 2920 3.1";
-      why += ')';
-    }
-  } else if (scenario_.strict.crlf && line.ending == LineEnding::kBareLf) {
-    why = "the line ended with a bare LF (\\n) instead of CRLF (\\r\\n): \"" + shown + "\"";
-  } else if (scenario_.strict.crlf && line.bare_cr) {
-    why = "the line contains a bare CR (\\r): \"" + shown + "\"";
-  } else if (scenario_.strict.pipelining && early && !pipelining_advertised_) {
-    why = "\"" + EscapeBytes(text) + "\" was sent before the reply to \"" + EscapeBytes(previous) +
-          "\" (the server did not advertise PIPELINING: wait for each reply before sending "
-          "the next command)";
-  }
+  const std::string why = strict_problem();
   const size_t index = cursor_;
   RecordMatch(index, shown, why);
   std::string reply = step.text;

@@ -56,7 +56,9 @@ struct ScriptOptions {
   // With strict.pipelining and no PIPELINING advertised (and before every
   // 354), each reply to a command waits this long first, then the engine
   // peeks: bytes from the client already waiting were sent before the reply,
-  // so the next command (or the message) fails its step. A client that sends
+  // so the next command (or the message) fails its step. The same before
+  // each 334 challenge of an `auth:` step, PIPELINING or not (RFC 4954 4):
+  // an answer already there fails the auth step. A client that sends
   // without waiting has its next bytes in by then, a client that waits
   // cannot: the verdict does not depend on how the reads fall. 0: neither.
   Duration pipelining_probe{std::chrono::milliseconds(25)};
@@ -88,8 +90,9 @@ class ScriptedSession : public SessionLogic {
   SessionActions OnEnd(SessionEnd end) override;
   // A step's `delay:` or `split:` asked to watch the client while its reply
   // was not out yet: bytes waiting fail the step of the next command. The
-  // pipelining probe's peek (kSettlePeek) marks the next command, or the
-  // message after a 354, as sent before the reply (strict.pipelining).
+  // pipelining probe's peek (kSettlePeek) marks the next command, the
+  // message after a 354, or the AUTH answer a 334 asks for, as sent before
+  // the reply (strict.pipelining).
   void OnPeek(std::string_view tag, size_t waiting) override;
   // The timeout of the step waiting for the client's next bytes (the one at
   // the cursor); the default step timeout once the script stopped or ended.
@@ -119,11 +122,19 @@ class ScriptedSession : public SessionLogic {
 
   // scripted_session_auth.cc: an `auth:` step (RFC 4954): the AUTH command
   // starts the exchange, the lines after a 334 continue it. Empty when the
-  // command is taken.
+  // command is taken. `problem`: the AUTH line broke a strict rule (sent
+  // early, a bare LF): the step fails with it if the credentials are right.
   std::optional<std::string> StartAuth(const Step& step, const std::string& command,
-                                       SessionActions& out);
+                                       std::string problem, SessionActions& out);
   void HandleAuthLine(const FramedLine& line, SessionActions& out);
   void FinishAuth(const std::string& user, const std::string& password, SessionActions& out);
+  // A 334 challenge. strict.pipelining: client bytes already here when it is
+  // about to go out (read with the last line now, or waiting in the socket
+  // at the settle peek: AuthAnsweredEarly) were sent before it, so the
+  // answer it asks for was not an answer to it (RFC 4954 4).
+  void SendChallenge(const std::string& text, SessionActions& out);
+  void AuthAnsweredEarly(size_t bytes);
+  std::string AwaitedAnswer() const;  // "the user name", "the password", "the response"
   // The line as reports may show it (AUTH credentials hidden); what was
   // hidden is also taken out of report_.received.
   std::string Redacted(const std::string& line);
@@ -195,6 +206,8 @@ class ScriptedSession : public SessionLogic {
     std::string mechanism;  // PLAIN or LOGIN
     std::string user;       // LOGIN: the user name, once given
     bool want_password = false;
+    std::vector<std::string> early;  // answers sent before the 334 that asks for them
+    std::string problem;             // the first strict rule a line of it broke
   };
   std::optional<AuthExchange> auth_;  // between AUTH and its final reply
 };

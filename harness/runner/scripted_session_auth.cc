@@ -30,7 +30,7 @@ void ScriptedSession::RedactReceived(const std::string& secret) {
 }
 
 std::optional<std::string> ScriptedSession::StartAuth(const Step& step, const std::string& command,
-                                                      SessionActions& out) {
+                                                      std::string problem, SessionActions& out) {
   std::string shown = EscapeBytes(command);
   if (Verb(command) != "AUTH") return "expected AUTH, got \"" + shown + "\"";
   size_t mech_start = command.find_first_not_of(' ', 4);
@@ -48,9 +48,9 @@ std::optional<std::string> ScriptedSession::StartAuth(const Step& step, const st
     size_t at = command.find_first_not_of(' ', mech_end);
     if (at != std::string::npos) initial = command.substr(at);
   }
-  auth_ = AuthExchange{mechanism, "", false};
+  auth_ = AuthExchange{mechanism, "", false, {}, std::move(problem)};
   if (initial.empty()) {
-    SendReply(mechanism == "LOGIN" ? "334 VXNlcm5hbWU6" : "334 ", out);
+    SendChallenge(mechanism == "LOGIN" ? "334 VXNlcm5hbWU6" : "334 ", out);
     return std::nullopt;
   }
   auto decoded = initial == "=" ? std::optional<std::string>("") : Base64Decode(initial);
@@ -61,7 +61,7 @@ std::optional<std::string> ScriptedSession::StartAuth(const Step& step, const st
   if (mechanism == "LOGIN") {
     auth_->user = *decoded;
     auth_->want_password = true;
-    SendReply("334 UGFzc3dvcmQ6", out);
+    SendChallenge("334 UGFzc3dvcmQ6", out);
     return std::nullopt;
   }
   auto creds = sasl::ParsePlain(*decoded);
@@ -79,12 +79,20 @@ void ScriptedSession::HandleAuthLine(const FramedLine& line, SessionActions& out
     return;
   }
   Note('C', Redacted(line.text));
+  if (auth_->problem.empty() && scenario_.strict.crlf &&
+      (line.ending == LineEnding::kBareLf || line.bare_cr)) {
+    // Named, never shown: the line is a credential.
+    auth_->problem =
+        "AUTH " + auth_->mechanism + ": " + AwaitedAnswer() +
+        (line.ending == LineEnding::kBareLf ? " ended with a bare LF (\\n) instead of CRLF (\\r\\n)"
+                                            : " contains a bare CR (\\r)");
+  }
   auto decoded = Base64Decode(line.text);
   if (!decoded) decoded = std::string();  // compared below: a wrong credential
   if (auth_->mechanism == "LOGIN" && !auth_->want_password) {
     auth_->user = *decoded;
     auth_->want_password = true;
-    SendReply("334 UGFzc3dvcmQ6", out);
+    SendChallenge("334 UGFzc3dvcmQ6", out);
     return;
   }
   if (auth_->mechanism == "LOGIN") {
@@ -95,10 +103,36 @@ void ScriptedSession::HandleAuthLine(const FramedLine& line, SessionActions& out
   FinishAuth(creds ? creds->authcid : std::string(), creds ? creds->password : std::string(), out);
 }
 
+std::string ScriptedSession::AwaitedAnswer() const {
+  if (auth_->mechanism != "LOGIN") return "the response";
+  return auth_->want_password ? "the password" : "the user name";
+}
+
+void ScriptedSession::SendChallenge(const std::string& text, SessionActions& out) {
+  SendReply(text, out);  // with strict.pipelining: the settle pause, then the peek
+  // The answer read together with the line the challenge follows.
+  if (scenario_.strict.pipelining && framer_.buffered() > 0) AuthAnsweredEarly(framer_.buffered());
+}
+
+void ScriptedSession::AuthAnsweredEarly(size_t bytes) {
+  const std::string what = AwaitedAnswer();
+  for (const std::string& e : auth_->early) {
+    if (e == what) return;
+  }
+  auth_->early.push_back(what);
+  // A count, never the bytes: they are the credentials.
+  Note('*', std::to_string(bytes) +
+                " bytes from the client were already here before the 334 "
+                "challenge for " +
+                what);
+}
+
 void ScriptedSession::FinishAuth(const std::string& user, const std::string& password,
                                  SessionActions& out) {
   const Step& step = scenario_.steps[cursor_];
   const std::string mechanism = auth_->mechanism;
+  const std::vector<std::string> early = std::move(auth_->early);
+  const std::string problem = std::move(auth_->problem);
   auth_.reset();
   const std::string want_user = Expand(step.auth_username);
   const std::string shown = "AUTH " + mechanism + " <redacted>";
@@ -120,7 +154,22 @@ void ScriptedSession::FinishAuth(const std::string& user, const std::string& pas
     SendReply("535 5.7.8 Authentication credentials invalid", out);
     return;
   }
-  Pass(cursor_, shown);
+  if (!problem.empty()) {
+    // The right credentials, a strict rule broken on the way: the step
+    // fails, the script goes on (235) and later steps still earn points.
+    Fail(cursor_, shown, problem);
+  } else if (!early.empty()) {
+    std::string what = early[0];
+    if (early.size() > 1) what += " and " + early[1].substr(4);  // "the user name and password"
+    why = "AUTH " + mechanism + ": " + what + (early.size() > 1 ? " were" : " was") +
+          " sent before the 334 challenge" + (early.size() > 1 ? "s" : "") + " asking for " +
+          (early.size() > 1 ? "them" : "it") +
+          ": a client waits for each challenge before it answers (RFC 4954 4: AUTH ends a "
+          "group even with PIPELINING)";
+    Fail(cursor_, shown, why);
+  } else {
+    Pass(cursor_, shown);
+  }
   std::string reply = step.text.empty() ? "235 2.7.0 Authentication successful" : step.text;
   ++cursor_;
   report_.steps[cursor_ - 1].sent = StandardReply(Expand(reply), options_.hostname);

@@ -32,8 +32,13 @@ void ScriptedSession::OnPeek(std::string_view tag, size_t waiting) {
   if (tag == kSettlePeek) {
     // Bytes already here before the reply went out were sent without
     // waiting for it, whichever read would have taken them: the next command
-    // is early, or, after a 354, the message.
-    if (waiting > 0) (in_data_ ? data_early_ : early_) = true;
+    // is early, or, after a 354, the message, or, in an AUTH exchange (only
+    // 334s are sent while it lasts), the answer the challenge asks for.
+    if (waiting == 0) return;
+    if (auth_)
+      AuthAnsweredEarly(waiting);
+    else
+      (in_data_ ? data_early_ : early_) = true;
     return;
   }
   if (waiting == 0 || talked_early_) return;
@@ -75,7 +80,10 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out, co
   // does not has its next command in our socket buffer by the end of it
   // (loopback: microseconds). The peek then decides, not which side wins the
   // race between our write and the client's next bytes.
-  if (scenario_.strict.pipelining && (!pipelining_advertised_ || code == 354) &&
+  // A 334 challenge ends a group too (RFC 4954 4: AUTH is the last command
+  // of a group; its answers follow the challenges).
+  if (scenario_.strict.pipelining &&
+      (!pipelining_advertised_ || code == 354 || (code == 334 && auth_)) &&
       options_.pipelining_probe.count() > 0) {
     out.push_back(SessionAction::Pause(options_.pipelining_probe));
     if (!last_command_.empty()) out.push_back(SessionAction::Peek(std::string(kSettlePeek)));

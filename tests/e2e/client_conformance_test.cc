@@ -66,6 +66,14 @@ const Case kRsetThenClose[] = {
     {"rcpt_all_refused", "rset-then-close"},
 };
 
+// The AUTH scenarios also catch a client that sends its AUTH responses with
+// the AUTH command, before the 334 challenges ask for them (RFC 4954 4),
+// however the grader's reads fall.
+const Case kAuthNoWait[] = {
+    {"auth_login", "auth-no-wait"},
+    {"auth_plain", "auth-no-wait"},
+};
+
 // {verdict, why} of one scenario for the reference client, with `defect`.
 std::pair<std::string, std::string> Verdict(const std::string& scenario,
                                             const std::string& defect) {
@@ -101,6 +109,8 @@ std::string ScenarioName(const ::testing::TestParamInfo<Case>& i) { return i.par
 
 INSTANTIATE_TEST_SUITE_P(Suite, ClientScenario, ::testing::ValuesIn(kCases), ScenarioName);
 INSTANTIATE_TEST_SUITE_P(RsetThenClose, ClientScenario, ::testing::ValuesIn(kRsetThenClose),
+                         ScenarioName);
+INSTANTIATE_TEST_SUITE_P(AuthNoWait, ClientScenario, ::testing::ValuesIn(kAuthNoWait),
                          ScenarioName);
 
 // Every scenario in the folder has its defect above, and the suite holds at
