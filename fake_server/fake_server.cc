@@ -385,6 +385,13 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
       }
       case SessionAction::Kind::kPause: {
         if (conn.stopping) co_return false;
+        // A pause that a peek ends watches for bytes the client sends
+        // without waiting: our ACK goes out now, so a client whose kernel
+        // holds its next write for it (Nagle) is not taken for one that
+        // waits. Seen: AUTH LOGIN's answers 5 ms apart over TLS arrived
+        // only after the 334 they did not wait for.
+        if (i + 1 < actions.size() && actions[i + 1].kind == SessionAction::Kind::kPeek)
+          conn.stream.AckNow();
         conn.pause.expires_after(a.pause);
         co_await conn.pause.async_wait(kTuple);
         if (conn.stopping) co_return false;
@@ -392,11 +399,17 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
       }
       case SessionAction::Kind::kPeek: {
         // Bytes in the socket buffer (and, on TLS, decrypted ones not yet
-        // read): what the client sent while we had not finished writing.
+        // read, and records a read took from the socket with the last one
+        // but OpenSSL has not decrypted yet, in the read BIO): what the
+        // client sent while we had not finished writing. Without the BIO,
+        // AUTH LOGIN's password, sent with the user name, was not seen.
         asio::error_code ec;
         size_t waiting = conn.stream.socket().available(ec);
         if (ec) waiting = 0;
-        if (SSL* ssl = conn.stream.ssl()) waiting += static_cast<size_t>(SSL_pending(ssl));
+        if (SSL* ssl = conn.stream.ssl()) {
+          waiting += static_cast<size_t>(SSL_pending(ssl));
+          if (BIO* in = SSL_get_rbio(ssl)) waiting += BIO_ctrl_pending(in);
+        }
         logic.OnPeek(a.bytes, waiting);
         break;
       }

@@ -1,5 +1,7 @@
 #include "harness/net/stream.h"
 
+#include <netinet/tcp.h>
+
 #include <asio/connect.hpp>
 #include <asio/experimental/as_tuple.hpp>
 #include <asio/use_awaitable.hpp>
@@ -90,6 +92,16 @@ void NetStream::ShutdownSend() {
   if (tls_) return;  // a TLS close_notify would need a write; the socket closes soon anyway
   asio::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+}
+
+void NetStream::AckNow() {
+#ifdef TCP_QUICKACK
+  // Not sticky: the kernel may go back to delayed ACKs, so it is set again
+  // each time. Setting it sends an ACK that is due now.
+  asio::detail::socket_option::boolean<IPPROTO_TCP, TCP_QUICKACK> quick(true);
+  asio::error_code ignored;
+  socket_.set_option(quick, ignored);
+#endif
 }
 
 void NetStream::Close() {

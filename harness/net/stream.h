@@ -96,6 +96,12 @@ class NetStream {
   void Cancel();
   // Half-close: no more bytes from us (plain only; TLS would need a write).
   void ShutdownSend();
+  // Acknowledges what was read now instead of after the delayed-ACK timer
+  // (TCP_QUICKACK; Linux only, else nothing). A peer whose kernel holds its
+  // next small write until our ACK (Nagle's algorithm) then sends it at
+  // once, not only when our next bytes carry the ACK: what it sent without
+  // waiting for our reply is then here before the reply goes out.
+  void AckNow();
   void Close();
 
   bool tls() const { return tls_.has_value(); }
