@@ -221,7 +221,9 @@ void AddRecordCommand(CLI::App& app, int* exit_status) {
   cmd->add_option("--tls-cert", f->tls_cert,
                   "PEM certificate for --tls-intercept (default: self-signed)");
   cmd->add_option("--tls-key", f->tls_key, "PEM key for --tls-cert");
-  cmd->add_option("--timeout", f->timeout, "idle deadline for every read and write (default 60s)");
+  cmd->add_option("--timeout", f->timeout,
+                  "end the session after DURATION with no byte either way, or a write the peer "
+                  "takes nothing of (default 60s; also connect and TLS handshakes)");
   OneOf(cmd->add_option(
             "--generalise", f->generalise,
             "reply globs: volatile (default: queue ids, dates, host names become *), code, exact"),

@@ -25,6 +25,14 @@ using namespace asio::experimental::awaitable_operators;  // the two pumps run t
 using Clock = std::chrono::steady_clock;
 constexpr auto kTuple = asio::experimental::as_tuple(asio::use_awaitable);
 constexpr size_t kRecordLineLimit = 1024 * 1024;
+constexpr Duration kNoDeadline = Duration::max();  // the session's idle deadline rules
+
+// Why a write failed; a deadline says how long it waited (the peer stopped
+// reading), not "Connection timed out".
+std::string WriteError(const asio::error_code& ec, const NetStream& to, Duration timeout) {
+  if (to.write_timed_out()) return "it took nothing for " + FormatDuration(timeout);
+  return ec.message();
+}
 
 std::string UpstreamName(const RecordOptions& o) {
   return std::string(o.upstream_implicit_tls ? "smtps://" : "smtp://") + o.upstream_host + ":" +
@@ -47,6 +55,11 @@ class RelaySession {
         client_(std::move(client)),
         upstream_(client_.socket().get_executor()),
         upgrade_event_(client_.socket().get_executor(), Clock::time_point::max()),
+        idle_(client_.socket().get_executor(),
+              [this] {
+                client_.Cancel();
+                upstream_.Cancel();
+              }),
         c_stream_(kRecordLineLimit),
         s_lines_(kRecordLineLimit),
         start_(Clock::now()) {}
@@ -83,6 +96,25 @@ class RelaySession {
   }
   asio::awaitable<void> PumpClient();
   asio::awaitable<void> PumpServer();
+  // Bytes moved (either way): the session is not idle for another --timeout.
+  // While a write waits, its own deadline decides (the peer stopped reading).
+  void Active() {
+    if (writing_ == 0) idle_.Arm(opt_.timeout);
+  }
+  asio::awaitable<asio::error_code> Relay(NetStream& to, std::string_view bytes) {
+    ++writing_;
+    idle_.Arm(kNoDeadline);
+    auto [ec] = co_await to.Write(bytes, opt_.timeout);
+    --writing_;
+    Active();
+    co_return ec;
+  }
+  // A pump's read ended: if by the idle deadline, says so (once).
+  void NoteIfIdle() {
+    if (!idle_.timed_out() || idle_noted_) return;
+    idle_noted_ = true;
+    Note('*', "no bytes either way for " + FormatDuration(opt_.timeout) + "; closing");
+  }
   asio::awaitable<void> OnStartTlsReply();
   void SignalUpgrade() {
     upgrade_signalled_ = true;
@@ -94,6 +126,13 @@ class RelaySession {
   asio::ssl::context& client_tls_;
   NetStream client_, upstream_;
   asio::steady_timer upgrade_event_;
+  // The session is idle when no byte moved either way for --timeout: one
+  // side is silent while the other talks (the server during a long DATA),
+  // so a pump's read has no deadline of its own. Writes keep theirs (a peer
+  // that stops reading), and so do connect and the handshakes.
+  Watchdog idle_;
+  int writing_ = 0;  // writes waiting for their peer to read
+  bool idle_noted_ = false;
   bool upgrade_signalled_ = false;
   bool starttls_sent_ = false;
   bool recording_ = true;
@@ -130,7 +169,9 @@ asio::awaitable<Transcript> RelaySession::Run() {
     client_.Close();
     co_return transcript_;
   }
+  Active();
   co_await (PumpClient() && PumpServer());
+  idle_.Stop();
   client_.Close();
   upstream_.Close();
   co_return transcript_;
@@ -139,17 +180,16 @@ asio::awaitable<Transcript> RelaySession::Run() {
 asio::awaitable<void> RelaySession::PumpClient() {
   std::array<char, 16 * 1024> buf;
   for (;;) {
-    auto [ec, n] = co_await client_.ReadSome(asio::buffer(buf), opt_.timeout);
+    auto [ec, n] = co_await client_.ReadSome(asio::buffer(buf), kNoDeadline);
     if (ec) {
-      if (ec == asio::error::timed_out)
-        Note('*', "client idle for " + FormatDuration(opt_.timeout) + "; closing");
+      NoteIfIdle();
       upstream_.ShutdownSend();
       co_return;
     }
+    Active();
     std::string_view chunk(buf.data(), n);
-    auto [wec] = co_await upstream_.Write(chunk, opt_.timeout);
-    if (wec) {
-      Note('*', "cannot write to the upstream server: " + wec.message());
+    if (auto wec = co_await Relay(upstream_, chunk)) {
+      Note('*', "cannot write to the upstream server: " + WriteError(wec, upstream_, opt_.timeout));
       client_.Close();
       co_return;
     }
@@ -206,10 +246,9 @@ asio::awaitable<void> RelaySession::OnStartTlsReply() {
 asio::awaitable<void> RelaySession::PumpServer() {
   std::array<char, 16 * 1024> buf;
   for (;;) {
-    auto [ec, n] = co_await upstream_.ReadSome(asio::buffer(buf), opt_.timeout);
+    auto [ec, n] = co_await upstream_.ReadSome(asio::buffer(buf), kNoDeadline);
     if (ec) {
-      if (ec == asio::error::timed_out)
-        Note('*', "server idle for " + FormatDuration(opt_.timeout) + "; closing");
+      NoteIfIdle();
       client_.ShutdownSend();
       if (!upgrade_signalled_) {
         starttls_sent_ = true;
@@ -217,6 +256,7 @@ asio::awaitable<void> RelaySession::PumpServer() {
       }
       co_return;
     }
+    Active();
     std::string_view chunk(buf.data(), n);
     // The replies are followed before the client sees them, so the client
     // stream knows a 354 before the message lines it lets through.
@@ -245,13 +285,16 @@ asio::awaitable<void> RelaySession::PumpServer() {
         if (opt_.tls_intercept) SignalUpgrade();  // refused: the client pump goes on
       }
     }
-    auto [wec] = co_await client_.Write(chunk, opt_.timeout);
-    if (wec) {
-      Note('*', "cannot write to the client: " + wec.message());
+    if (auto wec = co_await Relay(client_, chunk)) {
+      Note('*', "cannot write to the client: " + WriteError(wec, client_, opt_.timeout));
       upstream_.Close();
       co_return;
     }
-    if (starttls_accepted) co_await OnStartTlsReply();
+    if (starttls_accepted) {
+      idle_.Arm(kNoDeadline);  // the handshakes have their own deadlines
+      co_await OnStartTlsReply();
+      Active();
+    }
   }
 }
 

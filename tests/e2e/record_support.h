@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -57,8 +58,10 @@ class Recorder {
   Recorder(const std::filesystem::path& dir, const std::string& upstream, const std::string& out,
            const std::vector<std::string>& extra, const std::string& tag) {
     std::vector<std::string> argv = {SMTP_HARNESS_BINARY, "record", "--listen", "127.0.0.1:0",
-                                     "--upstream",        upstream, "--out",    out,
-                                     "--timeout",         "15s"};
+                                     "--upstream",        upstream, "--out",    out};
+    if (std::find(extra.begin(), extra.end(), "--timeout") == extra.end()) {
+      argv.insert(argv.end(), {"--timeout", "15s"});
+    }
     argv.insert(argv.end(), extra.begin(), extra.end());
     proc_ = std::make_unique<Process>(argv, dir, tag);
     const std::string marker = "listening on 127.0.0.1:";
