@@ -385,13 +385,10 @@ awaitable<bool> FakeServer::Impl::Perform(Conn& conn, SessionLogic& logic, Sessi
       }
       case SessionAction::Kind::kPause: {
         if (conn.stopping) co_return false;
-        // A pause that a peek ends watches for bytes the client sends
-        // without waiting: our ACK goes out now, so a client whose kernel
-        // holds its next write for it (Nagle) is not taken for one that
-        // waits. Seen: AUTH LOGIN's answers 5 ms apart over TLS arrived
-        // only after the 334 they did not wait for.
-        if (i + 1 < actions.size() && actions[i + 1].kind == SessionAction::Kind::kPeek)
-          conn.stream.AckNow();
+        // Seen: AUTH LOGIN's answers 5 ms apart over TLS arrived only
+        // after the 334 they did not wait for (Nagle held each until the
+        // 334 carried our ACK).
+        if (a.ack_first) conn.stream.AckNow();
         conn.pause.expires_after(a.pause);
         co_await conn.pause.async_wait(kTuple);
         if (conn.stopping) co_return false;

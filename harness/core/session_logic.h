@@ -44,9 +44,14 @@ struct SessionAction {
   Kind kind = Kind::kWrite;
   std::string bytes;
   Duration pause{0};
+  // kPause: first acknowledge what was read (TCP_QUICKACK), so a client
+  // whose kernel holds its next small write until our ACK (Nagle) sends it
+  // during the pause, where a kPeek after it sees it.
+  bool ack_first = false;
 
   static SessionAction Write(std::string b) { return {Kind::kWrite, std::move(b), Duration(0)}; }
   static SessionAction Pause(Duration d) { return {Kind::kPause, {}, d}; }
+  static SessionAction AckAndPause(Duration d) { return {Kind::kPause, {}, d, true}; }
   static SessionAction Close() { return {Kind::kClose, {}, Duration(0)}; }
   static SessionAction StartTls() { return {Kind::kStartTls, {}, Duration(0)}; }
   static SessionAction Peek(std::string tag) { return {Kind::kPeek, std::move(tag), Duration(0)}; }

@@ -85,7 +85,14 @@ void ScriptedSession::SendReply(const std::string& text, SessionActions& out, co
   if (scenario_.strict.pipelining &&
       (!pipelining_advertised_ || code == 354 || (code == 334 && auth_)) &&
       options_.pipelining_probe.count() > 0) {
-    out.push_back(SessionAction::Pause(options_.pipelining_probe));
+    // Before a 334 our ACK goes out first: a client writing its answers one
+    // by one without waiting would otherwise have the next held by its
+    // kernel until the 334 carried the ACK (Nagle), and pass. (Not for the
+    // other replies: it would change how a lab client's burst falls into
+    // reads, and so the score of no_wait.py, which the delayed ACK keeps in
+    // one segment.)
+    out.push_back(code == 334 && auth_ ? SessionAction::AckAndPause(options_.pipelining_probe)
+                                       : SessionAction::Pause(options_.pipelining_probe));
     if (!last_command_.empty()) out.push_back(SessionAction::Peek(std::string(kSettlePeek)));
   }
   // What the reply answers, for the report ("before the end of the reply to

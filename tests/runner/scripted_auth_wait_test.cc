@@ -253,6 +253,7 @@ TEST(ScriptedAuthWaitTest, EachChallengeIsPrecededByTheSettlePeekWithPipeliningA
   SessionActions challenge = s.OnBytes("AUTH LOGIN\r\n");
   ASSERT_EQ(challenge.size(), 3u);
   EXPECT_EQ(challenge[0].kind, SessionAction::Kind::kPause);
+  EXPECT_TRUE(challenge[0].ack_first);  // a client's next write is not held for our ACK
   EXPECT_EQ(challenge[1].kind, SessionAction::Kind::kPeek);
   EXPECT_EQ(challenge[2].kind, SessionAction::Kind::kWrite);
   EXPECT_EQ(challenge[2].bytes, "334 VXNlcm5hbWU6\r\n");
