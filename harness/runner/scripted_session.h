@@ -75,6 +75,9 @@ struct SessionReport {
   std::optional<FailureInfo> failure;   // the first failing step
   bool completed = false;               // every step passed or was checked
   std::optional<SessionEnd> end;        // how the session ended (set by OnEnd)
+  // The AUTH credentials hidden from the transcript, as sent (base64): the
+  // grader takes them out of the client's own output too (in no report).
+  std::vector<std::string> secrets;
 };
 
 class ScriptedSession : public SessionLogic {

@@ -25,6 +25,7 @@ std::string ScriptedSession::Redacted(const std::string& line) {
 
 void ScriptedSession::RedactReceived(const std::string& secret) {
   if (secret.empty()) return;
+  report_.secrets.push_back(secret);
   size_t at = report_.received.rfind(secret);
   if (at != std::string::npos) report_.received.replace(at, secret.size(), "<redacted>");
 }

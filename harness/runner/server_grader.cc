@@ -231,6 +231,19 @@ Result<ScenarioResult> GradeServerScenario(const Scenario& scenario, const Grade
   facts.client.timed_out = outcome.killed;
   facts.client.stdout_text = outcome.stdout_text;
   facts.client.stderr_text = outcome.stderr_text;
+  // A client's debug output prints its AUTH lines as sent (smtplib's
+  // set_debuglevel, swaks): what the transcripts hide leaves it too.
+  for (const auto& session : facts.sessions) {
+    for (const auto& secret : session.secrets) {
+      if (secret.size() < 4) continue;  // "=" and the like would mangle the text
+      for (std::string* text : {&facts.client.stdout_text, &facts.client.stderr_text}) {
+        for (size_t at = text->find(secret); at != std::string::npos;
+             at = text->find(secret, at + 10)) {
+          text->replace(at, secret.size(), "<redacted>");
+        }
+      }
+    }
+  }
   facts.client.left_running = outcome.left_running;
   facts.client.containment = outcome.isolation;
   if (!outcome.isolation.empty() && spec.uid) {
