@@ -1,7 +1,11 @@
 // DeadlineHandler: the completion handler NetStream's reads and writes hand
 // to Asio. It wraps the caller's handler: when the operation completes it
 // disarms the operation's Watchdog and, if the deadline is what ended the
-// operation, reports asio::error::timed_out instead of the cancellation.
+// operation (it passed, and the operation was cancelled), reports
+// asio::error::timed_out instead of the cancellation. An operation that
+// completed anyway (its bytes read or written just as the deadline passed)
+// or failed for another reason keeps its own result: a read's bytes are not
+// dropped as a timeout.
 //
 // Why a handler and not a coroutine: wrapping each read and write in a
 // coroutine of its own cost one more awaitable frame per I/O, too large for
@@ -33,7 +37,7 @@ class DeadlineHandler {
 
   void operator()(asio::error_code ec, size_t n) {
     watchdog_->Disarm();
-    if (watchdog_->timed_out()) ec = asio::error::timed_out;
+    if (watchdog_->timed_out() && ec == asio::error::operation_aborted) ec = asio::error::timed_out;
     if constexpr (kPassCount) {
       std::move(handler_)(ec, n);
     } else {

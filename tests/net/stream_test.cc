@@ -36,6 +36,7 @@ class NetStreamTest : public ::testing::Test {
     asio::co_spawn(io_, std::move(op), [&](std::exception_ptr e) {
       failure = e;
       done = true;
+      io_.stop();  // the watchdogs' timer waits would keep it running to their deadlines
     });
     io_.restart();
     io_.run_for(10s);
