@@ -4,53 +4,12 @@
 
 #include "harness/core/base64.h"
 #include "harness/core/sasl.h"
+#include "tests/core/server_session_fixture.h"
 
 namespace smtp {
 namespace {
 
-// Drives a ServerSession with strings: Send returns every reply it produced,
-// with "<STARTTLS>" and "<CLOSE>" marking those outputs.
-class ServerSessionTest : public ::testing::Test {
- protected:
-  void Begin(std::vector<FaultRule> rules = {}, bool tls = false) {
-    auto book = RuleBook::Create(std::move(rules));
-    ASSERT_TRUE(book.ok()) << book.status().message();
-    rules_ = *book;
-    session_ = std::make_unique<ServerSession>(
-        config_,
-        [this](const ServerTransaction& t) {
-          if (fail_store_) return Status::Io("disk full");
-          stored_.push_back(t);
-          return Status::Ok();
-        },
-        rules_, tls, "127.0.0.1:4000");
-    greeting_ = Render(session_->Start());
-  }
-  static std::string Render(const ServerOutputs& outs) {
-    std::string s;
-    for (const auto& o : outs) {
-      if (o.kind == ServerOutput::Kind::kReply) s += o.wire;
-      if (o.kind == ServerOutput::Kind::kStartTls) s += "<STARTTLS>";
-      if (o.kind == ServerOutput::Kind::kClose) s += "<CLOSE>";
-    }
-    return s;
-  }
-  std::string Send(std::string_view bytes) { return Render(session_->Feed(bytes)); }
-  // EHLO and consume its reply.
-  void Ehlo() { ASSERT_EQ(Send("EHLO 127.0.0.1\r\n").substr(0, 4), "250-"); }
-  void Envelope() {
-    Ehlo();
-    ASSERT_EQ(Send("MAIL FROM:<a@example.test>\r\n"), "250 2.1.0 Sender <a@example.test> OK\r\n");
-    ASSERT_EQ(Send("RCPT TO:<b@example.test>\r\n"), "250 2.1.5 Recipient <b@example.test> OK\r\n");
-  }
-
-  FakeServerConfig config_;
-  std::shared_ptr<RuleBook> rules_;
-  std::unique_ptr<ServerSession> session_;
-  std::vector<ServerTransaction> stored_;
-  bool fail_store_ = false;
-  std::string greeting_;
-};
+using test::ServerSessionTest;
 
 TEST_F(ServerSessionTest, GreetingDefault) {
   Begin();
@@ -424,103 +383,6 @@ TEST_F(ServerSessionTest, RsetAndEhloResetTransaction) {
   EXPECT_EQ(Send("DATA\r\n"), "503 5.5.1 Need MAIL and RCPT before DATA\r\n");
 }
 
-TEST_F(ServerSessionTest, Bdat) {
-  Begin();
-  Envelope();
-  EXPECT_EQ(Send("BDAT 5\r\nhel"), "");
-  EXPECT_EQ(Send("lo"), "250 2.0.0 5 octets received\r\n");
-  EXPECT_EQ(Send("BDAT 7 LAST\r\n\r\n.x\n\xff!"), "250 2.0.0 Message accepted, 12 octets\r\n");
-  ASSERT_EQ(stored_.size(), 1u);
-  EXPECT_EQ(stored_[0].data, "hello\r\n.x\n\xff!");
-  EXPECT_TRUE(stored_[0].chunked);
-  EXPECT_EQ(Send("DATA\r\n"), "503 5.5.1 Need MAIL and RCPT before DATA\r\n");
-}
-
-TEST_F(ServerSessionTest, BdatZeroLastAndPipelined) {
-  Begin();
-  Ehlo();
-  EXPECT_EQ(
-      Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nBDAT 3\r\nabcBDAT 0 LAST\r\nNOOP\r\n"),
-      "250 2.1.0 Sender <a@b.test> OK\r\n250 2.1.5 Recipient <c@d.test> OK\r\n"
-      "250 2.0.0 3 octets received\r\n250 2.0.0 Message accepted, 3 octets\r\n250 2.0.0 Ok\r\n");
-  EXPECT_EQ(stored_.at(0).data, "abc");
-}
-
-TEST_F(ServerSessionTest, BdatErrorsStillConsumeTheChunk) {
-  Begin();
-  Ehlo();
-  EXPECT_EQ(Send("BDAT 4\r\nQUIT"), "503 5.5.1 Need MAIL and RCPT before BDAT\r\n");
-  EXPECT_FALSE(session_->closed());
-  Send("MAIL FROM:<a@b.test>\r\n");
-  EXPECT_EQ(Send("BDAT 4 LAST\r\nQUIT"), "554 5.5.1 No valid recipients\r\n");
-  EXPECT_EQ(Send("BDAT x\r\n"), "501 5.5.4 Syntax: BDAT size [LAST]\r\n");
-  EXPECT_EQ(Send("BDAT 1 FIRST\r\n"), "501 5.5.4 Syntax: BDAT size [LAST]\r\n");
-  EXPECT_EQ(Send("BDAT\r\n"), "501 5.5.4 Syntax: BDAT size [LAST]\r\n");
-  Send("RCPT TO:<c@d.test>\r\nBDAT 1\r\nx");
-  EXPECT_EQ(Send("DATA\r\n"), "503 5.5.1 DATA not allowed after BDAT\r\n");
-}
-
-TEST_F(ServerSessionTest, BdatNotAdvertised) {
-  config_.extensions = std::vector<std::string>{"PIPELINING"};
-  Begin();
-  Ehlo();
-  EXPECT_EQ(Send("BDAT 4\r\nQUIT"), "502 BDAT not available (CHUNKING not advertised)\r\n");
-  EXPECT_FALSE(session_->closed());
-}
-
-TEST_F(ServerSessionTest, BdatOverSize) {
-  config_.max_message_size = 5;
-  Begin();
-  Envelope();
-  EXPECT_EQ(
-      Send("BDAT 4\r\nabcdBDAT 4\r\nefghBDAT 1 LAST\r\ni"),
-      "250 2.0.0 4 octets received\r\n552 5.3.4 Message size exceeds fixed maximum message size\r\n"
-      "552 5.3.4 Message size exceeds fixed maximum message size\r\n");
-  EXPECT_TRUE(stored_.empty());
-  EXPECT_EQ(Send("RCPT TO:<c@d.test>\r\n"), "503 5.5.1 Need MAIL before RCPT\r\n");
-  EXPECT_EQ(Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nBDAT 5 LAST\r\n12345"),
-            "250 2.1.0 Sender <a@b.test> OK\r\n250 2.1.5 Recipient <c@d.test> OK\r\n"
-            "250 2.0.0 Message accepted, 5 octets\r\n");
-}
-
-// BDAT sizes take 20 digits, as MAIL SIZE= does. A chunk that would take
-// the message over the cap is refused with 552 (not 501), its bytes read and
-// dropped as they come, none kept; the next chunk and the LAST one too.
-TEST_F(ServerSessionTest, BdatSizesOfUpToTwentyDigits) {
-  const std::string k552 = "552 5.3.4 Message size exceeds fixed maximum message size\r\n";
-  const std::string k501 = "501 5.5.4 Syntax: BDAT size [LAST]\r\n";
-  config_.max_message_size = 1000;
-  Begin();
-  Envelope();
-  EXPECT_EQ(Send("BDAT 100000000000000000000\r\n"), k501);  // 21 digits
-  EXPECT_EQ(Send("BDAT 00000000000000000003\r\nabc"), "250 2.0.0 3 octets received\r\n");
-  // 19 digits: refused as announced; a megabyte of it is read and dropped.
-  EXPECT_EQ(Send("BDAT 1000000000000000000\r\n" + std::string(1 << 20, 'x')), "");
-  EXPECT_EQ(session_->state(), ServerSession::State::kBdat);
-  EXPECT_EQ(Send("BDAT 5 LAST\r\nhello"), "");  // still inside the chunk
-  Begin();
-  Envelope();
-  EXPECT_EQ(Send("BDAT 18446744073709551616\r\nab"), "");  // past 64 bits
-  EXPECT_EQ(session_->state(), ServerSession::State::kBdat);
-  // The cap counts what came before: 998 + 3 is over 1000.
-  Begin();
-  Envelope();
-  EXPECT_EQ(Send("BDAT 998\r\n" + std::string(998, 'y')), "250 2.0.0 998 octets received\r\n");
-  EXPECT_EQ(Send("BDAT 3\r\nabc"), k552);
-  EXPECT_EQ(Send("BDAT 1 LAST\r\nd"), k552);
-  EXPECT_TRUE(stored_.empty());
-  EXPECT_EQ(Send("RCPT TO:<c@d.test>\r\n"), "503 5.5.1 Need MAIL before RCPT\r\n");
-  // No cap: a 20-digit size within 64 bits is taken, one past 64 bits is not.
-  config_.max_message_size = 0;
-  Begin();
-  Envelope();
-  EXPECT_EQ(Send("BDAT 99999999999999999999 LAST\r\nabc"), "");
-  Begin();
-  Envelope();
-  EXPECT_EQ(Send("BDAT 10000000000000000000\r\nabc"), "");
-  EXPECT_EQ(session_->state(), ServerSession::State::kBdat);
-}
-
 TEST_F(ServerSessionTest, StartTls) {
   config_.tls.starttls = true;
   Begin();
@@ -545,92 +407,6 @@ TEST_F(ServerSessionTest, StartTlsNotConfigured) {
   Begin();
   Ehlo();
   EXPECT_EQ(Send("STARTTLS\r\n"), "502 5.5.1 STARTTLS not available\r\n");
-}
-
-class AuthTest : public ServerSessionTest {
- protected:
-  void SetUp() override { config_.auth.users["alice"] = "s3cret"; }
-  static std::string B64(std::string_view s) { return Base64Encode(s); }
-};
-
-TEST_F(AuthTest, PlainInitialResponse) {
-  Begin();
-  Ehlo();
-  EXPECT_EQ(Send("AUTH PLAIN " + B64(std::string("\0alice\0s3cret", 13)) + "\r\n"),
-            "235 2.7.0 Authentication successful\r\n");
-  EXPECT_EQ(Send("AUTH PLAIN x\r\n"), "503 5.5.1 Already authenticated\r\n");
-  Send("MAIL FROM:<a@b.test>\r\nRCPT TO:<c@d.test>\r\nDATA\r\nx\r\n.\r\n");
-  EXPECT_EQ(stored_.at(0).auth_user, "alice");
-}
-
-TEST_F(AuthTest, PlainChallenge) {
-  Begin();
-  Ehlo();
-  EXPECT_EQ(Send("AUTH PLAIN\r\n"), "334 \r\n");
-  EXPECT_EQ(Send(B64(std::string("alice\0alice\0s3cret", 18)) + "\r\n"),
-            "235 2.7.0 Authentication successful\r\n");
-}
-
-TEST_F(AuthTest, PlainFailures) {
-  Begin();
-  Ehlo();
-  EXPECT_EQ(Send("AUTH PLAIN " + B64(std::string("\0alice\0wrong", 12)) + "\r\n"),
-            "535 5.7.8 Authentication credentials invalid\r\n");
-  EXPECT_EQ(Send("AUTH PLAIN " + B64(std::string("\0bob\0s3cret", 11)) + "\r\n"),
-            "535 5.7.8 Authentication credentials invalid\r\n");
-  EXPECT_EQ(Send("AUTH PLAIN " + B64(std::string("bob\0alice\0s3cret", 16)) + "\r\n"),
-            "535 5.7.8 Authentication credentials invalid\r\n");
-  EXPECT_EQ(Send("AUTH PLAIN " + B64("no nuls") + "\r\n"),
-            "535 5.7.8 Authentication credentials invalid\r\n");
-  EXPECT_EQ(Send("AUTH PLAIN !!!!\r\n"), "501 5.5.2 Cannot decode response (not base64)\r\n");
-  EXPECT_EQ(Send("AUTH PLAIN =\r\n"), "535 5.7.8 Authentication credentials invalid\r\n");
-  EXPECT_EQ(Send("AUTH PLAIN\r\n*\r\n"), "334 \r\n501 5.7.0 Authentication cancelled\r\n");
-  EXPECT_EQ(Send("AUTH PLAIN *\r\n"), "501 5.7.0 Authentication cancelled\r\n");
-}
-
-TEST_F(AuthTest, Login) {
-  Begin();
-  Ehlo();
-  EXPECT_EQ(Send("AUTH LOGIN\r\n"), "334 VXNlcm5hbWU6\r\n");
-  EXPECT_EQ(Send(B64("alice") + "\r\n"), "334 UGFzc3dvcmQ6\r\n");
-  EXPECT_EQ(Send(B64("s3cret") + "\r\n"), "235 2.7.0 Authentication successful\r\n");
-}
-
-TEST_F(AuthTest, LoginInitialResponseAndFailure) {
-  Begin();
-  Ehlo();
-  EXPECT_EQ(Send("AUTH LOGIN " + B64("alice") + "\r\n"), "334 UGFzc3dvcmQ6\r\n");
-  EXPECT_EQ(Send(B64("nope") + "\r\n"), "535 5.7.8 Authentication credentials invalid\r\n");
-  EXPECT_EQ(Send("AUTH LOGIN\r\n*\r\n"),
-            "334 VXNlcm5hbWU6\r\n501 5.7.0 Authentication cancelled\r\n");
-  EXPECT_EQ(Send("NOOP\r\n"), "250 2.0.0 Ok\r\n");
-}
-
-TEST_F(AuthTest, SequenceAndMechanismErrors) {
-  Begin();
-  EXPECT_EQ(Send("AUTH PLAIN\r\n"), "503 Send EHLO first\r\n");
-  Send("HELO c\r\n");
-  EXPECT_EQ(Send("AUTH PLAIN\r\n"), "503 Send EHLO first\r\n");
-  Ehlo();
-  EXPECT_EQ(Send("AUTH CRAM-MD5\r\n"), "504 5.5.4 Unrecognized authentication type\r\n");
-  EXPECT_EQ(Send("AUTH\r\n"), "501 5.5.4 Syntax: AUTH mechanism [initial-response]\r\n");
-  Send("MAIL FROM:<a@b.test>\r\n");
-  EXPECT_EQ(Send("AUTH PLAIN\r\n"), "503 5.5.1 AUTH not allowed during a mail transaction\r\n");
-}
-
-TEST_F(AuthTest, Required) {
-  config_.auth.required = true;
-  Begin();
-  Ehlo();
-  EXPECT_EQ(Send("MAIL FROM:<a@b.test>\r\n"), "530 5.7.0 Authentication required\r\n");
-  Send("AUTH PLAIN " + B64(std::string("\0alice\0s3cret", 13)) + "\r\n");
-  EXPECT_EQ(Send("MAIL FROM:<a@b.test> AUTH=<>\r\n"), "250 2.1.0 Sender <a@b.test> OK\r\n");
-}
-
-TEST_F(ServerSessionTest, AuthNotConfigured) {
-  Begin();
-  Ehlo();
-  EXPECT_EQ(Send("AUTH PLAIN\r\n"), "502 5.5.1 AUTH not available\r\n");
 }
 
 TEST_F(ServerSessionTest, TimeoutAndShutdown) {
