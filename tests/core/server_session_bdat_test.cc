@@ -1,4 +1,5 @@
-// ServerSession: BDAT (RFC 3030 CHUNKING): chunks, LAST, sizes, errors that still consume the chunk.
+// ServerSession: BDAT (RFC 3030 CHUNKING): chunks, LAST, sizes, errors that still consume the
+// chunk.
 #include <gtest/gtest.h>
 
 #include "harness/core/server_session.h"
